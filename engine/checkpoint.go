@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// Checkpoint is where a task lets itself be controlled. It returns ErrHalted once
+// the task is halted or killed (or ctx is otherwise done), parks while the task is
+// paused, and returns nil otherwise. It is cheap enough to call in a tight loop:
+// the usual path is two atomic loads.
+//
+// For a ctx that carries no task it returns ErrHalted when ctx is done, else nil.
+func Checkpoint(ctx context.Context) error {
+	r := runFrom(ctx)
+	if r == nil {
+		if ctx.Err() != nil {
+			return ErrHalted
+		}
+		return nil
+	}
+	for {
+		f := r.flags.Load()
+		switch {
+		case f&runHalt != 0:
+			return ErrHalted
+		case f&runPause == 0:
+			if ctx.Err() != nil {
+				return ErrHalted
+			}
+			return nil
+		}
+		if err := r.park(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// park blocks a task that was asked to pause until it is resumed or halted. The
+// first Checkpoint to park turns pausing into paused.
+func (r *run) park(ctx context.Context) error {
+	e := r.e
+	e.mu.Lock()
+	f := r.flags.Load()
+	if f&runHalt != 0 {
+		e.mu.Unlock()
+		return ErrHalted
+	}
+	if f&runPause == 0 {
+		e.mu.Unlock()
+		return nil
+	}
+	if t := r.t; t.run == r && t.state == model.StatePausing {
+		r.asked = 0
+		e.setStateLocked(t, model.StatePaused)
+	}
+	wake := r.resume
+	e.mu.Unlock()
+
+	select {
+	case <-wake:
+	case <-r.ctx.Done():
+	case <-ctx.Done():
+	}
+	if r.flags.Load()&runHalt != 0 || ctx.Err() != nil {
+		return ErrHalted
+	}
+	return nil
+}
+
+// Progress reports how far the task has got (done of total units; total 0 when
+// unknown); the dashboard draws it as a bar. It only stores two atomics, so it can
+// be called often. It does nothing for a ctx with no task.
+func Progress(ctx context.Context, done, total int64) {
+	r := runFrom(ctx)
+	if r == nil {
+		return
+	}
+	r.done.Store(done)
+	r.total.Store(total)
+	r.e.markDirty()
+}
+
+// Logf adds a line to the task's log, which the detail pane shows. The log keeps
+// the last WithLogLines lines. It does nothing for a ctx with no task.
+func Logf(ctx context.Context, format string, args ...any) {
+	r := runFrom(ctx)
+	if r == nil || r.e.cfg.logLines == 0 {
+		return
+	}
+	r.appendLog(model.LogLine{Time: time.Now(), Text: fmt.Sprintf(format, args...)}, r.e.cfg.logLines)
+	r.e.markDirty()
+}
+
+// appendLog adds a line, keeping at least the last bound lines. The slice is
+// append-only: elements below len are never written again, so a snapshot can
+// share a sub-slice of it without copying. When it grows past 2×bound the last
+// bound-1 lines move to a fresh array (snapshots keep the old one) and the new
+// line follows them.
+func (r *run) appendLog(line model.LogLine, bound int) {
+	r.logMu.Lock()
+	defer r.logMu.Unlock()
+	if len(r.log) >= 2*bound {
+		keep := make([]model.LogLine, bound-1, 2*bound)
+		copy(keep, r.log[len(r.log)-(bound-1):])
+		r.log = keep
+	}
+	r.log = append(r.log, line)
+}
+
+// logTail returns the last n lines as a sub-slice shared with the log (capacity
+// clipped, so no one can append into it).
+func (r *run) logTail(n int) []model.LogLine {
+	r.logMu.Lock()
+	defer r.logMu.Unlock()
+	l := len(r.log)
+	if l == 0 {
+		return nil
+	}
+	return r.log[max(0, l-n):l:l]
+}

@@ -1,0 +1,185 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// Apply carries out a viewer's command. Task operations (halt, pause, resume,
+// kill, restart) return an error wrapping ErrUnknownTask for an id the engine does
+// not know and a *TransitionError when the task's state does not allow it; OpRun
+// returns what Manager.Run returns, or ErrUnknownManager; OpHaltAll halts every
+// live task and stops every watch. Once Close has begun Apply returns ErrClosed,
+// except OpKill while Close is still draining (to kill what will not halt).
+//
+// Apply never waits for a task: a halt has been asked when it returns, and the
+// task reaches halted when its function returns.
+func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("engine: %s: %w", cmd, err)
+	}
+	if !cmd.Op.Valid() {
+		return &notFoundError{msg: fmt.Sprintf("engine: unknown op %q", cmd.Op), sentinel: ErrUnknownOp}
+	}
+	if cmd.Op == model.OpRun {
+		m, ok := e.Manager(cmd.Group)
+		if !ok {
+			return errNoManager(cmd.Group)
+		}
+		return m.Run()
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed || (e.closing && cmd.Op != model.OpKill) {
+		return ErrClosed
+	}
+	if cmd.Op == model.OpHaltAll {
+		e.haltAllLocked()
+		return nil
+	}
+	t := e.tasks[cmd.Target]
+	if t == nil {
+		return errNoTask(cmd.Target)
+	}
+	var err error
+	switch cmd.Op {
+	case model.OpHalt:
+		err = e.haltLocked(t)
+	case model.OpPause:
+		err = e.pauseLocked(t)
+	case model.OpResume:
+		err = e.resumeLocked(t)
+	case model.OpKill:
+		err = e.killLocked(t)
+	case model.OpRestart:
+		err = e.restartLocked(t)
+	}
+	if err != nil {
+		return err
+	}
+	e.eventLocked(model.LevelInfo, t, "", string(cmd.Op)+" "+quote(t))
+	return nil
+}
+
+// transitionError builds the error for op on t in its current state.
+func transitionError(t *task, op model.Op) *TransitionError {
+	return &TransitionError{ID: t.id, Name: t.name, Op: op, State: t.state}
+}
+
+// haltAllLocked stops every watch and halts every live task, cancelling pending
+// restarts.
+func (e *Engine) haltAllLocked() {
+	n := 0
+	for _, g := range e.groups {
+		g.watching = false
+		for _, t := range g.live {
+			t.run.restart = false
+			if t.state != model.StateHalting {
+				e.haltLiveLocked(t)
+				n++
+			}
+		}
+	}
+	e.eventLocked(model.LevelInfo, nil, "", "halt all: "+itoa(n)+" tasks halted, all watching stopped")
+}
+
+// haltLocked halts t: a queued task leaves its queue (halted without running), a
+// live one has its context cancelled and becomes halting until it returns.
+func (e *Engine) haltLocked(t *task) error {
+	switch {
+	case t.state == model.StateQueued:
+		t.grp.queue.remove(t)
+		t.grp.queued--
+		e.setStateLocked(t, model.StateHalted)
+		e.retireLocked(t)
+		return nil
+	case t.state.Live() && t.state != model.StateHalting:
+		e.haltLiveLocked(t)
+		return nil
+	}
+	return transitionError(t, model.OpHalt)
+}
+
+// haltLiveLocked cancels a live, not yet halting task. A parked task wakes up
+// (its context is done) and Checkpoint returns ErrHalted.
+func (e *Engine) haltLiveLocked(t *task) {
+	r := t.run
+	r.asked = time.Now().UnixNano()
+	r.flags.Or(runHalt)
+	e.setStateLocked(t, model.StateHalting)
+	r.cancel()
+}
+
+// pauseLocked asks a running task to park at its next Checkpoint.
+func (e *Engine) pauseLocked(t *task) error {
+	if t.state != model.StateRunning {
+		return transitionError(t, model.OpPause)
+	}
+	r := t.run
+	r.asked = time.Now().UnixNano()
+	r.resume = make(chan struct{})
+	r.flags.Or(runPause)
+	e.setStateLocked(t, model.StatePausing)
+	return nil
+}
+
+// resumeLocked lets a paused task go on; a pausing one (not parked yet) goes
+// straight back to running.
+func (e *Engine) resumeLocked(t *task) error {
+	if t.state != model.StatePaused && t.state != model.StatePausing {
+		return transitionError(t, model.OpResume)
+	}
+	r := t.run
+	r.flags.And(^runPause)
+	close(r.resume)
+	r.resume, r.asked = nil, 0
+	e.setStateLocked(t, model.StateRunning)
+	return nil
+}
+
+// killLocked cancels a live task at once and gives it the kill grace to return
+// (killed); after that it is abandoned.
+func (e *Engine) killLocked(t *task) error {
+	if !t.state.Live() {
+		return transitionError(t, model.OpKill)
+	}
+	r := t.run
+	if r.killed {
+		err := transitionError(t, model.OpKill)
+		err.reason = "it is already being killed"
+		return err
+	}
+	r.killed = true
+	if t.state != model.StateHalting {
+		e.haltLiveLocked(t)
+	}
+	r.asked = time.Now().UnixNano()
+	grace := e.cfg.killGrace
+	r.killTimer = time.AfterFunc(grace, func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.abandonLocked(t, r, "did not return within "+grace.String()+" of kill")
+	})
+	return nil
+}
+
+// restartLocked runs t again: a live task is halted and rerun in its slot once
+// its function returns; a finished one goes to the head of its queue.
+func (e *Engine) restartLocked(t *task) error {
+	switch {
+	case t.state.Live():
+		t.run.restart = true
+		if t.state != model.StateHalting {
+			e.haltLiveLocked(t)
+		}
+		return nil
+	case t.state.Finished():
+		e.requeueLocked(t)
+		return nil
+	}
+	return transitionError(t, model.OpRestart)
+}

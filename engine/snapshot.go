@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// Snapshot builds a snapshot now. Subscribers get them coalesced; this is for
+// tests and one-shot readers such as `spindle status`.
+func (e *Engine) Snapshot() model.Snapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.snapshotLocked()
+}
+
+// snapshotLocked builds a snapshot whose size depends on the live work, the
+// previews and the rings, never on the backlog. It copies no logs: each task's
+// tail is a sub-slice shared with the append-only log.
+func (e *Engine) snapshotLocked() model.Snapshot {
+	e.seq++
+	s := model.Snapshot{
+		Seq:    e.seq,
+		Time:   time.Now(),
+		Source: e.cfg.source,
+		Counts: e.counts,
+		Leaked: e.leaked,
+	}
+	preview := e.cfg.queuePreview
+	n := e.history.n
+	for _, g := range e.groups {
+		n += len(g.live) + min(g.queued, preview)
+	}
+	tail := min(e.cfg.logLines, maxSnapshotLog)
+
+	s.Tasks = make([]model.Task, n)
+	i := 0
+	for _, g := range e.groups {
+		for _, t := range g.live {
+			t.view(&s.Tasks[i], tail)
+			i++
+		}
+	}
+	for _, g := range e.groups {
+		left := preview
+		g.queue.each(func(t *task) bool {
+			if left == 0 {
+				return false
+			}
+			t.view(&s.Tasks[i], tail)
+			i++
+			left--
+			return true
+		})
+	}
+	e.history.newestFirst(func(t *task) {
+		t.view(&s.Tasks[i], tail)
+		i++
+	})
+
+	s.Managers = make([]model.Manager, len(e.groups))
+	for i, g := range e.groups {
+		s.Managers[i] = g.stats()
+	}
+	s.Events = e.events.newestFirst()
+	return s
+}
+
+// view fills v with t as a viewer sees it, with the last tail lines of its log.
+func (t *task) view(v *model.Task, tail int) {
+	*v = model.Task{
+		ID:       t.id,
+		Name:     t.name,
+		Group:    t.grp.name,
+		Kind:     model.KindGoroutine,
+		State:    t.state,
+		Created:  unixTime(t.created),
+		Restarts: int(t.restarts),
+	}
+	r := t.run
+	if r == nil {
+		return
+	}
+	v.Started = unixTime(r.started)
+	v.Ended = unixTime(r.ended)
+	if t.state != model.StateQueued { // a restarted task shows its last run, not its last asks
+		v.Asked = unixTime(r.asked)
+		v.Done = r.done.Load()
+		v.Total = r.total.Load()
+	}
+	v.Error = r.errText
+	v.Stack = r.stack
+	if tail > 0 {
+		v.Log = r.logTail(tail)
+	}
+}
+
+// unixTime turns stored unix nanoseconds back into a time; 0 is the zero time.
+func unixTime(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}

@@ -1,0 +1,110 @@
+// Package keymap holds every key binding of the spindle dashboard as data: the keys
+// that trigger an action and the help text shown for it. The dashboard matches key
+// presses against a KeyMap, and renders its footer and help overlay from it, so a
+// remapped key is also what the help shows.
+package keymap
+
+import (
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap is every action of the dashboard and the keys bound to it. Each binding
+// carries its keys and its help text (key label and description).
+type KeyMap struct {
+	// Navigation.
+	Up       key.Binding // move the selection (or scroll) up one row
+	Down     key.Binding // move the selection (or scroll) down one row
+	PageUp   key.Binding // up one screen
+	PageDown key.Binding // down one screen
+	Top      key.Binding // first row
+	Bottom   key.Binding // last row
+
+	// Views and the table.
+	NextView    key.Binding // cycle through the available views
+	WorkersView key.Binding // the Workers view (running and queued work)
+	EventsView  key.Binding // the Events view (what happened, newest first)
+	Filter      key.Binding // open the filter line
+	Sort        key.Binding // cycle the sort column
+	SortReverse key.Binding // reverse the sort order
+	Detail      key.Binding // open the detail pane of the selected task
+	Back        key.Binding // close the detail pane or help; clear the filter, then the marks
+
+	// Task actions: on the marked rows if any, else on the selected one.
+	Mark    key.Binding // mark or unmark the selected row
+	Halt    key.Binding // cooperative halt
+	Pause   key.Binding // pause a running task, resume a paused one
+	Kill    key.Binding // kill (asks first)
+	Restart key.Binding // run the task again
+	Run     key.Binding // start the selected task's manager (its queued work, up to its limit)
+
+	// Global.
+	HaltAll   key.Binding // halt every live task (asks first)
+	Help      key.Binding // toggle the full help overlay
+	Quit      key.Binding // graceful quit; pressed again while quitting, quit at once
+	ForceQuit key.Binding // quit at once
+
+	// Confirm dialog.
+	Yes key.Binding // accept the question
+	No  key.Binding // decline the question
+}
+
+// Default returns the standard bindings, following k9s and htop habits.
+func Default() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Up:       b("↑/k", "up", "up", "k"),
+		Down:     b("↓/j", "down", "down", "j"),
+		PageUp:   b("pgup", "page up", "pgup", "ctrl+b"),
+		PageDown: b("pgdn", "page down", "pgdown", "ctrl+f"),
+		Top:      b("g", "top", "g", "home"),
+		Bottom:   b("G", "bottom", "G", "end"),
+
+		NextView:    b("tab", "next view", "tab"),
+		WorkersView: b("1", "workers", "1"),
+		EventsView:  b("4", "events", "4"),
+		Filter:      b("/", "filter", "/"),
+		Sort:        b("s", "sort column", "s"),
+		SortReverse: b("S", "reverse sort", "S"),
+		Detail:      b("enter", "detail", "enter"),
+		Back:        b("esc", "back", "esc"),
+
+		Mark:    b("space", "mark", "space"),
+		Halt:    b("h", "halt", "h"),
+		Pause:   b("p", "pause", "p"),
+		Kill:    b("x", "kill", "x"),
+		Restart: b("r", "restart", "r"),
+		Run:     b("R", "run manager", "R"),
+
+		HaltAll:   b("H", "halt all", "H"),
+		Help:      b("?", "help", "?"),
+		Quit:      b("q", "quit", "q"),
+		ForceQuit: b("ctrl+c", "force quit", "ctrl+c"),
+
+		Yes: b("y", "yes", "y"),
+		No:  b("n", "no", "n", "esc"),
+	}
+}
+
+// ShortHelp returns the bindings shown in the footer: the task actions and the
+// few keys a newcomer needs first.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Halt, k.Pause, k.Kill, k.Restart, k.Mark, k.Filter, k.Detail, k.Help, k.Quit}
+}
+
+// FullHelp returns every binding for the help overlay, in the groups named by
+// GroupTitles: navigation, view, task actions, global.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.NextView, k.WorkersView, k.EventsView, k.Filter, k.Sort, k.SortReverse, k.Detail, k.Back},
+		{k.Mark, k.Halt, k.Pause, k.Kill, k.Restart, k.Run},
+		{k.HaltAll, k.Help, k.Quit, k.ForceQuit},
+	}
+}
+
+// GroupTitles returns the titles of the FullHelp groups, in the same order.
+func GroupTitles() []string {
+	return []string{"navigation", "view", "task actions", "global"}
+}

@@ -1,0 +1,198 @@
+package keymap
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+h":
+		return tea.KeyPressMsg{Code: 'h', Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func TestDefaultEveryBindingHasKeysAndHelp(t *testing.T) {
+	k := Default()
+	for _, a := range k.actions() {
+		if len(a.b.Keys()) == 0 {
+			t.Errorf("%s: no keys", a.name)
+		}
+		if h := a.b.Help(); h.Key == "" || h.Desc == "" {
+			t.Errorf("%s: incomplete help %+v", a.name, h)
+		}
+	}
+	if err := k.checkConflicts(); err != nil {
+		t.Fatalf("defaults conflict: %v", err)
+	}
+}
+
+func TestDefaultMatches(t *testing.T) {
+	k := Default()
+	tests := []struct {
+		key  string
+		want key.Binding
+		name string
+	}{
+		{"k", k.Up, "up"}, {"j", k.Down, "down"}, {"g", k.Top, "top"}, {"G", k.Bottom, "bottom"},
+		{"1", k.WorkersView, "workers"}, {"4", k.EventsView, "events"}, {"/", k.Filter, "filter"},
+		{"s", k.Sort, "sort"}, {"S", k.SortReverse, "reverse"}, {"enter", k.Detail, "detail"},
+		{"esc", k.Back, "back"}, {"space", k.Mark, "mark"}, {"h", k.Halt, "halt"}, {"p", k.Pause, "pause"},
+		{"x", k.Kill, "kill"}, {"r", k.Restart, "restart"}, {"H", k.HaltAll, "halt all"},
+		{"R", k.Run, "run"}, {"?", k.Help, "help"}, {"q", k.Quit, "quit"}, {"ctrl+c", k.ForceQuit, "force"},
+		{"y", k.Yes, "yes"}, {"n", k.No, "no"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !key.Matches(press(tt.key), tt.want) {
+				t.Errorf("%q does not match %v", tt.key, tt.want.Keys())
+			}
+		})
+	}
+}
+
+func TestHelpGroups(t *testing.T) {
+	k := Default()
+	full := k.FullHelp()
+	if len(full) != len(GroupTitles()) {
+		t.Fatalf("%d groups, %d titles", len(full), len(GroupTitles()))
+	}
+	n := 0
+	for _, g := range full {
+		n += len(g)
+	}
+	if n < 20 {
+		t.Errorf("full help lists only %d bindings", n)
+	}
+	short := k.ShortHelp()
+	var descs []string
+	for _, b := range short {
+		descs = append(descs, b.Help().Desc)
+	}
+	for _, want := range []string{"halt", "pause", "kill", "help", "quit"} {
+		if !strings.Contains(strings.Join(descs, ","), want) {
+			t.Errorf("short help %v lacks %q", descs, want)
+		}
+	}
+}
+
+func TestOverride(t *testing.T) {
+	tests := []struct {
+		name    string
+		m       map[string][]string
+		wantErr error
+		check   func(t *testing.T, k KeyMap)
+	}{
+		{
+			name: "remap halt",
+			m:    map[string][]string{"halt": {"ctrl+h"}},
+			check: func(t *testing.T, k KeyMap) {
+				if !key.Matches(press("ctrl+h"), k.Halt) || key.Matches(press("h"), k.Halt) {
+					t.Errorf("halt keys %v", k.Halt.Keys())
+				}
+				if h := k.Halt.Help(); h.Key != "ctrl+h" || h.Desc != "halt" {
+					t.Errorf("help %+v", h)
+				}
+			},
+		},
+		{
+			name: "kebab and case",
+			m:    map[string][]string{"Halt-All": {"A"}},
+			check: func(t *testing.T, k KeyMap) {
+				if !key.Matches(press("A"), k.HaltAll) {
+					t.Errorf("halt all keys %v", k.HaltAll.Keys())
+				}
+			},
+		},
+		{
+			name: "unbind",
+			m:    map[string][]string{"run": nil},
+			check: func(t *testing.T, k KeyMap) {
+				if k.Run.Enabled() || key.Matches(press("R"), k.Run) {
+					t.Errorf("run still bound: %v", k.Run.Keys())
+				}
+			},
+		},
+		{
+			name: "swap through free key",
+			m:    map[string][]string{"halt": {"x"}, "kill": {"X"}},
+			check: func(t *testing.T, k KeyMap) {
+				if !key.Matches(press("x"), k.Halt) || !key.Matches(press("X"), k.Kill) {
+					t.Errorf("halt %v kill %v", k.Halt.Keys(), k.Kill.Keys())
+				}
+			},
+		},
+		{name: "unknown", m: map[string][]string{"explode": {"e"}}, wantErr: ErrUnknownAction},
+		{name: "conflict", m: map[string][]string{"halt": {"j"}}, wantErr: ErrConflict},
+		{
+			name: "no may share esc with back",
+			m:    map[string][]string{"no": {"esc"}},
+			check: func(t *testing.T, k KeyMap) {
+				if !key.Matches(press("esc"), k.No) {
+					t.Errorf("no keys %v", k.No.Keys())
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k := Default()
+			err := k.Override(tt.m)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				if !key.Matches(press("h"), k.Halt) {
+					t.Error("a failed override changed the keymap")
+				}
+				return
+			}
+			tt.check(t, k)
+		})
+	}
+}
+
+func TestOverrideErrorsNameTheProblem(t *testing.T) {
+	k := Default()
+	err := k.Override(map[string][]string{"explode": {"e"}})
+	var ua *UnknownActionError
+	if !errors.As(err, &ua) || ua.Action != "explode" || !strings.Contains(err.Error(), `"explode"`) {
+		t.Errorf("err = %v", err)
+	}
+	err = k.Override(map[string][]string{"kill": {"q"}})
+	var ce *ConflictError
+	if !errors.As(err, &ce) || ce.Key != "q" || !strings.Contains(err.Error(), "quit") || !strings.Contains(err.Error(), "kill") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestActionsCoverEveryBinding(t *testing.T) {
+	names := Actions()
+	if len(names) != 26 {
+		t.Errorf("%d actions: %v", len(names), names)
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			t.Errorf("duplicate %q", n)
+		}
+		seen[n] = true
+	}
+}

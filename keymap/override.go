@@ -1,0 +1,143 @@
+package keymap
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// ErrUnknownAction is matched (errors.Is) by every *UnknownActionError.
+var ErrUnknownAction = errors.New("keymap: unknown action")
+
+// ErrConflict is matched (errors.Is) by every *ConflictError.
+var ErrConflict = errors.New("keymap: key bound twice")
+
+// UnknownActionError reports an override for an action the dashboard does not have.
+type UnknownActionError struct {
+	Action string // the name as given
+}
+
+// Error names the bad action and lists the good ones.
+func (e *UnknownActionError) Error() string {
+	return fmt.Sprintf("keymap: unknown action %q (known: %s)", e.Action, strings.Join(Actions(), ", "))
+}
+
+// Is makes errors.Is(err, ErrUnknownAction) true.
+func (e *UnknownActionError) Is(target error) bool { return target == ErrUnknownAction }
+
+// ConflictError reports one key bound to two actions that are active at the same
+// time (on the main screen, or in the confirm dialog).
+type ConflictError struct {
+	Key     string    // the key, as in the override ("ctrl+h")
+	Actions [2]string // the two action names
+}
+
+// Error names the key and both actions.
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("keymap: key %q is bound to both %q and %q", e.Key, e.Actions[0], e.Actions[1])
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// action names one binding of a KeyMap.
+type action struct {
+	name string
+	b    *key.Binding
+}
+
+// actions lists k's bindings by their override names, in the order of the struct.
+func (k *KeyMap) actions() []action {
+	return []action{
+		{"up", &k.Up}, {"down", &k.Down}, {"page_up", &k.PageUp}, {"page_down", &k.PageDown},
+		{"top", &k.Top}, {"bottom", &k.Bottom},
+		{"next_view", &k.NextView}, {"workers_view", &k.WorkersView}, {"events_view", &k.EventsView},
+		{"filter", &k.Filter}, {"sort", &k.Sort}, {"sort_reverse", &k.SortReverse},
+		{"detail", &k.Detail}, {"back", &k.Back},
+		{"mark", &k.Mark}, {"halt", &k.Halt}, {"pause", &k.Pause}, {"kill", &k.Kill},
+		{"restart", &k.Restart}, {"run", &k.Run},
+		{"halt_all", &k.HaltAll}, {"help", &k.Help}, {"quit", &k.Quit}, {"force_quit", &k.ForceQuit},
+		{"yes", &k.Yes}, {"no", &k.No},
+	}
+}
+
+// Actions returns every action name Override accepts, in KeyMap order.
+func Actions() []string {
+	var k KeyMap
+	as := k.actions()
+	names := make([]string, len(as))
+	for i, a := range as {
+		names[i] = a.name
+	}
+	return names
+}
+
+// Override remaps actions by name: {"halt": ["ctrl+h"], "kill": ["x", "delete"]}.
+// Names are snake_case (see Actions); "-" is accepted for "_" and case is ignored.
+// An empty key list unbinds the action. The help label becomes the new keys, the
+// description is kept. An unknown name returns an *UnknownActionError, a key left
+// bound to two actions active at once a *ConflictError; either way k is unchanged.
+func (k *KeyMap) Override(m map[string][]string) error {
+	next := *k
+	byName := make(map[string]*key.Binding)
+	for _, a := range next.actions() {
+		byName[a.name] = a.b
+	}
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names) // deterministic: the first unknown name in order is reported
+	for _, name := range names {
+		keys := m[name]
+		b, ok := byName[strings.ReplaceAll(strings.ToLower(name), "-", "_")]
+		if !ok {
+			return &UnknownActionError{Action: name}
+		}
+		if len(keys) == 0 {
+			b.Unbind()
+			continue
+		}
+		desc := b.Help().Desc
+		b.SetKeys(append([]string(nil), keys...)...)
+		b.SetHelp(strings.Join(keys, "/"), desc)
+	}
+	if err := next.checkConflicts(); err != nil {
+		return err
+	}
+	*k = next
+	return nil
+}
+
+// checkConflicts reports the first key bound to two actions of one context. The
+// main screen uses every action except yes/no; the confirm dialog uses yes, no
+// and force_quit. back and no may share esc because they never meet.
+func (k *KeyMap) checkConflicts() error {
+	var main, confirm []action
+	for _, a := range k.actions() {
+		switch a.name {
+		case "yes", "no":
+			confirm = append(confirm, a)
+		case "force_quit":
+			main = append(main, a)
+			confirm = append(confirm, a)
+		default:
+			main = append(main, a)
+		}
+	}
+	for _, ctx := range [][]action{main, confirm} {
+		seen := make(map[string]string)
+		for _, a := range ctx {
+			for _, kk := range a.b.Keys() {
+				if other, ok := seen[kk]; ok && other != a.name {
+					return &ConflictError{Key: kk, Actions: [2]string{other, a.name}}
+				}
+				seen[kk] = a.name
+			}
+		}
+	}
+	return nil
+}

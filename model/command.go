@@ -1,0 +1,80 @@
+package model
+
+import (
+	"fmt"
+	"time"
+)
+
+// Op is what a Command asks for.
+type Op string
+
+// The operations a viewer can ask of an engine.
+const (
+	OpHalt    Op = "halt"     // cancel a task's context; it ends at its next Checkpoint
+	OpPause   Op = "pause"    // park a task at its next Checkpoint
+	OpResume  Op = "resume"   // let a paused task go on
+	OpKill    Op = "kill"     // cancel at once; a goroutine that does not return is abandoned
+	OpRestart Op = "restart"  // run a task again (halting it first if it is live)
+	OpHaltAll Op = "halt_all" // halt every live task; Target is ignored
+	OpRun     Op = "run"      // start a manager's queued work up to its limit; Group names it
+
+	OpResize    Op = "resize"     // set a pool's MaxWorkers to Value; Pool names it
+	OpStop      Op = "stop"       // stop a pool (no more work; running work finishes); Pool names it
+	OpSetPeriod Op = "set_period" // set a poller's period to Value nanoseconds; Poller names it
+	OpPauseAll  Op = "pause_all"  // pause every poller
+	OpResumeAll Op = "resume_all" // resume every paused poller
+	OpKillAll   Op = "kill_all"   // kill every poller
+)
+
+// Ops lists every Op, for validation and help.
+var Ops = []Op{
+	OpHalt, OpPause, OpResume, OpKill, OpRestart, OpHaltAll, OpRun,
+	OpResize, OpStop, OpSetPeriod, OpPauseAll, OpResumeAll, OpKillAll,
+}
+
+// Valid reports whether op is one of Ops.
+func (op Op) Valid() bool {
+	for _, o := range Ops {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// Command is a request from a viewer to an engine. Exactly one of Target, Group,
+// Pool and Poller names what it acts on (none for the *_all ops): halt, pause,
+// resume, kill and restart apply to a task, a pool (pause/resume its queue, halt
+// its running work) or a poller (restart = start again with fresh stats).
+type Command struct {
+	Op     Op     `json:"op"`
+	Target TaskID `json:"target,omitempty"` // a task
+	Group  string `json:"group,omitempty"`  // a manager, for OpRun
+	Pool   string `json:"pool,omitempty"`   // a pool namespace
+	Poller string `json:"poller,omitempty"` // a poller
+	Value  int64  `json:"value,omitempty"`  // OpResize: workers; OpSetPeriod: nanoseconds
+}
+
+// String renders c the way the status bar reports it: "halt t3", "run batch".
+func (c Command) String() string {
+	var s string
+	switch {
+	case c.Target != "":
+		s = fmt.Sprintf("%s %s", c.Op, c.Target)
+	case c.Group != "":
+		s = fmt.Sprintf("%s %s", c.Op, c.Group)
+	case c.Pool != "":
+		s = fmt.Sprintf("%s pool %s", c.Op, c.Pool)
+	case c.Poller != "":
+		s = fmt.Sprintf("%s poller %s", c.Op, c.Poller)
+	default:
+		s = string(c.Op)
+	}
+	switch c.Op {
+	case OpResize:
+		s += fmt.Sprintf(" to %d", c.Value)
+	case OpSetPeriod:
+		s += " to " + time.Duration(c.Value).String()
+	}
+	return s
+}

@@ -1,0 +1,49 @@
+package model
+
+import "time"
+
+// Poller is one engine.Poller (Fandango's ThreadedObject): periodic work with its
+// timing diagnostics, as Poller.Stats returns it and snapshots carry it.
+type Poller struct {
+	Name  string `json:"name"`
+	Group string `json:"group,omitempty"` // the PollDict it belongs to, if any
+
+	Period      time.Duration `json:"period"`
+	MinWait     time.Duration `json:"min_wait,omitempty"`
+	Timeout     time.Duration `json:"timeout,omitempty"`
+	Concurrency int           `json:"concurrency"`
+
+	Started bool `json:"started"` // Start was called at least once
+	Paused  bool `json:"paused"`  // the schedule is halted; the poller stays
+	Alive   bool `json:"alive"`   // not killed
+
+	Count     int64  `json:"count"`  // runs finished
+	Errors    int64  `json:"errors"` // runs that returned an error (or timed out)
+	LastError string `json:"last_error,omitempty"`
+	Skipped   int64  `json:"skipped"` // ticks skipped because a run overran
+
+	Delay    time.Duration `json:"delay"`     // how late the last run started against its deadline
+	AccDelay time.Duration `json:"acc_delay"` // the sum of every run's delay
+	Usage    float64       `json:"usage"`     // busy fraction over a sliding window, 0..1 (can pass 1 with Concurrency > 1)
+
+	Last     time.Time     `json:"last,omitzero"`   // when the last run started
+	Duration time.Duration `json:"duration"`        // how long the last run took
+	Next     time.Time     `json:"next,omitzero"`   // the next deadline
+	Value    string        `json:"value,omitempty"` // the last value, formatted
+
+	Delays    []time.Duration `json:"delays,omitempty"`    // recent delays, oldest first, bounded
+	Durations []time.Duration `json:"durations,omitempty"` // recent run durations, oldest first, bounded
+}
+
+// PollerState is the single word a viewer shows for a poller.
+func (p *Poller) PollerState() string {
+	switch {
+	case !p.Alive:
+		return "killed"
+	case p.Paused:
+		return "paused"
+	case !p.Started:
+		return "idle"
+	}
+	return "running"
+}

@@ -1,0 +1,122 @@
+package ui
+
+// colKind names a Workers table column.
+type colKind int
+
+// The Workers columns, in display order.
+const (
+	colID colKind = iota
+	colName
+	colGroup
+	colState
+	colAge
+	colProgress
+	colRestarts
+	colLastError
+	numCols
+)
+
+// column is one laid-out column: what it shows and how wide it is.
+type column struct {
+	kind  colKind
+	title string
+	width int
+	right bool // right-aligned (numbers)
+}
+
+// colSpec is how a column behaves when the width changes.
+type colSpec struct {
+	title string
+	min   int  // narrowest useful width
+	flex  bool // grows into spare width
+	right bool
+	drop  int // drop order when the screen is narrow: 1 goes first, 0 never
+}
+
+// colSpecs returns the specs of every column, indexed by colKind.
+func colSpecs() [numCols]colSpec {
+	return [numCols]colSpec{
+		colID:        {title: "ID", min: 2},
+		colName:      {title: "NAME", min: 8, flex: true},
+		colGroup:     {title: "GROUP", min: 5, drop: 4},
+		colState:     {title: "STATE", min: 9},
+		colAge:       {title: "AGE", min: 6, drop: 5},
+		colProgress:  {title: "PROGRESS", min: progressWidth, drop: 2},
+		colRestarts:  {title: "RESTARTS", min: 8, right: true, drop: 1},
+		colLastError: {title: "LAST ERROR", min: 10, flex: true, drop: 3},
+	}
+}
+
+// gutterWidth is the mark column at the left of every row ("✓ ").
+const gutterWidth = 2
+
+// measure is the widest content of the data-sized columns, in bytes (cheap to
+// take over a big snapshot; close enough to cells for names and ids).
+type measure struct {
+	id, name, group int
+}
+
+// colGap returns the blank cells between columns for a table w cells wide.
+func colGap(w int) int {
+	if w >= 100 {
+		return 2
+	}
+	return 1
+}
+
+// layoutColumns fits the columns into w cells: data-sized columns take what their
+// content needs (capped), narrow screens drop the least useful columns first, and
+// the spare width goes to NAME (up to its content) and LAST ERROR.
+func layoutColumns(w int, m measure) []column {
+	specs := colSpecs()
+	widths := [numCols]int{}
+	for k, s := range specs {
+		widths[k] = max(s.min, len(s.title))
+	}
+	widths[colID] = max(widths[colID], min(m.id, 12))
+	widths[colGroup] = max(widths[colGroup], min(m.group, 16))
+	widths[colName] = min(widths[colName], max(m.name, 4))
+
+	keep := [numCols]bool{}
+	for k := range keep {
+		keep[k] = true
+	}
+	gap := colGap(w)
+	need := func() int {
+		n, cols := gutterWidth, 0
+		for k, on := range keep {
+			if on {
+				n += widths[k]
+				cols++
+			}
+		}
+		return n + gap*max(cols-1, 0)
+	}
+	for drop := 1; need() > w && drop <= 5; drop++ {
+		for k, s := range specs {
+			if s.drop == drop {
+				keep[k] = false
+			}
+		}
+	}
+	if over := need() - w; over > 0 { // still too narrow: NAME gives what it has
+		widths[colName] = max(widths[colName]-over, 1)
+	}
+
+	spare := max(w-need(), 0)
+	if keep[colLastError] {
+		grow := min(max(m.name-widths[colName], 0), spare*3/5)
+		widths[colName] += grow
+		widths[colLastError] += spare - grow
+	} else {
+		widths[colName] += spare
+	}
+
+	cols := make([]column, 0, numCols)
+	for k, s := range specs {
+		if keep[k] {
+			cols = append(cols, column{kind: colKind(k), title: s.title, width: widths[k], right: s.right})
+		}
+	}
+	return cols
+}

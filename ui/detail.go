@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"k8s.io/apimachinery/pkg/util/duration"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// detailPane shows one task in full in the body of the screen: its fields, error,
+// panic stack, lineage and the tail of its log. The log follows live: when the
+// view is scrolled to the bottom it stays there as lines arrive.
+type detailPane struct {
+	st *Styles
+
+	open   bool
+	id     model.TaskID
+	task   model.Task // last seen; kept when the task leaves the snapshot
+	gone   bool       // the task is no longer in the snapshot
+	now    time.Time
+	parent string // the parent's name, if in the snapshot
+
+	lines         []string // rendered content, rebuilt on data or size change
+	offset        int
+	width, height int // outer size, borders included
+}
+
+// newDetailPane returns a closed pane.
+func newDetailPane(st *Styles) detailPane { return detailPane{st: st} }
+
+// Open shows task t (found in s).
+func (d *detailPane) Open(t *model.Task, s *model.Snapshot) {
+	d.open, d.id, d.offset = true, t.ID, 0
+	d.lines = d.lines[:0] // a fresh pane starts at the top, not following
+	d.SetSnapshot(s)
+}
+
+// Close hides the pane.
+func (d *detailPane) Close() { d.open = false }
+
+// SetSize lays the pane out for w×h cells (borders included).
+func (d *detailPane) SetSize(w, h int) {
+	d.width, d.height = max(w, 0), max(h, 0)
+	d.render()
+}
+
+// SetSnapshot refreshes the task from a new snapshot.
+func (d *detailPane) SetSnapshot(s *model.Snapshot) {
+	if !d.open {
+		return
+	}
+	d.now, d.gone, d.parent = s.Time, true, ""
+	for i := range s.Tasks {
+		if s.Tasks[i].ID == d.id {
+			d.task, d.gone = s.Tasks[i], false
+			break
+		}
+	}
+	if d.task.Parent != "" {
+		for i := range s.Tasks {
+			if s.Tasks[i].ID == d.task.Parent {
+				d.parent = s.Tasks[i].Name
+				break
+			}
+		}
+	}
+	d.render()
+}
+
+// Task returns the task shown, or nil when it left the snapshot.
+func (d *detailPane) Task() *model.Task {
+	if !d.open || d.gone {
+		return nil
+	}
+	return &d.task
+}
+
+// visibleRows returns the content lines that fit in the box.
+func (d *detailPane) visibleRows() int { return max(d.height-2, 1) }
+
+// maxOffset returns the last scroll position.
+func (d *detailPane) maxOffset() int { return max(len(d.lines)-d.visibleRows(), 0) }
+
+// Scroll moves the view by delta lines, clamped to the content.
+func (d *detailPane) Scroll(delta int) {
+	d.offset = min(max(d.offset+delta, 0), d.maxOffset())
+}
+
+// Page scrolls by a screen (negative: up).
+func (d *detailPane) Page(dir int) { d.Scroll(dir * d.visibleRows()) }
+
+// render rebuilds the content lines, keeping a view that was at the bottom there.
+func (d *detailPane) render() {
+	if !d.open {
+		return
+	}
+	following := len(d.lines) > 0 && d.offset >= d.maxOffset()
+	inner := max(box{width: d.width}.innerWidth()-2, 1)
+	t := &d.task
+	lines := d.lines[:0]
+	field := func(name, value string, p paint) {
+		lines = append(lines, d.st.label.render(padRight(name, 10))+p.render(truncate(cleanCell(value), max(inner-10, 1))))
+	}
+	block := func(text string, p paint) {
+		for _, l := range strings.Split(ansi.Wrap(clean(strings.TrimRight(text, "\n"), 4, true), max(inner-2, 1), ""), "\n") {
+			lines = append(lines, "  "+p.render(l))
+		}
+	}
+	field("ID", string(t.ID), paint{})
+	field("Name", t.Name, paint{})
+	field("Group", t.Group, paint{})
+	field("Kind", t.Kind.String(), paint{})
+	state := t.State.String()
+	if d.gone {
+		state += " (no longer in the snapshot)"
+	}
+	field("State", state, d.st.state[min(int(t.State), model.NumStates-1)])
+	if t.Parent != "" {
+		p := string(t.Parent)
+		if d.parent != "" {
+			p += " " + strconv.Quote(d.parent)
+		}
+		field("Parent", p, paint{})
+	}
+	field("Created", d.when(t.Created), paint{})
+	field("Started", d.when(t.Started), paint{})
+	field("Ended", d.when(t.Ended), paint{})
+	field("Restarts", strconv.Itoa(t.Restarts), paint{})
+	prog := renderProgress(t)
+	if t.Total > 0 {
+		prog += "  (" + strconv.FormatInt(t.Done, 10) + "/" + strconv.FormatInt(t.Total, 10) + ")"
+	}
+	field("Progress", prog, paint{})
+	if t.Error != "" {
+		lines = append(lines, "", d.st.label.render("Error"))
+		block(t.Error, d.st.state[model.StateFailed])
+	}
+	if t.Stack != "" {
+		lines = append(lines, "", d.st.label.render("Stack (recovered panic)"))
+		block(t.Stack, d.st.dim)
+	}
+	lines = append(lines, "", d.st.label.render("Log")+d.st.dim.render(" ("+strconv.Itoa(len(t.Log))+" lines, newest last)"))
+	if len(t.Log) == 0 {
+		lines = append(lines, "  "+d.st.dim.render("(empty)"))
+	}
+	for _, l := range t.Log {
+		lines = append(lines, "  "+d.st.desc.render(l.Time.Format("15:04:05"))+"  "+truncate(cleanCell(l.Text), max(inner-12, 1)))
+	}
+	d.lines = lines
+	if following {
+		d.offset = d.maxOffset()
+	}
+	d.Scroll(0)
+}
+
+// when formats a timestamp with its age at the snapshot: "15:04:05.000 (3m ago)".
+func (d *detailPane) when(at time.Time) string {
+	if at.IsZero() {
+		return noValue
+	}
+	return at.Format("2006-01-02 15:04:05.000") + " (" + duration.HumanDuration(max(d.now.Sub(at), 0)) + " ago)"
+}
+
+// View draws the pane in its box.
+func (d *detailPane) View() []string {
+	x := box{st: d.st, width: d.width}
+	title := "Task " + string(d.task.ID) + " " + strconv.Quote(d.task.Name)
+	var tb strings.Builder
+	d.st.title.write(&tb, title)
+	tw := textWidth(title)
+	if n := len(d.lines); n > d.visibleRows() {
+		pos := " [" + strconv.Itoa(d.offset+1) + "-" + strconv.Itoa(min(d.offset+d.visibleRows(), n)) + "/" + strconv.Itoa(n) + "]"
+		d.st.titleCount.write(&tb, pos)
+		tw += textWidth(pos)
+	}
+	out := make([]string, 0, d.height)
+	out = append(out, x.top(tb.String(), tw))
+	for i := d.offset; i < len(d.lines) && i < d.offset+d.visibleRows(); i++ {
+		var b strings.Builder
+		x.line(&b, fitLine(" "+d.lines[i], x.innerWidth()))
+		out = append(out, b.String())
+	}
+	for len(out) < d.height-1 {
+		out = append(out, x.blank())
+	}
+	return append(out, x.bottom())
+}
+
+// padRight pads s with blanks to w cells.
+func padRight(s string, w int) string {
+	if n := textWidth(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}

@@ -1,0 +1,218 @@
+// Package ui is spindle's terminal dashboard, a Bubble Tea program. It shows what
+// a Source publishes (coalesced model.Snapshot values) and sends back what the
+// keys ask for (model.Command values); it never reaches into the engine, so the
+// same dashboard runs in-process and attached to a remote engine.
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/spindle-tui/spindle/keymap"
+	"github.com/spindle-tui/spindle/model"
+)
+
+// ErrForcedQuit is what Model.Err returns when the user quit at once (q again, or
+// ctrl+c) while the graceful shutdown was still running: work may not have ended.
+var ErrForcedQuit = errors.New("ui: quit before the shutdown finished")
+
+// Model is the dashboard's root model. It implements tea.Model, and it alone
+// returns a tea.View; its components only return lines.
+type Model struct {
+	src  Source
+	opts options
+	keys keymap.KeyMap
+	st   *Styles
+
+	snap        model.Snapshot // the latest snapshot
+	have        bool           // a snapshot has arrived
+	sub         <-chan model.Snapshot
+	unsubscribe func()
+	closed      bool // the source closed the subscription
+
+	active  view
+	header  header
+	workers workersTable
+	events  eventsList
+	detail  detailPane
+	help    helpOverlay
+	confirm confirmDialog
+	status  statusBar
+	filter  filterInput
+	footer  footer
+
+	width, height int
+
+	quitting       bool               // the graceful shutdown is running
+	cancelShutdown context.CancelFunc // cancels it (force quit)
+	done           bool               // quit was issued
+	err            error
+}
+
+// New returns the dashboard for src. It does nothing until the program runs it:
+// Init subscribes.
+func New(src Source, opts ...Option) Model {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	st := newStyles(o.color)
+	m := Model{
+		src:     src,
+		opts:    o,
+		keys:    o.keys,
+		st:      &st,
+		active:  viewWorkers,
+		header:  newHeader(&st),
+		workers: newWorkersTable(&st),
+		events:  newEventsList(&st),
+		detail:  newDetailPane(&st),
+		help:    newHelpOverlay(&st),
+		confirm: newConfirmDialog(&st),
+		status:  newStatusBar(&st),
+		filter:  newFilterInput(&st),
+		footer:  newFooter(&st),
+	}
+	m.resize(80, 24) // until the first tea.WindowSizeMsg
+	return m
+}
+
+// Init subscribes to the source.
+func (m Model) Init() tea.Cmd { return subscribeCmd(m.src) }
+
+// Err returns the graceful shutdown's error, ErrForcedQuit if the user did not
+// wait for it, or nil.
+func (m Model) Err() error { return m.err }
+
+// headerLines is the header's full height: the summary line and the tab line.
+const headerLines = 2
+
+// bodyHeight returns the lines left for the body; a small terminal first loses
+// the tab line, then the footer.
+func (m *Model) bodyHeight() int {
+	return max(m.height-m.headerLinesShown()-1-m.footerLinesShown(), 1)
+}
+
+// headerLinesShown is 2, or 1 on a short terminal.
+func (m *Model) headerLinesShown() int {
+	if m.height < 10 {
+		return 1
+	}
+	return headerLines
+}
+
+// footerLinesShown is 1, or 0 on a very short terminal.
+func (m *Model) footerLinesShown() int {
+	if m.height < 7 {
+		return 0
+	}
+	return 1
+}
+
+// resize lays every component out for a w×h terminal.
+func (m *Model) resize(w, h int) {
+	m.width, m.height = max(w, 1), max(h, 1)
+	body := m.bodyHeight()
+	m.header.SetSize(m.width)
+	m.workers.SetSize(m.width, body)
+	m.events.SetSize(m.width, body)
+	m.detail.SetSize(m.width, body)
+	m.help.SetSize(m.width, body)
+	m.confirm.SetSize(m.width, body)
+	m.status.SetSize(m.width)
+	m.filter.SetSize(m.width)
+	m.footer.SetSize(m.width)
+}
+
+// View draws the whole screen, exactly the terminal's size, in the alt screen.
+func (m Model) View() tea.View {
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.header.View()[:m.headerLinesShown()]...)
+
+	var body []string
+	switch {
+	case m.detail.open:
+		body = m.detail.View()
+	case m.active == viewEvents:
+		body = m.events.View()
+	default:
+		body = m.workers.View()
+	}
+	body = fitLines(body, m.bodyHeight())
+	if m.help.open {
+		body = m.help.Overlay(body, m.keys)
+	}
+	if m.confirm.open {
+		body = m.confirm.Overlay(body, m.keys)
+	}
+	lines = append(lines, body...)
+
+	if m.filter.active {
+		lines = append(lines, m.filter.View())
+	} else {
+		lines = append(lines, m.status.View())
+	}
+	if m.footerLinesShown() > 0 {
+		lines = append(lines, m.footer.View(m.footerBindings()))
+	}
+
+	v := tea.NewView(fitScreen(lines, m.width, m.height))
+	v.AltScreen = true
+	v.WindowTitle = "spindle"
+	if m.snap.Source != "" {
+		v.WindowTitle += " · " + m.snap.Source
+	}
+	return v
+}
+
+// fitLines returns exactly n lines: cut, or padded with empty lines.
+func fitLines(lines []string, n int) []string {
+	if len(lines) > n {
+		return lines[:n]
+	}
+	for len(lines) < n {
+		lines = append(lines, "")
+	}
+	return lines
+}
+
+// footerBindings returns the footer's bindings for the current selection: pause
+// labelled pause or resume, and the keys that cannot apply disabled (dimmed).
+func (m *Model) footerBindings() []key.Binding {
+	km := m.keys // a copy: the live keymap stays enabled, so a press explains itself
+	targets := m.targets()
+	onTasks := m.active == viewWorkers || m.detail.open
+	for _, a := range []struct {
+		b   *key.Binding
+		act action
+	}{{&km.Halt, actHalt}, {&km.Pause, actPause}, {&km.Kill, actKill}, {&km.Restart, actRestart}} {
+		p := planTasks(a.act, targets)
+		a.b.SetEnabled(p.ok())
+		if a.act == actPause {
+			a.b.SetHelp(km.Pause.Help().Key, p.verb)
+		}
+	}
+	km.Mark.SetEnabled(onTasks && !m.detail.open && len(targets) > 0)
+	km.Detail.SetEnabled(!m.detail.open && m.detailCandidate() != nil)
+	km.Filter.SetEnabled(!m.detail.open)
+	return km.ShortHelp()
+}
+
+// targets returns the tasks an action applies to in the current view: the shown
+// task in the detail pane; the marked tasks, else the selected one, in Workers;
+// none in Events.
+func (m *Model) targets() []*model.Task {
+	switch {
+	case m.detail.open:
+		if t := m.detail.Task(); t != nil {
+			return []*model.Task{t}
+		}
+		return nil
+	case m.active == viewWorkers:
+		return m.workers.Targets()
+	}
+	return nil
+}

@@ -1,0 +1,42 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/spindle-tui/spindle/keymap"
+)
+
+// Option configures the dashboard built by New.
+type Option func(*options)
+
+// options is what the Options set.
+type options struct {
+	keys     keymap.KeyMap
+	shutdown func(ctx context.Context) error
+	color    bool
+}
+
+// defaultOptions are the defaults: the default keymap, no shutdown (q just quits),
+// colours on.
+func defaultOptions() options {
+	return options{keys: keymap.Default(), color: true}
+}
+
+// WithKeyMap uses k instead of keymap.Default (for user overrides).
+func WithKeyMap(k keymap.KeyMap) Option {
+	return func(o *options) { o.keys = k }
+}
+
+// WithShutdown makes q a graceful quit: f is called (in a command, with a context
+// bounded to ~10 s) while the dashboard keeps showing tasks halting, and the
+// program quits when it returns; its error is Model.Err. Without it (nil, e.g. an
+// attached remote viewer that must not stop the engine) q just quits.
+func WithShutdown(f func(ctx context.Context) error) Option {
+	return func(o *options) { o.shutdown = f }
+}
+
+// WithColor turns colours on or off. Off (for NO_COLOR) keeps bold, faint and
+// reverse video: states are told apart by their names, the selection by reverse.
+func WithColor(on bool) Option {
+	return func(o *options) { o.color = on }
+}

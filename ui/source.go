@@ -1,0 +1,18 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// Source is all the dashboard needs from what it shows: a stream of coalesced
+// snapshots and a way to send commands back. *engine.Engine satisfies it, and so
+// will the remote client, so the same dashboard runs in-process and attached.
+type Source interface {
+	// Subscribe returns a channel of snapshots (latest wins, at most one per
+	// refresh) and a func that ends the subscription and closes the channel.
+	Subscribe() (<-chan model.Snapshot, func())
+	// Apply sends a command and reports whether the engine accepted it.
+	Apply(ctx context.Context, cmd model.Command) error
+}

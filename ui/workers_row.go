@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// rowLine appends row i, exactly the table's inner width wide. The selected row is
+// drawn in reverse video of its state colour (reverse alone without colour); other
+// rows paint their cells: the state in its colour, errors red, the bar green.
+func (t *workersTable) rowLine(c *strings.Builder, i int) {
+	task := t.rows[i]
+	inner := box{width: t.width}.innerWidth()
+	gap := colGap(inner)
+	selected := i == t.cursor
+	_, marked := t.marks[task.ID]
+
+	plain := func(paint) paint { return paint{} }
+	use := func(p paint) paint { return p }
+	if selected {
+		use = plain
+		c.WriteString(t.st.selected[min(int(task.State), model.NumStates-1)].on)
+	}
+
+	n := 0 // cells written
+	if marked {
+		use(t.st.marked).write(c, "✓ ")
+	} else {
+		c.WriteString("  ")
+	}
+	n += gutterWidth
+	for k, col := range t.cols {
+		if k > 0 {
+			writeSpaces(c, gap)
+			n += gap
+		}
+		n += col.width
+		switch col.kind {
+		case colID:
+			p := paint{}
+			if marked {
+				p = t.st.marked
+			}
+			writePadded(c, use(p), renderID(task), col.width)
+		case colName:
+			p := paint{}
+			if marked {
+				p = t.st.marked
+			}
+			writePadded(c, use(p), renderName(task), col.width)
+		case colGroup:
+			writePadded(c, use(t.st.desc), renderGroup(task), col.width)
+		case colState:
+			writePadded(c, use(t.st.state[min(int(task.State), model.NumStates-1)]), renderState(task), col.width)
+		case colAge:
+			writePadded(c, paint{}, renderAge(task, t.now), col.width)
+		case colProgress:
+			t.writeProgress(c, task, col.width, selected)
+		case colRestarts:
+			p := paint{}
+			if task.Restarts > 0 {
+				p = t.st.state[model.StateBackoff]
+			}
+			writeRight(c, use(p), renderRestarts(task), col.width)
+		case colLastError:
+			writePadded(c, use(t.st.state[model.StateFailed]), renderLastError(task), col.width)
+		}
+	}
+	writeSpaces(c, inner-n)
+	if selected {
+		c.WriteString("\x1b[m")
+	}
+}
+
+// writeProgress appends the PROGRESS cell: the filled part of the bar green, the
+// rest dim, the percentage plain.
+func (t *workersTable) writeProgress(c *strings.Builder, task *model.Task, w int, selected bool) {
+	s := renderProgress(task)
+	if selected || task.Total <= 0 || w < progressWidth {
+		p := paint{}
+		if !selected && task.Total <= 0 {
+			p = t.st.dim
+		}
+		writePadded(c, p, s, w)
+		return
+	}
+	// The bar is barWidth runes of █ then ░, each three bytes long.
+	full := strings.Count(s[:barWidth*3], "█")
+	t.st.bar.write(c, s[:full*3])
+	t.st.barEmpty.write(c, s[full*3:barWidth*3])
+	c.WriteString(s[barWidth*3:])
+	writeSpaces(c, w-progressWidth)
+}
