@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,15 @@ func BenchmarkUpdateView10k(b *testing.B) { benchUpdateView(b, bigSnapshot(10_00
 // BenchmarkUpdateView100kQueued: 100k rows of which 1k running, the worst a
 // snapshot could be if an engine sent a whole backlog (it sends only queue heads).
 func BenchmarkUpdateView100kQueued(b *testing.B) { benchUpdateView(b, bigSnapshot(100_000, 1_000)) }
+
+// BenchmarkUpdateView10kShuffled: tasks in no particular order, so the default sort
+// has to move and sort every state's run.
+func BenchmarkUpdateView10kShuffled(b *testing.B) {
+	s := bigSnapshot(10_000, 1_000)
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(s.Tasks), func(i, j int) { s.Tasks[i], s.Tasks[j] = s.Tasks[j], s.Tasks[i] })
+	benchUpdateView(b, s)
+}
 
 // BenchmarkUpdateView10kFiltered: the same with a live filter and a non-default sort.
 func BenchmarkUpdateView10kFiltered(b *testing.B) {

@@ -18,16 +18,13 @@ type filterInput struct {
 	width  int
 }
 
-// filterMsg reports the filter text: while typing (done false), or when the line
-// closes (done true; cleared when esc dropped it).
-type filterMsg struct {
-	value string
-	done  bool
-}
+// filterMsg reports the filter text, as it is typed and when the line closes
+// (empty when esc cleared it).
+type filterMsg struct{ value string }
 
 // filterCmd reports the filter text.
-func filterCmd(value string, done bool) tea.Cmd {
-	return func() tea.Msg { return filterMsg{value: value, done: done} }
+func filterCmd(value string) tea.Cmd {
+	return func() tea.Msg { return filterMsg{value: value} }
 }
 
 // newFilterInput returns a closed filter line.
@@ -45,10 +42,10 @@ func (f filterInput) Update(msg tea.KeyPressMsg, km keymap.KeyMap) (filterInput,
 	switch {
 	case msg.Code == tea.KeyEnter:
 		f.active = false
-		return f, filterCmd(f.value, true)
+		return f, filterCmd(f.value)
 	case key.Matches(msg, km.Back):
 		f.active, f.value = false, ""
-		return f, filterCmd("", true)
+		return f, filterCmd("")
 	}
 	old := f.value
 	switch msg.Keystroke() {
@@ -69,7 +66,7 @@ func (f filterInput) Update(msg tea.KeyPressMsg, km keymap.KeyMap) (filterInput,
 	if f.value == old {
 		return f, nil
 	}
-	return f, filterCmd(f.value, false)
+	return f, filterCmd(f.value)
 }
 
 // View returns the input line: "/xyz█".

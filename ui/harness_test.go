@@ -247,6 +247,4 @@ func (h *harness) rowIDs() []model.TaskID {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func ansi_strip(s string) string { return ansi.Strip(s) }
-
 func modelID(s string) model.TaskID { return model.TaskID(s) }

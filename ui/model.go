@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/spindle-tui/spindle/keymap"
@@ -28,10 +27,8 @@ type Model struct {
 	st   *Styles
 
 	snap        model.Snapshot // the latest snapshot
-	have        bool           // a snapshot has arrived
 	sub         <-chan model.Snapshot
 	unsubscribe func()
-	closed      bool // the source closed the subscription
 
 	active  view
 	header  header
@@ -177,42 +174,4 @@ func fitLines(lines []string, n int) []string {
 		lines = append(lines, "")
 	}
 	return lines
-}
-
-// footerBindings returns the footer's bindings for the current selection: pause
-// labelled pause or resume, and the keys that cannot apply disabled (dimmed).
-func (m *Model) footerBindings() []key.Binding {
-	km := m.keys // a copy: the live keymap stays enabled, so a press explains itself
-	targets := m.targets()
-	onTasks := m.active == viewWorkers || m.detail.open
-	for _, a := range []struct {
-		b   *key.Binding
-		act action
-	}{{&km.Halt, actHalt}, {&km.Pause, actPause}, {&km.Kill, actKill}, {&km.Restart, actRestart}} {
-		p := planTasks(a.act, targets)
-		a.b.SetEnabled(p.ok())
-		if a.act == actPause {
-			a.b.SetHelp(km.Pause.Help().Key, p.verb)
-		}
-	}
-	km.Mark.SetEnabled(onTasks && !m.detail.open && len(targets) > 0)
-	km.Detail.SetEnabled(!m.detail.open && m.detailCandidate() != nil)
-	km.Filter.SetEnabled(!m.detail.open)
-	return km.ShortHelp()
-}
-
-// targets returns the tasks an action applies to in the current view: the shown
-// task in the detail pane; the marked tasks, else the selected one, in Workers;
-// none in Events.
-func (m *Model) targets() []*model.Task {
-	switch {
-	case m.detail.open:
-		if t := m.detail.Task(); t != nil {
-			return []*model.Task{t}
-		}
-		return nil
-	case m.active == viewWorkers:
-		return m.workers.Targets()
-	}
-	return nil
 }

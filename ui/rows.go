@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
@@ -59,110 +60,67 @@ func compareIDs(a, b model.TaskID) int {
 	return strings.Compare(string(a), string(b))
 }
 
-// sortKey is a task's sort key for one column, taken once per snapshot so the
-// sort compares plain values instead of chasing pointers into the tasks.
+// sortKey is a row's sort key for one column, taken once per snapshot so the sort
+// compares plain numbers in a pointer-free slice instead of chasing pointers into
+// the tasks (which, for a big snapshot, is where the time goes).
 type sortKey struct {
-	num int64  // the column's number (state, age, progress, restarts, ID length)
-	str string // the column's text (name, group, ID)
-	id  model.TaskID
-	t   *model.Task
+	hi  uint64 // the column's value, mapped to an ascending number
+	id  uint64 // the ID packed by idKey: ties are broken by it
+	row uint32 // the row's index before sorting
 }
 
-// keyOf returns t's key for column c.
-func keyOf(t *model.Task, c sortColumn) sortKey {
-	k := sortKey{id: t.ID, t: t}
-	switch c {
-	case sortID:
-		k.num, k.str = int64(len(t.ID)), string(t.ID)
-	case sortName:
-		k.str = t.Name
-	case sortGroup:
-		k.str = t.Group
-	case sortState:
-		k.num = int64(t.State)
-	case sortAge:
-		k.num = -ageSince(t).UnixNano() // younger (later) first: the smallest age ascending
-	case sortProgress:
-		k.num = int64(t.Progress() * 1e9)
-	case sortRestarts:
-		k.num = int64(t.Restarts)
+// longID marks an ID too long to pack; such IDs are compared as strings.
+const longID = math.MaxUint64
+
+// idKey packs an ID of up to 7 bytes into a number that orders as compareIDs
+// does: the length in bits 56-58, then the bytes, big-endian. Bits 59-63 stay
+// free for sortByStateKey's state.
+func idKey(id model.TaskID) uint64 {
+	if len(id) > 7 {
+		return longID
+	}
+	k := uint64(len(id)) << 56
+	for i := 0; i < len(id); i++ {
+		k |= uint64(id[i]) << (48 - 8*i)
 	}
 	return k
 }
 
-// compareKeys orders two keys by o; ties are broken by ID, ascending whichever
-// way the column goes, so equal rows keep a stable, readable order.
-func compareKeys(a, b *sortKey, o rowOrder) int {
-	c := cmp.Compare(a.num, b.num)
-	if c == 0 {
-		c = strings.Compare(a.str, b.str)
+// orderedInt maps an int64 to a uint64 of the same order.
+func orderedInt(v int64) uint64 { return uint64(v) ^ (1 << 63) }
+
+// numericKey returns t's key for a numeric column c (any but NAME and GROUP).
+func numericKey(t *model.Task, c sortColumn) uint64 {
+	switch c {
+	case sortID:
+		return idKey(t.ID)
+	case sortState:
+		return uint64(t.State)
+	case sortAge:
+		return orderedInt(-ageSince(t).UnixNano()) // younger (later) first: the smallest age ascending
+	case sortProgress:
+		return orderedInt(int64(t.Progress() * 1e9))
+	case sortRestarts:
+		return orderedInt(int64(t.Restarts))
+	}
+	return 0
+}
+
+// compareTasks orders two tasks by a text column (NAME, GROUP), then ID.
+func compareTasks(a, b *model.Task, o rowOrder) int {
+	var c int
+	if o.col == sortGroup {
+		c = strings.Compare(a.Group, b.Group)
+	} else {
+		c = strings.Compare(a.Name, b.Name)
 	}
 	if o.reverse {
 		c = -c
 	}
-	if c != 0 || o.col == sortID {
+	if c != 0 {
 		return c
 	}
-	return compareIDs(a.id, b.id)
-}
-
-// filter is a lowercase needle matched against a task's id, name, group and state,
-// or an event's task, group, level and text.
-type filter string
-
-// newFilter normalises what the user typed.
-func newFilter(s string) filter { return filter(strings.ToLower(strings.TrimSpace(s))) }
-
-// containsFold reports whether hay contains the lowercase needle, ignoring case.
-// An ASCII needle (what people type) is matched byte by byte, lowering hay as it
-// goes, with no allocation; others go through strings.ToLower.
-func containsFold(hay string, needle filter) bool {
-	n := string(needle)
-	if !isASCII(n) {
-		return strings.Contains(strings.ToLower(hay), n)
-	}
-	if len(n) == 0 {
-		return true
-	}
-	for i := 0; i+len(n) <= len(hay); i++ {
-		if lowerASCII(hay[i]) != n[0] {
-			continue
-		}
-		j := 1
-		for j < len(n) && lowerASCII(hay[i+j]) == n[j] {
-			j++
-		}
-		if j == len(n) {
-			return true
-		}
-	}
-	return false
-}
-
-// lowerASCII lowers an ASCII capital; other bytes are returned as they are.
-func lowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// matchTask reports whether t passes f.
-func (f filter) matchTask(t *model.Task) bool {
-	if f == "" {
-		return true
-	}
-	return containsFold(string(t.ID), f) || containsFold(t.Name, f) ||
-		containsFold(t.Group, f) || strings.Contains(t.State.String(), string(f))
-}
-
-// matchEvent reports whether e passes f.
-func (f filter) matchEvent(e *model.Event) bool {
-	if f == "" {
-		return true
-	}
-	return containsFold(string(e.Task), f) || containsFold(e.Group, f) ||
-		strings.Contains(string(e.Level), string(f)) || containsFold(e.Text, f)
+	return compareIDs(a.ID, b.ID)
 }
 
 // rowBuilder turns a snapshot's tasks into the table's rows. Its buffers are
@@ -184,8 +142,9 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 	rows, states := rb.rows[:0], rb.states[:0]
 	var m measure
 	var counts [model.NumStates + 1]int
-	idSorted := true
-	var prev model.TaskID
+	idSorted, stateSorted := true, true
+	var prevState uint8
+	var lastID [model.NumStates + 1]model.TaskID // the last ID seen in each state
 	for i := range tasks {
 		t := &tasks[i]
 		if !f.matchTask(t) {
@@ -198,43 +157,118 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 		m.id = max(m.id, len(t.ID))
 		m.name = max(m.name, len(t.Name))
 		m.group = max(m.group, len(t.Group))
-		if idSorted && len(rows) > 1 && compareIDs(prev, t.ID) > 0 {
-			idSorted = false
+		stateSorted = stateSorted && prevState <= s
+		if idSorted && counts[s] > 1 && compareIDs(lastID[s], t.ID) > 0 {
+			idSorted = false // within one state, IDs go down: that state's run needs sorting
 		}
-		prev = t.ID
+		lastID[s], prevState = t.ID, s
 	}
 	rb.rows, rb.states = rows, states
 	if o.col == sortState && !o.reverse {
-		rb.sortByState(counts, idSorted)
+		rb.sortByState(counts, stateSorted, idSorted)
 	} else {
 		rb.sortByKey(o)
 	}
 	return rb.rows, m
 }
 
-// sortByKey sorts the rows by o's column, through precomputed keys.
+// sortByKey sorts the rows by o's column: text columns compare the tasks, the
+// others go through numeric keys.
 func (rb *rowBuilder) sortByKey(o rowOrder) {
+	rows := rb.rows
+	if o.col == sortName || o.col == sortGroup {
+		slices.SortFunc(rows, func(a, b *model.Task) int { return compareTasks(a, b, o) })
+		return
+	}
+	if o.col == sortState && !o.reverse && rb.sortByStateKey() {
+		return
+	}
 	keys := rb.keys[:0]
-	for _, t := range rb.rows {
-		keys = append(keys, keyOf(t, o.col))
+	for i, t := range rows {
+		k := sortKey{hi: numericKey(t, o.col), id: idKey(t.ID), row: uint32(i)}
+		if o.reverse {
+			k.hi = ^k.hi
+		}
+		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b sortKey) int { return compareKeys(&a, &b, o) })
-	for i := range keys {
-		rb.rows[i] = keys[i].t
+	byID := func(a, b *sortKey) int {
+		if a.id == longID && b.id == longID {
+			return compareIDs(rows[a.row].ID, rows[b.row].ID)
+		}
+		return cmp.Compare(a.id, b.id)
 	}
-	clear(keys)
+	idCol := o.col == sortID
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 || !idCol && a.id != longID {
+			if c != 0 {
+				return c
+			}
+			return cmp.Compare(a.id, b.id)
+		}
+		c := byID(&a, &b) // the ID column with two long IDs, or a tie on a long ID
+		if idCol && o.reverse {
+			c = -c
+		}
+		return c
+	})
+	rb.reorder(keys)
+}
+
+// sortByStateKey sorts the rows by state then ID on one packed number per row (the
+// state's 4 bits, then the ID's idKey), the fastest comparison there is. It
+// reports false, doing nothing, when an ID is too long to pack.
+func (rb *rowBuilder) sortByStateKey() bool {
+	rows := rb.rows
+	keys := rb.keys[:0]
+	for i, t := range rows {
+		id := idKey(t.ID)
+		if id == longID {
+			rb.keys = keys
+			return false
+		}
+		keys = append(keys, sortKey{hi: uint64(rb.states[i])<<59 | id, row: uint32(i)})
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int { return cmp.Compare(a.hi, b.hi) })
+	rb.reorder(keys)
+	return true
+}
+
+// reorder puts the rows in the order of keys.
+func (rb *rowBuilder) reorder(keys []sortKey) {
+	rows := rb.rows
+	if cap(rb.scratch) < len(rows) {
+		rb.scratch = make([]*model.Task, len(rows))
+	}
+	sorted := rb.scratch[:len(rows)]
+	for i, k := range keys {
+		sorted[i] = rows[k.row]
+	}
+	copy(rows, sorted)
+	clear(sorted)
 	rb.keys = keys
 }
 
 // sortByState sorts the rows by state then ID, the default order, with a stable
 // counting sort over the few states: linear when the snapshot lists tasks in ID
-// order (each state's run is then already in ID order).
-func (rb *rowBuilder) sortByState(counts [model.NumStates + 1]int, idSorted bool) {
-	rows := rb.rows
+// order (each state's run is then already in ID order), and nothing to move when
+// it already lists them by state.
+func (rb *rowBuilder) sortByState(counts [model.NumStates + 1]int, stateSorted, idSorted bool) {
 	var starts [model.NumStates + 2]int
 	for i, n := range counts {
 		starts[i+1] = starts[i] + n
 	}
+	switch {
+	case !idSorted:
+		rb.sortByKey(rowOrder{col: sortState}) // a real sort, on keys that hold the IDs
+	case !stateSorted:
+		rb.placeByState(starts)
+	}
+}
+
+// placeByState moves each row to its state's run (starts[s] is where state s's
+// run begins), keeping the order within a state.
+func (rb *rowBuilder) placeByState(starts [model.NumStates + 2]int) {
+	rows := rb.rows
 	if cap(rb.scratch) < len(rows) {
 		rb.scratch = make([]*model.Task, len(rows))
 	}
@@ -247,13 +281,6 @@ func (rb *rowBuilder) sortByState(counts [model.NumStates + 1]int, idSorted bool
 	}
 	copy(rows, sorted)
 	clear(sorted)
-	if idSorted {
-		return
-	}
-	byID := func(a, b *model.Task) int { return compareIDs(a.ID, b.ID) }
-	for s := range counts {
-		slices.SortFunc(rows[starts[s]:starts[s+1]], byID)
-	}
 }
 
 // indexOf returns the row holding the task id, or -1.

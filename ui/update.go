@@ -25,7 +25,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setSnapshot(msg.snap)
 		return m, waitSnapshotCmd(m.sub)
 	case sourceClosedMsg:
-		m.closed, m.header.closed = true, true
+		m.header.closed = true
 		if !m.quitting {
 			m.status.Set(statusError, "source closed: no more updates ("+m.keys.Quit.Help().Key+" quits)")
 		}
@@ -56,7 +56,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // setSnapshot hands a new snapshot to every component.
 func (m *Model) setSnapshot(s model.Snapshot) {
-	m.snap, m.have = s, true
+	m.snap = s
 	m.header.SetSnapshot(&m.snap)
 	m.workers.SetSnapshot(&m.snap)
 	m.events.SetSnapshot(&m.snap)
