@@ -31,6 +31,12 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 		}
 		return m.Run()
 	}
+	if handled, err := e.applyPoller(cmd); handled {
+		return err
+	}
+	if handled, err := e.applyPool(cmd); handled {
+		return err
+	}
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -42,6 +48,9 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 		return nil
 	}
 	t := e.tasks[cmd.Target]
+	if t == nil {
+		t = e.poolTaskLocked(cmd.Target) // pool work is not in e.tasks
+	}
 	if t == nil {
 		return errNoTask(cmd.Target)
 	}
@@ -84,6 +93,7 @@ func (e *Engine) haltAllLocked() {
 			}
 		}
 	}
+	n += e.haltPoolsLocked()
 	e.eventLocked(model.LevelInfo, nil, "", "halt all: "+itoa(n)+" tasks halted, all watching stopped")
 }
 

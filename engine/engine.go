@@ -49,6 +49,11 @@ type Engine struct {
 	leaked   int
 	seq      uint64
 
+	// pollers is the registry of pollers (poller_set.go); it has its own lock.
+	pollers pollerSet
+	// pools is the registry of pools (pool_registry.go), guarded by mu.
+	pools poolRegistry
+
 	// The snapshot bus (bus.go).
 	dirty     atomic.Bool   // a change is waiting to be published
 	notify    chan struct{} // cap 1: wakes the publisher
@@ -142,6 +147,9 @@ func (e *Engine) eventLocked(level model.Level, t *task, group, text string) {
 // Close returns a *CloseError naming them. Snapshots keep flowing during the
 // drain; a final one is published and then every subscription channel is closed.
 //
+// Every poller is killed and its runs are waited for the same way; a poller
+// whose run has not returned is named in the *CloseError as "poller <name>".
+//
 // Close is idempotent: a later call waits for the first to finish (or ctx) and
 // returns nil. After Close, Append, Run, Watch and Apply return ErrClosed. A task
 // must not call Close: it would wait for itself until ctx is done.
@@ -171,6 +179,7 @@ func (e *Engine) Close(ctx context.Context) error {
 		}
 	}
 	e.eventLocked(model.LevelInfo, nil, "", fmt.Sprintf("close: halting %d live tasks, dropped %d queued", len(waits), dropped))
+	closingPools := e.closePoolsLocked() // daemon pools halted, the others drain
 	e.baseCancel()
 	e.mu.Unlock()
 
@@ -184,6 +193,9 @@ wait:
 		}
 	}
 
+	stuckPollers := e.closePollers(ctx) // kills every poller, waits for their runs
+	stuckPools := e.waitPools(ctx, closingPools)
+
 	e.mu.Lock()
 	var stuck []model.Task
 	for _, r := range waits {
@@ -195,6 +207,8 @@ wait:
 	}
 	e.closed = true
 	e.mu.Unlock()
+	stuck = append(stuck, stuckPollers...)
+	stuck = append(stuck, stuckPools...)
 	if len(stuck) > 0 {
 		err = &CloseError{Tasks: stuck, Err: ctx.Err()}
 	}

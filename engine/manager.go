@@ -17,6 +17,7 @@ type group struct {
 	live     []*task // tasks holding a slot; t.run.slot is the index
 	runLive  int     // live tasks started by Manager.Run
 	counts   model.StateCounts
+	pool     *Pool // set when a pool owns the group: its workers start the work
 }
 
 // occupy gives t (whose current run is r) a slot.
@@ -56,6 +57,10 @@ func (e *Engine) startNextLocked(g *group, byRun bool) bool {
 
 // fillLocked starts queued work while g is watching and has free slots.
 func (e *Engine) fillLocked(g *group) {
+	if g.pool != nil {
+		g.pool.wakeLocked()
+		return
+	}
 	for g.watching && e.startNextLocked(g, false) {
 	}
 }

@@ -24,6 +24,7 @@ type config struct {
 	history      int
 	queuePreview int
 	logLines     int
+	poolDrain    time.Duration // how long Close lets non-daemon pools drain (pool_close.go)
 }
 
 func defaultConfig() config {
@@ -33,6 +34,7 @@ func defaultConfig() config {
 		history:      DefaultHistory,
 		queuePreview: DefaultQueuePreview,
 		logLines:     DefaultLogLines,
+		poolDrain:    DefaultPoolDrain,
 	}
 }
 

@@ -31,6 +31,7 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 	for _, g := range e.groups {
 		n += len(g.live) + min(g.queued, preview)
 	}
+	n += e.poolTaskCountLocked(preview)
 	tail := min(e.cfg.logLines, maxSnapshotLog)
 
 	s.Tasks = make([]model.Task, n)
@@ -53,6 +54,7 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 			return true
 		})
 	}
+	i = e.poolTasksLocked(s.Tasks, i, preview, tail)
 	e.history.newestFirst(func(t *task) {
 		t.view(&s.Tasks[i], tail)
 		i++
@@ -62,6 +64,8 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 	for i, g := range e.groups {
 		s.Managers[i] = g.stats()
 	}
+	s.Pollers = e.pollerStats(s.Time.UnixNano())
+	s.Pools = e.poolStatsLocked(s.Time.UnixNano())
 	s.Events = e.events.newestFirst()
 	return s
 }
@@ -76,6 +80,9 @@ func (t *task) view(v *model.Task, tail int) {
 		State:    t.state,
 		Created:  unixTime(t.created),
 		Restarts: int(t.restarts),
+	}
+	if t.pool != nil {
+		t.pool.view(v)
 	}
 	r := t.run
 	if r == nil {

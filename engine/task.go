@@ -23,6 +23,7 @@ type task struct {
 	created  int64 // unix nanoseconds (a time.Time would cost 16 more bytes)
 	restarts int32
 	state    model.State
+	pool     *poolJob // pool work: its submitter, type and future (pool.go); nil for manager work
 }
 
 // Flags a task function reads without the engine lock (Checkpoint's fast path).
@@ -141,6 +142,31 @@ func (e *Engine) finish(t *task, r *run, o outcome) {
 		return
 	}
 
+	final := e.settleLocked(t, r, o)
+	g := t.grp
+	if r.restart && !e.closing {
+		t.restarts++
+		next := e.launchLocked(t, r)
+		next.slot, next.byRun = r.slot, r.byRun
+		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
+		return
+	}
+	e.setStateLocked(t, final)
+	if final == model.StateHalted || final == model.StateKilled {
+		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
+	}
+	g.release(t)
+	if r.byRun {
+		g.runLive--
+	}
+	e.retireLocked(t)
+	e.fillLocked(g)
+}
+
+// settleLocked works out the final state of a returned run from how it ended,
+// records its error and stack and the failure events. Manager work (finish) and
+// pool work (Pool.endLocked) share it.
+func (e *Engine) settleLocked(t *task, r *run, o outcome) model.State {
 	halting := r.flags.Load()&runHalt != 0
 	final := model.StateDone
 	switch {
@@ -166,25 +192,7 @@ func (e *Engine) finish(t *task, r *run, o outcome) {
 	case final == model.StateFailed:
 		e.eventLocked(model.LevelError, t, "", quote(t)+" failed: "+r.errText)
 	}
-
-	g := t.grp
-	if r.restart && !e.closing {
-		t.restarts++
-		next := e.launchLocked(t, r)
-		next.slot, next.byRun = r.slot, r.byRun
-		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
-		return
-	}
-	e.setStateLocked(t, final)
-	if final == model.StateHalted || final == model.StateKilled {
-		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
-	}
-	g.release(t)
-	if r.byRun {
-		g.runLive--
-	}
-	e.retireLocked(t)
-	e.fillLocked(g)
+	return final
 }
 
 // abandonLocked gives up on a live run whose function has not returned: the task
@@ -206,6 +214,9 @@ func (e *Engine) abandonLocked(t *task, r *run, why string) {
 	e.eventLocked(model.LevelWarn, t, "", quote(t)+" "+why+"; goroutine leaked")
 	g := t.grp
 	g.release(t)
+	if g.pool != nil {
+		g.pool.stuck++ // its worker is stuck in r; the pool may start another
+	}
 	if r.byRun {
 		g.runLive--
 	}
@@ -220,6 +231,9 @@ func (e *Engine) abandonLocked(t *task, r *run, why string) {
 // retireLocked puts a finished task in the history ring. A task evicted from the
 // ring is forgotten (Apply no longer finds it) but stays in the counters.
 func (e *Engine) retireLocked(t *task) {
+	if t.pool != nil {
+		t.pool.retiredLocked(t)
+	}
 	old := e.history.push(t)
 	if old == nil {
 		return
@@ -237,6 +251,12 @@ func (e *Engine) requeueLocked(t *task) {
 	g := t.grp
 	e.setStateLocked(t, model.StateQueued)
 	e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
+	if g.pool != nil { // its workers start it
+		g.queue.pushFront(t)
+		g.queued++
+		g.pool.wakeLocked()
+		return
+	}
 	if len(g.live) < g.limit && !e.closing {
 		g.occupy(t, e.launchLocked(t, t.run))
 		return

@@ -34,6 +34,9 @@ func Register(ctx context.Context, e *engine.Engine) error {
 	if err := crawl.Watch(); err != nil {
 		return fmt.Errorf("sampletasks: watch %s: %w", CrawlManager, err)
 	}
+	if err := registerPollers(ctx, e); err != nil {
+		return err
+	}
 	go d.feed(ctx)
 	return nil
 }

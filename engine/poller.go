@@ -1,0 +1,379 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// PollFunc is the work a Poller runs once per period. The value it returns is
+// shown, formatted, as the poller's last value (nil keeps the previous one); an
+// error counts in Stats().Errors. ctx is cancelled when the poller is killed,
+// when the engine closes and when the run's Timeout passes.
+type PollFunc func(ctx context.Context) (any, error)
+
+// Defaults and bounds of pollers.
+const (
+	// DefaultPollPeriod replaces a period <= 0 given to NewPoller.
+	DefaultPollPeriod = time.Second
+
+	pollHistory     = 60  // delays and durations kept for sparklines
+	pollSpans       = 64  // recent run spans kept to measure Usage
+	usagePeriods    = 10  // Usage is the busy fraction over this many periods
+	errorEventEvery = 10  // a failing poller records every 10th consecutive error
+	maxValueLen     = 120 // runes of the formatted value kept
+)
+
+// Poller sentinel errors; test them with errors.Is.
+var (
+	// ErrUnknownPoller is returned by Apply for a poller name the engine does not know.
+	ErrUnknownPoller = errors.New("engine: unknown poller")
+	// ErrPollerKilled is returned by Start, Pause and Resume on a killed poller
+	// (Restart brings it back).
+	ErrPollerKilled = errors.New("engine: poller killed")
+	// ErrInvalidPeriod is returned by SetPeriod (and Apply(OpSetPeriod)) for d <= 0.
+	ErrInvalidPeriod = errors.New("engine: invalid poller period")
+	// ErrPollTimeout is the error of a run that outlasted its Timeout.
+	ErrPollTimeout = errors.New("engine: poll timed out")
+)
+
+// PollerStateError reports a poller command that makes no sense in the poller's
+// current state: pausing an idle or paused poller, resuming a running one. It
+// matches ErrBadTransition with errors.Is.
+type PollerStateError struct {
+	Name  string
+	Op    model.Op
+	State string // as model.Poller.PollerState says it: idle, running, paused
+}
+
+// Error reads like `cannot resume poller "disk": it is running, not paused`.
+func (e *PollerStateError) Error() string {
+	why := "it is " + e.State
+	switch {
+	case e.Op == model.OpPause && e.State == "paused":
+		why = "it is already paused"
+	case e.Op == model.OpResume:
+		why += ", not paused"
+	}
+	return fmt.Sprintf("cannot %s poller %q: %s", e.Op, e.Name, why)
+}
+
+// Is makes errors.Is(err, ErrBadTransition) true.
+func (e *PollerStateError) Is(target error) bool { return target == ErrBadTransition }
+
+// pollerConfig is what NewPoller's options set. period is changed by SetPeriod
+// (under Poller.mu); the rest is fixed at creation.
+type pollerConfig struct {
+	period      time.Duration
+	minWait     time.Duration
+	timeout     time.Duration
+	concurrency int
+	startPaused bool
+}
+
+// PollerOption configures a Poller in NewPoller.
+type PollerOption func(*pollerConfig)
+
+// MinWait sets the least gap between the end of a run and the start of the next
+// (Fandango's min_wait). It only binds when runs overrun: a run that ends well
+// before its next deadline waits for the deadline anyway. d < 0 is treated as 0.
+func MinWait(d time.Duration) PollerOption {
+	return func(c *pollerConfig) { c.minWait = max(d, 0) }
+}
+
+// Concurrency lets up to n runs overlap when a run outlasts its period (default
+// 1). With 1 an overrun skips ahead: the ticks that passed during the run are
+// counted in Skipped and the next run serves the latest of them, so there is
+// never a burst of catch-up runs. n < 1 is treated as 1.
+func Concurrency(n int) PollerOption {
+	return func(c *pollerConfig) { c.concurrency = max(n, 1) }
+}
+
+// Timeout bounds each run: its context is cancelled after d, and a run that
+// returns after that counts as an error wrapping ErrPollTimeout. d <= 0 (the
+// default) means no timeout.
+func Timeout(d time.Duration) PollerOption {
+	return func(c *pollerConfig) { c.timeout = max(d, 0) }
+}
+
+// StartPaused makes Start leave the poller paused: it shows, with its schedule
+// halted, until Resume (whose first run is then at once).
+func StartPaused() PollerOption {
+	return func(c *pollerConfig) { c.startPaused = true }
+}
+
+// Poller is periodic work with timing diagnostics (Fandango's ThreadedObject).
+// NewPoller creates it idle; Start begins the schedule (run at once, then at
+// start + k·period: absolute deadlines, so run time is compensated and there is
+// no drift); Pause halts the schedule and the poller stays; Resume goes on at the
+// next deadline of the same grid; Kill ends it; Restart starts it again with
+// fresh stats. All methods are safe for concurrent use.
+type Poller struct {
+	e     *Engine
+	name  string
+	group string
+	fn    PollFunc
+
+	mu     sync.Mutex // guards what follows; never held while taking Engine.mu
+	cfg    pollerConfig
+	life   *pollLife // the current schedule; nil until the first Start
+	killed bool
+}
+
+// NewPoller registers a poller named name (a name already taken gets "-2", "-3"
+// appended) that runs fn every period. It is created idle: call Start. A period
+// <= 0 is treated as DefaultPollPeriod; a nil fn fails every run with ErrNilFunc.
+// After Close the poller exists but Start returns ErrClosed.
+func (e *Engine) NewPoller(name string, period time.Duration, fn PollFunc, opts ...PollerOption) *Poller {
+	return e.newPoller(name, "", period, fn, opts)
+}
+
+func (e *Engine) newPoller(name, group string, period time.Duration, fn PollFunc, opts []PollerOption) *Poller {
+	cfg := pollerConfig{period: period, concurrency: 1}
+	if cfg.period <= 0 {
+		cfg.period = DefaultPollPeriod
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if fn == nil {
+		fn = func(context.Context) (any, error) { return nil, ErrNilFunc }
+	}
+	p := &Poller{e: e, group: group, fn: fn, cfg: cfg}
+	e.pollers.add(p, name)
+	e.markDirty()
+	return p
+}
+
+// Name returns the poller's unique name (NewPoller may have suffixed it).
+func (p *Poller) Name() string { return p.name }
+
+// Start begins the schedule: the first run is at once (or, with StartPaused,
+// the poller waits paused for Resume). It returns an error wrapping ErrClosed
+// once the engine is closing, ErrAlreadyRunning once started and ErrPollerKilled
+// after Kill.
+func (p *Poller) Start() error {
+	p.mu.Lock()
+	var err error
+	switch {
+	case p.e.pollers.isClosed():
+		err = p.errf(ErrClosed)
+	case p.killed:
+		err = p.errf(ErrPollerKilled)
+	case p.life != nil:
+		err = p.errf(ErrAlreadyRunning)
+	default:
+		err = p.launchLocked(p.cfg.startPaused)
+	}
+	paused := p.cfg.startPaused
+	p.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if paused {
+		p.event(model.LevelInfo, "started paused")
+	} else {
+		p.event(model.LevelInfo, "started, every "+p.period().String())
+	}
+	return nil
+}
+
+// Pause halts the schedule (Fandango's stop); a run under way finishes. It
+// returns a *PollerStateError when the poller is idle or already paused and an
+// error wrapping ErrPollerKilled after Kill.
+func (p *Poller) Pause() error {
+	p.mu.Lock()
+	err := p.pauseLocked()
+	p.mu.Unlock()
+	if err == nil {
+		p.event(model.LevelInfo, "paused")
+	}
+	return err
+}
+
+func (p *Poller) pauseLocked() error {
+	if err := p.checkLocked(model.OpPause); err != nil {
+		return err
+	}
+	p.life.paused = true
+	p.life.wakeUp()
+	return nil
+}
+
+// Resume lets a paused poller go on at the next deadline of its grid (at once
+// if it never ran). Ticks that passed while paused are not counted as skipped
+// and are not made up: there is no burst. It returns a *PollerStateError unless
+// the poller is paused.
+func (p *Poller) Resume() error {
+	p.mu.Lock()
+	err := p.resumeLocked()
+	p.mu.Unlock()
+	if err == nil {
+		p.event(model.LevelInfo, "resumed")
+	}
+	return err
+}
+
+func (p *Poller) resumeLocked() error {
+	if err := p.checkLocked(model.OpResume); err != nil {
+		return err
+	}
+	l := p.life
+	l.paused = false
+	now := time.Now().UnixNano()
+	period := int64(p.cfg.period)
+	switch {
+	case l.next == 0: // started paused: the grid begins now
+		l.next = now
+	case l.next < now: // the next deadline of the same grid, no catching up
+		l.next += (now - l.next + period - 1) / period * period
+	}
+	l.wakeUp()
+	return nil
+}
+
+// checkLocked returns the error for op (pause or resume) in p's current state.
+func (p *Poller) checkLocked(op model.Op) error {
+	switch {
+	case p.killed:
+		return p.errf(ErrPollerKilled)
+	case p.life == nil:
+		return &PollerStateError{Name: p.name, Op: op, State: "idle"}
+	case op == model.OpPause && p.life.paused:
+		return &PollerStateError{Name: p.name, Op: op, State: "paused"}
+	case op == model.OpResume && !p.life.paused:
+		return &PollerStateError{Name: p.name, Op: op, State: "running"}
+	}
+	return nil
+}
+
+// Kill ends the poller: its schedule stops and the context of a run under way
+// is cancelled. It does not wait for that run (Close does). Killing a killed
+// poller does nothing; Restart brings it back.
+func (p *Poller) Kill() {
+	if p.kill() {
+		p.event(model.LevelInfo, "killed")
+	}
+}
+
+// kill marks p killed and cancels its schedule; it reports whether p was alive.
+func (p *Poller) kill() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.killed {
+		return false
+	}
+	p.killed = true
+	if l := p.life; l != nil {
+		l.cancel()
+	}
+	return true
+}
+
+// Restart ends the current schedule (cancelling a run under way without waiting
+// for it) and starts a fresh one, running (even with StartPaused), with fresh
+// stats. It works in any state, killed included; it returns ErrClosed once the
+// engine is closing.
+func (p *Poller) Restart() error {
+	if p.e.pollers.isClosed() {
+		return p.errf(ErrClosed)
+	}
+	p.mu.Lock()
+	if l := p.life; l != nil {
+		l.cancel()
+	}
+	p.killed = false
+	err := p.launchLocked(false)
+	if err != nil {
+		p.killed = true
+	}
+	p.mu.Unlock()
+	if err == nil {
+		p.event(model.LevelInfo, "restarted with fresh stats")
+	}
+	return err
+}
+
+// SetPeriod changes the period. The next deadline becomes the last one plus d
+// (at once if that has already passed) and the grid goes on from there: the new
+// period takes effect at the next deadline, without waiting out the old period
+// and without a burst. It returns an error wrapping ErrInvalidPeriod for d <= 0.
+func (p *Poller) SetPeriod(d time.Duration) error {
+	if d <= 0 {
+		return fmt.Errorf("engine: poller %q: period %s: %w", p.name, d, ErrInvalidPeriod)
+	}
+	p.mu.Lock()
+	old := p.cfg.period
+	p.cfg.period = d
+	if l := p.life; l != nil && l.next != 0 {
+		next := l.next - int64(old) + int64(d)
+		l.next = max(next, time.Now().UnixNano())
+		l.wakeUp()
+	}
+	p.mu.Unlock()
+	if old != d {
+		p.event(model.LevelInfo, "period "+old.String()+" → "+d.String())
+	}
+	return nil
+}
+
+// period returns the current period.
+func (p *Poller) period() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cfg.period
+}
+
+// Stats returns the poller's diagnostics now. The histories in it are shared
+// with later calls and must not be modified.
+func (p *Poller) Stats() model.Poller {
+	now := time.Now().UnixNano()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.statsLocked(now)
+}
+
+// launchLocked starts a fresh schedule (a new life with zero stats).
+func (p *Poller) launchLocked(paused bool) error {
+	ctx, cancel := p.e.newTaskContext(nil)
+	l := &pollLife{
+		p:      p,
+		ctx:    ctx,
+		cancel: cancel,
+		wake:   make(chan struct{}, 1),
+		done:   make(chan struct{}),
+		paused: paused,
+		begun:  time.Now().UnixNano(),
+	}
+	if p.cfg.concurrency > 1 {
+		l.slot = make(chan struct{}, 1)
+	}
+	if !paused {
+		l.next = l.begun
+	}
+	if !p.e.pollers.addLife(l) {
+		cancel()
+		return p.errf(ErrClosed)
+	}
+	p.life = l
+	go l.loop()
+	return nil
+}
+
+// errf wraps a sentinel with the poller's name.
+func (p *Poller) errf(sentinel error) error {
+	return fmt.Errorf("engine: poller %q: %w", p.name, sentinel)
+}
+
+// event records an engine event about p. The caller must not hold p.mu.
+func (p *Poller) event(level model.Level, text string) {
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.eventLocked(level, nil, p.name, "poller "+strconv.Quote(p.name)+" "+text)
+}

@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// errPollGoexit is the error of a run whose function called runtime.Goexit.
+var errPollGoexit = errors.New("exited without returning (runtime.Goexit)")
+
+// pollLife is one schedule of a Poller, from Start (or Restart) to Kill: its
+// goroutine, its grid of deadlines and its stats. Restart makes a new life, so a
+// run of the old one that ends late never touches the fresh stats.
+type pollLife struct {
+	p      *Poller
+	ctx    context.Context // cancelled by Kill, Restart and Close
+	cancel context.CancelFunc
+	wake   chan struct{}  // cap 1: pause, resume and SetPeriod wake the loop
+	slot   chan struct{}  // cap 1: a run ended (Concurrency > 1 only)
+	done   chan struct{}  // closed when the loop and all its runs have returned
+	runs   sync.WaitGroup // runs in their own goroutines (Concurrency > 1)
+
+	// Guarded by Poller.mu. Times are unix nanoseconds.
+	begun     int64
+	paused    bool
+	next      int64   // the deadline of the next tick; 0: set by the first Resume
+	notBefore int64   // the end of the last overrunning run plus MinWait
+	inflight  []int64 // start times of the runs under way
+	errStreak int64   // consecutive failed runs, for rate-limiting error events
+	st        pollCounters
+	delays    sampleHist
+	durations sampleHist
+	spans     spanRing
+}
+
+// wakeUp makes the loop look at its state again. It never blocks.
+func (l *pollLife) wakeUp() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// loop is the poller's goroutine: it sleeps until the next deadline (or until a
+// run slot frees, or it is woken), starts a run, and repeats until killed.
+// With Concurrency 1 the run executes here, so a poller costs one goroutine.
+func (l *pollLife) loop() {
+	p := l.p
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer l.exit(timer)
+	for {
+		p.mu.Lock()
+		if l.ctx.Err() != nil {
+			p.mu.Unlock()
+			return
+		}
+		if l.paused {
+			p.mu.Unlock()
+			select {
+			case <-l.wake:
+			case <-l.ctx.Done():
+			}
+			continue
+		}
+		now := time.Now().UnixNano()
+		if at := max(l.next, l.notBefore); at > now {
+			p.mu.Unlock()
+			timer.Reset(time.Duration(at - now))
+			select {
+			case <-timer.C:
+			case <-l.wake:
+			case <-l.ctx.Done():
+			}
+			continue
+		}
+		if len(l.inflight) >= p.cfg.concurrency {
+			p.mu.Unlock()
+			select {
+			case <-l.slot:
+			case <-l.wake:
+			case <-l.ctx.Done():
+			}
+			continue
+		}
+		l.beginLocked(now)
+		p.mu.Unlock()
+		p.e.markDirty()
+		if l.slot == nil {
+			l.run(now)
+			continue
+		}
+		l.runs.Add(1)
+		go func() {
+			defer l.runs.Done()
+			l.run(now)
+		}()
+	}
+}
+
+// beginLocked accounts for a run starting at now (>= the next deadline): it
+// serves the latest deadline that has passed, counts the ones before it as
+// skipped, records how late it starts and moves the next deadline one period on.
+func (l *pollLife) beginLocked(now int64) {
+	period := int64(l.p.cfg.period)
+	served := l.next
+	if late := now - served; late >= period {
+		k := late / period
+		served += k * period
+		l.st.skipped += k
+	}
+	delay := time.Duration(now - served)
+	l.next = served + period
+	l.st.delay = delay
+	l.st.accDelay += delay
+	l.st.last = now
+	l.delays.push(delay)
+	l.inflight = append(l.inflight, now)
+}
+
+// run executes the poll function once and accounts for it, however it ends.
+func (l *pollLife) run(start int64) {
+	p := l.p
+	ctx, timeout := l.ctx, p.cfg.timeout
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	var (
+		v        any
+		err      error
+		returned bool
+	)
+	defer func() {
+		if !returned {
+			err = errPollGoexit
+		}
+		if timeout > 0 && l.ctx.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err = fmt.Errorf("%w after %s", ErrPollTimeout, timeout)
+		}
+		l.end(start, time.Now().UnixNano(), v, err)
+	}()
+	v, err = callPoll(ctx, p.fn)
+	returned = true
+}
+
+// callPoll runs fn, turning a panic into an error so that a poller never takes
+// the process down (model.Poller has no room for a stack; LastError names it).
+func callPoll(ctx context.Context, fn PollFunc) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return fn(ctx)
+}
+
+// end accounts for a finished run: counters, histories, the value, the error
+// and its (rate-limited) event, and MinWait after an overrun.
+func (l *pollLife) end(start, end int64, v any, err error) {
+	p := l.p
+	p.mu.Lock()
+	if i := slices.Index(l.inflight, start); i >= 0 {
+		if len(l.inflight) >= p.cfg.concurrency { // every slot was taken: an overrun
+			l.notBefore = max(l.notBefore, end+int64(p.cfg.minWait))
+		}
+		l.inflight = slices.Delete(l.inflight, i, i+1)
+	}
+	dur := time.Duration(end - start)
+	l.st.count++
+	l.st.duration = dur
+	l.durations.push(dur)
+	l.spans.push(start, end)
+	var text string
+	cancelled := l.ctx.Err() != nil // killed: an error now is the kill's, not the poll's
+	switch {
+	case err != nil && !cancelled:
+		l.st.errors++
+		l.st.lastError = firstLine(err.Error())
+		l.errStreak++
+		if (l.errStreak == 1 || l.errStreak%errorEventEvery == 0) && p.life == l {
+			text = "failed: " + l.st.lastError
+			if l.errStreak > 1 {
+				text += " (" + itoa(int(l.errStreak)) + " in a row)"
+			}
+		}
+	case err == nil:
+		l.errStreak = 0
+		if v != nil {
+			l.st.value = formatValue(v)
+		}
+	}
+	p.mu.Unlock()
+	if l.slot != nil {
+		select {
+		case l.slot <- struct{}{}:
+		default:
+		}
+	}
+	p.e.markDirty()
+	if text != "" {
+		p.event(model.LevelError, text)
+	}
+}
+
+// exit ends the loop: it waits for the runs it started, marks the poller killed
+// if it ended by itself (runtime.Goexit in a run) and tells Close it is over.
+func (l *pollLife) exit(timer *time.Timer) {
+	timer.Stop()
+	p := l.p
+	goexit := l.ctx.Err() == nil
+	l.cancel()
+	l.runs.Wait()
+	if goexit {
+		p.mu.Lock()
+		if p.life == l {
+			p.killed = true
+		}
+		p.mu.Unlock()
+		p.event(model.LevelError, "ended: a run called runtime.Goexit")
+	}
+	p.e.pollers.removeLife(l)
+	close(l.done)
+	p.e.markDirty()
+}

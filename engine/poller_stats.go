@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// pollCounters are a life's running totals, kept incrementally so that Stats
+// and snapshots only copy them. Times are unix nanoseconds.
+type pollCounters struct {
+	count, errors, skipped int64
+	delay, accDelay        time.Duration
+	duration               time.Duration
+	last                   int64
+	lastError              string
+	value                  string
+}
+
+// statsLocked returns p as a viewer sees it at now.
+func (p *Poller) statsLocked(now int64) model.Poller {
+	s := model.Poller{
+		Name:        p.name,
+		Group:       p.group,
+		Period:      p.cfg.period,
+		MinWait:     p.cfg.minWait,
+		Timeout:     p.cfg.timeout,
+		Concurrency: p.cfg.concurrency,
+		Alive:       !p.killed,
+	}
+	l := p.life
+	if l == nil {
+		return s
+	}
+	c := &l.st
+	s.Started = true
+	s.Paused = l.paused && !p.killed
+	s.Count, s.Errors, s.LastError, s.Skipped = c.count, c.errors, c.lastError, c.skipped
+	s.Delay, s.AccDelay = c.delay, c.accDelay
+	s.Last, s.Duration, s.Value = unixTime(c.last), c.duration, c.value
+	if s.Alive && !s.Paused && l.next != 0 {
+		s.Next = unixTime(max(l.next, l.notBefore))
+	}
+	s.Usage = l.usage(now, p.cfg.period)
+	s.Delays = l.delays.tail()
+	s.Durations = l.durations.tail()
+	return s
+}
+
+// usage returns the busy fraction over the last usagePeriods periods (or since
+// the life began, if that is shorter): the time runs spent inside the window,
+// finished ones and those under way, over the window's length. Overlapping runs
+// (Concurrency > 1) can take it past 1.
+func (l *pollLife) usage(now int64, period time.Duration) float64 {
+	from := max(now-usagePeriods*int64(period), l.begun)
+	if now <= from {
+		return 0
+	}
+	var busy int64
+	for i := range l.spans.n {
+		sp := l.spans.buf[i]
+		busy += overlap(sp.start, sp.end, from, now)
+	}
+	for _, start := range l.inflight {
+		busy += overlap(start, now, from, now)
+	}
+	return float64(busy) / float64(now-from)
+}
+
+// overlap returns the length of [a, b) ∩ [from, to).
+func overlap(a, b, from, to int64) int64 {
+	return max(0, min(b, to)-max(a, from))
+}
+
+// span is one run, start to end, in unix nanoseconds.
+type span struct{ start, end int64 }
+
+// spanRing keeps the last pollSpans runs (in no particular order: usage sums them).
+type spanRing struct {
+	buf  [pollSpans]span
+	next int
+	n    int
+}
+
+func (r *spanRing) push(start, end int64) {
+	r.buf[r.next] = span{start, end}
+	r.next = (r.next + 1) % pollSpans
+	r.n = min(r.n+1, pollSpans)
+}
+
+// sampleHist is a bounded history of durations that snapshots share without
+// copying. Like a task log it is append-only: elements below len are never
+// written again, so tail can hand out a sub-slice. When it reaches 2×pollHistory
+// the last pollHistory-1 samples move to a fresh array (old snapshots keep the
+// old one) and the new sample follows them.
+type sampleHist struct{ buf []time.Duration }
+
+func (h *sampleHist) push(d time.Duration) {
+	if len(h.buf) >= 2*pollHistory {
+		keep := make([]time.Duration, pollHistory-1, 2*pollHistory)
+		copy(keep, h.buf[len(h.buf)-(pollHistory-1):])
+		h.buf = keep
+	} else if h.buf == nil {
+		h.buf = make([]time.Duration, 0, 2*pollHistory)
+	}
+	h.buf = append(h.buf, d)
+}
+
+// tail returns the last pollHistory samples, oldest first, capacity clipped so
+// no one can append into the shared array.
+func (h *sampleHist) tail() []time.Duration {
+	n := len(h.buf)
+	if n == 0 {
+		return nil
+	}
+	return h.buf[max(0, n-pollHistory):n:n]
+}
+
+// formatValue renders a poll's value for the dashboard, on one line and at most
+// maxValueLen runes.
+func formatValue(v any) string {
+	var s string
+	switch v := v.(type) {
+	case string:
+		s = v
+	default:
+		s = fmt.Sprint(v) // recovers a panicking String method, unlike calling it
+
+	}
+	s = firstLine(s)
+	if utf8.RuneCountInString(s) <= maxValueLen {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxValueLen-1]) + "…"
+}

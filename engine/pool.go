@@ -1,0 +1,271 @@
+package engine
+
+import (
+	"context"
+	"runtime"
+	"strconv"
+	"sync"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// PoolConfig is how Pool.Start runs a pool (Duck's ThreadPoolManager.start).
+type PoolConfig struct {
+	// MaxWorkers is how many tasks run at once; below 1 it is GOMAXPROCS.
+	MaxWorkers int
+	// TaskType is the only type Submit accepts (task-type protection); empty
+	// accepts any type.
+	TaskType string
+	// Daemon pools are halted on Engine.Close; the others drain first (their
+	// queued and running work finishes, within the engine's pool drain grace).
+	Daemon bool
+	// NamePrefix is the display name of work submitted without a name; empty
+	// means the pool's name.
+	NamePrefix string
+}
+
+// Pool is a namespace of workers with task-type protection (Duck's
+// ThreadPoolManager): Start it, Submit typed work to it, Resize it, Stop it.
+// Get one with ResolvePool. Its work runs as engine tasks (halt, pause and kill
+// reach them through Checkpoint), shown with Group = the pool's name.
+//
+// A fixed set of worker goroutines, started as work arrives and never more than
+// MaxWorkers, takes work from the pool's queue; each run is accounted under the
+// engine lock, coarsely, so tracking every task stays cheap.
+type Pool struct {
+	e  *Engine
+	id string // the namespace id it was resolved with
+
+	owner     model.TaskID // the task whose code created it; empty for the root
+	ownerName string
+
+	// Guarded by Engine.mu.
+	g     group // name, limit (MaxWorkers), queue and live work
+	cfg   PoolConfig
+	state model.PoolState
+	cond  sync.Cond     // idle workers wait here; L is &e.mu
+	quiet chan struct{} // closed once a stopping pool has drained (state stopped)
+
+	// Workers, by what they do; all but stuck count toward MaxWorkers.
+	workers  int // goroutines alive
+	idle     int // waiting on cond, not yet signalled
+	starting int // spawned or signalled, not yet back under the lock
+	stuck    int // in a run that was abandoned; discounted until it returns
+
+	submitted, done, failed, rejected int64
+	rejectedAt, rejectedQuiet         int64 // last rejection event (unix ns), rejections since
+	throughput                        throughputRing
+}
+
+// poolJob is one piece of submitted work: the task the engine tracks plus what
+// pool work adds (the submitter's context, type, parent and future), in one
+// allocation small enough for a long queue.
+type poolJob struct {
+	t        task
+	parent   context.Context // the submitter's context: the work keeps its values
+	typ      string
+	parentID model.TaskID
+	fut      Future
+}
+
+// Name returns the pool's unique name (its id, suffixed "-2", "-3" when several
+// lineages hold pools of the same id). Command.Pool takes it.
+func (p *Pool) Name() string { return p.g.name }
+
+// ID returns the namespace id the pool was resolved with.
+func (p *Pool) ID() string { return p.id }
+
+// Start makes the pool take work with cfg. It returns ErrPoolActive while the
+// pool runs or drains, and ErrClosed once the engine is closing. A stopped pool
+// can be started again, with a new config.
+func (p *Pool) Start(cfg PoolConfig) error {
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case e.closing:
+		return poolError(p.g.name, ErrClosed)
+	case p.state != model.PoolIdle && p.state != model.PoolStopped:
+		return poolError(p.g.name, ErrPoolActive)
+	}
+	if cfg.MaxWorkers < 1 {
+		cfg.MaxWorkers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.NamePrefix == "" {
+		cfg.NamePrefix = p.g.name
+	}
+	p.cfg = cfg
+	p.g.limit = cfg.MaxWorkers
+	p.state = model.PoolRunning
+	p.quiet = make(chan struct{})
+	kind := "non-daemon"
+	if cfg.Daemon {
+		kind = "daemon"
+	}
+	typ := strconv.Quote(cfg.TaskType)
+	if cfg.TaskType == "" {
+		typ = "any type"
+	}
+	e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": started, "+
+		itoa(cfg.MaxWorkers)+" workers, "+kind+", accepts "+typ)
+	p.wakeLocked() // a restart may have queued work while it was stopped
+	return nil
+}
+
+// Stop makes the pool take no more work (Submit returns ErrPoolStopped). What
+// was submitted still runs: the queue drains, then the workers exit and the
+// pool is stopped. With wait, Stop returns once that has happened. Stop on a
+// paused pool resumes its queue, so that the drain can end. Work running in the
+// pool must not call Stop(true) on it: it would wait for itself.
+func (p *Pool) Stop(wait bool) {
+	e := p.e
+	e.mu.Lock()
+	switch p.state {
+	case model.PoolIdle:
+		p.state = model.PoolStopped
+		e.markDirty()
+	case model.PoolRunning, model.PoolPaused:
+		p.state = model.PoolStopping
+		e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": stopping, draining "+
+			itoa(p.g.queued)+" queued and "+itoa(len(p.g.live))+" running")
+		p.broadcastLocked()
+		p.wakeLocked()
+		p.quietLocked()
+	}
+	quiet := p.quiet
+	e.mu.Unlock()
+	if wait && quiet != nil {
+		<-quiet
+	}
+}
+
+// Resize sets MaxWorkers to n (at least 1) at once. Growing starts queued work
+// at once; shrinking lets running work finish, and the workers beyond n exit as
+// they come back for more.
+func (p *Pool) Resize(n int) {
+	n = max(n, 1)
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	old := p.g.limit
+	if n == old {
+		return
+	}
+	p.cfg.MaxWorkers, p.g.limit = n, n
+	e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": resized from "+itoa(old)+" to "+itoa(n)+" workers")
+	if n > old {
+		p.wakeLocked()
+	} else {
+		p.broadcastLocked() // idle workers beyond n exit
+	}
+}
+
+// Pause makes queued work wait; running work goes on. It returns an error
+// wrapping ErrPoolStopped unless the pool is running or already paused.
+func (p *Pool) Pause() error {
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch p.state {
+	case model.PoolPaused:
+		return nil
+	case model.PoolRunning:
+		p.state = model.PoolPaused
+		e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": paused, "+itoa(p.g.queued)+" queued wait")
+		return nil
+	}
+	return poolError(p.g.name, ErrPoolStopped)
+}
+
+// Resume lets queued work start again after Pause. It returns an error wrapping
+// ErrPoolStopped unless the pool is paused or running.
+func (p *Pool) Resume() error {
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch p.state {
+	case model.PoolRunning:
+		return nil
+	case model.PoolPaused:
+		p.state = model.PoolRunning
+		e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": resumed")
+		p.wakeLocked()
+		return nil
+	}
+	return poolError(p.g.name, ErrPoolStopped)
+}
+
+// Halt halts the pool's running work (each task ends at its next Checkpoint) and
+// returns how many were asked. Queued work is untouched: pause first to keep it
+// from starting.
+func (p *Pool) Halt() int {
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := p.haltLiveLocked()
+	e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": halt, "+itoa(n)+" running")
+	return n
+}
+
+// haltLiveLocked halts every live task of the pool not already halting.
+func (p *Pool) haltLiveLocked() int {
+	n := 0
+	for _, t := range p.g.live {
+		t.run.restart = false
+		if t.state != model.StateHalting {
+			p.e.haltLiveLocked(t)
+			n++
+		}
+	}
+	return n
+}
+
+// Stats returns the pool as a snapshot shows it.
+func (p *Pool) Stats() model.Pool {
+	p.e.mu.Lock()
+	defer p.e.mu.Unlock()
+	return p.statsLocked(nowNano())
+}
+
+// statsLocked returns the pool as a viewer sees it, taking a throughput sample
+// when a second or more has passed.
+func (p *Pool) statsLocked(now int64) model.Pool {
+	p.throughput.advance(now, p.done+p.failed)
+	return model.Pool{
+		Name:       p.g.name,
+		Owner:      p.owner,
+		OwnerName:  p.ownerName,
+		Type:       p.cfg.TaskType,
+		Daemon:     p.cfg.Daemon,
+		State:      p.state,
+		MaxWorkers: p.g.limit,
+		Busy:       len(p.g.live),
+		Queued:     p.g.queued,
+		Submitted:  p.submitted,
+		Done:       p.done,
+		Failed:     p.failed,
+		Rejected:   p.rejected,
+		Throughput: p.throughput.oldestFirst(),
+	}
+}
+
+// accepting reports whether Submit takes work: running, or paused (it waits).
+func (p *Pool) accepting() bool {
+	return p.state == model.PoolRunning || p.state == model.PoolPaused
+}
+
+// picking reports whether workers start queued work: running, or draining.
+func (p *Pool) picking() bool {
+	return p.state == model.PoolRunning || p.state == model.PoolStopping
+}
+
+// quietLocked turns a stopping pool whose workers have all left (or are stuck
+// in abandoned work) into a stopped one.
+func (p *Pool) quietLocked() {
+	if p.state != model.PoolStopping || p.workers > p.stuck || p.g.queued > 0 || len(p.g.live) > 0 {
+		return
+	}
+	p.state = model.PoolStopped
+	close(p.quiet)
+	p.e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": stopped")
+}

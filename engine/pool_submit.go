@@ -1,0 +1,136 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// rejectEvery is how often a pool records a rejection event at most; the ones
+// in between are counted into the next event, so a flood of bad submissions
+// does not push everything else out of the event ring.
+const rejectEvery = time.Second
+
+// Submit queues fn as work of type taskType, named after the pool's NamePrefix,
+// and returns its Future. See SubmitNamed.
+func (p *Pool) Submit(ctx context.Context, taskType string, fn Func) (*Future, error) {
+	return p.SubmitNamed(ctx, "", taskType, fn)
+}
+
+// SubmitNamed queues fn as work of type taskType under a display name (empty:
+// the pool's NamePrefix) and returns its Future. The work starts as soon as a
+// worker is free, unless the pool is paused.
+//
+// ctx is the submitter's: the work's context keeps its values (so pools bound
+// there are found by the work and what it submits) but not its cancellation,
+// and the task it belongs to becomes the work's Parent.
+//
+// It refuses work, counting it as rejected, with a *UnknownTaskError when
+// taskType is not the pool's TaskType, an error wrapping ErrPoolStopped when the
+// pool is not running or paused, and ErrClosed once the engine is closing.
+func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) (*Future, error) {
+	if fn == nil {
+		return nil, ErrNilFunc
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	j := &poolJob{parent: ctx, typ: taskType}
+	j.fut.j = j
+	if pr := runFrom(ctx); pr != nil {
+		j.parentID = pr.t.id
+	}
+	created := nowNano()
+
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case e.closing:
+		return nil, p.rejectLocked(created, poolError(p.g.name, ErrClosed))
+	case !p.accepting():
+		return nil, p.rejectLocked(created, poolError(p.g.name, ErrPoolStopped))
+	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
+		return nil, p.rejectLocked(created, &UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
+	}
+	if name == "" {
+		name = p.cfg.NamePrefix
+	}
+	t := &j.t
+	*t = task{id: e.newTaskID(), name: name, fn: fn, grp: &p.g, created: created, state: model.StateQueued, pool: j}
+	e.counts[model.StateQueued]++
+	p.g.counts[model.StateQueued]++
+	p.g.queue.pushBack(t)
+	p.g.queued++
+	p.submitted++
+	e.markDirty()
+	p.wakeLocked()
+	return &j.fut, nil
+}
+
+// rejectLocked counts a refused submission and records an event about it, at
+// most one per rejectEvery (with the count of those in between). It returns err.
+func (p *Pool) rejectLocked(now int64, err error) error {
+	p.rejected++
+	e := p.e
+	e.markDirty()
+	if now-p.rejectedAt < int64(rejectEvery) {
+		p.rejectedQuiet++
+		return err
+	}
+	text := "pool " + p.g.name + ": rejected: " + err.Error()
+	if p.rejectedQuiet > 0 {
+		text += fmt.Sprintf(" (and %d more since the last report)", p.rejectedQuiet)
+	}
+	p.rejectedAt, p.rejectedQuiet = now, 0
+	e.eventLocked(model.LevelWarn, nil, p.g.name, text)
+	return err
+}
+
+// retiredLocked settles the future of work that ends without its worker
+// returning from it: halted while queued, dropped, or abandoned. (A worker
+// settles its own runs first, so this is then a no-op.) The callbacks run on a
+// goroutine of their own, since the engine lock is held here.
+func (j *poolJob) retiredLocked(t *task) {
+	if j.fut.over {
+		return
+	}
+	p := t.grp.pool
+	p.failed++
+	var err error
+	switch {
+	case t.state == model.StateAbandoned:
+		err = fmt.Errorf("engine: %s abandoned: it did not return: %w", quote(t), ErrHalted)
+	default:
+		err = fmt.Errorf("engine: %s %s before it ran: %w", quote(t), t.state, ErrHalted)
+	}
+	if cbs := j.fut.resolveLocked(err); cbs != nil {
+		go runCallbacks(cbs, err)
+	}
+}
+
+// errNotRun is the error of work dropped when its pool was closed.
+var errNotRun = errors.New("dropped before it ran")
+
+// dropQueueLocked halts every queued task of the pool without running it,
+// settling the futures; the callbacks are returned to run after unlocking.
+// Dropped tasks are counted, not kept in the history ring.
+func (p *Pool) dropQueueLocked() (n int, calls []func()) {
+	e := p.e
+	p.g.queue.each(func(t *task) bool {
+		e.setStateLocked(t, model.StateHalted)
+		p.failed++
+		err := fmt.Errorf("engine: %s %w: %w", quote(t), errNotRun, ErrHalted)
+		if cbs := t.pool.fut.resolveLocked(err); cbs != nil {
+			calls = append(calls, func() { runCallbacks(cbs, err) })
+		}
+		n++
+		return true
+	})
+	p.g.queue.reset()
+	p.g.queued = 0
+	return n, calls
+}
