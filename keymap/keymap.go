@@ -22,12 +22,15 @@ type KeyMap struct {
 	// Views and the table.
 	NextView    key.Binding // cycle through the available views
 	WorkersView key.Binding // the Workers view (running and queued work)
+	PoolsView   key.Binding // the Pools view (namespaces of workers)
+	PollersView key.Binding // the Pollers view (periodic work and its timing)
 	EventsView  key.Binding // the Events view (what happened, newest first)
 	Filter      key.Binding // open the filter line
 	Sort        key.Binding // cycle the sort column
 	SortReverse key.Binding // reverse the sort order
 	Detail      key.Binding // open the detail pane of the selected task
 	Back        key.Binding // close the detail pane or help; clear the filter, then the marks
+	Tree        key.Binding // Workers: show work as a tree by parent (htop's tree view)
 
 	// Task actions: on the marked rows if any, else on the selected one.
 	Mark    key.Binding // mark or unmark the selected row
@@ -36,6 +39,11 @@ type KeyMap struct {
 	Kill    key.Binding // kill (asks first)
 	Restart key.Binding // run the task again
 	Run     key.Binding // start the selected task's manager (its queued work, up to its limit)
+
+	// Pool and poller actions, on the selected pool or poller.
+	Grow     key.Binding // a pool: one more worker; a poller: faster (half the period)
+	Shrink   key.Binding // a pool: one worker fewer; a poller: slower (twice the period)
+	PauseAll key.Binding // pause every poller, or resume them all when none runs
 
 	// Global.
 	HaltAll   key.Binding // halt every live task (asks first)
@@ -63,12 +71,15 @@ func Default() KeyMap {
 
 		NextView:    b("tab", "next view", "tab"),
 		WorkersView: b("1", "workers", "1"),
+		PoolsView:   b("2", "pools", "2"),
+		PollersView: b("3", "pollers", "3"),
 		EventsView:  b("4", "events", "4"),
 		Filter:      b("/", "filter", "/"),
 		Sort:        b("s", "sort column", "s"),
 		SortReverse: b("S", "reverse sort", "S"),
 		Detail:      b("enter", "detail", "enter"),
 		Back:        b("esc", "back", "esc"),
+		Tree:        b("t", "tree by parent", "t"),
 
 		Mark:    b("space", "mark", "space"),
 		Halt:    b("h", "halt", "h"),
@@ -76,6 +87,10 @@ func Default() KeyMap {
 		Kill:    b("x", "kill", "x"),
 		Restart: b("r", "restart", "r"),
 		Run:     b("R", "run manager", "R"),
+
+		Grow:     b("+", "pool: more workers; poller: faster (period ÷2)", "+", "="),
+		Shrink:   b("-", "pool: fewer workers; poller: slower (period ×2)", "-"),
+		PauseAll: b("P", "pause all pollers / resume all", "P"),
 
 		HaltAll:   b("H", "halt all", "H"),
 		Help:      b("?", "help", "?"),
@@ -87,24 +102,39 @@ func Default() KeyMap {
 	}
 }
 
-// ShortHelp returns the bindings shown in the footer: the task actions and the
-// few keys a newcomer needs first.
+// ShortHelp returns the bindings shown in the footer of the Workers (and Events)
+// view: the task actions and the few keys a newcomer needs first.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Halt, k.Pause, k.Kill, k.Restart, k.Mark, k.Filter, k.Detail, k.Help, k.Quit}
+	return []key.Binding{k.Halt, k.Pause, k.Kill, k.Restart, k.Mark, k.Filter, k.Detail, k.Tree, k.Help, k.Quit}
+}
+
+// PoolsShortHelp returns the footer bindings of the Pools view, in order: resize,
+// pause/resume, halt its work, stop, show its tasks. The dashboard relabels them
+// for the view ("more workers").
+func (k KeyMap) PoolsShortHelp() []key.Binding {
+	return []key.Binding{k.Grow, k.Shrink, k.Pause, k.Halt, k.Kill, k.Detail, k.Filter, k.Help, k.Quit}
+}
+
+// PollersShortHelp returns the footer bindings of the Pollers view, in order:
+// pause/resume, kill, restart, faster, slower, pause all, detail. The dashboard
+// relabels them for the view ("faster").
+func (k KeyMap) PollersShortHelp() []key.Binding {
+	return []key.Binding{k.Pause, k.Kill, k.Restart, k.Grow, k.Shrink, k.PauseAll, k.Detail, k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp returns every binding for the help overlay, in the groups named by
-// GroupTitles: navigation, view, task actions, global.
+// GroupTitles: navigation, view, task actions, pools and pollers, global.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextView, k.WorkersView, k.EventsView, k.Filter, k.Sort, k.SortReverse, k.Detail, k.Back},
+		{k.NextView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Detail, k.Back},
 		{k.Mark, k.Halt, k.Pause, k.Kill, k.Restart, k.Run},
+		{k.Grow, k.Shrink, k.PauseAll},
 		{k.HaltAll, k.Help, k.Quit, k.ForceQuit},
 	}
 }
 
 // GroupTitles returns the titles of the FullHelp groups, in the same order.
 func GroupTitles() []string {
-	return []string{"navigation", "view", "task actions", "global"}
+	return []string{"navigation", "view", "task actions", "pools & pollers", "global"}
 }

@@ -58,6 +58,9 @@ func TestDefaultMatches(t *testing.T) {
 		{"x", k.Kill, "kill"}, {"r", k.Restart, "restart"}, {"H", k.HaltAll, "halt all"},
 		{"R", k.Run, "run"}, {"?", k.Help, "help"}, {"q", k.Quit, "quit"}, {"ctrl+c", k.ForceQuit, "force"},
 		{"y", k.Yes, "yes"}, {"n", k.No, "no"},
+		{"2", k.PoolsView, "pools"}, {"3", k.PollersView, "pollers"}, {"t", k.Tree, "tree"},
+		{"+", k.Grow, "grow"}, {"=", k.Grow, "grow unshifted"}, {"-", k.Shrink, "shrink"},
+		{"P", k.PauseAll, "pause all"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,6 +93,34 @@ func TestHelpGroups(t *testing.T) {
 		if !strings.Contains(strings.Join(descs, ","), want) {
 			t.Errorf("short help %v lacks %q", descs, want)
 		}
+	}
+}
+
+func TestViewShortHelp(t *testing.T) {
+	k := Default()
+	tests := []struct {
+		name string
+		got  []key.Binding
+		want []string // keys, in order
+	}{
+		{"workers", k.ShortHelp(), []string{"h", "p", "x", "r", "space", "/", "enter", "t", "?", "q"}},
+		{"pools", k.PoolsShortHelp(), []string{"+", "-", "p", "h", "x", "enter", "/", "?", "q"}},
+		{"pollers", k.PollersShortHelp(), []string{"p", "x", "r", "+", "-", "P", "enter", "/", "?", "q"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, b := range tt.got {
+				got = append(got, b.Help().Key)
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("keys %v, want %v", got, tt.want)
+			}
+		})
+	}
+	grow := k.Grow.Help().Desc
+	if !strings.Contains(grow, "faster") || !strings.Contains(grow, "÷2") {
+		t.Errorf("grow help %q does not say + means faster (half the period)", grow)
 	}
 }
 
@@ -139,6 +170,26 @@ func TestOverride(t *testing.T) {
 				}
 			},
 		},
+		{
+			name: "remap the pool and poller keys",
+			m:    map[string][]string{"grow": {"]"}, "shrink": {"["}, "pause_all": {"ctrl+p"}, "tree": {"T"}, "pools-view": {"F2"}, "pollers_view": {"F3"}},
+			check: func(t *testing.T, k KeyMap) {
+				if !key.Matches(press("]"), k.Grow) || key.Matches(press("+"), k.Grow) || !key.Matches(press("["), k.Shrink) {
+					t.Errorf("grow %v shrink %v", k.Grow.Keys(), k.Shrink.Keys())
+				}
+				if h := k.Grow.Help(); h.Key != "]" || !strings.Contains(h.Desc, "faster") {
+					t.Errorf("grow help %+v", h)
+				}
+				if !key.Matches(press("T"), k.Tree) || k.PauseAll.Keys()[0] != "ctrl+p" {
+					t.Errorf("tree %v pause all %v", k.Tree.Keys(), k.PauseAll.Keys())
+				}
+				if k.PoolsView.Keys()[0] != "F2" || k.PollersView.Keys()[0] != "F3" {
+					t.Errorf("views %v %v", k.PoolsView.Keys(), k.PollersView.Keys())
+				}
+			},
+		},
+		{name: "grow conflicts with quit", m: map[string][]string{"grow": {"q"}}, wantErr: ErrConflict},
+		{name: "tree conflicts with pause all", m: map[string][]string{"tree": {"P"}}, wantErr: ErrConflict},
 		{name: "unknown", m: map[string][]string{"explode": {"e"}}, wantErr: ErrUnknownAction},
 		{name: "conflict", m: map[string][]string{"halt": {"j"}}, wantErr: ErrConflict},
 		{
@@ -185,7 +236,7 @@ func TestOverrideErrorsNameTheProblem(t *testing.T) {
 
 func TestActionsCoverEveryBinding(t *testing.T) {
 	names := Actions()
-	if len(names) != 26 {
+	if len(names) != 32 {
 		t.Errorf("%d actions: %v", len(names), names)
 	}
 	seen := map[string]bool{}

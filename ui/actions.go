@@ -17,6 +17,9 @@ const (
 	actRestart
 	actRun
 	actHaltAll
+	actGrow     // a pool: one more worker; a poller: half the period
+	actShrink   // a pool: one worker fewer; a poller: twice the period
+	actPauseAll // every poller
 )
 
 // verb returns the word the status bar uses for a.
@@ -32,6 +35,12 @@ func (a action) verb() string {
 		return "restart"
 	case actRun:
 		return "run"
+	case actGrow:
+		return "grow"
+	case actShrink:
+		return "shrink"
+	case actPauseAll:
+		return "pause all"
 	}
 	return "halt all"
 }

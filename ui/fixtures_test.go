@@ -41,7 +41,7 @@ func fixtureSnapshot() model.Snapshot {
 		{ID: "t7", Name: "disk check", Group: "io", Kind: model.KindProcess, State: model.StateFailed, Created: ago(10 * time.Minute), Started: ago(41 * time.Second), Ended: ago(40 * time.Second), Restarts: 2, Error: "exit status 1\nstderr: df: /mnt/backup: No such file or directory"},
 		{ID: "t8", Name: "render footer", Group: "render", State: model.StateFailed, Created: ago(4 * time.Minute), Started: ago(3 * time.Minute), Ended: ago(170 * time.Second), Error: "panic: runtime error: index out of range [5] with length 3", Stack: fixtureStack, Log: logs(2, 175*time.Second)},
 		{ID: "t9", Name: "sync mirror", Group: "io", Kind: model.KindProcess, State: model.StateBackoff, Created: ago(20 * time.Minute), Started: ago(5 * time.Second), Ended: ago(3 * time.Second), Restarts: 3, Error: "exit status 23"},
-		{ID: "t10", Name: "resize images", Group: "render", State: model.StateHalting, Created: ago(8 * time.Minute), Started: ago(7 * time.Minute), Asked: ago(2 * time.Second), Done: 45, Total: 100},
+		{ID: "t10", Name: "resize images", Group: "render", Parent: "t2", State: model.StateHalting, Created: ago(8 * time.Minute), Started: ago(7 * time.Minute), Asked: ago(2 * time.Second), Done: 45, Total: 100},
 		{ID: "t11", Name: "compress logs", Group: "io", State: model.StateDone, Created: ago(30 * time.Minute), Started: ago(25 * time.Minute), Ended: ago(3 * time.Minute), Done: 100, Total: 100},
 		{ID: "t12", Name: "leaky worker", Group: "render", State: model.StateAbandoned, Created: ago(15 * time.Minute), Started: ago(14 * time.Minute), Ended: ago(9 * time.Minute), Error: "killed: did not return within the kill grace (5s)"},
 		{ID: "t13", Name: "old job", Group: "crawl", State: model.StateHalted, Created: ago(2 * time.Hour), Started: ago(time.Hour), Ended: ago(50 * time.Minute), Error: "halted"},
@@ -66,6 +66,8 @@ func fixtureSnapshot() model.Snapshot {
 			{Name: "io", Limit: 2, Running: 0},
 			{Name: "render", Limit: 4, Running: 2},
 		},
+		Pools:   fixturePools(),
+		Pollers: fixturePollers(),
 		Events: []model.Event{
 			{Time: ago(time.Second), Level: model.LevelInfo, Task: "t4", Group: "render", Text: "pause asked"},
 			{Time: ago(2 * time.Second), Level: model.LevelInfo, Task: "t10", Group: "render", Text: "halt asked"},
@@ -100,4 +102,45 @@ func bigSnapshot(n, running int) model.Snapshot {
 	}
 	return model.Snapshot{Seq: 1, Time: fixtureNow, Source: "bench", Counts: counts, Tasks: tasks,
 		Managers: []model.Manager{{Name: "crawl", Limit: running, Queued: n - running}}}
+}
+
+// fixturePools is a pool in every state, owned by the root and by tasks.
+func fixturePools() []model.Pool {
+	return []model.Pool{
+		{Name: "io", Type: "io", State: model.PoolRunning, MaxWorkers: 4, Busy: 3, Queued: 12,
+			Submitted: 117, Done: 100, Failed: 2, Throughput: []float64{3, 5, 8, 6, 9, 12, 10, 11, 12}},
+		{Name: "legacy", Type: "batch", State: model.PoolStopped, MaxWorkers: 1, Done: 7},
+		{Name: "render", Owner: "t1", OwnerName: "crawl root", Type: "component_render", State: model.PoolPaused,
+			MaxWorkers: 2, Busy: 1, Queued: 40, Submitted: 99, Done: 55, Rejected: 3, Throughput: []float64{4, 4, 3, 0.5, 0, 0}},
+		{Name: "thumbs", Owner: "t2", OwnerName: "fetch page 3", Type: "image", Daemon: true, State: model.PoolIdle, MaxWorkers: 1},
+		{Name: "uploads", Type: "upload", Daemon: true, State: model.PoolStopping, MaxWorkers: 2, Busy: 2,
+			Submitted: 12, Done: 9, Failed: 1, Throughput: []float64{1, 2, 1, 1}},
+	}
+}
+
+// ms is n milliseconds.
+func ms(n float64) time.Duration { return time.Duration(n * float64(time.Millisecond)) }
+
+// fixturePollers is a poller in every state, on time, late and very late.
+func fixturePollers() []model.Poller {
+	return []model.Poller{
+		{Name: "disk", Period: 2 * time.Second, MinWait: 10 * time.Millisecond, Timeout: time.Second, Concurrency: 1,
+			Started: true, Alive: true, Count: 120, Delay: 850 * time.Microsecond, AccDelay: 96 * time.Millisecond, Usage: 0.02,
+			Last: ago(1200 * time.Millisecond), Duration: 35 * time.Millisecond, Next: fixtureNow.Add(800 * time.Millisecond),
+			Value: "/ 42% used", Delays: []time.Duration{ms(0.4), ms(0.9), ms(0.3), ms(12), ms(0.5), ms(250), ms(0.8), ms(1.1), ms(0.85)},
+			Durations: []time.Duration{ms(30), ms(33), ms(41), ms(29), ms(35), ms(90), ms(34), ms(36), ms(35)}},
+		{Name: "health", Period: 500 * time.Millisecond, Concurrency: 1, Started: true, Alive: true, Count: 3000, Errors: 12,
+			LastError: "GET /healthz: 503 Service Unavailable", Skipped: 4, Delay: 120 * time.Millisecond, AccDelay: 95 * time.Second,
+			Usage: 0.8, Last: ago(300 * time.Millisecond), Duration: 410 * time.Millisecond, Next: ago(20 * time.Millisecond),
+			Value: "degraded\nsecond line", Delays: []time.Duration{ms(5), ms(20), ms(60), ms(120), ms(300), ms(120)}},
+		{Name: "metrics", Period: 10 * time.Second, Concurrency: 1, Started: true, Paused: true, Alive: true, Count: 50,
+			Delay: 6 * time.Second, AccDelay: 90 * time.Second, Last: ago(30 * time.Second), Duration: 2 * time.Second,
+			Next: fixtureNow.Add(time.Second), Value: "512 series", Delays: []time.Duration{ms(100), ms(2000), ms(6000)}},
+		{Name: "temps/rack-1", Group: "temps", Period: time.Second, Concurrency: 2, Started: true, Alive: true, Count: 600,
+			Delay: 2 * time.Millisecond, AccDelay: 1200 * time.Millisecond, Usage: 1.3, Last: ago(400 * time.Millisecond),
+			Duration: 1300 * time.Millisecond, Next: fixtureNow.Add(600 * time.Millisecond), Value: "41.5°C"},
+		{Name: "warmup", Period: 90 * time.Second, Concurrency: 1, Alive: true},
+		{Name: "watchdog", Period: 5 * time.Second, Concurrency: 1, Started: true, Alive: false, Count: 10,
+			Delay: time.Millisecond, AccDelay: 9 * time.Millisecond, Last: ago(2 * time.Minute), Duration: ms(1.5)},
+	}
 }

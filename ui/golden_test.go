@@ -31,6 +31,11 @@ func TestGolden(t *testing.T) {
 		{name: "events", keys: []string{"4"}},
 		{name: "quitting", opts: []Option{blockShutdown}, keys: []string{"q"}},
 		{name: "no_color", opts: []Option{WithColor(false)}, sel: "t3", keys: []string{"h"}},
+		{name: "pools", keys: []string{"2", "j", "j"}},
+		{name: "pollers", keys: []string{"3", "j"}},
+		{name: "poller_detail", keys: []string{"3", "enter"}},
+		{name: "workers_tree", keys: []string{"t"}},
+		{name: "pool_tasks", keys: []string{"2", "enter"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,7 +56,7 @@ func TestGolden(t *testing.T) {
 var colourSGR = regexp.MustCompile(`\x1b\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;|m)`)
 
 func TestNoColorHasNoColours(t *testing.T) {
-	views := [][]string{nil, {"4"}, {"enter"}, {"?"}, {"x"}, {"/", "c"}, {"q"}}
+	views := [][]string{nil, {"4"}, {"enter"}, {"?"}, {"x"}, {"/", "c"}, {"q"}, {"2"}, {"3"}, {"3", "enter"}, {"t"}}
 	for _, keys := range views {
 		t.Run(strings.Join(keys, ""), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {

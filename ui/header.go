@@ -12,20 +12,26 @@ import (
 // view is one of the dashboard's views, numbered as their keys.
 type view int
 
-// The views. Pools (2) and Pollers (3) are reserved for later.
+// The views.
 const (
 	viewWorkers view = 1
+	viewPools   view = 2
+	viewPollers view = 3
 	viewEvents  view = 4
 )
 
 // availableViews lists the views tab cycles through, in order.
-func availableViews() []view { return []view{viewWorkers, viewEvents} }
+func availableViews() []view { return []view{viewWorkers, viewPools, viewPollers, viewEvents} }
 
 // String returns the view's tab name.
 func (v view) String() string {
 	switch v {
 	case viewWorkers:
 		return "Workers"
+	case viewPools:
+		return "Pools"
+	case viewPollers:
+		return "Pollers"
 	case viewEvents:
 		return "Events"
 	}
@@ -44,6 +50,12 @@ type header struct {
 	notice string // "quitting…" and the like, on the right
 	active view
 	width  int
+
+	pools, pollers               int    // how many exist
+	poolsPaused                  int    // pools paused
+	pollersPaused, pollersKilled int    // pollers paused and killed, for "(1 paused)"
+	summaryText                  string // summary(false), taken once per snapshot
+	summaryShort                 string // summary(true), when the line is full
 }
 
 // newHeader returns the header of an empty dashboard.
@@ -55,6 +67,53 @@ func (h *header) SetSize(w int) { h.width = max(w, 0) }
 // SetSnapshot takes the source name and the counts from s.
 func (h *header) SetSnapshot(s *model.Snapshot) {
 	h.source, h.counts, h.leaked, h.have = cleanCell(s.Source), s.Counts, s.Leaked, true
+	h.pools, h.pollers, h.poolsPaused = len(s.Pools), len(s.Pollers), 0
+	for i := range s.Pools {
+		if s.Pools[i].State == model.PoolPaused {
+			h.poolsPaused++
+		}
+	}
+	h.pollersPaused, h.pollersKilled = 0, 0
+	for i := range s.Pollers {
+		switch s.Pollers[i].PollerState() {
+		case "paused":
+			h.pollersPaused++
+		case "killed":
+			h.pollersKilled++
+		}
+	}
+	h.summaryText, h.summaryShort = h.summary(false), h.summary(true)
+}
+
+// summary returns the pools and pollers summary of the counts line, empty when
+// there are neither: "pools 3 (1 paused)  pollers 7 (1 paused, 1 killed)", or
+// without the notes when short.
+func (h *header) summary(short bool) string {
+	var parts []string
+	note := func(s string, n int, what string) string {
+		if n == 0 || short {
+			return s
+		}
+		return s + " (" + strconv.Itoa(n) + " " + what + ")"
+	}
+	if h.pools > 0 {
+		parts = append(parts, note("pools "+strconv.Itoa(h.pools), h.poolsPaused, "paused"))
+	}
+	if h.pollers > 0 {
+		s := "pollers " + strconv.Itoa(h.pollers)
+		paused, killed := h.pollersPaused, h.pollersKilled
+		switch {
+		case short || paused+killed == 0:
+		case killed == 0:
+			s = note(s, paused, "paused")
+		case paused == 0:
+			s = note(s, killed, "killed")
+		default:
+			s += " (" + strconv.Itoa(paused) + " paused, " + strconv.Itoa(killed) + " killed)"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "  ")
 }
 
 // View returns the header's two lines: the brand, the source, the leak warning,
@@ -88,21 +147,29 @@ func (h *header) View() []string {
 
 // countsLine returns the count per state, only the non-zero ones, each in its
 // state's colour: "running 3  queued 12  done 40"; tighter when the line is full.
+// The pools and pollers summary, when there are any, is flush right, and the
+// counts give way to it.
 func (h *header) countsLine() string {
-	switch {
-	case !h.have:
+	if !h.have {
 		return " " + h.st.dim.render("waiting for the source…")
-	case h.counts.Total() == 0:
-		return " " + h.st.dim.render("no tasks")
 	}
-	gap := "  "
-	need := 1
-	for s, n := range h.counts {
-		if n > 0 {
-			need += len(model.State(s).String()) + 1 + len(strconv.Itoa(n)) + len(gap)
+	plain := ""
+	if h.summaryText != "" {
+		plain = h.summaryText
+		if h.countsWidth(1)+3+len(plain)+1 > h.width {
+			plain = h.summaryShort
 		}
 	}
-	if need > h.width {
+	summary, room := "", h.width
+	if plain != "" {
+		summary = h.st.desc.render(plain) + " "
+		room -= len(plain) + 1 + 3
+	}
+	if h.counts.Total() == 0 {
+		return rightAlign(" "+h.st.dim.render("no tasks"), summary, h.width)
+	}
+	gap := "  "
+	if h.countsWidth(2) > room {
 		gap = " "
 	}
 	var b strings.Builder
@@ -119,10 +186,26 @@ func (h *header) countsLine() string {
 		h.st.state[s].write(&b, model.State(s).String()+" "+strconv.Itoa(n))
 	}
 	line := b.String()
-	if visibleWidth(line) > h.width {
-		line = ansi.Truncate(line, h.width, ellipsis)
+	if visibleWidth(line) > room {
+		line = ansi.Truncate(line, max(room, 0), ellipsis)
 	}
-	return line
+	if summary == "" {
+		return line
+	}
+	return rightAlign(line, summary, h.width)
+}
+
+// countsWidth returns the cells the counts take with gap blanks between them
+// (and one before).
+func (h *header) countsWidth(gap int) int {
+	need, k := 1, 0
+	for s, n := range h.counts {
+		if n > 0 {
+			need += len(model.State(s).String()) + 1 + len(strconv.Itoa(n))
+			k++
+		}
+	}
+	return need + gap*max(k-1, 0)
 }
 
 // tabs returns the view tabs: "1 Workers  4 Events", the active one in reverse.

@@ -3,6 +3,7 @@ package ui
 import (
 	"charm.land/bubbles/v2/key"
 
+	"github.com/spindle-tui/spindle/keymap"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -26,6 +27,12 @@ func (m *Model) footerBindings() []key.Binding {
 		closeHelp := key.NewBinding(key.WithKeys("esc"), key.WithHelp(km.Back.Help().Key+"/"+km.Help.Help().Key, "close help"))
 		return []key.Binding{closeHelp, km.Quit}
 	}
+	switch m.focus() {
+	case focusPools:
+		return m.poolBindings(km)
+	case focusPollers:
+		return m.pollerBindings(km)
+	}
 	targets := m.targets()
 	onTasks := m.active == viewWorkers || m.detail.open
 	for _, a := range []struct {
@@ -44,7 +51,57 @@ func (m *Model) footerBindings() []key.Binding {
 	}
 	km.Mark.SetEnabled(onTasks && len(targets) > 0)
 	km.Detail.SetEnabled(m.detailCandidate() != nil)
+	km.Tree.SetEnabled(m.active == viewWorkers)
+	if m.workers.tree {
+		km.Tree.SetHelp(km.Tree.Help().Key, "flat list")
+	} else {
+		km.Tree.SetHelp(km.Tree.Help().Key, "tree")
+	}
 	return km.ShortHelp()
+}
+
+// label enables b when p can be sent and gives it desc (p's verb when desc is
+// empty, so pause reads resume when that is what it would do).
+func label(b *key.Binding, p plan, desc string) {
+	if desc == "" {
+		desc = p.verb
+	}
+	b.SetEnabled(p.ok())
+	b.SetHelp(b.Help().Key, desc)
+}
+
+// poolBindings returns the Pools footer for the selected pool, labelled for it:
+// "+ more workers", "x stop".
+func (m *Model) poolBindings(km keymap.KeyMap) []key.Binding {
+	sel := m.pools.Selected()
+	label(&km.Grow, planPool(actGrow, sel), "more workers")
+	label(&km.Shrink, planPool(actShrink, sel), "fewer workers")
+	label(&km.Pause, planPool(actPause, sel), "")
+	label(&km.Halt, planPool(actHalt, sel), "halt work")
+	label(&km.Kill, planPool(actKill, sel), "")
+	km.Detail.SetEnabled(sel != nil)
+	km.Detail.SetHelp(km.Detail.Help().Key, "its tasks")
+	return km.PoolsShortHelp()
+}
+
+// pollerBindings returns the Pollers footer (or the poller detail's) for the
+// selected poller, labelled for it: "+ faster", "- slower", "P pause all".
+func (m *Model) pollerBindings(km keymap.KeyMap) []key.Binding {
+	sel := m.selectedPoller()
+	label(&km.Pause, planPoller(actPause, sel), "")
+	label(&km.Kill, planPoller(actKill, sel), "")
+	label(&km.Restart, planPoller(actRestart, sel), "")
+	label(&km.Grow, planPoller(actGrow, sel), "faster")
+	label(&km.Shrink, planPoller(actShrink, sel), "slower")
+	label(&km.PauseAll, planPauseAll(m.snap.Pollers), "")
+	if m.pollerD.open {
+		scroll := key.NewBinding(key.WithKeys("j"), key.WithHelp(km.Up.Help().Key+" "+km.Down.Help().Key, "scroll"))
+		back := km.Back
+		back.SetHelp(back.Help().Key, "back")
+		return []key.Binding{km.Pause, km.Kill, km.Restart, km.Grow, km.Shrink, km.PauseAll, scroll, back, km.Help, km.Quit}
+	}
+	km.Detail.SetEnabled(sel != nil)
+	return km.PollersShortHelp()
 }
 
 // targets returns the tasks an action applies to in the current view: the shown

@@ -7,8 +7,25 @@ import (
 )
 
 // filter is a lowercase needle matched against a task's id, name, group and state,
-// or an event's task, group, level and text.
+// an event's task, group, level and text, a pool's name, type, owner and state, or
+// a poller's name, group and state. "group:io" (what enter on a pool sets) instead
+// keeps exactly what belongs to the group io: its tasks and events, the pool io,
+// the pollers of the PollDict io.
 type filter string
+
+// groupPrefix starts a filter on one group.
+const groupPrefix = "group:"
+
+// groupFilter returns the filter for exactly the group g.
+func groupFilter(g string) filter { return newFilter(groupPrefix + g) }
+
+// group returns the group a "group:" filter keeps.
+func (f filter) group() (string, bool) {
+	if !strings.HasPrefix(string(f), groupPrefix) {
+		return "", false
+	}
+	return string(f[len(groupPrefix):]), true
+}
 
 // newFilter normalises what the user typed.
 func newFilter(s string) filter { return filter(strings.ToLower(strings.TrimSpace(s))) }
@@ -52,6 +69,9 @@ func (f filter) matchTask(t *model.Task) bool {
 	if f == "" {
 		return true
 	}
+	if g, ok := f.group(); ok {
+		return strings.EqualFold(t.Group, g)
+	}
 	return containsFold(string(t.ID), f) || containsFold(t.Name, f) ||
 		containsFold(t.Group, f) || strings.Contains(t.State.String(), string(f))
 }
@@ -61,6 +81,32 @@ func (f filter) matchEvent(e *model.Event) bool {
 	if f == "" {
 		return true
 	}
+	if g, ok := f.group(); ok {
+		return strings.EqualFold(e.Group, g)
+	}
 	return containsFold(string(e.Task), f) || containsFold(e.Group, f) ||
 		strings.Contains(string(e.Level), string(f)) || containsFold(e.Text, f)
+}
+
+// matchPool reports whether p passes f.
+func (f filter) matchPool(p *model.Pool) bool {
+	if f == "" {
+		return true
+	}
+	if g, ok := f.group(); ok {
+		return strings.EqualFold(p.Name, g)
+	}
+	return containsFold(p.Name, f) || containsFold(p.Type, f) || containsFold(string(p.Owner), f) ||
+		containsFold(p.OwnerName, f) || strings.Contains(string(p.State), string(f))
+}
+
+// matchPoller reports whether p passes f.
+func (f filter) matchPoller(p *model.Poller) bool {
+	if f == "" {
+		return true
+	}
+	if g, ok := f.group(); ok {
+		return strings.EqualFold(p.Group, g)
+	}
+	return containsFold(p.Name, f) || containsFold(p.Group, f) || strings.Contains(p.PollerState(), string(f))
 }

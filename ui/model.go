@@ -33,8 +33,11 @@ type Model struct {
 	active  view
 	header  header
 	workers workersTable
+	pools   poolsTable
+	pollers pollersTable
 	events  eventsList
 	detail  detailPane
+	pollerD pollerDetail
 	help    helpOverlay
 	confirm confirmDialog
 	status  statusBar
@@ -65,8 +68,11 @@ func New(src Source, opts ...Option) Model {
 		active:  viewWorkers,
 		header:  newHeader(&st),
 		workers: newWorkersTable(&st),
+		pools:   newPoolsTable(&st),
+		pollers: newPollersTable(&st),
 		events:  newEventsList(&st),
 		detail:  newDetailPane(&st),
+		pollerD: newPollerDetail(&st),
 		help:    newHelpOverlay(&st),
 		confirm: newConfirmDialog(&st),
 		status:  newStatusBar(&st),
@@ -115,8 +121,11 @@ func (m *Model) resize(w, h int) {
 	body := m.bodyHeight()
 	m.header.SetSize(m.width)
 	m.workers.SetSize(m.width, body)
+	m.pools.SetSize(m.width, body)
+	m.pollers.SetSize(m.width, body)
 	m.events.SetSize(m.width, body)
 	m.detail.SetSize(m.width, body)
+	m.pollerD.SetSize(m.width, body)
 	m.help.SetSize(m.width, body)
 	m.confirm.SetSize(m.width, body)
 	m.status.SetSize(m.width)
@@ -131,8 +140,14 @@ func (m Model) View() tea.View {
 
 	var body []string
 	switch {
+	case m.pollerD.open:
+		body = m.pollerD.View()
 	case m.detail.open:
 		body = m.detail.View()
+	case m.active == viewPools:
+		body = m.pools.View()
+	case m.active == viewPollers:
+		body = m.pollers.View()
 	case m.active == viewEvents:
 		body = m.events.View()
 	default:

@@ -244,11 +244,16 @@ func TestViews(t *testing.T) {
 	}{
 		{nil, viewWorkers, "Workers (15/15)"},
 		{[]string{"4"}, viewEvents, "Events (8/8)"},
-		{[]string{"tab"}, viewEvents, "Events (8/8)"},
-		{[]string{"tab", "tab"}, viewWorkers, "Workers (15/15)"},
+		{[]string{"tab"}, viewPools, "Pools (5/5)"},
+		{[]string{"tab", "tab"}, viewPollers, "Pollers (6/6)"},
+		{[]string{"tab", "tab", "tab"}, viewEvents, "Events (8/8)"},
+		{[]string{"tab", "tab", "tab", "tab"}, viewWorkers, "Workers (15/15)"},
 		{[]string{"4", "1"}, viewWorkers, "Workers (15/15)"},
 		{[]string{"4", "/", "t", "7", "enter"}, viewEvents, "Events (1/8) [filter: t7]"},
-		{[]string{"2"}, viewWorkers, "Workers (15/15)"}, // reserved for Pools
+		{[]string{"2"}, viewPools, "Pools (5/5)"},
+		{[]string{"3"}, viewPollers, "Pollers (6/6)"},
+		{[]string{"2", "/", "r", "enter"}, viewPools, "Pools (2/5) [filter: r]"},
+		{[]string{"3", "/", "t", "e", "m", "p", "enter"}, viewPollers, "Pollers (1/6) [filter: temp]"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.keys, ","), func(t *testing.T) {

@@ -63,6 +63,14 @@ type Styles struct {
 	leaked            paint // the leaked goroutine warning
 	label             paint // field labels in the detail pane
 	overlay           paint // help and confirm box borders
+
+	poolState      map[model.PoolState]paint // a pool's state
+	poolSelected   map[model.PoolState]paint // the selected pool row, reverse video of its state colour
+	pollerState    map[string]paint          // a poller's state (model.Poller.PollerState)
+	pollerSelected map[string]paint          // the selected poller row
+	late, veryLate paint                     // a poller's delay past 10% and 50% of its period
+	alert          paint                     // counts that should not be above zero (errors, rejected)
+	spark          paint                     // throughput sparklines and charts
 }
 
 // ANSI 256-colour indexes, chosen to look like k9s on a dark terminal.
@@ -170,5 +178,38 @@ func newStyles(color bool) Styles {
 		s.label = st(0, bold)
 	}
 	s.overlay = st(colAqua)
+
+	s.poolState, s.poolSelected = map[model.PoolState]paint{}, map[model.PoolState]paint{}
+	for ps, c := range map[model.PoolState]ansi.IndexedColor{
+		model.PoolRunning: colGreen, model.PoolPaused: colYellow, model.PoolStopping: colMagenta,
+		model.PoolStopped: colGrey, model.PoolIdle: colDimGrey,
+	} {
+		if !color && (ps == model.PoolIdle || ps == model.PoolStopped) {
+			s.poolState[ps] = st(c, faint)
+		} else {
+			s.poolState[ps] = st(c)
+		}
+		s.poolSelected[ps] = st(c, reverse)
+	}
+	s.pollerState, s.pollerSelected = map[string]paint{}, map[string]paint{}
+	for ps, c := range map[string]ansi.IndexedColor{
+		"running": colGreen, "paused": colYellow, "idle": colDimGrey, "killed": colRed,
+	} {
+		switch {
+		case ps == "killed":
+			s.pollerState[ps] = st(c, bold)
+			s.pollerSelected[ps] = st(c, bold, reverse)
+			continue
+		case !color && ps == "idle":
+			s.pollerState[ps] = st(c, faint)
+		default:
+			s.pollerState[ps] = st(c)
+		}
+		s.pollerSelected[ps] = st(c, reverse)
+	}
+	s.late = st(colYellow)
+	s.veryLate = st(colRed, bold)
+	s.alert = st(colRed, bold)
+	s.spark = st(colGreen)
 	return s
 }

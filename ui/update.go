@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"math"
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
@@ -59,18 +58,27 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 	m.snap = s
 	m.header.SetSnapshot(&m.snap)
 	m.workers.SetSnapshot(&m.snap)
+	m.pools.SetSnapshot(&m.snap)
+	m.pollers.SetSnapshot(&m.snap)
 	m.events.SetSnapshot(&m.snap)
 	m.detail.SetSnapshot(&m.snap)
+	m.pollerD.SetSnapshot(&m.snap)
 	m.status.SetManagers(m.snap.Managers)
 	if m.quitting {
 		m.status.Set(statusWarn, m.quittingText())
 	}
 }
 
-// setFilter applies the filter text to the Workers and Events views.
+// setFilter applies the filter text to every list view.
 func (m *Model) setFilter(s string) {
-	f := newFilter(s)
+	m.applyFilter(newFilter(s))
+}
+
+// applyFilter applies f to every list view.
+func (m *Model) applyFilter(f filter) {
 	m.workers.SetFilter(f)
+	m.pools.SetFilter(f)
+	m.pollers.SetFilter(f)
 	m.events.SetFilter(f)
 }
 
@@ -108,108 +116,17 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.HaltAll):
 		return m.act(planHaltAll(m.snap.Counts))
-	case key.Matches(msg, k.Halt):
-		return m.act(planTasks(actHalt, m.targets()))
-	case key.Matches(msg, k.Pause):
-		return m.act(planTasks(actPause, m.targets()))
-	case key.Matches(msg, k.Kill):
-		return m.act(planTasks(actKill, m.targets()))
-	case key.Matches(msg, k.Restart):
-		return m.act(planTasks(actRestart, m.targets()))
-	case key.Matches(msg, k.Run):
-		return m.act(planRun(m.targets(), m.snap.Managers))
 	}
-	if m.detail.open {
+	if a, ok := m.actionOf(msg); ok {
+		return m.act(m.planFor(a))
+	}
+	switch {
+	case m.pollerD.open:
+		return m.pollerDetailKey(msg)
+	case m.detail.open:
 		return m.detailKey(msg)
 	}
 	return m.listKey(msg)
-}
-
-// detailKey handles the keys of the detail pane: scrolling and esc.
-func (m Model) detailKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k, d := m.keys, &m.detail
-	switch {
-	case key.Matches(msg, k.Back, k.Detail):
-		d.Close()
-	case key.Matches(msg, k.Up):
-		d.Scroll(-1)
-	case key.Matches(msg, k.Down):
-		d.Scroll(1)
-	case key.Matches(msg, k.PageUp):
-		d.Page(-1)
-	case key.Matches(msg, k.PageDown):
-		d.Page(1)
-	case key.Matches(msg, k.Top):
-		d.Scroll(-d.maxOffset())
-	case key.Matches(msg, k.Bottom):
-		d.Scroll(d.maxOffset())
-	}
-	return m, nil
-}
-
-// listKey handles the keys of the Workers and Events views.
-func (m Model) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
-	workers := m.active == viewWorkers
-	move := func(delta int) {
-		if workers {
-			m.workers.Move(delta)
-		} else {
-			m.events.Move(delta)
-		}
-	}
-	moveTo := func(i int) {
-		if workers {
-			m.workers.MoveTo(i)
-		} else {
-			m.events.MoveTo(i)
-		}
-	}
-	page := func(dir int) {
-		if workers {
-			m.workers.Page(dir)
-		} else {
-			m.events.Page(dir)
-		}
-	}
-	switch {
-	case key.Matches(msg, k.Up):
-		move(-1)
-	case key.Matches(msg, k.Down):
-		move(1)
-	case key.Matches(msg, k.PageUp):
-		page(-1)
-	case key.Matches(msg, k.PageDown):
-		page(1)
-	case key.Matches(msg, k.Top):
-		moveTo(0)
-	case key.Matches(msg, k.Bottom):
-		moveTo(math.MaxInt)
-	case key.Matches(msg, k.NextView):
-		m.switchView(nextView(m.active))
-	case key.Matches(msg, k.WorkersView):
-		m.switchView(viewWorkers)
-	case key.Matches(msg, k.EventsView):
-		m.switchView(viewEvents)
-	case key.Matches(msg, k.Filter):
-		m.filter.Open(string(m.workers.filter))
-	case key.Matches(msg, k.Sort) && workers:
-		m.workers.CycleSort()
-	case key.Matches(msg, k.SortReverse) && workers:
-		m.workers.ReverseSort()
-	case key.Matches(msg, k.Mark) && workers:
-		m.workers.ToggleMark()
-	case key.Matches(msg, k.Detail):
-		m.openDetail()
-	case key.Matches(msg, k.Back):
-		switch {
-		case m.workers.filter != "":
-			m.setFilter("")
-		case m.workers.ClearMarks():
-			m.status.Set(statusInfo, "marks cleared")
-		}
-	}
-	return m, nil
 }
 
 // nextView returns the view after v in tab order.

@@ -128,7 +128,7 @@ func TestSourceClosed(t *testing.T) {
 
 func TestResize(t *testing.T) {
 	sizes := []struct{ w, h int }{{120, 40}, {20, 5}, {40, 10}, {80, 24}, {200, 60}, {1, 1}, {10, 3}, {60, 8}}
-	views := [][]string{nil, {"4"}, {"enter"}, {"?"}, {"x"}, {"/", "c"}}
+	views := [][]string{nil, {"4"}, {"enter"}, {"?"}, {"x"}, {"/", "c"}, {"2"}, {"3"}, {"3", "enter"}, {"t"}, {"2", "x"}}
 	for _, sz := range sizes {
 		for _, keys := range views {
 			t.Run(strings.Join(keys, "")+"@"+itoa(sz.w)+"x"+itoa(sz.h), func(t *testing.T) {

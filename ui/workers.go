@@ -24,6 +24,10 @@ type workersTable struct {
 	order  rowOrder
 	filter filter
 
+	tree  bool        // rows ordered as a tree by parent
+	trees treeBuilder // its buffers are reused across snapshots
+	info  []treeRow   // per row, in tree order, when tree is on
+
 	cursor int          // index of the selected row
 	offset int          // first row on screen
 	selID  model.TaskID // the selected task, followed across rebuilds
@@ -77,10 +81,22 @@ func (t *workersTable) ReverseSort() {
 	t.rebuild()
 }
 
+// ToggleTree switches between the flat list and the tree by parent.
+func (t *workersTable) ToggleTree() {
+	t.tree = !t.tree
+	t.rebuild()
+}
+
 // rebuild recomputes the rows, the selection, the marks and the layout.
 func (t *workersTable) rebuild() {
 	var m measure
 	t.rows, m = t.build.build(t.tasks, t.filter, t.order)
+	t.info = nil
+	if t.tree {
+		var depth int
+		t.rows, t.info, depth = t.trees.build(t.rows)
+		m.name += depth * treeGuideWidth
+	}
 	if i := indexOf(t.rows, t.selID); t.selID != "" && i >= 0 {
 		t.cursor = i
 	}
@@ -200,6 +216,9 @@ func (t *workersTable) title() (string, int) {
 		add(t.st.titleCount, " [filter: "+string(t.filter)+"]")
 	}
 	add(t.st.title, " [sort: "+t.order.col.String()+" "+arrow(t.order.reverse)+"]")
+	if t.tree {
+		add(t.st.title, " [tree]")
+	}
 	if len(t.marked) > 0 {
 		add(t.st.marked, " [marked "+strconv.Itoa(len(t.marked))+"]")
 	}

@@ -48,7 +48,13 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 			if marked {
 				p = t.st.marked
 			}
-			writePadded(c, use(p), renderName(task), col.width)
+			name := renderName(task)
+			if t.tree && t.info[i].depth > 0 {
+				var g strings.Builder
+				writeTreeGuides(&g, t.info, i)
+				name = g.String() + name
+			}
+			writePadded(c, use(p), name, col.width)
 		case colGroup:
 			writePadded(c, use(t.st.desc), renderGroup(task), col.width)
 		case colState:

@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The small graphics of the Pools and Pollers views: compact durations,
+// sparklines and multi-row bar charts, all pure functions of their data. They
+// draw with the block elements ▁▂▃▄▅▆▇█ (U+2581..U+2588), one cell each.
+
+// fmtDur formats a duration compactly and readably, with about three significant
+// digits: "850ns", "850µs", "1.2ms", "12ms", "1.2s", "45s", "1m30s", "2h5m", "3d4h".
+func fmtDur(d time.Duration) string {
+	if d < 0 {
+		return "-" + fmtDur(-d)
+	}
+	for _, u := range [...]struct {
+		unit   time.Duration
+		suffix string
+	}{{1, "ns"}, {time.Microsecond, "µs"}, {time.Millisecond, "ms"}} {
+		if v := float64(d) / float64(u.unit); v < 999.5 {
+			return decimal(v) + u.suffix
+		}
+	}
+	if v := d.Seconds(); v < 59.95 {
+		return decimal(v) + "s"
+	}
+	d = d.Round(time.Second)
+	if d < time.Hour {
+		return pair(int64(d/time.Minute), "m", int64(d%time.Minute/time.Second), "s")
+	}
+	d = d.Round(time.Minute)
+	if d < 24*time.Hour {
+		return pair(int64(d/time.Hour), "h", int64(d%time.Hour/time.Minute), "m")
+	}
+	d = d.Round(time.Hour)
+	return pair(int64(d/(24*time.Hour)), "d", int64(d%(24*time.Hour)/time.Hour), "h")
+}
+
+// decimal formats v with one decimal under 10 ("1.2", "3") and none above ("12").
+func decimal(v float64) string {
+	if v >= 9.95 {
+		return strconv.FormatInt(int64(v+0.5), 10)
+	}
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	return strings.TrimSuffix(s, ".0")
+}
+
+// pair formats a two-unit amount, leaving out a zero second unit: "1m30s", "2m".
+func pair(a int64, ua string, b int64, ub string) string {
+	s := strconv.FormatInt(a, 10) + ua
+	if b != 0 {
+		s += strconv.FormatInt(b, 10) + ub
+	}
+	return s
+}
+
+// fmtRate formats a per-second rate compactly: "0.5/s", "12/s", "1.2k/s".
+func fmtRate(v float64) string {
+	switch {
+	case v >= 999.5e3:
+		return decimal(v/1e6) + "M/s"
+	case v >= 999.5:
+		return decimal(v/1e3) + "k/s"
+	}
+	return decimal(v) + "/s"
+}
+
+// sparkLevel maps v in [0, top] to one of the eight levels 0..7 (▁..█).
+func sparkLevel(v, top float64) int {
+	if top <= 0 || v <= 0 {
+		return 0
+	}
+	return min(max(int(v/top*7+0.5), 0), 7)
+}
+
+// sparkRune returns the block of a level 0..7: ▁..█.
+func sparkRune(level int) rune { return rune(0x2581 + level) }
+
+// sparkTop returns the top of a sparkline's scale: the largest value, but at
+// least floor, so that near-zero noise is not blown up to full height.
+func sparkTop[T ~int64 | ~float64](vals []T, floor T) T {
+	top := floor
+	for _, v := range vals {
+		top = max(top, v)
+	}
+	return top
+}
+
+// sparkline draws the last w values on one line, scaled to top (the largest
+// value when top <= 0). A zero is the lowest block, so the line's length shows
+// how many samples there are.
+func sparkline[T ~int64 | ~float64](vals []T, w int, top T) string {
+	if w <= 0 || len(vals) == 0 {
+		return ""
+	}
+	vals = vals[max(len(vals)-w, 0):]
+	if top <= 0 {
+		top = sparkTop(vals, 0)
+	}
+	var b strings.Builder
+	b.Grow(len(vals) * 3)
+	for _, v := range vals {
+		b.WriteRune(sparkRune(sparkLevel(float64(v), float64(top))))
+	}
+	return b.String()
+}
+
+// barChart draws the last w values as h rows of vertical bars, top row first,
+// each value one column, in eighths of a cell, scaled to top (the largest value
+// when top <= 0). Rows are exactly len(window) cells wide.
+func barChart[T ~int64 | ~float64](vals []T, w, h int, top T) []string {
+	if w <= 0 || h <= 0 {
+		return nil
+	}
+	vals = vals[max(len(vals)-w, 0):]
+	if top <= 0 {
+		top = sparkTop(vals, 0)
+	}
+	eighths := make([]int, len(vals))
+	for i, v := range vals {
+		if top > 0 && v > 0 {
+			eighths[i] = min(max(int(float64(v)/float64(top)*float64(h*8)+0.5), 1), h*8)
+		}
+	}
+	rows := make([]string, h)
+	var b strings.Builder
+	for r := range h {
+		b.Reset()
+		base := (h - 1 - r) * 8
+		for _, e := range eighths {
+			switch k := e - base; {
+			case k <= 0:
+				b.WriteByte(' ')
+			case k >= 8:
+				b.WriteRune('█')
+			default:
+				b.WriteRune(rune(0x2580 + k))
+			}
+		}
+		rows[r] = b.String()
+	}
+	return rows
+}
+
+// durStats returns the smallest, median and largest of ds (zeros when empty).
+func durStats(ds []time.Duration) (lo, p50, hi time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0, 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[0], s[len(s)/2], s[len(s)-1]
+}
+
+// lateness grades a poller's delay against its period: 0 under 10% of the
+// period (normal), 1 under 50% (late), 2 beyond (very late).
+func lateness(delay, period time.Duration) int {
+	switch {
+	case period <= 0 || delay*10 < period:
+		return 0
+	case delay*2 < period:
+		return 1
+	}
+	return 2
+}
+
+// latePaint returns the paint of a lateness grade.
+func (st *Styles) latePaint(grade int) paint {
+	switch grade {
+	case 1:
+		return st.late
+	case 2:
+		return st.veryLate
+	}
+	return paint{}
+}

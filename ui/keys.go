@@ -1,0 +1,223 @@
+package ui
+
+import (
+	"math"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// focus is what the action keys (h p x r R + - P) act on at the moment.
+type focus int
+
+// The focuses.
+const (
+	focusTasks   focus = iota // Workers, Events, a task's detail
+	focusPools                // the Pools view
+	focusPollers              // the Pollers view, a poller's detail
+)
+
+// focus returns what the action keys act on.
+func (m *Model) focus() focus {
+	switch {
+	case m.pollerD.open:
+		return focusPollers
+	case m.detail.open:
+		return focusTasks
+	case m.active == viewPools:
+		return focusPools
+	case m.active == viewPollers:
+		return focusPollers
+	}
+	return focusTasks
+}
+
+// actionOf returns the action a key asks for, if it is an action key.
+func (m *Model) actionOf(msg tea.KeyPressMsg) (action, bool) {
+	k := m.keys
+	for _, a := range [...]struct {
+		b   key.Binding
+		act action
+	}{
+		{k.Halt, actHalt}, {k.Pause, actPause}, {k.Kill, actKill}, {k.Restart, actRestart}, {k.Run, actRun},
+		{k.Grow, actGrow}, {k.Shrink, actShrink}, {k.PauseAll, actPauseAll},
+	} {
+		if key.Matches(msg, a.b) {
+			return a.act, true
+		}
+	}
+	return 0, false
+}
+
+// planFor plans action a on what has the focus: the selected (or shown) poller,
+// the selected pool, or the task targets.
+func (m *Model) planFor(a action) plan {
+	switch m.focus() {
+	case focusPollers:
+		if a == actPauseAll {
+			return planPauseAll(m.snap.Pollers)
+		}
+		return planPoller(a, m.selectedPoller())
+	case focusPools:
+		if a == actPauseAll {
+			return plan{verb: a.verb(), reason: "pause all applies to pollers: " + m.keys.PollersView.Help().Key + " shows them"}
+		}
+		return planPool(a, m.pools.Selected())
+	}
+	switch a {
+	case actRun:
+		return planRun(m.targets(), m.snap.Managers)
+	case actGrow, actShrink:
+		return plan{verb: a.verb(), reason: "cannot " + a.verb() + ": " + m.keys.Grow.Help().Key + " and " +
+			m.keys.Shrink.Help().Key + " resize a pool (" + m.keys.PoolsView.Help().Key + ") or change a poller's period (" +
+			m.keys.PollersView.Help().Key + ")"}
+	case actPauseAll:
+		return plan{verb: a.verb(), reason: "pause all applies to pollers: " + m.keys.PollersView.Help().Key + " shows them"}
+	}
+	return planTasks(a, m.targets())
+}
+
+// selectedPoller returns the poller the keys act on: the one in the detail
+// pane, else the selected row.
+func (m *Model) selectedPoller() *model.Poller {
+	if m.pollerD.open {
+		return m.pollerD.Poller()
+	}
+	return m.pollers.Selected()
+}
+
+// list is what the navigation keys move in: the table of the active view.
+type list interface {
+	Move(delta int)
+	MoveTo(i int)
+	Page(dir int)
+}
+
+// activeList returns the active view's table.
+func (m *Model) activeList() list {
+	switch m.active {
+	case viewPools:
+		return &m.pools
+	case viewPollers:
+		return &m.pollers
+	case viewEvents:
+		return &m.events
+	}
+	return &m.workers
+}
+
+// listKey handles the keys of the list views: moving, switching views, filter,
+// sort, marks, tree, enter and esc.
+func (m Model) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	workers := m.active == viewWorkers
+	l := m.activeList()
+	switch {
+	case key.Matches(msg, k.Up):
+		l.Move(-1)
+	case key.Matches(msg, k.Down):
+		l.Move(1)
+	case key.Matches(msg, k.PageUp):
+		l.Page(-1)
+	case key.Matches(msg, k.PageDown):
+		l.Page(1)
+	case key.Matches(msg, k.Top):
+		l.MoveTo(0)
+	case key.Matches(msg, k.Bottom):
+		l.MoveTo(math.MaxInt)
+	case key.Matches(msg, k.NextView):
+		m.switchView(nextView(m.active))
+	case key.Matches(msg, k.WorkersView):
+		m.switchView(viewWorkers)
+	case key.Matches(msg, k.PoolsView):
+		m.switchView(viewPools)
+	case key.Matches(msg, k.PollersView):
+		m.switchView(viewPollers)
+	case key.Matches(msg, k.EventsView):
+		m.switchView(viewEvents)
+	case key.Matches(msg, k.Filter):
+		m.filter.Open(string(m.workers.filter))
+	case key.Matches(msg, k.Sort) && workers:
+		m.workers.CycleSort()
+	case key.Matches(msg, k.SortReverse) && workers:
+		m.workers.ReverseSort()
+	case key.Matches(msg, k.Mark) && workers:
+		m.workers.ToggleMark()
+	case key.Matches(msg, k.Tree) && workers:
+		m.workers.ToggleTree()
+	case key.Matches(msg, k.Detail):
+		m.enter()
+	case key.Matches(msg, k.Back):
+		switch {
+		case m.workers.filter != "":
+			m.setFilter("")
+		case m.workers.ClearMarks():
+			m.status.Set(statusInfo, "marks cleared")
+		}
+	}
+	return m, nil
+}
+
+// enter opens what the selection leads to: a task's or a poller's detail, or,
+// on a pool, the Workers view filtered to that pool's tasks.
+func (m *Model) enter() {
+	switch m.active {
+	case viewPools:
+		p := m.pools.Selected()
+		if p == nil {
+			return
+		}
+		m.applyFilter(groupFilter(p.Name))
+		m.switchView(viewWorkers)
+		m.status.Set(statusInfo, "the tasks of pool "+p.Name+" ("+m.keys.Back.Help().Key+" clears the filter)")
+	case viewPollers:
+		if p := m.pollers.Selected(); p != nil {
+			m.pollerD.Open(p, &m.snap)
+		}
+	default:
+		m.openDetail()
+	}
+}
+
+// pane is a scrolling detail pane: a task's or a poller's.
+type pane interface {
+	Close()
+	Scroll(delta int)
+	Page(dir int)
+	maxOffset() int
+}
+
+// detailKey handles the keys of the task detail pane: scrolling and esc.
+func (m Model) detailKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	m.paneKey(msg, &m.detail)
+	return m, nil
+}
+
+// pollerDetailKey handles the keys of the poller detail pane: scrolling and esc.
+func (m Model) pollerDetailKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	m.paneKey(msg, &m.pollerD)
+	return m, nil
+}
+
+// paneKey scrolls p, or closes it on esc (or enter again).
+func (m *Model) paneKey(msg tea.KeyPressMsg, p pane) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Back, k.Detail):
+		p.Close()
+	case key.Matches(msg, k.Up):
+		p.Scroll(-1)
+	case key.Matches(msg, k.Down):
+		p.Scroll(1)
+	case key.Matches(msg, k.PageUp):
+		p.Page(-1)
+	case key.Matches(msg, k.PageDown):
+		p.Page(1)
+	case key.Matches(msg, k.Top):
+		p.Scroll(-p.maxOffset())
+	case key.Matches(msg, k.Bottom):
+		p.Scroll(p.maxOffset())
+	}
+}
