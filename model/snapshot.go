@@ -31,6 +31,18 @@ type Task struct {
 	Total    int64 `json:"total,omitempty"` // progress: units in all (0 = unknown)
 	Restarts int   `json:"restarts,omitempty"`
 
+	// Process tasks only: the child's pid while it runs, how its last run ended
+	// (exit code, or the signal that ended it), and its resources sampled about
+	// once a second (CPU as a percentage of one core, resident memory in bytes).
+	PID      int     `json:"pid,omitempty"`
+	ExitCode *int    `json:"exit_code,omitempty"`
+	Signal   string  `json:"signal,omitempty"`
+	CPU      float64 `json:"cpu,omitempty"`
+	RSS      int64   `json:"rss,omitempty"`
+	Command  string  `json:"command,omitempty"` // the argv, quoted for display
+	// Retry is when a task in backoff will be restarted.
+	Retry time.Time `json:"retry,omitzero"`
+
 	Error string    `json:"error,omitempty"` // the last run's error, if any
 	Stack string    `json:"stack,omitempty"` // the stack of a recovered panic
 	Log   []LogLine `json:"log,omitempty"`   // the tail of the task's log, oldest first
@@ -85,6 +97,10 @@ type Snapshot struct {
 	Seq    uint64    `json:"seq"`    // increases with every published snapshot
 	Time   time.Time `json:"time"`   // when it was taken; ages are measured against it
 	Source string    `json:"source"` // what the engine runs: "demo", a file name, a service
+
+	// SourceError is the current problem with the source, e.g. the task file's
+	// last save did not validate (file:line:col: message); empty when all is well.
+	SourceError string `json:"source_error,omitempty"`
 
 	Counts StateCounts `json:"counts"` // every task known, by state
 	Leaked int         `json:"leaked"` // goroutines abandoned and still not returned

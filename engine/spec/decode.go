@@ -1,0 +1,318 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
+)
+
+// Limits that keep hostile or fuzzed input cheap: aliases let a small file name
+// the same node many times.
+const (
+	maxResolve     = 64      // anchors/aliases/tags followed to reach one value
+	maxMergeDepth  = 16      // nested merge keys (<<: *a where a merges *b ...)
+	maxMergedItems = 1 << 14 // entries copied through merge keys in one file
+)
+
+// decoder walks a YAML AST into the typed File, collecting every error.
+type decoder struct {
+	file    string
+	errs    ErrorList
+	anchors map[string][]anchorDef
+	merged  int // entries copied through merge keys so far
+}
+
+// anchorDef is one &name in the document; an alias refers to the last one before it.
+type anchorDef struct {
+	offset int
+	node   ast.Node
+}
+
+// entry is one key of a mapping after merge keys are applied.
+type entry struct {
+	key   string
+	keyAt ast.Node
+	value ast.Node
+}
+
+func newDecoder(file string, root ast.Node) *decoder {
+	d := &decoder{file: file, anchors: map[string][]anchorDef{}}
+	ast.Walk(anchorCollector{d}, root)
+	return d
+}
+
+type anchorCollector struct{ d *decoder }
+
+// Visit records every anchor in document order.
+func (c anchorCollector) Visit(n ast.Node) ast.Visitor {
+	if a, ok := n.(*ast.AnchorNode); ok && a.Name != nil {
+		name := a.Name.GetToken().Value
+		c.d.anchors[name] = append(c.d.anchors[name], anchorDef{offset: offsetOf(a), node: a.Value})
+	}
+	return c
+}
+
+// errorf records an error at n's position.
+func (d *decoder) errorf(n ast.Node, hint, format string, args ...any) {
+	p := posOf(n)
+	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// errorAt records an error at p.
+func (d *decoder) errorAt(p Pos, hint, format string, args ...any) {
+	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// resolve follows anchors, aliases and tags to the value they stand for. It
+// returns nil (after recording an error) for an unknown alias.
+func (d *decoder) resolve(n ast.Node) ast.Node {
+	for range maxResolve {
+		switch v := n.(type) {
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		case *ast.AliasNode:
+			target := d.aliasTarget(v)
+			if target == nil {
+				name := ""
+				if v.Value != nil {
+					name = v.Value.GetToken().Value
+				}
+				d.errorf(v, "define it first with &"+name, "unknown alias *%s", name)
+				return nil
+			}
+			n = target
+		default:
+			return n
+		}
+	}
+	d.errorf(n, "", "too many nested aliases")
+	return nil
+}
+
+func (d *decoder) aliasTarget(a *ast.AliasNode) ast.Node {
+	if a.Value == nil {
+		return nil
+	}
+	var found ast.Node
+	for _, def := range d.anchors[a.Value.GetToken().Value] {
+		if def.offset < offsetOf(a) {
+			found = def.node
+		}
+	}
+	return found
+}
+
+// mapping returns n as a mapping; ok is true for null too (an empty mapping).
+func (d *decoder) mapping(n ast.Node, what string) (m *ast.MappingNode, ok bool) {
+	switch v := d.resolve(n).(type) {
+	case *ast.MappingNode:
+		return v, true
+	case *ast.NullNode:
+		return nil, true
+	case nil:
+		return nil, false
+	default:
+		d.errorf(v, "", "%s must be a mapping of keys to values, got %s", what, describe(v))
+		return nil, false
+	}
+}
+
+// sequence returns n as a list; ok is true for null too (an empty list).
+func (d *decoder) sequence(n ast.Node, what string, hint string) (s *ast.SequenceNode, ok bool) {
+	switch v := d.resolve(n).(type) {
+	case *ast.SequenceNode:
+		return v, true
+	case *ast.NullNode:
+		return nil, true
+	case nil:
+		return nil, false
+	default:
+		d.errorf(v, hint, "%s must be a list, got %s", what, describe(v))
+		return nil, false
+	}
+}
+
+// entries lists m's keys with merge keys (<<) applied: explicit keys win over
+// merged ones, and a key written twice is an error.
+func (d *decoder) entries(m *ast.MappingNode) []entry {
+	if m == nil {
+		return nil
+	}
+	var explicit, merged []entry
+	first := map[string]ast.Node{}
+	for _, mv := range m.Values {
+		if mv == nil || mv.Key == nil {
+			continue
+		}
+		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
+			merged = append(merged, d.mergeEntries(mv.Value, 0)...)
+			continue
+		}
+		key, ok := d.scalar(mv.Key)
+		if !ok {
+			d.errorf(mv.Key, "", "a key must be a plain name, got %s", describe(d.resolve(mv.Key)))
+			continue
+		}
+		if prev, dup := first[key]; dup {
+			d.errorf(mv.Key, "remove one of them", "duplicate key %q (first at line %d)", key, posOf(prev).Line)
+			continue
+		}
+		first[key] = mv.Key
+		explicit = append(explicit, entry{key: key, keyAt: mv.Key, value: mv.Value})
+	}
+	for _, e := range merged {
+		if _, ok := first[e.key]; !ok {
+			first[e.key] = e.keyAt
+			explicit = append(explicit, e)
+		}
+	}
+	return explicit
+}
+
+// mergeEntries returns the entries a merge key's value brings: a mapping, or a
+// list of mappings where the earlier ones win.
+func (d *decoder) mergeEntries(n ast.Node, depth int) []entry {
+	if depth >= maxMergeDepth {
+		d.errorf(n, "", "merge keys nested too deeply")
+		return nil
+	}
+	var maps []*ast.MappingNode
+	switch v := d.resolve(n).(type) {
+	case nil:
+		return nil
+	case *ast.MappingNode:
+		maps = append(maps, v)
+	case *ast.SequenceNode:
+		for _, item := range v.Values {
+			m, ok := d.resolve(item).(*ast.MappingNode)
+			if !ok {
+				d.errorf(item, "write <<: *name or <<: [*a, *b]", "a merge key takes mappings")
+				continue
+			}
+			maps = append(maps, m)
+		}
+	default:
+		d.errorf(v, "write <<: *name or <<: [*a, *b]", "a merge key takes a mapping, got %s", describe(v))
+		return nil
+	}
+	var out []entry
+	seen := map[string]bool{}
+	for _, m := range maps {
+		for _, mv := range m.Values {
+			if mv == nil || mv.Key == nil {
+				continue
+			}
+			if d.merged++; d.merged > maxMergedItems {
+				if d.merged == maxMergedItems+1 {
+					d.errorf(mv, "", "too many keys brought in through merge keys")
+				}
+				return out
+			}
+			if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
+				for _, e := range d.mergeEntries(mv.Value, depth+1) {
+					if !seen[e.key] {
+						seen[e.key] = true
+						out = append(out, e)
+					}
+				}
+				continue
+			}
+			key, ok := d.scalar(mv.Key)
+			if !ok || seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, entry{key: key, keyAt: mv.Key, value: mv.Value})
+		}
+	}
+	return out
+}
+
+// scalar returns the text of a scalar as written (numbers and booleans keep
+// their spelling: 0x10 stays "0x10"). Null and collections are not scalars.
+func (d *decoder) scalar(n ast.Node) (string, bool) {
+	switch v := d.resolve(n).(type) {
+	case *ast.StringNode:
+		return v.Value, true
+	case *ast.LiteralNode:
+		if v.Value == nil {
+			return "", true
+		}
+		return v.Value.Value, true
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+		return v.GetToken().Value, true
+	}
+	return "", false
+}
+
+// describe names what n is, for "must be X, got Y" messages.
+func describe(n ast.Node) string {
+	switch v := n.(type) {
+	case nil:
+		return "nothing"
+	case *ast.NullNode:
+		return "null"
+	case *ast.MappingNode:
+		return "a mapping"
+	case *ast.SequenceNode:
+		return "a list"
+	case *ast.IntegerNode:
+		return "the number " + v.GetToken().Value
+	case *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		return "the number " + v.GetToken().Value
+	case *ast.BoolNode:
+		return "the boolean " + v.GetToken().Value
+	case *ast.StringNode:
+		return fmt.Sprintf("the string %q", clip(v.Value))
+	case *ast.LiteralNode:
+		return "a block string"
+	}
+	return n.Type().String()
+}
+
+// clip shortens s for a message.
+func clip(s string) string {
+	const n = 40
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
+// posOf is where n starts: for a mapping its first key, for a key-value pair its key.
+func posOf(n ast.Node) Pos {
+	switch v := n.(type) {
+	case nil:
+		return Pos{Line: 1, Col: 1}
+	case *ast.MappingNode:
+		if v == nil {
+			return Pos{Line: 1, Col: 1}
+		}
+		if len(v.Values) > 0 && v.Values[0] != nil && v.Values[0].Key != nil {
+			return posOf(v.Values[0].Key)
+		}
+	case *ast.MappingValueNode:
+		if v.Key != nil {
+			return posOf(v.Key)
+		}
+	}
+	return tokenPos(n.GetToken())
+}
+
+func tokenPos(tk *token.Token) Pos {
+	if tk == nil || tk.Position == nil {
+		return Pos{Line: 1, Col: 1}
+	}
+	return Pos{Line: max(tk.Position.Line, 1), Col: max(tk.Position.Column, 1)}
+}
+
+func offsetOf(n ast.Node) int {
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Offset
+	}
+	return 0
+}

@@ -1,0 +1,31 @@
+// Package spec reads spindle's task file (spindle.yaml): it parses it strictly,
+// with a file:line:col position and a hint for every problem (all of them, not
+// only the first), describes it as a JSON Schema for editors, computes what a
+// reload must change (Diff) and watches the file for saves (Watch).
+//
+// The package only describes work; starting it on an engine is the applier's job.
+//
+// Defaults, applied to everything the file leaves out:
+//
+//	refresh         100ms
+//	manager limit   1      (a queue that runs one task at a time)
+//	manager watch   true   (queued work starts as slots free)
+//	pool max_workers 1, task_type = the pool's name, daemon false
+//	task type       its pool's task_type
+//	task dir        the directory of the task file; a relative dir is relative to it
+//	restart         never
+//	backoff         initial 500ms, max 30s
+//	max_restarts    5 within restart_window 60s, then fatal
+//	stop_signal     SIGTERM, stop_grace 5s
+//	poller          concurrency 1, min_wait 0, timeout 0 (none)
+//
+// YAML anchors, aliases and merge keys (<<: *defaults) are supported, and keys
+// starting with "x-" are ignored in every mapping (as in Compose files), so
+// shared settings are written once:
+//
+//	x-service: &service {restart: always, stop_grace: 2s}
+//	managers:
+//	  stack:
+//	    tasks:
+//	      - {<<: *service, name: web, command: [python3, -m, http.server]}
+package spec

@@ -1,0 +1,242 @@
+package spec
+
+import (
+	"syscall"
+	"time"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// valueKind is the shape of a field's value. One table of fields per object
+// drives both the parser and the JSON Schema, so the two cannot drift apart.
+type valueKind uint8
+
+const (
+	kindString   valueKind = iota
+	kindBool               // true | false
+	kindInt                // a whole number, at least fieldInfo.min
+	kindDuration           // a Go duration; more than 0 when fieldInfo.min is 1
+	kindSignal             // a stop signal name
+	kindRestart            // a RestartPolicy
+	kindArgv               // a non-empty list of strings
+	kindEnv                // a mapping of names to strings
+	kindObject             // a mapping described by objects()[ref]
+	kindList               // a list of objects()[ref]
+	kindNamedMap           // a mapping of names to objects()[ref]
+)
+
+// fieldInfo describes one field of an object in the task file.
+type fieldInfo struct {
+	name     string
+	doc      string
+	kind     valueKind
+	min      int    // kindInt: least value; kindDuration: 1 when it must be more than 0
+	ref      string // kindObject, kindList, kindNamedMap: the object's name
+	required bool
+	nonEmpty bool // kindString: "" is an error
+	example  string
+	def      any // the default, shown in the schema; nil when there is none
+}
+
+// emptyHint is the hint for a value out of range or empty.
+func (f *fieldInfo) emptyHint() string {
+	if f.example != "" {
+		return "for example " + f.example
+	}
+	return "leave it out for the default"
+}
+
+// exampleHint is the hint for a value of the wrong type.
+func (f *fieldInfo) exampleHint() string {
+	if f.example != "" {
+		return "for example " + f.example
+	}
+	return ""
+}
+
+// field is a fieldInfo plus how to store its value into a T.
+type field[T any] struct {
+	fieldInfo
+	set func(d *decoder, f *fieldInfo, n ast.Node, dst *T)
+}
+
+func (f field[T]) req() field[T]              { f.required = true; return f }
+func (f field[T]) atLeast(n int) field[T]     { f.min = n; return f }
+func (f field[T]) eg(example string) field[T] { f.example = example; return f }
+func (f field[T]) dflt(v any) field[T]        { f.def = v; return f }
+func (f field[T]) notEmpty() field[T]         { f.nonEmpty = true; return f }
+func info[T any](fs []field[T]) (out []fieldInfo) {
+	return mapSlice(fs, func(f field[T]) fieldInfo { return f.fieldInfo })
+}
+
+func mapSlice[A, B any](in []A, fn func(A) B) []B {
+	out := make([]B, len(in))
+	for i, v := range in {
+		out[i] = fn(v)
+	}
+	return out
+}
+
+// stored builds a field whose decoded value is stored through ptr.
+func stored[T, V any](name, doc string, kind valueKind, dec func(*decoder, ast.Node, *fieldInfo) (V, bool), ptr func(*T) *V) field[T] {
+	return field[T]{
+		fieldInfo: fieldInfo{name: name, doc: doc, kind: kind},
+		set: func(d *decoder, f *fieldInfo, n ast.Node, dst *T) {
+			if v, ok := dec(d, n, f); ok {
+				*ptr(dst) = v
+			}
+		},
+	}
+}
+
+func strField[T any](name, doc string, ptr func(*T) *string) field[T] {
+	return stored(name, doc, kindString, (*decoder).str, ptr)
+}
+func boolField[T any](name, doc string, ptr func(*T) *bool) field[T] {
+	return stored(name, doc, kindBool, (*decoder).boolean, ptr)
+}
+func intField[T any](name, doc string, ptr func(*T) *int) field[T] {
+	return stored(name, doc, kindInt, (*decoder).integer, ptr)
+}
+func durField[T any](name, doc string, ptr func(*T) *time.Duration) field[T] {
+	return stored(name, doc, kindDuration, (*decoder).duration, ptr)
+}
+func argvField[T any](name, doc string, ptr func(*T) *[]string) field[T] {
+	return stored(name, doc, kindArgv, (*decoder).argv, ptr)
+}
+func envField[T any](name, doc string, ptr func(*T) *map[string]string) field[T] {
+	return stored(name, doc, kindEnv, (*decoder).env, ptr)
+}
+
+// objField builds a field whose value is a mapping, a list or a named map of
+// the object ref, decoded by set.
+func objField[T any](name, doc string, kind valueKind, ref string, set func(d *decoder, n ast.Node, dst *T)) field[T] {
+	return field[T]{
+		fieldInfo: fieldInfo{name: name, doc: doc, kind: kind, ref: ref},
+		set:       func(d *decoder, _ *fieldInfo, n ast.Node, dst *T) { set(d, n, dst) },
+	}
+}
+
+// objectInfo describes one kind of mapping in the task file, for the schema.
+type objectInfo struct {
+	name   string
+	doc    string
+	fields []fieldInfo
+}
+
+// objects lists every kind of mapping the parser accepts; the file itself is first.
+func objects() []objectInfo {
+	return []objectInfo{
+		{"file", "A spindle task file: managers, pools and pollers to supervise.", info(fileFields())},
+		{"manager", "A limit and a queue of tasks.", info(managerFields())},
+		{"pool", "A namespace of workers that takes tasks of one type.", info(poolFields())},
+		{"task", "A command a manager runs.", info(taskFields(false))},
+		{"pool_task", "A command a pool runs.", info(taskFields(true))},
+		{"backoff", "The delay between restarts: initial, doubling up to max.", info(backoffFields())},
+		{"poller", "A command run periodically; the last line of its output is its value.", info(pollerFields())},
+	}
+}
+
+func fileFields() []field[File] {
+	return []field[File]{
+		durField("refresh", "How often the dashboard is refreshed.", func(f *File) *time.Duration { return &f.Refresh }).
+			atLeast(1).dflt(DefaultRefresh.String()).eg("refresh: 100ms"),
+		objField("managers", "Queues of tasks, each with a limit, by name.", kindNamedMap, "manager",
+			func(d *decoder, n ast.Node, f *File) {
+				f.Managers = decodeNamed(d, n, "manager", newManager, managerFields())
+			}),
+		objField("pools", "Worker pools with task-type protection, by name.", kindNamedMap, "pool",
+			func(d *decoder, n ast.Node, f *File) { f.Pools = decodeNamed(d, n, "pool", newPool, poolFields()) }),
+		objField("pollers", "Commands run periodically, by name.", kindNamedMap, "poller",
+			func(d *decoder, n ast.Node, f *File) {
+				f.Pollers = decodeNamed(d, n, "poller", newPoller, pollerFields())
+			}),
+	}
+}
+
+func managerFields() []field[Manager] {
+	return []field[Manager]{
+		intField("limit", "How many tasks run at once.", func(m *Manager) *int { return &m.Limit }).
+			atLeast(1).dflt(DefaultLimit).eg("limit: 2"),
+		boolField("watch", "Keep starting queued tasks as slots free.", func(m *Manager) *bool { return &m.Watch }).dflt(true),
+		objField("tasks", "The tasks, queued in this order.", kindList, "task",
+			func(d *decoder, n ast.Node, m *Manager) { m.Tasks = decodeTasks(d, n, taskFields(false)) }),
+	}
+}
+
+func poolFields() []field[Pool] {
+	return []field[Pool]{
+		intField("max_workers", "How many tasks run at once.", func(p *Pool) *int { return &p.MaxWorkers }).
+			atLeast(1).dflt(DefaultMaxWorkers).eg("max_workers: 4"),
+		strField("task_type", "The only task type the pool accepts; defaults to the pool's name.",
+			func(p *Pool) *string { return &p.TaskType }).notEmpty().eg("task_type: io"),
+		boolField("daemon", "Halt the pool's work on exit instead of waiting for it.", func(p *Pool) *bool { return &p.Daemon }).dflt(false),
+		objField("tasks", "The tasks submitted to the pool, in this order.", kindList, "pool_task",
+			func(d *decoder, n ast.Node, p *Pool) { p.Tasks = decodeTasks(d, n, taskFields(true)) }),
+	}
+}
+
+// taskFields lists a task's fields; only pool tasks have a type.
+func taskFields(pool bool) []field[Task] {
+	fs := []field[Task]{
+		{
+			fieldInfo: fieldInfo{name: "name", doc: "The task's name, unique in the file.", kind: kindString,
+				required: true, nonEmpty: true, example: "name: web"},
+			set: func(d *decoder, f *fieldInfo, n ast.Node, t *Task) {
+				if v, ok := d.str(n, f); ok && d.checkName(n, "task", v) {
+					t.Name = v
+				}
+			},
+		},
+		argvField("command", "The program and its arguments; never run through a shell.", func(t *Task) *[]string { return &t.Command }).
+			req().eg(`command: [sh, -c, "echo hi; sleep 5"]`),
+		strField("dir", "The working directory; relative to the task file's directory.", func(t *Task) *string { return &t.DirRaw }).
+			notEmpty().eg("dir: ./web"),
+		envField("env", "Environment variables added to spindle's own.", func(t *Task) *map[string]string { return &t.Env }).
+			eg("env: {PORT: \"8080\"}"),
+	}
+	if pool {
+		fs = append(fs, strField("type", "The task type; must be the pool's task_type (the default).",
+			func(t *Task) *string { return &t.Type }).notEmpty().eg("type: io"))
+	}
+	return append(fs,
+		stored("restart", "When the process is started again after it ends.", kindRestart, (*decoder).restart,
+			func(t *Task) *RestartPolicy { return &t.Restart }).dflt(string(RestartNever)),
+		objField("backoff", "The delay between restarts.", kindObject, "backoff",
+			func(d *decoder, n ast.Node, t *Task) { decodeObject(d, n, "backoff", backoffFields(), &t.Backoff) }),
+		intField("max_restarts", "Restarts allowed within restart_window before the task is fatal.",
+			func(t *Task) *int { return &t.MaxRestarts }).dflt(DefaultMaxRestarts).eg("max_restarts: 5"),
+		durField("restart_window", "The window max_restarts counts over.", func(t *Task) *time.Duration { return &t.RestartWindow }).
+			atLeast(1).dflt(DefaultRestartWindow.String()),
+		stored("stop_signal", "The signal sent on halt.", kindSignal, (*decoder).signal,
+			func(t *Task) *syscall.Signal { return &t.StopSignal }).dflt("SIGTERM"),
+		durField("stop_grace", "How long a halted process has before SIGKILL.", func(t *Task) *time.Duration { return &t.StopGrace }).
+			dflt(DefaultStopGrace.String()),
+	)
+}
+
+func backoffFields() []field[Backoff] {
+	return []field[Backoff]{
+		durField("initial", "The first delay.", func(b *Backoff) *time.Duration { return &b.Initial }).
+			atLeast(1).dflt(DefaultBackoffInit.String()),
+		durField("max", "The longest delay.", func(b *Backoff) *time.Duration { return &b.Max }).
+			atLeast(1).dflt(DefaultBackoffMax.String()),
+	}
+}
+
+func pollerFields() []field[Poller] {
+	return []field[Poller]{
+		durField("period", "How often the command runs.", func(p *Poller) *time.Duration { return &p.Period }).
+			atLeast(1).req().eg("period: 2s"),
+		durField("min_wait", "The least pause between the end of a run and the next start.",
+			func(p *Poller) *time.Duration { return &p.MinWait }).dflt("0s"),
+		durField("timeout", "How long a run may take; 0 for no limit.", func(p *Poller) *time.Duration { return &p.Timeout }).dflt("0s"),
+		intField("concurrency", "How many runs may overlap.", func(p *Poller) *int { return &p.Concurrency }).
+			atLeast(1).dflt(DefaultConcurrency),
+		argvField("command", "The program and its arguments; the last line it prints is the value.",
+			func(p *Poller) *[]string { return &p.Command }).req().eg("command: [cat, /proc/loadavg]"),
+		strField("dir", "The working directory; relative to the task file's directory.", func(p *Poller) *string { return &p.DirRaw }).
+			notEmpty().eg("dir: ./web"),
+		envField("env", "Environment variables added to spindle's own.", func(p *Poller) *map[string]string { return &p.Env }),
+	}
+}

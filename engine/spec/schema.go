@@ -1,0 +1,144 @@
+package spec
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// SchemaID is the $id of the JSON Schema Schema returns.
+const SchemaID = "https://github.com/spindle-tui/spindle/engine/spec/spindle.schema.json"
+
+// durationPattern matches what time.ParseDuration accepts, without a sign.
+const durationPattern = `^\s*(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)\s*$`
+
+// Schema returns a JSON Schema (draft 2020-12) of the task file, for editors:
+// with yaml-language-server, save it next to the file and start the file with
+// "# yaml-language-server: $schema=spindle.schema.json". It is built from the
+// same field tables as the parser, so it lists exactly the fields Parse accepts.
+func Schema() []byte {
+	objs := objects()
+	defs := map[string]any{
+		"duration": map[string]any{
+			"description": "A Go duration such as 500ms, 2s, 1m30s.",
+			"anyOf": []any{
+				map[string]any{"type": "string", "pattern": durationPattern},
+				map[string]any{"type": "integer", "const": 0},
+			},
+		},
+		"signal": map[string]any{
+			"description": "A signal name: SIGTERM, TERM and sigterm are the same.",
+			"enum":        signalSpellings(),
+		},
+		"restart": map[string]any{
+			"description": "When a process is started again after it ends.",
+			"enum":        RestartPolicies(),
+		},
+		"argv": map[string]any{
+			"description": "A program and its arguments, never run through a shell; for one, write [sh, -c, \"...\"].",
+			"type":        "array",
+			"minItems":    1,
+			"prefixItems": []any{map[string]any{"type": []string{"string", "number"}, "minLength": 1}},
+			"items":       map[string]any{"type": []string{"string", "number", "boolean"}},
+		},
+		"env": map[string]any{
+			"description":          "Environment variables, NAME: value.",
+			"type":                 []string{"object", "null"},
+			"propertyNames":        map[string]any{"pattern": "^[^=]+$"},
+			"additionalProperties": map[string]any{"type": []string{"string", "number", "boolean"}},
+		},
+	}
+	for _, o := range objs[1:] {
+		defs[o.name] = objectSchema(o)
+	}
+	root := objectSchema(objs[0])
+	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+	root["$id"] = SchemaID
+	root["title"] = "spindle task file"
+	root["$defs"] = defs
+	out, err := json.MarshalIndent(root, "", "  ")
+	if err != nil {
+		panic("spec: schema does not marshal: " + err.Error()) // a bug in this file, caught by its test
+	}
+	return append(out, '\n')
+}
+
+// objectSchema describes one kind of mapping.
+func objectSchema(o objectInfo) map[string]any {
+	props := map[string]any{}
+	var required []string
+	for _, f := range o.fields {
+		props[f.name] = fieldSchema(f)
+		if f.required {
+			required = append(required, f.name)
+		}
+	}
+	s := map[string]any{
+		"description":          o.doc,
+		"type":                 "object",
+		"properties":           props,
+		"additionalProperties": false,
+		"patternProperties":    map[string]any{"^" + extensionPrefix: true},
+	}
+	if len(required) > 0 {
+		s["required"] = required
+	} else {
+		s["type"] = []string{"object", "null"} // every field has a default
+	}
+	return s
+}
+
+// fieldSchema describes one field's value.
+func fieldSchema(f fieldInfo) map[string]any {
+	s := map[string]any{}
+	switch f.kind {
+	case kindString:
+		s["type"] = "string"
+		if f.nonEmpty {
+			s["minLength"] = 1
+		}
+	case kindBool:
+		s["type"] = "boolean"
+	case kindInt:
+		s["type"] = "integer"
+		s["minimum"] = f.min
+		s["maximum"] = MaxCount
+	case kindDuration:
+		s["$ref"] = "#/$defs/duration"
+	case kindSignal:
+		s["$ref"] = "#/$defs/signal"
+	case kindRestart:
+		s["$ref"] = "#/$defs/restart"
+	case kindArgv:
+		s["$ref"] = "#/$defs/argv"
+	case kindEnv:
+		s["$ref"] = "#/$defs/env"
+	case kindObject:
+		s["$ref"] = "#/$defs/" + f.ref
+	case kindList:
+		s["type"] = []string{"array", "null"}
+		s["items"] = map[string]any{"$ref": "#/$defs/" + f.ref}
+	case kindNamedMap:
+		s["type"] = []string{"object", "null"}
+		s["propertyNames"] = map[string]any{"minLength": 1}
+		s["additionalProperties"] = map[string]any{"$ref": "#/$defs/" + f.ref}
+	}
+	doc := f.doc
+	if f.kind == kindDuration && f.min > 0 {
+		doc += " More than 0."
+	}
+	s["description"] = doc
+	if f.def != nil {
+		s["default"] = f.def
+	}
+	return s
+}
+
+// signalSpellings lists every accepted spelling of every stop signal.
+func signalSpellings() []string {
+	var out []string
+	for _, n := range signalNames() {
+		short := strings.TrimPrefix(n, "SIG")
+		out = append(out, n, short, strings.ToLower(n), strings.ToLower(short))
+	}
+	return out
+}

@@ -1,0 +1,44 @@
+package spec
+
+import (
+	"strings"
+	"syscall"
+)
+
+// signalNames lists the stop signals a task file accepts, in the order hints
+// and the schema show them. SIGSTOP and SIGCONT are left out: spindle uses them
+// for pause and resume.
+func signalNames() []string {
+	return []string{"SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGKILL", "SIGUSR1", "SIGUSR2"}
+}
+
+// signalByName maps a name from signalNames to its signal.
+func signalByName(name string) (syscall.Signal, bool) {
+	switch name {
+	case "SIGTERM":
+		return syscall.SIGTERM, true
+	case "SIGINT":
+		return syscall.SIGINT, true
+	case "SIGHUP":
+		return syscall.SIGHUP, true
+	case "SIGQUIT":
+		return syscall.SIGQUIT, true
+	case "SIGKILL":
+		return syscall.SIGKILL, true
+	case "SIGUSR1":
+		return syscall.SIGUSR1, true
+	case "SIGUSR2":
+		return syscall.SIGUSR2, true
+	}
+	return 0, false
+}
+
+// ParseSignal returns the signal named s: "SIGTERM", "TERM" and "sigterm" all
+// name SIGTERM. It reports false for anything not in the accepted list.
+func ParseSignal(s string) (syscall.Signal, bool) {
+	name := strings.ToUpper(strings.TrimSpace(s))
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	return signalByName(name)
+}
