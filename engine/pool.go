@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/spindle-tui/spindle/model"
 )
@@ -36,6 +37,10 @@ type Pool struct {
 	e  *Engine
 	id string // the namespace id it was resolved with
 
+	// The clock base every pool of the engine shares (see now).
+	epoch     time.Time
+	epochWall int64
+
 	owner     model.TaskID // the task whose code created it; empty for the root
 	ownerName string
 
@@ -55,6 +60,7 @@ type Pool struct {
 	submitted, done, failed, rejected int64
 	rejectedAt, rejectedQuiet         int64 // last rejection event (unix ns), rejections since
 	throughput                        throughputRing
+	ids                               poolIDs
 }
 
 // poolJob is one piece of submitted work: the task the engine tracks plus what
@@ -224,7 +230,7 @@ func (p *Pool) haltLiveLocked() int {
 func (p *Pool) Stats() model.Pool {
 	p.e.mu.Lock()
 	defer p.e.mu.Unlock()
-	return p.statsLocked(nowNano())
+	return p.statsLocked(p.now())
 }
 
 // statsLocked returns the pool as a viewer sees it, taking a throughput sample

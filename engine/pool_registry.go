@@ -3,6 +3,7 @@ package engine
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spindle-tui/spindle/model"
 )
@@ -14,7 +15,8 @@ type poolRegistry struct {
 	byName map[string]*Pool
 	sorted []*Pool // by name
 	root   map[string]*Pool
-	anon   int // generated ids handed out
+	anon   int       // generated ids handed out
+	epoch  time.Time // the clock base of Pool.now, set with the first pool
 }
 
 // newPoolLocked registers an idle pool for namespace id, created by the task
@@ -25,7 +27,10 @@ func (e *Engine) newPoolLocked(id string, creator *run) *Pool {
 	for i := 2; r.byName[name] != nil || e.managers[name] != nil; i++ {
 		name = id + "-" + itoa(i)
 	}
-	p := &Pool{e: e, id: id, state: model.PoolIdle}
+	if r.epoch.IsZero() {
+		r.epoch = time.Now()
+	}
+	p := &Pool{e: e, id: id, state: model.PoolIdle, epoch: r.epoch, epochWall: r.epoch.UnixNano()}
 	p.g = group{name: name, pool: p}
 	p.cond.L = &e.mu
 	if creator != nil {

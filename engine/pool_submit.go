@@ -43,24 +43,29 @@ func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) 
 	if pr := runFrom(ctx); pr != nil {
 		j.parentID = pr.t.id
 	}
-	created := nowNano()
-
 	e := p.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	switch {
 	case e.closing:
-		return nil, p.rejectLocked(created, poolError(p.g.name, ErrClosed))
+		return nil, p.rejectLocked(poolError(p.g.name, ErrClosed))
 	case !p.accepting():
-		return nil, p.rejectLocked(created, poolError(p.g.name, ErrPoolStopped))
+		return nil, p.rejectLocked(poolError(p.g.name, ErrPoolStopped))
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
-		return nil, p.rejectLocked(created, &UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
+		return nil, p.rejectLocked(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
 	}
 	if name == "" {
 		name = p.cfg.NamePrefix
 	}
+	// Work a worker takes at once gets its start time as its creation time
+	// (launchLocked), which saves a clock reading per task when the pool keeps
+	// up; work that will wait reads the clock now.
+	var created int64
+	if !p.picking() || p.g.queued > 0 || len(p.g.live)+p.starting >= p.g.limit {
+		created = p.now()
+	}
 	t := &j.t
-	*t = task{id: e.newTaskID(), name: name, fn: fn, grp: &p.g, created: created, state: model.StateQueued, pool: j}
+	*t = task{id: p.newIDLocked(), name: name, fn: fn, grp: &p.g, created: created, state: model.StateQueued, pool: j}
 	e.counts[model.StateQueued]++
 	p.g.counts[model.StateQueued]++
 	p.g.queue.pushBack(t)
@@ -73,8 +78,9 @@ func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) 
 
 // rejectLocked counts a refused submission and records an event about it, at
 // most one per rejectEvery (with the count of those in between). It returns err.
-func (p *Pool) rejectLocked(now int64, err error) error {
+func (p *Pool) rejectLocked(err error) error {
 	p.rejected++
+	now := p.now()
 	e := p.e
 	e.markDirty()
 	if now-p.rejectedAt < int64(rejectEvery) {

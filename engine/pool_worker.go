@@ -96,7 +96,7 @@ func (p *Pool) work() {
 		}
 		w.cur.cancel()
 		e.mu.Lock() // no spare run below: this goroutine is going away, it cannot rerun t
-		cbs, err, _ := p.endLocked(w, t, r, outcome{}, nowNano(), nil)
+		cbs, err, _ := p.endLocked(w, t, r, outcome{}, p.now(), nil)
 		p.workers--
 		p.wakeLocked()
 		p.quietLocked()
@@ -105,7 +105,7 @@ func (p *Pool) work() {
 	}()
 
 	spare := new(poolRun)
-	now := nowNano()
+	now := p.now()
 	e.mu.Lock()
 	p.starting--
 	for {
@@ -117,7 +117,7 @@ func (p *Pool) work() {
 			return
 		}
 		if waited {
-			now = nowNano()
+			now = p.now()
 		}
 		r = p.launchLocked(w, t, spare, now)
 		e.mu.Unlock()
@@ -128,7 +128,7 @@ func (p *Pool) work() {
 			running = false
 			w.cur.cancel()
 			spare = new(poolRun)
-			now = nowNano()
+			now = p.now()
 			e.mu.Lock()
 			cbs, err, next := p.endLocked(w, t, r, o, now, spare)
 			if cbs != nil {
@@ -150,6 +150,9 @@ func (p *Pool) launchLocked(w *worker, t *task, pr *poolRun, now int64) *run {
 	e := p.e
 	r := &pr.r
 	r.e, r.t, r.started = e, t, now
+	if t.created == 0 { // taken at once: see SubmitNamed
+		t.created = now
+	}
 	pr.c.values, pr.c.r = t.pool.parent, r
 	r.ctx, r.cancel = &pr.c, w.cancel
 	w.cur = &pr.c
@@ -215,5 +218,7 @@ func (p *Pool) launchRestartLocked(w *worker, t *task, r *run, pr *poolRun, now 
 	return p.launchLocked(w, t, pr, now)
 }
 
-// nowNano is the clock in unix nanoseconds, the way tasks store times.
-func nowNano() int64 { return time.Now().UnixNano() }
+// now is the clock in unix nanoseconds, the way tasks store times. It reads
+// only the monotonic clock (time.Since on a base with a monotonic reading), which
+// costs half of time.Now, and adds it to the base's wall time.
+func (p *Pool) now() int64 { return p.epochWall + int64(time.Since(p.epoch)) }

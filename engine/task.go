@@ -238,7 +238,9 @@ func (e *Engine) retireLocked(t *task) {
 	if old == nil {
 		return
 	}
-	delete(e.tasks, old.id)
+	if old.pool == nil { // pool work is not in e.tasks
+		delete(e.tasks, old.id)
+	}
 	old.run, old.fn = nil, nil // its log and closure can go
 }
 

@@ -37,6 +37,9 @@ func Register(ctx context.Context, e *engine.Engine) error {
 	if err := registerPollers(ctx, e); err != nil {
 		return err
 	}
+	if err := registerPools(ctx, e); err != nil {
+		return err
+	}
 	go d.feed(ctx)
 	return nil
 }
