@@ -27,7 +27,9 @@ func (s tmuxSession) tmux(args ...string) string {
 
 func (s tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", "e2e") }
 
-func (s tmuxSession) keys(keys ...string) { s.tmux(append([]string{"send-keys", "-t", "e2e"}, keys...)...) }
+func (s tmuxSession) keys(keys ...string) {
+	s.tmux(append([]string{"send-keys", "-t", "e2e"}, keys...)...)
+}
 
 // waitFor polls the screen until re matches, or fails with the last screen.
 func (s tmuxSession) waitFor(what string, re *regexp.Regexp) string {
@@ -61,10 +63,11 @@ func (s tmuxSession) waitGone(what string, re *regexp.Regexp) {
 	s.t.Fatalf("timed out waiting for %s to go; screen:\n%s", what, s.screen())
 }
 
-// TestEndToEndDemo builds spindle, runs the demo in tmux at 160x48 and drives it
-// with keys as a person would: halt the selected task, pause another, open help,
-// quit gracefully.
-func TestEndToEndDemo(t *testing.T) {
+// startSpindle builds spindle and runs it with args in dir, in a detached tmux
+// server of its own at 160x48. It skips the test where tmux is missing (but not
+// in CI, where .ci/run installs it).
+func startSpindle(t *testing.T, dir string, args ...string) tmuxSession {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test skipped in -short mode")
 	}
@@ -79,9 +82,20 @@ func TestEndToEndDemo(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	s := tmuxSession{t: t, socket: "spindle-e2e-" + filepath.Base(t.TempDir())}
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "160", "-y", "48",
-		"env TERM=xterm-256color "+bin+"; echo SPINDLE-EXIT=$?; sleep 30")
+	cmd := "cd " + dir + " && env TERM=xterm-256color " + bin
+	for _, a := range args {
+		cmd += " " + a
+	}
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "160", "-y", "48", cmd+"; echo SPINDLE-EXIT=$?; sleep 30")
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	return s
+}
+
+// TestEndToEndDemo builds spindle, runs the demo in tmux at 160x48 and drives it
+// with keys as a person would: halt the selected task, pause another, open help,
+// quit gracefully.
+func TestEndToEndDemo(t *testing.T) {
+	s := startSpindle(t, t.TempDir())
 
 	// The demo comes up with running crawl work at the top (sorted by state).
 	s.waitFor("a running row", regexp.MustCompile(`(?m)^.*\bt\w+\s+fetch page \d+\s+crawl\s+running\b`))
@@ -109,5 +123,52 @@ func TestEndToEndDemo(t *testing.T) {
 	code := s.waitFor("spindle to exit", regexp.MustCompile(`SPINDLE-EXIT=(\d+)`))
 	if screen := s.screen(); code != "0" && !strings.Contains(screen, `"legacy scraper" (crawl)`) {
 		t.Fatalf("spindle exited %s; screen:\n%s", code, screen)
+	}
+}
+
+// TestEndToEndTaskFile runs spindle over a task file in tmux, saves a new
+// version with one more task and sees it appear, saves an invalid version and
+// sees the error with its position while the tasks keep running, then quits.
+func TestEndToEndTaskFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "spindle.yaml")
+	v1 := `managers:
+  web:
+    limit: 3
+    tasks:
+      - name: server
+        command: [sh, -c, 'echo listening; exec sleep 600']
+`
+	write := func(content string) {
+		t.Helper()
+		// Save as editors do: write a temporary file and rename it over.
+		tmp := file + ".tmp"
+		if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, file); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(v1)
+	s := startSpindle(t, dir) // picks up ./spindle.yaml
+	s.waitFor("the server row", regexp.MustCompile(`(?m)\bserver\s+web\s+running\b`))
+
+	write(v1 + `      - name: worker
+        command: [sh, -c, 'exec sleep 600']
+`)
+	s.waitFor("the new worker row", regexp.MustCompile(`(?m)\bworker\s+web\s+running\b`))
+
+	write(v1 + `      - name: broken
+        comand: [true]
+`)
+	s.waitFor("the reload error", regexp.MustCompile(`spindle\.yaml:\d+:\d+: unknown field "comand"`))
+	if !regexp.MustCompile(`(?m)\bserver\s+web\s+running\b`).MatchString(s.screen()) {
+		t.Fatalf("an invalid save stopped the running task; screen:\n%s", s.screen())
+	}
+
+	s.keys("q")
+	if code := s.waitFor("spindle to exit", regexp.MustCompile(`SPINDLE-EXIT=(\d+)`)); code != "0" {
+		t.Fatalf("spindle exited %s; screen:\n%s", code, s.screen())
 	}
 }

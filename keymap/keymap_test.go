@@ -24,6 +24,10 @@ func press(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	case "ctrl+h":
 		return tea.KeyPressMsg{Code: 'h', Mod: tea.ModCtrl}
+	case "ctrl+r":
+		return tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
+	case "ctrl+l":
+		return tea.KeyPressMsg{Code: 'l', Mod: tea.ModCtrl}
 	}
 	r := []rune(s)[0]
 	return tea.KeyPressMsg{Code: r, Text: s}
@@ -60,7 +64,7 @@ func TestDefaultMatches(t *testing.T) {
 		{"y", k.Yes, "yes"}, {"n", k.No, "no"},
 		{"2", k.PoolsView, "pools"}, {"3", k.PollersView, "pollers"}, {"t", k.Tree, "tree"},
 		{"+", k.Grow, "grow"}, {"=", k.Grow, "grow unshifted"}, {"-", k.Shrink, "shrink"},
-		{"P", k.PauseAll, "pause all"},
+		{"P", k.PauseAll, "pause all"}, {"ctrl+r", k.Reload, "reload"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,6 +192,19 @@ func TestOverride(t *testing.T) {
 				}
 			},
 		},
+		{
+			name: "remap reload",
+			m:    map[string][]string{"reload": {"ctrl+l"}},
+			check: func(t *testing.T, k KeyMap) {
+				if !key.Matches(press("ctrl+l"), k.Reload) || key.Matches(press("ctrl+r"), k.Reload) {
+					t.Errorf("reload keys %v", k.Reload.Keys())
+				}
+				if h := k.Reload.Help(); h.Key != "ctrl+l" || h.Desc != "reload task file" {
+					t.Errorf("help %+v", h)
+				}
+			},
+		},
+		{name: "reload conflicts with halt all", m: map[string][]string{"reload": {"H"}}, wantErr: ErrConflict},
 		{name: "grow conflicts with quit", m: map[string][]string{"grow": {"q"}}, wantErr: ErrConflict},
 		{name: "tree conflicts with pause all", m: map[string][]string{"tree": {"P"}}, wantErr: ErrConflict},
 		{name: "unknown", m: map[string][]string{"explode": {"e"}}, wantErr: ErrUnknownAction},
@@ -236,7 +253,7 @@ func TestOverrideErrorsNameTheProblem(t *testing.T) {
 
 func TestActionsCoverEveryBinding(t *testing.T) {
 	names := Actions()
-	if len(names) != 32 {
+	if len(names) != 33 {
 		t.Errorf("%d actions: %v", len(names), names)
 	}
 	seen := map[string]bool{}
@@ -246,4 +263,24 @@ func TestActionsCoverEveryBinding(t *testing.T) {
 		}
 		seen[n] = true
 	}
+}
+
+func TestReloadIsAGlobalBinding(t *testing.T) {
+	k := Default()
+	titles := GroupTitles()
+	for i, g := range k.FullHelp() {
+		for _, b := range g {
+			if b.Help().Desc != "reload task file" {
+				continue
+			}
+			if titles[i] != "global" {
+				t.Errorf("reload is in group %q, want global", titles[i])
+			}
+			if b.Help().Key != "ctrl+r" {
+				t.Errorf("reload help key %q", b.Help().Key)
+			}
+			return
+		}
+	}
+	t.Error("reload is not in the full help")
 }

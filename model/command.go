@@ -24,12 +24,13 @@ const (
 	OpPauseAll  Op = "pause_all"  // pause every poller
 	OpResumeAll Op = "resume_all" // resume every paused poller
 	OpKillAll   Op = "kill_all"   // kill every poller
+	OpReload    Op = "reload"     // re-read the task file now (the same as saving it)
 )
 
 // Ops lists every Op, for validation and help.
 var Ops = []Op{
 	OpHalt, OpPause, OpResume, OpKill, OpRestart, OpHaltAll, OpRun,
-	OpResize, OpStop, OpSetPeriod, OpPauseAll, OpResumeAll, OpKillAll,
+	OpResize, OpStop, OpSetPeriod, OpPauseAll, OpResumeAll, OpKillAll, OpReload,
 }
 
 // Valid reports whether op is one of Ops.

@@ -220,3 +220,11 @@ func planHaltAll(c model.StateCounts) plan {
 	p.confirm = "Halt all " + strconv.Itoa(n) + " running and queued tasks?"
 	return p
 }
+
+// planReload plans OpReload: re-read the task file now. Whether there is a file
+// to read is the engine's to say (an attached engine may have one even when the
+// header shows an address), so the plan always sends, and the status bar shows
+// "reload: ok" or the engine's error.
+func planReload() plan {
+	return sendPlan("reload", model.Command{Op: model.OpReload}, "")
+}

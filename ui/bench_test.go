@@ -152,7 +152,7 @@ func BenchmarkRenderLastError(b *testing.B) {
 	t := benchTask()
 	b.ReportAllocs()
 	for b.Loop() {
-		sink = renderLastError(t)
+		sink = renderLastError(t, fixtureNow)
 	}
 }
 

@@ -11,6 +11,8 @@ const (
 	colState
 	colAge
 	colProgress
+	colCPU // process tasks only: hidden when the snapshot has no process
+	colRSS // process tasks only: hidden when the snapshot has no process
 	colRestarts
 	colLastError
 	numCols
@@ -38,14 +40,25 @@ func colSpecs() [numCols]colSpec {
 	return [numCols]colSpec{
 		colID:        {title: "ID", min: 2},
 		colName:      {title: "NAME", min: 8, flex: true},
-		colGroup:     {title: "GROUP", min: 5, drop: 4},
+		colGroup:     {title: "GROUP", min: 5, drop: 5},
 		colState:     {title: "STATE", min: 9},
-		colAge:       {title: "AGE", min: 6, drop: 5},
+		colAge:       {title: "AGE", min: 6, drop: 6},
 		colProgress:  {title: "PROGRESS", min: progressWidth, drop: 2},
+		colCPU:       {title: "CPU", min: cpuWidth, right: true, drop: 3},
+		colRSS:       {title: "RSS", min: rssWidth, right: true, drop: 3},
 		colRestarts:  {title: "RESTARTS", min: 8, right: true, drop: 1},
-		colLastError: {title: "LAST ERROR", min: 10, flex: true, drop: 3},
+		colLastError: {title: "LAST ERROR", min: 10, flex: true, drop: 4},
 	}
 }
+
+// The widths of the process columns: "99.9%" or "1600%"; "12.3Mi" or "1023Mi".
+const (
+	cpuWidth = 5
+	rssWidth = 6
+)
+
+// maxDrop is the highest drop order in colSpecs.
+const maxDrop = 6
 
 // gutterWidth is the mark column at the left of every row ("✓ ").
 const gutterWidth = 2
@@ -54,6 +67,7 @@ const gutterWidth = 2
 // take over a big snapshot; close enough to cells for names and ids).
 type measure struct {
 	id, name, group int
+	procs           bool // some task in the snapshot is a process: show CPU and RSS
 }
 
 // colGap returns the blank cells between columns for a table w cells wide.
@@ -65,8 +79,9 @@ func colGap(w int) int {
 }
 
 // layoutColumns fits the columns into w cells: data-sized columns take what their
-// content needs (capped), narrow screens drop the least useful columns first, and
-// the spare width goes to NAME (up to its content) and LAST ERROR.
+// content needs (capped), CPU and RSS only when some task is a process, narrow
+// screens drop the least useful columns first, and the spare width goes to NAME
+// (up to its content) and LAST ERROR.
 func layoutColumns(w int, m measure) []column {
 	specs := colSpecs()
 	widths := [numCols]int{}
@@ -81,6 +96,7 @@ func layoutColumns(w int, m measure) []column {
 	for k := range keep {
 		keep[k] = true
 	}
+	keep[colCPU], keep[colRSS] = m.procs, m.procs // a goroutine-only snapshot keeps its width
 	gap := colGap(w)
 	need := func() int {
 		n, cols := gutterWidth, 0
@@ -92,7 +108,7 @@ func layoutColumns(w int, m measure) []column {
 		}
 		return n + gap*max(cols-1, 0)
 	}
-	for drop := 1; need() > w && drop <= 5; drop++ {
+	for drop := 1; need() > w && drop <= maxDrop; drop++ {
 		for k, s := range specs {
 			if s.drop == drop {
 				keep[k] = false

@@ -114,11 +114,23 @@ func (d *detailPane) render() {
 	field("Name", t.Name, paint{})
 	field("Group", t.Group, paint{})
 	field("Kind", t.Kind.String(), paint{})
+	if isProcess(t) {
+		for i, l := range commandLines(t.Command, inner-10) {
+			if i == 0 {
+				field("Command", l, paint{})
+			} else {
+				lines = append(lines, padRight("", 10)+l)
+			}
+		}
+	}
 	state := t.State.String()
 	if d.gone {
 		state += " (no longer in the snapshot)"
 	}
 	field("State", state, d.st.state[min(int(t.State), model.NumStates-1)])
+	if isProcess(t) {
+		d.processFields(field)
+	}
 	if t.Parent != "" {
 		p := string(t.Parent)
 		if d.parent != "" {
@@ -147,8 +159,9 @@ func (d *detailPane) render() {
 	if len(t.Log) == 0 {
 		lines = append(lines, "  "+d.st.dim.render("(empty)"))
 	}
-	for _, l := range t.Log {
-		lines = append(lines, "  "+d.st.desc.render(l.Time.Format("15:04:05"))+"  "+truncate(cleanCell(l.Text), max(inner-12, 1)))
+	tagged := isProcess(t) && hasStderr(t.Log)
+	for i := range t.Log {
+		lines = append(lines, d.logLine(&t.Log[i], tagged, inner-12))
 	}
 	d.lines = lines
 	if following {

@@ -20,6 +20,7 @@ func TestGolden(t *testing.T) {
 	tests := []struct {
 		name string
 		opts []Option
+		snap func() model.Snapshot // published after the fixture, when set
 		sel  string
 		keys []string
 	}{
@@ -36,11 +37,18 @@ func TestGolden(t *testing.T) {
 		{name: "poller_detail", keys: []string{"3", "enter"}},
 		{name: "workers_tree", keys: []string{"t"}},
 		{name: "pool_tasks", keys: []string{"2", "enter"}},
+		{name: "workers_processes", snap: processSnapshot, sel: "t4"},
+		{name: "detail_process", snap: processSnapshot, sel: "t1", keys: []string{"enter"}},
+		{name: "detail_process_backoff", snap: processSnapshot, sel: "t4", keys: []string{"enter"}},
+		{name: "source_error", snap: sourceErrorSnapshot, keys: []string{"ctrl+r"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				h := newHarness(t, tt.opts...)
+				if tt.snap != nil {
+					h.publish(tt.snap())
+				}
 				if tt.sel != "" {
 					h.selectID(modelID(tt.sel))
 				}
@@ -50,6 +58,12 @@ func TestGolden(t *testing.T) {
 			})
 		})
 	}
+}
+
+// sourceErrorSnapshot is the process fixture after a save that did not validate,
+// with a second line of detail.
+func sourceErrorSnapshot() model.Snapshot {
+	return withSourceError(processSnapshot(), fixtureSourceError+"\nspindle.yaml:14:9: bad duration \"2x\"")
 }
 
 // colourSGR matches an SGR sequence that sets a foreground or background colour.

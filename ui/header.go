@@ -66,7 +66,7 @@ func (h *header) SetSize(w int) { h.width = max(w, 0) }
 
 // SetSnapshot takes the source name and the counts from s.
 func (h *header) SetSnapshot(s *model.Snapshot) {
-	h.source, h.counts, h.leaked, h.have = cleanCell(s.Source), s.Counts, s.Leaked, true
+	h.source, h.counts, h.leaked, h.have = sourceLabel(cleanCell(s.Source)), s.Counts, s.Leaked, true
 	h.pools, h.pollers, h.poolsPaused = len(s.Pools), len(s.Pollers), 0
 	for i := range s.Pools {
 		if s.Pools[i].State == model.PoolPaused {
@@ -83,6 +83,30 @@ func (h *header) SetSnapshot(s *model.Snapshot) {
 		}
 	}
 	h.summaryText, h.summaryShort = h.summary(false), h.summary(true)
+}
+
+// sourceLabel returns how the header names a source: a task file as
+// "file: ./spindle.yaml", anything else ("demo", "attach unix:/run/…") as it is.
+func sourceLabel(src string) string {
+	if looksLikeFile(src) {
+		return "file: " + src
+	}
+	return src
+}
+
+// looksLikeFile reports whether a source names a task file: it ends in .yaml or
+// .yml, or holds a "/", but has no scheme or address before its first "/" (as
+// "attach unix:/run/spindle.sock" or "http://host/" do).
+func looksLikeFile(src string) bool {
+	if src == "" {
+		return false
+	}
+	lower := strings.ToLower(src)
+	if !strings.HasSuffix(lower, ".yaml") && !strings.HasSuffix(lower, ".yml") && !strings.Contains(src, "/") {
+		return false
+	}
+	head, _, _ := strings.Cut(src, "/")
+	return !strings.Contains(head, ":") && !strings.HasPrefix(src, "attach ")
 }
 
 // summary returns the pools and pollers summary of the counts line, empty when

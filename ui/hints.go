@@ -10,8 +10,19 @@ import (
 // footerBindings returns the footer's bindings for what has the focus: the answers
 // of the confirm dialog, the filter line's keys, how to close the help; otherwise
 // the keymap's ShortHelp for the current selection, with pause labelled pause or
-// resume and the keys that cannot apply disabled (dimmed).
+// resume and the keys that cannot apply disabled (dimmed), and, when the source
+// is a task file, the reload key.
 func (m *Model) footerBindings() []key.Binding {
+	bs := m.focusBindings()
+	if looksLikeFile(m.snap.Source) && !m.confirm.open && !m.filter.active && !m.help.open {
+		bs = append(bs, m.keys.Reload) // last: the first to go when the line is full
+	}
+	return bs
+}
+
+// focusBindings returns the footer's bindings for what has the focus (see
+// footerBindings), before the reload key a task file adds.
+func (m *Model) focusBindings() []key.Binding {
 	km := m.keys // a copy: the live keymap stays enabled, so a press explains itself
 	hint := func(b key.Binding, desc string) key.Binding {
 		b.SetHelp(b.Help().Key, desc)

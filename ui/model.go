@@ -41,6 +41,7 @@ type Model struct {
 	help    helpOverlay
 	confirm confirmDialog
 	status  statusBar
+	srcErr  sourceErrorLine
 	filter  filterInput
 	footer  footer
 
@@ -76,6 +77,7 @@ func New(src Source, opts ...Option) Model {
 		help:    newHelpOverlay(&st),
 		confirm: newConfirmDialog(&st),
 		status:  newStatusBar(&st),
+		srcErr:  newSourceErrorLine(&st),
 		filter:  newFilterInput(&st),
 		footer:  newFooter(&st),
 	}
@@ -94,9 +96,18 @@ func (m Model) Err() error { return m.err }
 const headerLines = 2
 
 // bodyHeight returns the lines left for the body; a small terminal first loses
-// the tab line, then the footer.
+// the tab line, then the footer. The source error bar, while shown, takes a line
+// from the body.
 func (m *Model) bodyHeight() int {
-	return max(m.height-m.headerLinesShown()-1-m.footerLinesShown(), 1)
+	return max(m.height-m.headerLinesShown()-1-m.footerLinesShown()-m.sourceErrorLinesShown(), 1)
+}
+
+// sourceErrorLinesShown is 1 while the source has a problem, else 0.
+func (m *Model) sourceErrorLinesShown() int {
+	if m.srcErr.Shown() {
+		return 1
+	}
+	return 0
 }
 
 // headerLinesShown is 2, or 1 on a short terminal.
@@ -129,6 +140,7 @@ func (m *Model) resize(w, h int) {
 	m.help.SetSize(m.width, body)
 	m.confirm.SetSize(m.width, body)
 	m.status.SetSize(m.width)
+	m.srcErr.SetSize(m.width)
 	m.filter.SetSize(m.width)
 	m.footer.SetSize(m.width)
 }
@@ -162,6 +174,9 @@ func (m Model) View() tea.View {
 	}
 	lines = append(lines, body...)
 
+	if m.srcErr.Shown() {
+		lines = append(lines, m.srcErr.View())
+	}
 	if m.filter.active {
 		lines = append(lines, m.filter.View())
 	} else {

@@ -99,16 +99,12 @@ func renderRestarts(t *model.Task) string {
 }
 
 // renderLastError returns the LAST ERROR cell: the first line of the last error,
-// with … when more lines follow (the table cuts it to the column with … as well).
-func renderLastError(t *model.Task) string {
-	if t.Error == "" {
-		return ""
-	}
-	line := firstLine(t.Error)
-	if len(line) < len(strings.TrimRight(t.Error, "\r\n")) {
-		return cleanCell(line) + ellipsis
-	}
-	return cleanCell(line)
+// with … when more lines follow (the table cuts it to the column with … as well);
+// for a process that ended, how it ended ("exit 3", "SIGKILL"); for a task in
+// backoff, when it retries ("exit status 1 · retry in 2s", against now); for a
+// fatal one, that it gave up ("· gave up after 5 restarts").
+func renderLastError(t *model.Task, now time.Time) string {
+	return joinNote(lastErrorParts(t, now))
 }
 
 // eventTime returns the TIME cell of an event: HH:MM:SS in the event's own zone.

@@ -66,10 +66,10 @@ func TestRenderCells(t *testing.T) {
 	}{
 		{"restarts zero is blank", renderRestarts(&model.Task{}), ""},
 		{"restarts", renderRestarts(&model.Task{Restarts: 12}), "12"},
-		{"error first line", renderLastError(&model.Task{Error: "exit status 1\nstderr: nope"}), "exit status 1…"},
-		{"error one line", renderLastError(&model.Task{Error: "boom\n"}), "boom"},
-		{"no error", renderLastError(&model.Task{}), ""},
-		{"error with colours", renderLastError(&model.Task{Error: "\x1b[31mred\x1b[0m\tfail"}), "red fail"},
+		{"error first line", renderLastError(&model.Task{Error: "exit status 1\nstderr: nope"}, fixtureNow), "exit status 1…"},
+		{"error one line", renderLastError(&model.Task{Error: "boom\n"}, fixtureNow), "boom"},
+		{"no error", renderLastError(&model.Task{}, fixtureNow), ""},
+		{"error with colours", renderLastError(&model.Task{Error: "\x1b[31mred\x1b[0m\tfail"}, fixtureNow), "red fail"},
 		{"state", renderState(&model.Task{State: model.StateAbandoned}), "abandoned"},
 		{"name with tab", renderName(&model.Task{Name: "a\tb"}), "a b"},
 		{"id", renderID(&model.Task{ID: "t1f"}), "t1f"},
@@ -94,31 +94,40 @@ func TestRenderEvent(t *testing.T) {
 }
 
 func TestLayoutColumns(t *testing.T) {
-	m := measure{id: 3, name: 30, group: 6}
-	for _, w := range []int{0, 5, 20, 40, 60, 80, 100, 118, 158, 250} {
-		cols := layoutColumns(w, m)
-		total := gutterWidth
-		kinds := map[colKind]bool{}
-		for i, c := range cols {
-			if i > 0 {
-				total += colGap(w)
-			}
-			total += c.width
-			kinds[c.kind] = true
-			if c.width < 1 {
-				t.Errorf("w=%d: %s has width %d", w, c.title, c.width)
-			}
+	for _, procs := range []bool{false, true} {
+		m := measure{id: 3, name: 30, group: 6, procs: procs}
+		want := int(numCols) // every column at 118 cells and wider
+		if !procs {
+			want -= 2 // CPU and RSS only show for processes
 		}
-		for _, k := range []colKind{colID, colName, colState} {
-			if !kinds[k] {
-				t.Errorf("w=%d: lost column %d", w, k)
+		for _, w := range []int{0, 5, 20, 40, 60, 80, 100, 118, 158, 250} {
+			cols := layoutColumns(w, m)
+			total := gutterWidth
+			kinds := map[colKind]bool{}
+			for i, c := range cols {
+				if i > 0 {
+					total += colGap(w)
+				}
+				total += c.width
+				kinds[c.kind] = true
+				if c.width < 1 {
+					t.Errorf("procs=%v w=%d: %s has width %d", procs, w, c.title, c.width)
+				}
 			}
-		}
-		if w >= 40 && total != w {
-			t.Errorf("w=%d: columns take %d cells", w, total)
-		}
-		if w >= 118 && len(cols) != int(numCols) {
-			t.Errorf("w=%d: only %d columns", w, len(cols))
+			for _, k := range []colKind{colID, colName, colState} {
+				if !kinds[k] {
+					t.Errorf("procs=%v w=%d: lost column %d", procs, w, k)
+				}
+			}
+			if !procs && (kinds[colCPU] || kinds[colRSS]) {
+				t.Errorf("w=%d: CPU or RSS shown without processes", w)
+			}
+			if w >= 40 && total != w {
+				t.Errorf("procs=%v w=%d: columns take %d cells", procs, w, total)
+			}
+			if w >= 118 && len(cols) != want {
+				t.Errorf("procs=%v w=%d: %d columns, want %d", procs, w, len(cols), want)
+			}
 		}
 	}
 }

@@ -147,6 +147,7 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 	var lastID [model.NumStates + 1]model.TaskID // the last ID seen in each state
 	for i := range tasks {
 		t := &tasks[i]
+		m.procs = m.procs || t.Kind == model.KindProcess // of the whole snapshot, so a filter does not move columns
 		if !f.matchTask(t) {
 			continue
 		}

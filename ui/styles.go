@@ -60,6 +60,8 @@ type Styles struct {
 	tabOn, tabOff     paint // the view tab line
 	statusOK, statusE paint // status bar: success, error
 	statusWarn        paint // status bar: warnings (quitting, source closed)
+	sourceErr         paint // the source error bar: reverse-video red, not to be missed
+	stderrTag         paint // the tag of a log line a process wrote to stderr
 	leaked            paint // the leaked goroutine warning
 	label             paint // field labels in the detail pane
 	overlay           paint // help and confirm box borders
@@ -172,6 +174,8 @@ func newStyles(color bool) Styles {
 	s.statusOK = st(colGreen)
 	s.statusE = st(colRed, bold)
 	s.statusWarn = st(colYellow, bold)
+	s.sourceErr = st(colRed, bold, reverse)
+	s.stderrTag = st(colRed, faint)
 	s.leaked = st(colRed, bold)
 	s.label = st(colAqua)
 	if !color {

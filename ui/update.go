@@ -21,7 +21,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, waitSnapshotCmd(m.sub)
 	case snapshotMsg:
-		m.setSnapshot(msg.snap)
+		m.setSnapshot(m.framed(msg.snap))
 		return m, waitSnapshotCmd(m.sub)
 	case sourceClosedMsg:
 		m.header.closed = true
@@ -53,9 +53,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// setSnapshot hands a new snapshot to every component.
+// framed returns s, or, when s carries only a SourceError and no picture (zero
+// Time, as a remote client may send when its connection drops), the last frame
+// with that error: the dashboard keeps showing what it last knew.
+func (m *Model) framed(s model.Snapshot) model.Snapshot {
+	if !s.Time.IsZero() || s.SourceError == "" || !m.header.have {
+		return s
+	}
+	last := m.snap
+	last.SourceError = s.SourceError
+	return last
+}
+
+// setSnapshot hands a new snapshot to every component. The source error bar
+// takes a line from the body, so the layout changes when it appears or clears.
 func (m *Model) setSnapshot(s model.Snapshot) {
 	m.snap = s
+	shown := m.srcErr.Shown()
+	m.srcErr.Set(s.SourceError)
+	if shown != m.srcErr.Shown() {
+		m.resize(m.width, m.height)
+	}
 	m.header.SetSnapshot(&m.snap)
 	m.workers.SetSnapshot(&m.snap)
 	m.pools.SetSnapshot(&m.snap)
@@ -116,6 +134,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.HaltAll):
 		return m.act(planHaltAll(m.snap.Counts))
+	case key.Matches(msg, k.Reload):
+		return m.act(planReload())
 	}
 	if a, ok := m.actionOf(msg); ok {
 		return m.act(m.planFor(a))

@@ -69,8 +69,17 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 				p = t.st.state[model.StateBackoff]
 			}
 			writeRight(c, use(p), renderRestarts(task), col.width)
+		case colCPU:
+			writeRight(c, paint{}, renderCPU(task), col.width)
+		case colRSS:
+			writeRight(c, paint{}, renderRSS(task), col.width)
 		case colLastError:
-			writePadded(c, use(t.st.state[model.StateFailed]), renderLastError(task), col.width)
+			p := t.st.desc // "exit 0", "retry in 2s": how it ended, not an error
+			if task.Error != "" {
+				p = t.st.state[model.StateFailed]
+			}
+			msg, note := lastErrorParts(task, t.now)
+			writeNoted(c, use(p), msg, col.width, note, shortNote(task))
 		}
 	}
 	writeSpaces(c, inner-n)
@@ -97,4 +106,39 @@ func (t *workersTable) writeProgress(c *strings.Builder, task *model.Task, w int
 	t.st.barEmpty.write(c, s[full*3:barWidth*3])
 	c.WriteString(s[barWidth*3:])
 	writeSpaces(c, w-progressWidth)
+}
+
+// minNotedMsg is the fewest cells a message keeps when writeNoted cuts it to keep
+// its note; below that a shorter note is tried, then the whole cell is cut.
+const minNotedMsg = 6
+
+// writeNoted appends msg and a note joined by noteSep, cut or padded to exactly w
+// cells, in p. When they do not fit it is msg that is cut, so the note (a retry
+// countdown, "gave up") stays readable in a narrow column; notes are tried in
+// order, longest first, until one leaves msg minNotedMsg cells.
+func writeNoted(c *strings.Builder, p paint, msg string, w int, notes ...string) {
+	first := ""
+	if len(notes) > 0 {
+		first = notes[0]
+	}
+	if first == "" || msg == "" {
+		writePadded(c, p, joinNote(msg, first), w)
+		return
+	}
+	for _, note := range notes {
+		if note == "" {
+			continue
+		}
+		tail := noteSep + note
+		room := w - textWidth(tail)
+		if textWidth(msg) <= room {
+			writePadded(c, p, msg+tail, w)
+			return
+		}
+		if room >= minNotedMsg {
+			writePadded(c, p, truncate(msg, room)+tail, w)
+			return
+		}
+	}
+	writePadded(c, p, msg+noteSep+first, w)
 }
