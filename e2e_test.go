@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,7 +82,7 @@ func startSpindle(t *testing.T, dir string, args ...string) tmuxSession {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	s := tmuxSession{t: t, socket: "spindle-e2e-" + filepath.Base(t.TempDir())}
+	s := tmuxSession{t: t, socket: fmt.Sprintf("spindle-e2e-%d-%s", os.Getpid(), t.Name())}
 	cmd := "cd " + dir + " && env TERM=xterm-256color " + bin
 	for _, a := range args {
 		cmd += " " + a
@@ -162,7 +163,7 @@ func TestEndToEndTaskFile(t *testing.T) {
 	write(v1 + `      - name: broken
         comand: [true]
 `)
-	s.waitFor("the reload error", regexp.MustCompile(`spindle\.yaml:\d+:\d+: unknown field "comand"`))
+	s.waitFor("the reload error", regexp.MustCompile(`spindle\.yaml:\d+:\d+: task has no command`))
 	if !regexp.MustCompile(`(?m)\bserver\s+web\s+running\b`).MatchString(s.screen()) {
 		t.Fatalf("an invalid save stopped the running task; screen:\n%s", s.screen())
 	}

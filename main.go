@@ -1,10 +1,9 @@
 // Command spindle is a terminal dashboard for supervising concurrent work.
 //
-// With no arguments it runs the built-in demo workload so that every feature shows
-// at once:
-//
-//	spindle            # the demo dashboard
-//	spindle -refresh 250ms
+//	spindle                     # ./spindle.yaml if there is one, else the built-in demo
+//	spindle -f FILE             # supervise the commands and pollers FILE declares
+//	spindle validate [-f FILE]  # check a task file: every error with file:line:col
+//	spindle schema              # the task file's JSON Schema, for editors
 package main
 
 import (
@@ -21,35 +20,105 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/spindle-tui/spindle/engine"
+	"github.com/spindle-tui/spindle/engine/spec"
 	"github.com/spindle-tui/spindle/sampletasks"
 	"github.com/spindle-tui/spindle/ui"
 )
 
-// forcedQuitGrace bounds how long spindle waits for work to halt after the
-// dashboard ended without a graceful shutdown (a forced quit or SIGTERM); the
-// graceful path has already drained by then.
-const forcedQuitGrace = 2 * time.Second
+// defaultFile is the task file spindle picks up from the working directory.
+const defaultFile = "spindle.yaml"
+
+// closeGrace bounds how long spindle waits for work to halt after the dashboard
+// ended without a graceful shutdown (a forced quit or a signal); child processes
+// still running then are killed.
+const closeGrace = 5 * time.Second
 
 func main() {
-	if err := run(os.Args[1:], os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "spindle:", err)
-		os.Exit(1)
-	}
+	os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run parses args and runs the dashboard on the demo workload.
-func run(args []string, stderr io.Writer) error {
+// cli runs one invocation and returns the exit status.
+func cli(args []string, stdout, stderr io.Writer) int {
+	var err error
+	switch sub(args) {
+	case "validate":
+		return validate(args[1:], stdout, stderr)
+	case "schema":
+		_, err = stdout.Write(spec.Schema())
+	case "help":
+		usage(stdout)
+	default:
+		err = dashboard(args, stderr)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "spindle:", err)
+		return 1
+	}
+	return 0
+}
+
+// sub returns the subcommand args start with, or "" for the dashboard.
+func sub(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	switch args[0] {
+	case "validate", "schema", "help":
+		return args[0]
+	case "-h", "-help", "--help":
+		return "help"
+	}
+	return ""
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage:
+  spindle [-f FILE] [-refresh 100ms]   the dashboard: FILE, else ./spindle.yaml, else the built-in demo
+  spindle validate [-f FILE]           check a task file; prints every error with file:line:col
+  spindle schema                       print the task file's JSON Schema (for editors)
+`)
+}
+
+// validate checks a task file and prints every error, or a summary.
+func validate(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("spindle validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("f", defaultFile, "the task file to check")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 1 { // `spindle validate FILE` reads as well as -f
+		*file = fs.Arg(0)
+	} else if fs.NArg() > 1 {
+		fmt.Fprintf(stderr, "spindle validate: unexpected argument %q\n", fs.Arg(1))
+		return 2
+	}
+	f, err := spec.Load(*file)
+	if err != nil {
+		var list spec.ErrorList
+		if errors.As(err, &list) {
+			fmt.Fprintln(stderr, err)
+			fmt.Fprintf(stderr, "%s: %d error(s)\n", *file, len(list))
+		} else {
+			fmt.Fprintln(stderr, "spindle validate:", err)
+		}
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: %s\n", *file, f.Summary())
+	return 0
+}
+
+// dashboard runs the dashboard over a task file or the demo until the user quits.
+func dashboard(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("spindle", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	refresh := fs.Duration("refresh", 100*time.Millisecond, "how often the dashboard may redraw (snapshots are coalesced to this interval)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: spindle [flags]\n\nWith no task file, spindle runs its built-in demo workload.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	file := fs.String("f", "", "task file to supervise (default ./"+defaultFile+" if it exists, else the demo)")
+	refresh := fs.Duration("refresh", engine.DefaultRefresh, "how often the dashboard may redraw (snapshots are coalesced to this interval)")
+	fs.Usage = func() { usage(stderr); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -59,45 +128,56 @@ func run(args []string, stderr io.Writer) error {
 	if *refresh <= 0 {
 		return fmt.Errorf("-refresh must be positive, got %v", *refresh)
 	}
+	if *file == "" {
+		if _, err := os.Stat(defaultFile); err == nil {
+			*file = defaultFile
+		}
+	}
 
 	e := engine.New(engine.WithRefresh(*refresh), engine.WithSource("demo"))
-	ctx, stopDemo := context.WithCancel(context.Background())
-	defer stopDemo()
-	if err := sampletasks.Register(ctx, e); err != nil {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	closeEngine := func(ctx context.Context) error {
+		stop() // the demo feeder and the file watcher end first: nothing new starts
+		return e.Close(ctx)
+	}
+	if err := start(ctx, e, *file); err != nil {
+		cctx, cancel := context.WithTimeout(context.Background(), closeGrace)
+		defer cancel()
+		_ = closeEngine(cctx)
 		return err
 	}
 
-	shutdown := func(ctx context.Context) error {
-		stopDemo()
-		return e.Close(ctx)
-	}
-	m := ui.New(e,
-		ui.WithShutdown(shutdown),
-		ui.WithColor(os.Getenv("NO_COLOR") == ""),
-	)
-	// SIGTERM is a graceful quit too: the program ends, then work is halted below.
-	p := tea.NewProgram(m)
+	p := tea.NewProgram(ui.New(e, ui.WithShutdown(closeEngine), ui.WithColor(os.Getenv("NO_COLOR") == "")))
+	// SIGTERM, SIGINT and SIGHUP end the dashboard; the work is halted below,
+	// so no child process outlives spindle.
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGTERM)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer signal.Stop(sig)
 	go func() {
 		if _, ok := <-sig; ok {
 			p.Quit()
 		}
 	}()
-	final, err := p.Run()
-	if err != nil {
-		return fmt.Errorf("dashboard: %w", err)
-	}
+	final, runErr := p.Run()
 
-	// A forced quit (second q) or a signal skipped the graceful shutdown: halt
-	// what is left now, briefly, so no work outlives the process unreported.
-	stopDemo()
-	closeCtx, cancel := context.WithTimeout(context.Background(), forcedQuitGrace)
+	cctx, cancel := context.WithTimeout(context.Background(), closeGrace)
 	defer cancel()
-	closeErr := e.Close(closeCtx)
-	if fm, ok := final.(ui.Model); ok && fm.Err() != nil {
+	closeErr := closeEngine(cctx) // returns at once after a graceful quit
+	if runErr != nil {
+		return fmt.Errorf("dashboard: %w", runErr)
+	}
+	if fm, ok := final.(ui.Model); ok && fm.Err() != nil && !errors.Is(fm.Err(), ui.ErrForcedQuit) {
 		return fm.Err()
 	}
 	return closeErr
+}
+
+// start puts the work on e: the task file when there is one, else the demo.
+func start(ctx context.Context, e *engine.Engine, file string) error {
+	if file == "" {
+		return sampletasks.Register(ctx, e)
+	}
+	_, err := spec.Run(ctx, e, file)
+	return err
 }

@@ -1,0 +1,246 @@
+package spec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/spindle-tui/spindle/engine"
+	"github.com/spindle-tui/spindle/model"
+)
+
+// Supervisor runs a task file on an engine and applies later versions of it as
+// differences: new tasks start, removed ones halt, changed ones restart, and
+// unchanged ones keep running untouched. It is safe for concurrent use; applies
+// are serialised.
+type Supervisor struct {
+	e *engine.Engine
+
+	mu    sync.Mutex
+	cur   *File                   // the file last applied; nil before the first
+	tasks map[string]model.TaskID // task name (unique in a file) → its id
+	pools map[string]*engine.Pool
+}
+
+// NewSupervisor returns a Supervisor that applies files to e.
+func NewSupervisor(e *engine.Engine) *Supervisor {
+	return &Supervisor{e: e, tasks: make(map[string]model.TaskID), pools: make(map[string]*engine.Pool)}
+}
+
+// Current returns the file last applied, or nil.
+func (s *Supervisor) Current() *File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+// Apply makes the engine run f: it diffs f against the file last applied and
+// carries out the Plan, halting what is removed or replaced before starting what
+// is added (a name may move between managers and pools). It clears the engine's
+// source error and returns the plan it carried out. Errors from single steps are
+// joined; the steps that worked stay applied.
+func (s *Supervisor) Apply(ctx context.Context, f *File) (Plan, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	plan := Diff(s.cur, f)
+	var errs []error
+	if plan.RefreshChanged {
+		s.e.SetRefresh(plan.Refresh)
+	}
+	errs = append(errs, s.removeLocked(ctx, plan)...)
+	errs = append(errs, s.addLocked(ctx, plan)...)
+	s.cur = f
+	s.e.SetSourceError("")
+	return plan, errors.Join(errs...)
+}
+
+// Reject reports a file that did not validate: nothing changes, and the error
+// shows in the dashboard (status bar and events) until a valid save.
+func (s *Supervisor) Reject(err error) {
+	s.e.SetSourceError(err.Error() + "\n(nothing changed; fix the file and save)")
+}
+
+// removeLocked halts and forgets everything the plan removes or replaces.
+func (s *Supervisor) removeLocked(ctx context.Context, plan Plan) []error {
+	var errs []error
+	for _, md := range plan.Managers {
+		if md.Change == Removed {
+			errs = append(errs, s.e.RemoveManager(ctx, md.Name))
+			for _, td := range md.Tasks {
+				delete(s.tasks, td.Name)
+			}
+			continue
+		}
+		errs = append(errs, s.removeTasksLocked(ctx, md.Tasks)...)
+	}
+	for _, pd := range plan.Pools {
+		if pd.Change == Removed || pd.Change == Replaced {
+			errs = append(errs, s.e.RemovePool(ctx, pd.Name))
+			delete(s.pools, pd.Name)
+			for _, td := range pd.Tasks {
+				delete(s.tasks, td.Name)
+			}
+			continue
+		}
+		errs = append(errs, s.removeTasksLocked(ctx, pd.Tasks)...)
+	}
+	for _, pd := range plan.Pollers {
+		// A poller's min_wait and timeout are set when it is made, so a change
+		// to them restarts it, as a change of command does.
+		if pd.Change == Removed || pd.Change == Replaced || pd.MinWaitChanged || pd.TimeoutChanged {
+			errs = append(errs, s.e.RemovePoller(pd.Name))
+		}
+	}
+	return errs
+}
+
+// removeTasksLocked halts and forgets the removed and replaced tasks of one
+// manager or pool that stays.
+func (s *Supervisor) removeTasksLocked(ctx context.Context, tds []TaskDiff) []error {
+	var errs []error
+	for _, td := range tds {
+		if td.Change != Removed && td.Change != Replaced {
+			continue
+		}
+		if id, ok := s.tasks[td.Name]; ok {
+			if err := s.e.Remove(ctx, id); err != nil && !errors.Is(err, engine.ErrUnknownTask) {
+				errs = append(errs, fmt.Errorf("remove task %q: %w", td.Name, err))
+			}
+			delete(s.tasks, td.Name)
+		}
+	}
+	return errs
+}
+
+// addLocked starts what the plan adds or replaces and updates what changes in
+// place.
+func (s *Supervisor) addLocked(ctx context.Context, plan Plan) []error {
+	var errs []error
+	for _, md := range plan.Managers {
+		if md.Change != Removed {
+			errs = append(errs, s.applyManagerLocked(md)...)
+		}
+	}
+	for _, pd := range plan.Pools {
+		if pd.Change != Removed {
+			errs = append(errs, s.applyPoolLocked(ctx, pd)...)
+		}
+	}
+	for _, pd := range plan.Pollers {
+		switch {
+		case pd.Change == Removed:
+		case pd.Change == Added || pd.Change == Replaced || pd.MinWaitChanged || pd.TimeoutChanged:
+			errs = append(errs, s.startPoller(pd.New))
+		case pd.PeriodChanged:
+			if p, ok := s.e.Poller(pd.Name); ok {
+				errs = append(errs, p.SetPeriod(pd.New.Period))
+			}
+		}
+	}
+	return errs
+}
+
+func (s *Supervisor) applyManagerLocked(md ManagerDiff) []error {
+	n := md.New
+	m, ok := s.e.Manager(n.Name)
+	if !ok {
+		m = s.e.NewManager(n.Name, n.Limit)
+	} else if md.LimitChanged {
+		m.SetLimit(n.Limit)
+	}
+	var errs []error
+	for _, td := range md.Tasks {
+		if td.Change != Added && td.Change != Replaced {
+			continue
+		}
+		id, err := m.AppendProcess(td.New.Name, ProcessSpec(td.New))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("task %q: %w", td.New.Name, err))
+			continue
+		}
+		s.tasks[td.New.Name] = id
+	}
+	switch {
+	case n.Watch && (md.Change == Added || md.WatchChanged):
+		if err := m.Watch(); err != nil && !errors.Is(err, engine.ErrAlreadyWatching) {
+			errs = append(errs, fmt.Errorf("manager %q: %w", n.Name, err))
+		}
+	case !n.Watch && md.WatchChanged:
+		m.Stop()
+	}
+	return errs
+}
+
+func (s *Supervisor) applyPoolLocked(ctx context.Context, pd PoolDiff) []error {
+	n := pd.New
+	p, ok := s.pools[n.Name]
+	if !ok {
+		_, np, err := engine.ResolvePool(context.Background(), s.e, n.Name)
+		if err != nil {
+			return []error{fmt.Errorf("pool %q: %w", n.Name, err)}
+		}
+		cfg := engine.PoolConfig{MaxWorkers: n.MaxWorkers, TaskType: n.TaskType, Daemon: n.Daemon}
+		if err := np.Start(cfg); err != nil && !errors.Is(err, engine.ErrPoolActive) {
+			return []error{fmt.Errorf("pool %q: %w", n.Name, err)}
+		}
+		p = np
+		s.pools[n.Name] = p
+	} else if pd.Resized {
+		p.Resize(n.MaxWorkers)
+	}
+	var errs []error
+	for _, td := range pd.Tasks {
+		if td.Change != Added && td.Change != Replaced {
+			continue
+		}
+		fut, err := p.SubmitProcess(ctx, td.New.Name, td.New.Type, ProcessSpec(td.New))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("task %q: %w", td.New.Name, err))
+			continue
+		}
+		s.tasks[td.New.Name] = fut.ID()
+	}
+	return errs
+}
+
+func (s *Supervisor) startPoller(p *Poller) error {
+	opts := []engine.PollerOption{engine.Concurrency(p.Concurrency)}
+	if p.MinWait > 0 {
+		opts = append(opts, engine.MinWait(p.MinWait))
+	}
+	if p.Timeout > 0 {
+		opts = append(opts, engine.Timeout(p.Timeout))
+	}
+	spec := engine.ProcessSpec{Command: p.Command, Dir: p.Dir, Env: p.Environ()}
+	pl := s.e.NewPoller(p.Name, p.Period, engine.CommandPoll(spec), opts...)
+	if err := pl.Start(); err != nil {
+		return fmt.Errorf("poller %q: %w", p.Name, err)
+	}
+	return nil
+}
+
+// ProcessSpec converts a task of the file into what the engine runs.
+func ProcessSpec(t *Task) engine.ProcessSpec {
+	return engine.ProcessSpec{
+		Command:       t.Command,
+		Dir:           t.Dir,
+		Env:           t.Environ(),
+		Restart:       restartPolicy(t.Restart),
+		Backoff:       engine.Backoff{Initial: t.Backoff.Initial, Max: t.Backoff.Max},
+		MaxRestarts:   t.MaxRestarts,
+		RestartWindow: t.RestartWindow,
+		StopSignal:    t.StopSignal,
+		StopGrace:     t.StopGrace,
+	}
+}
+
+func restartPolicy(p RestartPolicy) engine.RestartPolicy {
+	switch p {
+	case RestartOnFailure:
+		return engine.RestartOnFailure
+	case RestartAlways:
+		return engine.RestartAlways
+	}
+	return engine.RestartNever
+}
