@@ -126,7 +126,7 @@ func (e *Engine) publish() {
 		}
 		e.broadcast(e.Snapshot(), false)
 
-		pace.Reset(e.cfg.refresh)
+		pace.Reset(time.Duration(e.refresh.Load()))
 		select {
 		case <-pace.C:
 		case <-e.stop:

@@ -43,14 +43,14 @@ func Checkpoint(ctx context.Context) error {
 // first Checkpoint to park turns pausing into paused.
 func (r *run) park(ctx context.Context) error {
 	e := r.e
-	e.mu.Lock()
+	unlock := e.lockRun(r)
 	f := r.flags.Load()
 	if f&runHalt != 0 {
-		e.mu.Unlock()
+		unlock()
 		return ErrHalted
 	}
 	if f&runPause == 0 {
-		e.mu.Unlock()
+		unlock()
 		return nil
 	}
 	if t := r.t; t.run == r && t.state == model.StatePausing {
@@ -58,7 +58,7 @@ func (r *run) park(ctx context.Context) error {
 		e.setStateLocked(t, model.StatePaused)
 	}
 	wake := r.resume
-	e.mu.Unlock()
+	unlock()
 
 	select {
 	case <-wake:

@@ -12,7 +12,9 @@ import (
 // kill, restart) return an error wrapping ErrUnknownTask for an id the engine does
 // not know and a *TransitionError when the task's state does not allow it; OpRun
 // returns what Manager.Run returns, or ErrUnknownManager; OpHaltAll halts every
-// live task and stops every watch. Once Close has begun Apply returns ErrClosed,
+// live task and stops every watch; OpReload calls the reloader (SetReloader) or
+// returns ErrNothingToReload. Process tasks are signalled (see ProcessSpec): a
+// pause takes effect at once. Once Close has begun Apply returns ErrClosed,
 // except OpKill while Close is still draining (to kill what will not halt).
 //
 // Apply never waits for a task: a halt has been asked when it returns, and the
@@ -23,6 +25,9 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 	}
 	if !cmd.Op.Valid() {
 		return &notFoundError{msg: fmt.Sprintf("engine: unknown op %q", cmd.Op), sentinel: ErrUnknownOp}
+	}
+	if cmd.Op == model.OpReload {
+		return e.reload(ctx) // reload.go
 	}
 	if cmd.Op == model.OpRun {
 		m, ok := e.Manager(cmd.Group)
@@ -49,7 +54,10 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 	}
 	t := e.tasks[cmd.Target]
 	if t == nil {
-		t = e.poolTaskLocked(cmd.Target) // pool work is not in e.tasks
+		var p *Pool
+		if t, p = e.poolTaskLocked(cmd.Target); p != nil { // pool work is not in e.tasks
+			defer p.mu.Unlock() // its pool's lock guards it
+		}
 	}
 	if t == nil {
 		return errNoTask(cmd.Target)
@@ -94,6 +102,7 @@ func (e *Engine) haltAllLocked() {
 		}
 	}
 	n += e.haltPoolsLocked()
+	n += e.haltBackoffLocked(nil) // restart.go: pending restarts are cancelled
 	e.eventLocked(model.LevelInfo, nil, "", "halt all: "+itoa(n)+" tasks halted, all watching stopped")
 }
 
@@ -110,6 +119,9 @@ func (e *Engine) haltLocked(t *task) error {
 	case t.state.Live() && t.state != model.StateHalting:
 		e.haltLiveLocked(t)
 		return nil
+	case t.state == model.StateBackoff: // restart.go
+		e.cancelBackoffLocked(t, model.StateHalted)
+		return nil
 	}
 	return transitionError(t, model.OpHalt)
 }
@@ -122,10 +134,16 @@ func (e *Engine) haltLiveLocked(t *task) {
 	r.flags.Or(runHalt)
 	e.setStateLocked(t, model.StateHalting)
 	r.cancel()
+	if t.proc != nil {
+		e.haltProcessLocked(t) // process_run.go: the stop signal, SIGKILL after the grace
+	}
 }
 
 // pauseLocked asks a running task to park at its next Checkpoint.
 func (e *Engine) pauseLocked(t *task) error {
+	if t.proc != nil {
+		return e.pauseProcessLocked(t) // process_run.go: SIGSTOP, paused at once
+	}
 	if t.state != model.StateRunning {
 		return transitionError(t, model.OpPause)
 	}
@@ -140,6 +158,9 @@ func (e *Engine) pauseLocked(t *task) error {
 // resumeLocked lets a paused task go on; a pausing one (not parked yet) goes
 // straight back to running.
 func (e *Engine) resumeLocked(t *task) error {
+	if t.proc != nil {
+		return e.resumeProcessLocked(t) // process_run.go: SIGCONT
+	}
 	if t.state != model.StatePaused && t.state != model.StatePausing {
 		return transitionError(t, model.OpResume)
 	}
@@ -154,6 +175,13 @@ func (e *Engine) resumeLocked(t *task) error {
 // killLocked cancels a live task at once and gives it the kill grace to return
 // (killed); after that it is abandoned.
 func (e *Engine) killLocked(t *task) error {
+	switch {
+	case t.state == model.StateBackoff: // restart.go
+		e.cancelBackoffLocked(t, model.StateKilled)
+		return nil
+	case t.proc != nil:
+		return e.killProcessLocked(t) // process_run.go: SIGKILL to the group
+	}
 	if !t.state.Live() {
 		return transitionError(t, model.OpKill)
 	}
@@ -172,6 +200,10 @@ func (e *Engine) killLocked(t *task) error {
 	r.killTimer = time.AfterFunc(grace, func() {
 		e.mu.Lock()
 		defer e.mu.Unlock()
+		if p := t.grp.pool; p != nil {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+		}
 		e.abandonLocked(t, r, "did not return within "+grace.String()+" of kill")
 	})
 	return nil
@@ -188,7 +220,12 @@ func (e *Engine) restartLocked(t *task) error {
 		}
 		return nil
 	case t.state.Finished():
+		resetRestartsLocked(t) // restart.go: a fatal task gets a fresh window
 		e.requeueLocked(t)
+		return nil
+	case t.state == model.StateBackoff: // restart.go: skip the rest of the backoff
+		e.leaveBackoffLocked(t)
+		e.restartNowLocked(t)
 		return nil
 	}
 	return transitionError(t, model.OpRestart)

@@ -39,8 +39,7 @@ type Engine struct {
 	mu       sync.Mutex // guards everything below up to the snapshot bus
 	closing  bool       // Close has begun: nothing new starts
 	closed   bool       // Close has finished waiting
-	nextID   uint64
-	groups   []*group // every manager's bookkeeping, sorted by name
+	groups   []*group   // every manager's bookkeeping, sorted by name
 	managers map[string]*Manager
 	tasks    map[model.TaskID]*task // queued, live, and in the history ring
 	history  historyRing
@@ -49,12 +48,23 @@ type Engine struct {
 	leaked   int
 	seq      uint64
 
+	// nextID is the last task id handed out; atomic so that pools reserve ids
+	// without mu.
+	nextID atomic.Uint64
+
 	// pollers is the registry of pollers (poller_set.go); it has its own lock.
 	pollers pollerSet
 	// pools is the registry of pools (pool_registry.go), guarded by mu.
 	pools poolRegistry
 
+	// Process work and reloads, guarded by mu.
+	children  childSet                    // running children, their sampler (sample.go)
+	backoff   []*task                     // tasks waiting to be restarted (restart.go)
+	sourceErr string                      // Snapshot.SourceError (reload.go)
+	reloader  func(context.Context) error // what Apply(OpReload) calls (reload.go)
+
 	// The snapshot bus (bus.go).
+	refresh   atomic.Int64  // the coalescing interval in ns; SetRefresh changes it
 	dirty     atomic.Bool   // a change is waiting to be published
 	notify    chan struct{} // cap 1: wakes the publisher
 	stop      chan struct{} // closed by Close to end the publisher
@@ -83,6 +93,7 @@ func New(opts ...Option) *Engine {
 		closeDone: make(chan struct{}),
 		subs:      make(map[*subscriber]struct{}),
 	}
+	e.refresh.Store(int64(cfg.refresh))
 	e.base, e.baseCancel = context.WithCancel(context.Background())
 	go e.publish()
 	return e
@@ -126,9 +137,8 @@ func (e *Engine) Manager(name string) (*Manager, bool) {
 // newTaskID returns the next id: "t" and the counter in base 36. Ids are never
 // reused.
 func (e *Engine) newTaskID() model.TaskID {
-	e.nextID++
 	var buf [16]byte
-	return model.TaskID(strconv.AppendUint(append(buf[:0], 't'), e.nextID, 36))
+	return model.TaskID(strconv.AppendUint(append(buf[:0], 't'), e.nextID.Add(1), 36))
 }
 
 // eventLocked records an event about t (nil for a group or engine event).
@@ -146,6 +156,11 @@ func (e *Engine) eventLocked(level model.Level, t *task, group, text string) {
 // returned or ctx is done. Tasks not returned by then are marked abandoned and
 // Close returns a *CloseError naming them. Snapshots keep flowing during the
 // drain; a final one is published and then every subscription channel is closed.
+//
+// Every child process gets its stop signal, then SIGKILL when its stop grace
+// ends or as soon as ctx is done, whichever comes first; Close returns only once
+// every child (and what was left of its process group) is reaped, whatever ctx
+// says, so no process outlives the engine.
 //
 // Every poller is killed and its runs are waited for the same way; a poller
 // whose run has not returned is named in the *CloseError as "poller <name>".
@@ -169,6 +184,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	for _, g := range e.groups {
 		g.watching = false
 		dropped += e.dropQueueLocked(g)
+		dropped += e.haltBackoffLocked(g) // restart.go: no restart after close
 		for _, t := range g.live {
 			r := t.run
 			r.restart = false
@@ -193,8 +209,13 @@ wait:
 		}
 	}
 
+	if ctx.Err() != nil {
+		e.reapOnGiveUp(waits) // process_run.go: SIGKILL and reap every child
+	}
 	stuckPollers := e.closePollers(ctx) // kills every poller, waits for their runs
 	stuckPools := e.waitPools(ctx, closingPools)
+	e.reapChildren() // sample.go: no process outlives the engine
+	e.stopSampling()
 
 	e.mu.Lock()
 	var stuck []model.Task
@@ -236,11 +257,15 @@ func (e *Engine) dropQueueLocked(g *group) int {
 }
 
 // setStateLocked moves t to s, keeping the engine's and the group's counters.
+// Pool work is counted by its pool only, under the pool's lock (which the caller
+// holds); snapshots add the pools' counts to the engine's.
 func (e *Engine) setStateLocked(t *task, s model.State) {
-	e.counts[t.state]--
+	if t.grp.pool == nil {
+		e.counts[t.state]--
+		e.counts[s]++
+	}
 	t.grp.counts[t.state]--
 	t.state = s
-	e.counts[s]++
 	t.grp.counts[s]++
 	e.markDirty()
 }

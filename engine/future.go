@@ -13,7 +13,8 @@ import (
 // error wrapping ErrHalted when the work never ran (halted while queued, dropped
 // by Close) or was abandoned. A restarted task does not resolve it again.
 //
-// Its fields are guarded by Engine.mu, which resolving holds anyway.
+// Its fields are guarded by its pool's lock (Pool.mu), which resolving holds
+// anyway.
 type Future struct {
 	j    *poolJob
 	done chan struct{} // made by the first Wait that has to block
@@ -29,18 +30,18 @@ func (f *Future) ID() model.TaskID { return f.j.t.id }
 // done and returns ctx's error. A task that waits for pool work should pass its
 // own ctx so that halting it also ends the wait.
 func (f *Future) Wait(ctx context.Context) error {
-	e := f.j.t.grp.pool.e
-	e.mu.Lock()
+	p := f.j.t.grp.pool
+	p.mu.Lock()
 	if f.over {
 		err := f.err
-		e.mu.Unlock()
+		p.mu.Unlock()
 		return err
 	}
 	if f.done == nil {
 		f.done = make(chan struct{})
 	}
 	done := f.done
-	e.mu.Unlock()
+	p.mu.Unlock()
 	select {
 	case <-done:
 		return f.err // written before done was closed
@@ -51,24 +52,24 @@ func (f *Future) Wait(ctx context.Context) error {
 
 // OnDone registers fn to be called once with the work's error when it ends. If
 // it has already ended fn is called at once, in the caller's goroutine.
-// Callbacks never run under the engine's lock, so they may use the engine; they
+// Callbacks never run under the engine's or the pool's lock, so they may use the engine; they
 // run in the goroutine that ended the work (a pool worker, usually) and should
 // be quick, since the worker takes no new work until they return.
 func (f *Future) OnDone(fn func(error)) {
-	e := f.j.t.grp.pool.e
-	e.mu.Lock()
+	p := f.j.t.grp.pool
+	p.mu.Lock()
 	if f.over {
 		err := f.err
-		e.mu.Unlock()
+		p.mu.Unlock()
 		fn(err)
 		return
 	}
 	f.cbs = append(f.cbs, fn)
-	e.mu.Unlock()
+	p.mu.Unlock()
 }
 
 // resolveLocked settles the future and returns the callbacks to run once the
-// engine lock is released. Only the first call counts.
+// pool's lock is released. Only the first call counts.
 func (f *Future) resolveLocked(err error) []func(error) {
 	if f.over {
 		return nil

@@ -18,6 +18,7 @@ type group struct {
 	runLive  int     // live tasks started by Manager.Run
 	counts   model.StateCounts
 	pool     *Pool // set when a pool owns the group: its workers start the work
+	removed  bool  // Engine.RemoveManager took it away: no new work, no restarts
 }
 
 // occupy gives t (whose current run is r) a slot.
@@ -99,8 +100,11 @@ func (m *Manager) Append(name string, fn Func) (model.TaskID, error) {
 	created := time.Now().UnixNano()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.closing {
+	switch {
+	case e.closing:
 		return "", ErrClosed
+	case m.g.removed:
+		return "", errNoManager(m.g.name)
 	}
 	t := &task{id: e.newTaskID(), name: name, fn: fn, grp: &m.g, created: created, state: model.StateQueued}
 	e.tasks[t.id] = t
@@ -184,13 +188,15 @@ func (m *Manager) Halt() {
 		}
 		waits = append(waits, t.run)
 	}
+	e.haltBackoffLocked(&m.g) // restart.go: pending restarts are cancelled too
 	e.eventLocked(model.LevelInfo, nil, m.g.name, m.g.name+": halt, "+itoa(len(waits))+" live")
+	wait := haltWait(e.cfg.killGrace, waits) // process_run.go: processes get their stop grace
 	e.mu.Unlock()
 	if len(waits) == 0 {
 		return
 	}
 
-	grace := time.NewTimer(e.cfg.killGrace)
+	grace := time.NewTimer(wait)
 	defer grace.Stop()
 wait:
 	for _, r := range waits {

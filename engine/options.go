@@ -25,6 +25,7 @@ type config struct {
 	queuePreview int
 	logLines     int
 	poolDrain    time.Duration // how long Close lets non-daemon pools drain (pool_close.go)
+	sampleEvery  time.Duration // how often process CPU and RSS are sampled (sample.go)
 }
 
 func defaultConfig() config {
@@ -35,6 +36,7 @@ func defaultConfig() config {
 		queuePreview: DefaultQueuePreview,
 		logLines:     DefaultLogLines,
 		poolDrain:    DefaultPoolDrain,
+		sampleEvery:  DefaultSampleInterval,
 	}
 }
 

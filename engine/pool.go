@@ -31,8 +31,9 @@ type PoolConfig struct {
 // reach them through Checkpoint), shown with Group = the pool's name.
 //
 // A fixed set of worker goroutines, started as work arrives and never more than
-// MaxWorkers, takes work from the pool's queue; each run is accounted under the
-// engine lock, coarsely, so tracking every task stays cheap.
+// MaxWorkers, takes work from the pool's queue. The hot path (Submit, a worker
+// finishing one task and starting the next) takes only the pool's own lock, so
+// pools do not contend with each other or with the engine; see Pool.mu.
 type Pool struct {
 	e  *Engine
 	id string // the namespace id it was resolved with
@@ -44,12 +45,21 @@ type Pool struct {
 	owner     model.TaskID // the task whose code created it; empty for the root
 	ownerName string
 
-	// Guarded by Engine.mu.
-	g     group // name, limit (MaxWorkers), queue and live work
+	// mu guards everything below, and the tasks and runs of the pool's work
+	// (what Engine.mu guards for manager work). Lock order: Engine.mu, then
+	// Pool.mu, never the reverse; code holding only mu that needs the engine
+	// (events, the leak count) unlocks it, takes Engine.mu, then mu again.
+	// Snapshots and Close lock the pools one at a time, in name order.
+	mu    sync.Mutex
+	g     group // name, limit (MaxWorkers), queue, live work and state counts
 	cfg   PoolConfig
 	state model.PoolState
-	cond  sync.Cond     // idle workers wait here; L is &e.mu
-	quiet chan struct{} // closed once a stopping pool has drained (state stopped)
+	// closing is Engine.closing as the pool saw it (set by closePoolsLocked), so
+	// that Submit can refuse with ErrClosed without the engine lock.
+	closing bool
+	cond    sync.Cond     // idle workers wait here; L is &mu
+	quiet   chan struct{} // closed once a stopping pool has drained (state stopped)
+	recent  historyRing   // the pool's most recent finished work (WithHistory)
 
 	// Workers, by what they do; all but stuck count toward MaxWorkers.
 	workers  int // goroutines alive
@@ -88,6 +98,8 @@ func (p *Pool) Start(cfg PoolConfig) error {
 	e := p.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	switch {
 	case e.closing:
 		return poolError(p.g.name, ErrClosed)
@@ -126,6 +138,7 @@ func (p *Pool) Start(cfg PoolConfig) error {
 func (p *Pool) Stop(wait bool) {
 	e := p.e
 	e.mu.Lock()
+	p.mu.Lock()
 	switch p.state {
 	case model.PoolIdle:
 		p.state = model.PoolStopped
@@ -139,6 +152,7 @@ func (p *Pool) Stop(wait bool) {
 		p.quietLocked()
 	}
 	quiet := p.quiet
+	p.mu.Unlock()
 	e.mu.Unlock()
 	if wait && quiet != nil {
 		<-quiet
@@ -153,6 +167,8 @@ func (p *Pool) Resize(n int) {
 	e := p.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	old := p.g.limit
 	if n == old {
 		return
@@ -172,6 +188,8 @@ func (p *Pool) Pause() error {
 	e := p.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	switch p.state {
 	case model.PoolPaused:
 		return nil
@@ -189,6 +207,8 @@ func (p *Pool) Resume() error {
 	e := p.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	switch p.state {
 	case model.PoolRunning:
 		return nil
@@ -208,12 +228,15 @@ func (p *Pool) Halt() int {
 	e := p.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	n := p.haltLiveLocked()
 	e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": halt, "+itoa(n)+" running")
 	return n
 }
 
-// haltLiveLocked halts every live task of the pool not already halting.
+// haltLiveLocked halts every live task of the pool not already halting. The
+// caller holds Engine.mu and p.mu.
 func (p *Pool) haltLiveLocked() int {
 	n := 0
 	for _, t := range p.g.live {
@@ -228,8 +251,8 @@ func (p *Pool) haltLiveLocked() int {
 
 // Stats returns the pool as a snapshot shows it.
 func (p *Pool) Stats() model.Pool {
-	p.e.mu.Lock()
-	defer p.e.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	return p.statsLocked(p.now())
 }
 
@@ -266,7 +289,7 @@ func (p *Pool) picking() bool {
 }
 
 // quietLocked turns a stopping pool whose workers have all left (or are stuck
-// in abandoned work) into a stopped one.
+// in abandoned work) into a stopped one. The caller holds Engine.mu and p.mu.
 func (p *Pool) quietLocked() {
 	if p.state != model.PoolStopping || p.workers > p.stuck || p.g.queued > 0 || len(p.g.live) > 0 {
 		return

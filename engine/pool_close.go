@@ -31,10 +31,22 @@ type poolClose struct {
 func (e *Engine) closePoolsLocked() *poolClose {
 	pc := &poolClose{drainUntil: time.Now().Add(e.cfg.poolDrain)}
 	for _, p := range e.pools.sorted {
+		p.mu.Lock()
+		p.closePoolLocked(pc)
+		p.mu.Unlock()
+	}
+	return pc
+}
+
+// closePoolLocked is closePoolsLocked for one pool, under its lock.
+func (p *Pool) closePoolLocked(pc *poolClose) {
+	e := p.e
+	p.closing = true
+	{
 		switch p.state {
 		case model.PoolIdle, model.PoolStopped:
 			p.state = model.PoolStopped
-			continue
+			return
 		}
 		p.state = model.PoolStopping
 		if p.cfg.Daemon {
@@ -54,7 +66,6 @@ func (e *Engine) closePoolsLocked() *poolClose {
 			pc.pools = append(pc.pools, p)
 		}
 	}
-	return pc
 }
 
 // waitPools is the pools' part of Close's wait: non-daemon pools drain until the
@@ -83,7 +94,9 @@ drain:
 	e.mu.Lock()
 	var calls []func()
 	for _, p := range pc.pools {
+		p.mu.Lock()
 		if p.state != model.PoolStopping {
+			p.mu.Unlock()
 			continue
 		}
 		n, c := p.dropQueueLocked()
@@ -93,6 +106,7 @@ drain:
 			itoa(h)+" running, dropped "+itoa(n)+" queued")
 		p.broadcastLocked()
 		p.quietLocked()
+		p.mu.Unlock()
 	}
 	e.mu.Unlock()
 	runAll(calls)
@@ -109,6 +123,7 @@ halt:
 	e.mu.Lock()
 	var stuck []model.Task
 	for _, p := range pc.pools {
+		p.mu.Lock()
 		for len(p.g.live) > 0 { // abandonLocked takes t out of live
 			t := p.g.live[0]
 			e.abandonLocked(t, t.run, "did not return before close gave up")
@@ -116,6 +131,7 @@ halt:
 		}
 		p.broadcastLocked()
 		p.quietLocked()
+		p.mu.Unlock()
 	}
 	e.mu.Unlock()
 	for _, p := range pc.pools {

@@ -52,14 +52,31 @@ func (e *Engine) applyPool(cmd model.Command) (bool, error) {
 func (e *Engine) haltPoolsLocked() int {
 	n, paused := 0, 0
 	for _, p := range e.pools.sorted {
+		p.mu.Lock()
 		if p.state == model.PoolRunning {
 			p.state = model.PoolPaused
 			paused++
 		}
 		n += p.haltLiveLocked()
+		p.mu.Unlock()
 	}
 	if paused > 0 {
 		e.eventLocked(model.LevelInfo, nil, "", "halt all: "+itoa(paused)+" pools paused")
 	}
 	return n
+}
+
+// lockRun takes what guards r: Engine.mu, and its pool's lock for pool work.
+// It returns the unlock.
+func (e *Engine) lockRun(r *run) (unlock func()) {
+	e.mu.Lock()
+	p := r.t.grp.pool
+	if p == nil {
+		return e.mu.Unlock
+	}
+	p.mu.Lock()
+	return func() {
+		p.mu.Unlock()
+		e.mu.Unlock()
+	}
 }

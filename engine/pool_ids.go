@@ -12,7 +12,8 @@ const idBlock = 64
 // poolIDs hands out task ids for a pool's work from blocks reserved from the
 // engine's counter: one string allocation per block instead of one per task
 // (the ids are substrings of it). Ids stay unique and are never reused; they are
-// only not contiguous across pools and managers. Guarded by Engine.mu.
+// only not contiguous across pools and managers. Guarded by Pool.mu; the block
+// is reserved from the engine's atomic counter, so no engine lock is needed.
 type poolIDs struct {
 	block string
 	ends  [idBlock]uint16 // end of each id in block
@@ -23,9 +24,7 @@ type poolIDs struct {
 func (p *Pool) newIDLocked() model.TaskID {
 	ids := &p.ids
 	if ids.block == "" || ids.next == idBlock {
-		e := p.e
-		first := e.nextID + 1
-		e.nextID += idBlock
+		first := p.e.nextID.Add(idBlock) - idBlock + 1
 		buf := make([]byte, 0, idBlock*8)
 		for i := range uint64(idBlock) {
 			buf = strconv.AppendUint(append(buf, 't'), first+i, 36)

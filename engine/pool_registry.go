@@ -30,9 +30,10 @@ func (e *Engine) newPoolLocked(id string, creator *run) *Pool {
 	if r.epoch.IsZero() {
 		r.epoch = time.Now()
 	}
-	p := &Pool{e: e, id: id, state: model.PoolIdle, epoch: r.epoch, epochWall: r.epoch.UnixNano()}
+	p := &Pool{e: e, id: id, state: model.PoolIdle, epoch: r.epoch, epochWall: r.epoch.UnixNano(),
+		recent: newHistoryRing(e.cfg.history)}
 	p.g = group{name: name, pool: p}
-	p.cond.L = &e.mu
+	p.cond.L = &p.mu
 	if creator != nil {
 		p.owner, p.ownerName = creator.t.id, creator.t.name
 	}
@@ -59,81 +60,86 @@ func (e *Engine) Pool(name string) (*Pool, bool) {
 }
 
 // poolTaskLocked finds pool work by id for Apply: live, at the head of a queue
-// (what snapshots show) or in the history ring. Pool work is not in e.tasks, so
-// that submitting stays cheap; a user's command can afford the scan.
-func (e *Engine) poolTaskLocked(id model.TaskID) *task {
+// (what snapshots show) or in a pool's history ring. Pool work is not in
+// e.tasks, so that submitting stays cheap; a user's command can afford the scan.
+// It returns the task with its pool's lock held (the caller unlocks it), or nil.
+func (e *Engine) poolTaskLocked(id model.TaskID) (*task, *Pool) {
 	preview := e.cfg.queuePreview
 	for _, p := range e.pools.sorted {
-		for _, t := range p.g.live {
-			if t.id == id {
-				return t
-			}
+		p.mu.Lock()
+		if t := p.findLocked(id, preview); t != nil {
+			return t, p
 		}
-		var found *task
-		left := preview
-		p.g.queue.each(func(t *task) bool {
-			if t.id == id {
-				found = t
-			}
-			left--
-			return found == nil && left > 0
-		})
-		if found != nil {
-			return found
+		p.mu.Unlock()
+	}
+	return nil, nil
+}
+
+// findLocked returns the pool's work with id among its live work, the first
+// preview queued and its history ring, or nil.
+func (p *Pool) findLocked(id model.TaskID, preview int) *task {
+	for _, t := range p.g.live {
+		if t.id == id {
+			return t
 		}
 	}
 	var found *task
-	e.history.newestFirst(func(t *task) {
-		if found == nil && t.pool != nil && t.id == id {
+	left := preview
+	p.g.queue.each(func(t *task) bool {
+		if t.id == id {
+			found = t
+		}
+		left--
+		return found == nil && left > 0
+	})
+	if found != nil {
+		return found
+	}
+	p.recent.newestFirst(func(t *task) {
+		if found == nil && t.id == id {
 			found = t
 		}
 	})
 	return found
 }
 
-// poolTaskCountLocked is how many task rows the pools add to a snapshot.
-func (e *Engine) poolTaskCountLocked(preview int) int {
-	n := 0
-	for _, p := range e.pools.sorted {
-		n += len(p.g.live) + min(p.g.queued, preview)
+// poolsSnapshotLocked adds the pools to s, each read under its own lock: their
+// stats, their state counts (pool work is counted by its pool only), their live
+// work and the head of each queue (appended to s.Tasks), and returns the rows
+// of their history rings, newest first per pool, for the caller to append after
+// the engine's own history.
+func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail int) (finished []model.Task) {
+	if len(e.pools.sorted) == 0 {
+		return nil
 	}
-	return n
-}
-
-// poolTasksLocked fills tasks from i with the pools' live work, then the head of
-// each queue, and returns the next index.
-func (e *Engine) poolTasksLocked(tasks []model.Task, i, preview, tail int) int {
-	for _, p := range e.pools.sorted {
-		for _, t := range p.g.live {
-			t.view(&tasks[i], tail)
-			i++
+	s.Pools = make([]model.Pool, len(e.pools.sorted))
+	for i, p := range e.pools.sorted {
+		p.mu.Lock()
+		s.Pools[i] = p.statsLocked(now)
+		for st, n := range p.g.counts {
+			s.Counts[st] += n
 		}
-	}
-	for _, p := range e.pools.sorted {
+		for _, t := range p.g.live {
+			s.Tasks = append(s.Tasks, model.Task{})
+			t.view(&s.Tasks[len(s.Tasks)-1], tail)
+		}
 		left := preview
 		p.g.queue.each(func(t *task) bool {
 			if left == 0 {
 				return false
 			}
-			t.view(&tasks[i], tail)
-			i++
+			s.Tasks = append(s.Tasks, model.Task{})
+			t.view(&s.Tasks[len(s.Tasks)-1], tail)
 			left--
 			return true
 		})
+		p.recent.newestFirst(func(t *task) {
+			finished = append(finished, model.Task{})
+			t.view(&finished[len(finished)-1], tail)
+		})
+		p.mu.Unlock()
 	}
-	return i
-}
-
-// poolStatsLocked returns every pool as a snapshot shows it, sorted by name.
-func (e *Engine) poolStatsLocked(now int64) []model.Pool {
-	if len(e.pools.sorted) == 0 {
-		return nil
-	}
-	out := make([]model.Pool, len(e.pools.sorted))
-	for i, p := range e.pools.sorted {
-		out[i] = p.statsLocked(now)
-	}
-	return out
+	return finished
 }
 
 // viewPool adds what pool work shows beyond a manager task: its type and parent.

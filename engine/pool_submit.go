@@ -38,21 +38,19 @@ func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	j := &poolJob{parent: ctx, typ: taskType}
+	j := &poolJob{parent: ctx, typ: taskType} // allocated outside the lock
 	j.fut.j = j
 	if pr := runFrom(ctx); pr != nil {
 		j.parentID = pr.t.id
 	}
-	e := p.e
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	p.mu.Lock()
 	switch {
-	case e.closing:
-		return nil, p.rejectLocked(poolError(p.g.name, ErrClosed))
+	case p.closing:
+		return nil, p.reject(poolError(p.g.name, ErrClosed))
 	case !p.accepting():
-		return nil, p.rejectLocked(poolError(p.g.name, ErrPoolStopped))
+		return nil, p.reject(poolError(p.g.name, ErrPoolStopped))
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
-		return nil, p.rejectLocked(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
+		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
 	}
 	if name == "" {
 		name = p.cfg.NamePrefix
@@ -66,18 +64,33 @@ func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) 
 	}
 	t := &j.t
 	*t = task{id: p.newIDLocked(), name: name, fn: fn, grp: &p.g, created: created, state: model.StateQueued, pool: j}
-	e.counts[model.StateQueued]++
 	p.g.counts[model.StateQueued]++
 	p.g.queue.pushBack(t)
 	p.g.queued++
 	p.submitted++
-	e.markDirty()
+	p.e.markDirty()
 	p.wakeLocked()
+	p.mu.Unlock()
 	return &j.fut, nil
+}
+
+// reject is Submit's refusal: called with p.mu held, it releases it, takes the
+// engine lock (for the event) and p.mu again, counts the rejection and returns
+// err with both locks released.
+func (p *Pool) reject(err error) error {
+	p.mu.Unlock()
+	e := p.e
+	e.mu.Lock()
+	p.mu.Lock()
+	err = p.rejectLocked(err)
+	p.mu.Unlock()
+	e.mu.Unlock()
+	return err
 }
 
 // rejectLocked counts a refused submission and records an event about it, at
 // most one per rejectEvery (with the count of those in between). It returns err.
+// The caller holds Engine.mu and p.mu.
 func (p *Pool) rejectLocked(err error) error {
 	p.rejected++
 	now := p.now()
@@ -99,7 +112,8 @@ func (p *Pool) rejectLocked(err error) error {
 // retiredLocked settles the future of work that ends without its worker
 // returning from it: halted while queued, dropped, or abandoned. (A worker
 // settles its own runs first, so this is then a no-op.) The callbacks run on a
-// goroutine of their own, since the engine lock is held here.
+// goroutine of their own, since the locks are held here (Engine.mu and the
+// pool's).
 func (j *poolJob) retiredLocked(t *task) {
 	if j.fut.over {
 		return
@@ -123,7 +137,8 @@ var errNotRun = errors.New("dropped before it ran")
 
 // dropQueueLocked halts every queued task of the pool without running it,
 // settling the futures; the callbacks are returned to run after unlocking.
-// Dropped tasks are counted, not kept in the history ring.
+// Dropped tasks are counted, not kept in the history ring. The caller holds
+// Engine.mu and p.mu.
 func (p *Pool) dropQueueLocked() (n int, calls []func()) {
 	e := p.e
 	p.g.queue.each(func(t *task) bool {

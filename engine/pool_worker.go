@@ -7,7 +7,7 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-// Worker bookkeeping, all under Engine.mu. A worker goroutine is always in one
+// Worker bookkeeping, all under Pool.mu. A worker goroutine is always in one
 // of these places: holding the lock in its loop; running a function (its task
 // holds a slot in g.live); idle (counted in idle, waiting on cond); starting
 // (spawned or signalled, counted in starting, not yet back under the lock); or
@@ -18,8 +18,8 @@ import (
 // worker is one worker goroutine's state.
 type worker struct {
 	p *Pool
-	// cur is the context of the run in progress; written under Engine.mu by the
-	// worker, read by cancel (always called under Engine.mu, on a live run).
+	// cur is the context of the run in progress; written under Pool.mu by the
+	// worker, read by cancel (always called under Pool.mu, on a live run).
 	cur *poolCtx
 	// cancel is every run's run.cancel: one closure per worker instead of one
 	// per task.
@@ -80,7 +80,9 @@ func (p *Pool) nextLocked() (t *task, waited bool) {
 
 // work is a worker goroutine: it takes queued work and runs it until nextLocked
 // lets it go. Finishing one task and taking the next happen in one critical
-// section, and everything it can allocate it allocates outside the lock.
+// section of the pool's lock (the engine's lock is taken only for what is not
+// a plain successful return), and everything it can allocate it allocates
+// outside the lock.
 func (p *Pool) work() {
 	e := p.e
 	w := &worker{p: p}
@@ -96,31 +98,31 @@ func (p *Pool) work() {
 		}
 		w.cur.cancel()
 		e.mu.Lock() // no spare run below: this goroutine is going away, it cannot rerun t
-		cbs, err, _ := p.endLocked(w, t, r, outcome{}, p.now(), nil)
+		p.mu.Lock()
+		cbs, err, _ := p.endSlowLocked(w, t, r, outcome{}, p.now(), nil)
 		p.workers--
 		p.wakeLocked()
 		p.quietLocked()
+		p.mu.Unlock()
 		e.mu.Unlock()
 		runCallbacks(cbs, err)
 	}()
 
 	spare := new(poolRun)
 	now := p.now()
-	e.mu.Lock()
+	p.mu.Lock()
 	p.starting--
 	for {
 		var waited bool
 		if t, waited = p.nextLocked(); t == nil {
-			p.workers--
-			p.quietLocked()
-			e.mu.Unlock()
+			p.exitLocked()
 			return
 		}
 		if waited {
 			now = p.now()
 		}
 		r = p.launchLocked(w, t, spare, now)
-		e.mu.Unlock()
+		p.mu.Unlock()
 
 		for {
 			running = true
@@ -129,20 +131,33 @@ func (p *Pool) work() {
 			w.cur.cancel()
 			spare = new(poolRun)
 			now = p.now()
-			e.mu.Lock()
+			p.mu.Lock()
 			cbs, err, next := p.endLocked(w, t, r, o, now, spare)
 			if cbs != nil {
-				e.mu.Unlock()
+				p.mu.Unlock()
 				runCallbacks(cbs, err)
-				e.mu.Lock()
+				p.mu.Lock()
 			}
 			if next == nil {
 				break
 			}
 			r, spare = next, new(poolRun) // a restart in place: same task, same slot
-			e.mu.Unlock()
+			p.mu.Unlock()
 		}
 	}
+}
+
+// exitLocked lets a worker go: called with p.mu held, it takes the engine lock
+// (quietLocked may record the pool stopped) and releases both.
+func (p *Pool) exitLocked() {
+	e := p.e
+	p.mu.Unlock()
+	e.mu.Lock()
+	p.mu.Lock()
+	p.workers--
+	p.quietLocked()
+	p.mu.Unlock()
+	e.mu.Unlock()
 }
 
 // launchLocked starts a run of t on worker w, in pr, at now (unix ns).
@@ -170,8 +185,34 @@ func (p *Pool) launchLocked(w *worker, t *task, pr *poolRun, now int64) *run {
 // endLocked accounts for a returned function, as Engine.finish does for manager
 // work, and settles the task's future (returning its callbacks, to be run after
 // unlocking). When a restart was asked it launches the next run in the same slot
-// on w (in spare) and returns it.
+// on w (in spare) and returns it. It is called with p.mu held and returns with
+// it held: a plain successful return, nothing asked of the run, is accounted
+// under p.mu alone; anything else takes the slow path under the engine lock too.
 func (p *Pool) endLocked(w *worker, t *task, r *run, o outcome, now int64, spare *poolRun) (cbs []func(error), err error, next *run) {
+	if !o.returned || o.panicked || o.err != nil || r.abandoned || r.killed || r.restart ||
+		r.killTimer != nil || r.flags.Load() != 0 {
+		e := p.e
+		p.mu.Unlock()
+		e.mu.Lock()
+		p.mu.Lock()
+		cbs, err, next = p.endSlowLocked(w, t, r, o, now, spare)
+		e.mu.Unlock()
+		return cbs, err, next
+	}
+	r.over = true
+	r.ended = now
+	p.e.setStateLocked(t, model.StateDone)
+	p.g.release(t)
+	p.done++
+	cbs = t.pool.fut.resolveLocked(nil)
+	p.retireLocked(t)
+	return cbs, nil, nil
+}
+
+// endSlowLocked is endLocked for everything but a plain successful return:
+// failures, panics, halts, kills, restarts and abandoned runs coming back. The
+// caller holds Engine.mu and p.mu.
+func (p *Pool) endSlowLocked(w *worker, t *task, r *run, o outcome, now int64, spare *poolRun) (cbs []func(error), err error, next *run) {
 	e := p.e
 	r.over = true
 	r.ended = now
@@ -210,6 +251,15 @@ func (p *Pool) endLocked(w *worker, t *task, r *run, o outcome, now int64, spare
 	cbs = t.pool.fut.resolveLocked(err)
 	e.retireLocked(t)
 	return cbs, err, nil
+}
+
+// retireLocked puts finished work in the pool's history ring (what
+// Engine.retireLocked does for manager work, which calls it for pool work). A
+// task evicted from the ring is forgotten but stays in the counters.
+func (p *Pool) retireLocked(t *task) {
+	if old := p.recent.push(t); old != nil {
+		old.run, old.fn = nil, nil // its log and closure can go
+	}
 }
 
 // launchRestartLocked reruns t on w: its slot passes from run r to the next.

@@ -20,27 +20,31 @@ func (e *Engine) Snapshot() model.Snapshot {
 func (e *Engine) snapshotLocked() model.Snapshot {
 	e.seq++
 	s := model.Snapshot{
-		Seq:    e.seq,
-		Time:   time.Now(),
-		Source: e.cfg.source,
-		Counts: e.counts,
-		Leaked: e.leaked,
+		Seq:         e.seq,
+		Time:        time.Now(),
+		Source:      e.cfg.source,
+		SourceError: e.sourceErr,
+		Counts:      e.counts,
+		Leaked:      e.leaked,
 	}
 	preview := e.cfg.queuePreview
-	n := e.history.n
+	n := len(e.backoff)
 	for _, g := range e.groups {
 		n += len(g.live) + min(g.queued, preview)
 	}
-	n += e.poolTaskCountLocked(preview)
 	tail := min(e.cfg.logLines, maxSnapshotLog)
 
-	s.Tasks = make([]model.Task, n)
+	s.Tasks = make([]model.Task, n, n+e.history.n)
 	i := 0
 	for _, g := range e.groups {
 		for _, t := range g.live {
 			t.view(&s.Tasks[i], tail)
 			i++
 		}
+	}
+	for _, t := range e.backoff { // waiting to be restarted (restart.go)
+		t.view(&s.Tasks[i], tail)
+		i++
 	}
 	for _, g := range e.groups {
 		left := preview
@@ -54,18 +58,20 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 			return true
 		})
 	}
-	i = e.poolTasksLocked(s.Tasks, i, preview, tail)
+	// Pool work comes after manager work (live, then queued) and its history
+	// after the engine's: pools are read under their own locks (pool_registry.go).
+	finished := e.poolsSnapshotLocked(&s, s.Time.UnixNano(), preview, tail)
 	e.history.newestFirst(func(t *task) {
-		t.view(&s.Tasks[i], tail)
-		i++
+		s.Tasks = append(s.Tasks, model.Task{})
+		t.view(&s.Tasks[len(s.Tasks)-1], tail)
 	})
+	s.Tasks = append(s.Tasks, finished...)
 
 	s.Managers = make([]model.Manager, len(e.groups))
 	for i, g := range e.groups {
 		s.Managers[i] = g.stats()
 	}
 	s.Pollers = e.pollerStats(s.Time.UnixNano())
-	s.Pools = e.poolStatsLocked(s.Time.UnixNano())
 	s.Events = e.events.newestFirst()
 	return s
 }
@@ -83,6 +89,9 @@ func (t *task) view(v *model.Task, tail int) {
 	}
 	if t.pool != nil {
 		t.pool.view(v)
+	}
+	if t.proc != nil {
+		t.proc.view(v) // process.go: pid, exit, resources, command, retry
 	}
 	r := t.run
 	if r == nil {

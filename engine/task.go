@@ -13,7 +13,8 @@ import (
 // only this struct (plus its map entry and queue slot), so a million queued tasks
 // stay small; everything a run needs lives in run, allocated when it starts.
 //
-// All fields are guarded by Engine.mu.
+// All fields are guarded by Engine.mu; for pool work, by its pool's lock
+// (Pool.mu) instead.
 type task struct {
 	id       model.TaskID
 	name     string
@@ -24,6 +25,7 @@ type task struct {
 	restarts int32
 	state    model.State
 	pool     *poolJob // pool work: its submitter, type and future (pool.go); nil for manager work
+	proc     *process // a child process: its spec, child and restarts (process.go); nil for a goroutine
 }
 
 // Flags a task function reads without the engine lock (Checkpoint's fast path).
@@ -151,6 +153,9 @@ func (e *Engine) finish(t *task, r *run, o outcome) {
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
 		return
 	}
+	if t.proc != nil {
+		final = e.restartPolicyLocked(t, r, final) // restart.go: backoff or fatal
+	}
 	e.setStateLocked(t, final)
 	if final == model.StateHalted || final == model.StateKilled {
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
@@ -159,7 +164,9 @@ func (e *Engine) finish(t *task, r *run, o outcome) {
 	if r.byRun {
 		g.runLive--
 	}
-	e.retireLocked(t)
+	if final != model.StateBackoff { // a task in backoff is listed in e.backoff
+		e.retireLocked(t)
+	}
 	e.fillLocked(g)
 }
 
@@ -197,7 +204,8 @@ func (e *Engine) settleLocked(t *task, r *run, o outcome) model.State {
 
 // abandonLocked gives up on a live run whose function has not returned: the task
 // is abandoned, its goroutine counted as leaked and its slot freed so the manager
-// goes on. A pending restart still happens (from the head of the queue).
+// goes on. A pending restart still happens (from the head of the queue). For
+// pool work the caller holds the pool's lock too.
 func (e *Engine) abandonLocked(t *task, r *run, why string) {
 	if r.over || r.abandoned {
 		return
@@ -230,17 +238,19 @@ func (e *Engine) abandonLocked(t *task, r *run, why string) {
 
 // retireLocked puts a finished task in the history ring. A task evicted from the
 // ring is forgotten (Apply no longer finds it) but stays in the counters.
+//
+// Pool work (whose pool's lock the caller holds too) goes to its pool's ring.
 func (e *Engine) retireLocked(t *task) {
 	if t.pool != nil {
 		t.pool.retiredLocked(t)
+		t.grp.pool.retireLocked(t)
+		return
 	}
 	old := e.history.push(t)
 	if old == nil {
 		return
 	}
-	if old.pool == nil { // pool work is not in e.tasks
-		delete(e.tasks, old.id)
-	}
+	delete(e.tasks, old.id)
 	old.run, old.fn = nil, nil // its log and closure can go
 }
 
@@ -248,9 +258,13 @@ func (e *Engine) retireLocked(t *task) {
 // head of its queue with one more restart, and starts at once if a slot is free,
 // watching or not.
 func (e *Engine) requeueLocked(t *task) {
-	e.history.remove(t)
-	t.restarts++
 	g := t.grp
+	if g.pool != nil {
+		g.pool.recent.remove(t)
+	} else {
+		e.history.remove(t)
+	}
+	t.restarts++
 	e.setStateLocked(t, model.StateQueued)
 	e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
 	if g.pool != nil { // its workers start it

@@ -1,0 +1,210 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// Defaults a zero ProcessSpec field is replaced with.
+const (
+	DefaultBackoffInitial = 500 * time.Millisecond // first delay before a restart
+	DefaultBackoffMax     = 30 * time.Second       // the longest delay before a restart
+	DefaultMaxRestarts    = 5                      // restarts allowed within the window
+	DefaultRestartWindow  = time.Minute            // the window MaxRestarts counts in
+	DefaultStopGrace      = 5 * time.Second        // stop signal to SIGKILL
+)
+
+// ErrNoCommand is returned by AppendProcess, SubmitProcess and every run of a
+// CommandPoll for a ProcessSpec without a command.
+var ErrNoCommand = errors.New("engine: process spec has no command")
+
+// ProcessSpec is how to run a child process: an argv (never a shell, unless the
+// argv names one), where and with what environment, how to stop it and whether
+// to restart it.
+//
+// Each run starts in a process group of its own. Halt sends StopSignal to the
+// group (and SIGCONT, so a paused group can act on it), then SIGKILL after
+// StopGrace; kill sends SIGKILL at once; pause and resume send SIGSTOP and
+// SIGCONT. When the group leader exits, whatever is left of its group is
+// SIGKILLed, so no process outlives its task. A descendant that moved to a group
+// or session of its own (setsid, a daemonizing fork) is out of reach of this.
+//
+// As a last resort when spindle itself is SIGKILLed, children get
+// Pdeathsig=SIGKILL. Linux ties that signal to the thread that started the
+// child, not the process: Go only ends a thread when a goroutine exits while
+// locked to it (runtime.LockOSThread), which the engine never does; code that
+// embeds the engine and does so may see a child killed early.
+type ProcessSpec struct {
+	Command       []string       // argv; Command[0] is looked up in $PATH
+	Dir           string         // the working directory; empty: spindle's
+	Env           []string       // "K=V", appended to os.Environ()
+	Restart       RestartPolicy  // manager tasks only (see SubmitProcess)
+	Backoff       Backoff        // zero fields: 500ms / 30s
+	MaxRestarts   int            // restarts within RestartWindow, then fatal; 0 → 5
+	RestartWindow time.Duration  // 0 → 60s
+	StopSignal    syscall.Signal // sent on halt; 0 → SIGTERM
+	StopGrace     time.Duration  // halt → SIGKILL; 0 → 5s
+}
+
+// withDefaults returns s with every zero field set to its default and its
+// slices copied, so a caller reusing its spec cannot change a task's.
+func (s ProcessSpec) withDefaults() ProcessSpec {
+	s.Command = slices.Clone(s.Command)
+	s.Env = slices.Clone(s.Env)
+	if s.Backoff.Initial <= 0 {
+		s.Backoff.Initial = DefaultBackoffInitial
+	}
+	if s.Backoff.Max <= 0 {
+		s.Backoff.Max = DefaultBackoffMax
+	}
+	s.Backoff.Max = max(s.Backoff.Max, s.Backoff.Initial)
+	if s.MaxRestarts <= 0 {
+		s.MaxRestarts = DefaultMaxRestarts
+	}
+	if s.RestartWindow <= 0 {
+		s.RestartWindow = DefaultRestartWindow
+	}
+	if s.StopSignal == 0 {
+		s.StopSignal = syscall.SIGTERM
+	}
+	if s.StopGrace <= 0 {
+		s.StopGrace = DefaultStopGrace
+	}
+	return s
+}
+
+// validate reports what makes s unrunnable.
+func (s ProcessSpec) validate() error {
+	if len(s.Command) == 0 || s.Command[0] == "" {
+		return ErrNoCommand
+	}
+	if s.Restart > RestartAlways {
+		return fmt.Errorf("engine: process spec: %w", errBadPolicy(s.Restart))
+	}
+	return nil
+}
+
+// process is what a process task adds to a task: its spec, the child of its
+// current (or last) run and its restart bookkeeping. Guarded by Engine.mu
+// (writers of pool work's hold its pool's lock too).
+type process struct {
+	spec    ProcessSpec
+	display string   // the argv, quoted for display
+	cur     *procRun // the current or last run's child; nil before the first
+	restart restartState
+}
+
+func newProcess(spec ProcessSpec) (*process, error) {
+	if err := spec.validate(); err != nil {
+		return nil, err
+	}
+	spec = spec.withDefaults()
+	return &process{spec: spec, display: quoteArgv(spec.Command)}, nil
+}
+
+// AppendProcess queues a child process under a display name, as Append queues a
+// function: it runs when the manager gives it a slot, and spec.Restart decides
+// what happens when it ends by itself (see RestartPolicy). The task's Kind is
+// model.KindProcess; its log follows the child's stdout and stderr (stderr
+// lines marked "stderr: "). It returns an error wrapping ErrNoCommand for an
+// empty command, and ErrClosed once Close has begun.
+func (m *Manager) AppendProcess(name string, spec ProcessSpec) (model.TaskID, error) {
+	p, err := newProcess(spec)
+	if err != nil {
+		return "", fmt.Errorf("engine: append process %q: %w", name, err)
+	}
+	id, err := m.Append(name, p.run)
+	if err != nil {
+		return "", err
+	}
+	e := m.e
+	e.mu.Lock()
+	if t := e.tasks[id]; t != nil && t.proc == nil { // the run may have attached it already
+		t.proc = p
+		e.markDirty()
+	}
+	e.mu.Unlock()
+	return id, nil
+}
+
+// SubmitProcess submits a child process as pool work of type taskType (see
+// SubmitNamed): it runs once. Pool work has no restart policy: spec.Restart,
+// Backoff, MaxRestarts and RestartWindow are ignored, and the Future resolves
+// with the run's error (such as "exit status 3"). It returns an error wrapping
+// ErrNoCommand for an empty command, and SubmitNamed's errors.
+func (p *Pool) SubmitProcess(ctx context.Context, name, taskType string, spec ProcessSpec) (*Future, error) {
+	proc, err := newProcess(spec)
+	if err != nil {
+		return nil, fmt.Errorf("engine: submit process %q: %w", name, err)
+	}
+	proc.spec.Restart = RestartNever
+	fut, err := p.SubmitNamed(ctx, name, taskType, proc.run)
+	if err != nil {
+		return nil, err
+	}
+	e := p.e
+	e.mu.Lock()
+	p.mu.Lock()
+	if t := &fut.j.t; t.proc == nil { // the run may have attached it already
+		t.proc = proc
+		e.markDirty()
+	}
+	p.mu.Unlock()
+	e.mu.Unlock()
+	return fut, nil
+}
+
+// view adds what a process task shows beyond a goroutine task.
+func (p *process) view(v *model.Task) {
+	v.Kind = model.KindProcess
+	v.Command = p.display
+	if p.restart.retry != 0 {
+		v.Retry = unixTime(p.restart.retry)
+	}
+	pr := p.cur
+	if pr == nil {
+		return
+	}
+	if !pr.reaped && pr.group != nil {
+		v.PID = pr.group.pid
+		v.CPU, v.RSS = pr.cpu, pr.rss
+	}
+	if pr.exitCode >= 0 {
+		code := pr.exitCode
+		v.ExitCode = &code
+	}
+	v.Signal = pr.signal
+}
+
+// quoteArgv renders argv the way a shell user would type it: plain words as
+// they are, anything else Go-quoted.
+func quoteArgv(argv []string) string {
+	var b strings.Builder
+	for i, a := range argv {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if a != "" && !strings.ContainsFunc(a, needsQuote) {
+			b.WriteString(a)
+		} else {
+			b.WriteString(strconv.Quote(a))
+		}
+	}
+	return b.String()
+}
+
+func needsQuote(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return false
+	}
+	return !strings.ContainsRune("-_./=:,+@%", r)
+}

@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"bytes"
+	"strings"
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// maxLogLine is the most bytes of one output line kept in a task's log; the
+// rest of a longer line is dropped and the line marked with "…".
+const maxLogLine = 2048
+
+// lineLog is an io.Writer that turns a child's output into lines of its task's
+// log, each marked with prefix. exec.Cmd calls Write from one goroutine per
+// stream, so a lineLog needs no lock of its own (the log has one).
+type lineLog struct {
+	r         *run
+	prefix    string
+	buf       []byte // the unfinished line
+	truncated bool   // the unfinished line overflowed: drop until its newline
+}
+
+func newLineLog(r *run, prefix string) *lineLog { return &lineLog{r: r, prefix: prefix} }
+
+// Write logs every complete line in b and keeps the rest for the next call.
+func (w *lineLog) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			w.keep(b)
+			break
+		}
+		w.keep(b[:i])
+		w.emit()
+		b = b[i+1:]
+	}
+	return n, nil
+}
+
+// keep adds part of a line to the buffer, up to maxLogLine.
+func (w *lineLog) keep(b []byte) {
+	room := maxLogLine - len(w.buf)
+	if len(b) > room {
+		b, w.truncated = b[:max(room, 0)], true
+	}
+	w.buf = append(w.buf, b...)
+}
+
+// emit logs the buffered line.
+func (w *lineLog) emit() {
+	text := strings.TrimSuffix(string(w.buf), "\r")
+	if w.truncated {
+		text += "…"
+	}
+	w.buf, w.truncated = w.buf[:0], false
+	logLine(w.r, w.prefix+text)
+}
+
+// flush logs an unfinished last line, once the child's output has ended.
+func (w *lineLog) flush() {
+	if len(w.buf) > 0 || w.truncated {
+		w.emit()
+	}
+}
+
+// logLine adds text to r's log (as Logf does) and marks the engine dirty. It
+// takes only the log's own lock, so it may be called under Engine.mu.
+func logLine(r *run, text string) {
+	bound := r.e.cfg.logLines
+	if bound == 0 {
+		return
+	}
+	r.appendLog(model.LogLine{Time: time.Now(), Text: text}, bound)
+	r.e.markDirty()
+}

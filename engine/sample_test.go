@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseProcStat(t *testing.T) {
+	tests := []struct {
+		name string
+		line string
+		want procStat
+		ok   bool
+	}{
+		{"plain", "4242 (sleep) S 1 4240 4240 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 1 0 123 2240512 217 18446744073709551615",
+			procStat{pid: 4242, pgrp: 4240, state: 'S', ticks: 10, rssPages: 217}, true},
+		{"name with spaces and parens", "77 (a) (b c)) T 1 77 77 0 -1 0 0 0 0 0 150 50 0 0 20 0 1 0 9 1 1000 0",
+			procStat{pid: 77, pgrp: 77, state: 'T', ticks: 200, rssPages: 1000}, true},
+		{"zombie", "9 (sh) Z 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9 0 0 0",
+			procStat{pid: 9, pgrp: 9, state: 'Z'}, true},
+		{"truncated", "9 (sh) S 1 9 9 0", procStat{}, false},
+		{"no name", "9 sh S 1 9 9", procStat{}, false},
+		{"bad number", "9 (sh) S 1 x 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9 0 0 0", procStat{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := parseProcStat([]byte(tt.line + "\n"))
+			if ok != tt.ok || got != tt.want {
+				t.Fatalf("parseProcStat = %+v, %v; want %+v, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestBackoffDelay(t *testing.T) {
+	b := Backoff{Initial: 500 * time.Millisecond, Max: 30 * time.Second}
+	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second,
+		8 * time.Second, 16 * time.Second, 30 * time.Second, 30 * time.Second}
+	for streak, w := range want {
+		if got := b.delay(streak); got != w {
+			t.Errorf("delay(%d) = %s, want %s", streak, got, w)
+		}
+	}
+	if got := b.delay(1000); got != 30*time.Second {
+		t.Errorf("delay(1000) = %s: overflow", got)
+	}
+}
+
+func TestProcessSpecDefaults(t *testing.T) {
+	got := ProcessSpec{Command: []string{"x"}}.withDefaults()
+	if got.Backoff != (Backoff{DefaultBackoffInitial, DefaultBackoffMax}) || got.MaxRestarts != 5 ||
+		got.RestartWindow != time.Minute || got.StopSignal.String() != "terminated" || got.StopGrace != 5*time.Second {
+		t.Fatalf("defaults: %+v", got)
+	}
+	if got := (ProcessSpec{Backoff: Backoff{Initial: time.Minute}}).withDefaults(); got.Backoff.Max != time.Minute {
+		t.Fatalf("max below initial: %+v", got.Backoff)
+	}
+}
+
+func TestLineLog(t *testing.T) {
+	tests := []struct {
+		name   string
+		writes []string
+		want   []string
+	}{
+		{"lines", []string{"a\nb\n"}, []string{"> a", "> b"}},
+		{"split across writes", []string{"he", "llo\nwor", "ld"}, []string{"> hello", "> world"}},
+		{"crlf", []string{"dos\r\n"}, []string{"> dos"}},
+		{"empty line", []string{"\n"}, []string{"> "}},
+		{"too long", []string{strings.Repeat("x", maxLogLine+10) + "\nnext\n"},
+			[]string{"> " + strings.Repeat("x", maxLogLine) + "…", "> next"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &Engine{cfg: defaultConfig()}
+			r := &run{e: e}
+			w := newLineLog(r, "> ")
+			for _, s := range tt.writes {
+				if n, err := w.Write([]byte(s)); n != len(s) || err != nil {
+					t.Fatalf("Write = %d, %v", n, err)
+				}
+			}
+			w.flush()
+			var got []string
+			for _, l := range r.logTail(100) {
+				got = append(got, l.Text)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Fatalf("log %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLastLine(t *testing.T) {
+	tests := map[string]string{"": "", "a\n": "a", "a\n  b  \n\n": "b", "one": "one", "x\r\ny\r\n": "y"}
+	for in, want := range tests {
+		if got := lastLine([]byte(in)); got != want {
+			t.Errorf("lastLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+	var tb tailBuffer
+	tb.Write([]byte(strings.Repeat("a", pollOutputTail)))
+	tb.Write([]byte("\nlast"))
+	if len(tb.b) != pollOutputTail || lastLine(tb.b) != "last" {
+		t.Errorf("tail buffer: %d bytes, last %q", len(tb.b), lastLine(tb.b))
+	}
+}
