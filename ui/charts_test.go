@@ -212,7 +212,7 @@ func TestHeaderSummary(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := newStyles(false)
-			h := newHeader(&st)
+			h := newHeader(&st, "")
 			h.SetSize(120)
 			s := fixtureSnapshot()
 			tt.edit(&s)

@@ -42,6 +42,7 @@ func (v view) String() string {
 // state, leaked goroutines, and the view tabs.
 type header struct {
 	st     *Styles
+	origin string // WithOrigin: where snapshots come from, shown before source
 	source string
 	counts model.StateCounts
 	leaked int
@@ -59,7 +60,9 @@ type header struct {
 }
 
 // newHeader returns the header of an empty dashboard.
-func newHeader(st *Styles) header { return header{st: st, active: viewWorkers} }
+func newHeader(st *Styles, origin string) header {
+	return header{st: st, active: viewWorkers, origin: cleanCell(origin)}
+}
 
 // SetSize sets the header's width.
 func (h *header) SetSize(w int) { h.width = max(w, 0) }
@@ -67,6 +70,9 @@ func (h *header) SetSize(w int) { h.width = max(w, 0) }
 // SetSnapshot takes the source name and the counts from s.
 func (h *header) SetSnapshot(s *model.Snapshot) {
 	h.source, h.counts, h.leaked, h.have = sourceLabel(cleanCell(s.Source)), s.Counts, s.Leaked, true
+	if h.origin != "" {
+		h.source = h.origin + " · " + h.source
+	}
 	h.pools, h.pollers, h.poolsPaused = len(s.Pools), len(s.Pollers), 0
 	for i := range s.Pools {
 		if s.Pools[i].State == model.PoolPaused {

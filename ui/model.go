@@ -67,7 +67,7 @@ func New(src Source, opts ...Option) Model {
 		keys:    o.keys,
 		st:      &st,
 		active:  viewWorkers,
-		header:  newHeader(&st),
+		header:  newHeader(&st, o.origin),
 		workers: newWorkersTable(&st),
 		pools:   newPoolsTable(&st),
 		pollers: newPollersTable(&st),

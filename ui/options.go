@@ -14,6 +14,7 @@ type options struct {
 	keys     keymap.KeyMap
 	shutdown func(ctx context.Context) error
 	color    bool
+	origin   string
 }
 
 // defaultOptions are the defaults: the default keymap, no shutdown (q just quits),
@@ -39,4 +40,11 @@ func WithShutdown(f func(ctx context.Context) error) Option {
 // reverse video: states are told apart by their names, the selection by reverse.
 func WithColor(on bool) Option {
 	return func(o *options) { o.color = on }
+}
+
+// WithOrigin names where the snapshots come from when it is not this process,
+// such as "attach unix:/run/user/1000/spindle/spindle-42.sock"; the header shows
+// it before the engine's own source name.
+func WithOrigin(origin string) Option {
+	return func(o *options) { o.origin = origin }
 }
