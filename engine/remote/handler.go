@@ -59,7 +59,7 @@ func (a *api) routes() http.Handler {
 	mux.HandleFunc("GET "+pathSnapshot, a.snapshot)
 	mux.HandleFunc("GET "+pathStream, a.stream)
 	mux.HandleFunc("POST "+pathCommands, a.command)
-	mux.HandleFunc("GET "+pathMetrics, a.metrics)
+	mux.Handle("GET "+pathMetrics, a.metricsHandler())
 	if a.cfg.token == "" {
 		return mux
 	}

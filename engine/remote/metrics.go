@@ -1,150 +1,167 @@
 package remote
 
 import (
-	"bufio"
-	"math"
+	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/spindle-tui/spindle/model"
 )
 
-// metricsContentType is the Prometheus text exposition format, version 0.0.4.
-const metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
+// pollerStates are the values of spindle_pollers' state label, in the order
+// model.Poller.PollerState can return them. Every state is exposed, zero or
+// not, so a dashboard sees a series go to 0 rather than vanish.
+var pollerStates = [...]string{"idle", "running", "paused", "killed"}
 
-// metricFamily is one metric name with its help, type and samples: what a
-// Prometheus collector yields, built fresh from a snapshot on every scrape so
-// the engine keeps no metric state of its own.
-type metricFamily struct {
-	name, help, typ string // typ: "gauge" or "counter"
-	samples         []metricSample
+// snapshotCollector is a prometheus.Collector that takes one snapshot per
+// scrape and turns it into const metrics: the engine keeps no metric state of
+// its own, and every family of one scrape describes the same instant.
+type snapshotCollector struct {
+	snapshot func() model.Snapshot
+
+	tasks, workers, queued, poolTotals         *prometheus.Desc
+	pollers, runs, errs, skipped, delay, usage *prometheus.Desc
+	leaked                                     *prometheus.Desc
 }
 
-// metricSample is one series of a family.
-type metricSample struct {
-	labels []string // name, value, name, value, ...
-	value  float64
+// newSnapshotCollector describes spindle's metrics. Their names, labels, types
+// and help texts are a stable interface (dashboards and the README use them).
+func newSnapshotCollector(snapshot func() model.Snapshot) *snapshotCollector {
+	d := prometheus.NewDesc
+	return &snapshotCollector{
+		snapshot: snapshot,
+		tasks: d("spindle_tasks",
+			"Tasks by current state, per manager or pool (kind). Finished states count every task that ended so.",
+			[]string{"group", "kind", "state"}, nil),
+		workers: d("spindle_pool_workers",
+			"Pool workers: busy running a task, and the pool's maximum.",
+			[]string{"pool", "kind"}, nil),
+		queued: d("spindle_pool_queued",
+			"Work submitted to a pool and waiting for a worker.",
+			[]string{"pool"}, nil),
+		poolTotals: d("spindle_pool_tasks_total",
+			"Pool work by result: submitted, done, failed, rejected (wrong task type or pool stopped).",
+			[]string{"pool", "result"}, nil),
+		pollers: d("spindle_pollers",
+			"Pollers by state: idle, running, paused, killed.",
+			[]string{"state"}, nil),
+		runs: d("spindle_poller_runs_total",
+			"Poller runs finished.",
+			[]string{"poller"}, nil),
+		errs: d("spindle_poller_errors_total",
+			"Poller runs that failed or timed out.",
+			[]string{"poller"}, nil),
+		skipped: d("spindle_poller_skipped_total",
+			"Poller ticks skipped because a run overran.",
+			[]string{"poller"}, nil),
+		delay: d("spindle_poller_delay_seconds",
+			"How late the poller's last run started against its deadline.",
+			[]string{"poller"}, nil),
+		usage: d("spindle_poller_usage_ratio",
+			"Poller busy fraction over its recent periods (can pass 1 with concurrency above 1).",
+			[]string{"poller"}, nil),
+		leaked: d("spindle_leaked_goroutines",
+			"Goroutines killed but not returned (abandoned); Go cannot stop them.",
+			nil, nil),
+	}
 }
 
-func (f *metricFamily) add(v float64, labels ...string) {
-	f.samples = append(f.samples, metricSample{labels: labels, value: v})
+// Describe sends every metric's description, making this a checked collector.
+func (c *snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.tasks, c.workers, c.queued, c.poolTotals,
+		c.pollers, c.runs, c.errs, c.skipped, c.delay, c.usage, c.leaked} {
+		ch <- d
+	}
 }
 
-// collectMetrics turns a snapshot into metric families. Names are stable; a
-// family with no samples is left out.
-func collectMetrics(s *model.Snapshot) []*metricFamily {
-	tasks := &metricFamily{name: "spindle_tasks", typ: "gauge",
-		help: "Tasks by current state, per manager or pool (kind). Finished states count every task that ended so."}
+// Collect takes one snapshot and sends its metrics.
+func (c *snapshotCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.snapshot()
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- constMetric(d, prometheus.GaugeValue, v, labels)
+	}
+	counter := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- constMetric(d, prometheus.CounterValue, v, labels)
+	}
+
 	for _, m := range s.Managers {
 		for st, n := range m.Counts {
-			tasks.add(float64(n), "group", m.Name, "kind", "manager", "state", model.State(st).String())
+			gauge(c.tasks, float64(n), m.Name, "manager", model.State(st).String())
 		}
 	}
 	for _, p := range s.Pools {
-		tasks.add(float64(p.Busy), "group", p.Name, "kind", "pool", "state", model.StateRunning.String())
-		tasks.add(float64(p.Queued), "group", p.Name, "kind", "pool", "state", model.StateQueued.String())
-		tasks.add(float64(p.Done), "group", p.Name, "kind", "pool", "state", model.StateDone.String())
-		tasks.add(float64(p.Failed), "group", p.Name, "kind", "pool", "state", model.StateFailed.String())
+		gauge(c.tasks, float64(p.Busy), p.Name, "pool", model.StateRunning.String())
+		gauge(c.tasks, float64(p.Queued), p.Name, "pool", model.StateQueued.String())
+		gauge(c.tasks, float64(p.Done), p.Name, "pool", model.StateDone.String())
+		gauge(c.tasks, float64(p.Failed), p.Name, "pool", model.StateFailed.String())
+
+		gauge(c.workers, float64(p.Busy), p.Name, "busy")
+		gauge(c.workers, float64(p.MaxWorkers), p.Name, "max")
+		gauge(c.queued, float64(p.Queued), p.Name)
+		counter(c.poolTotals, float64(p.Submitted), p.Name, "submitted")
+		counter(c.poolTotals, float64(p.Done), p.Name, "done")
+		counter(c.poolTotals, float64(p.Failed), p.Name, "failed")
+		counter(c.poolTotals, float64(p.Rejected), p.Name, "rejected")
 	}
 
-	workers := &metricFamily{name: "spindle_pool_workers", typ: "gauge",
-		help: "Pool workers: busy running a task, and the pool's maximum."}
-	queued := &metricFamily{name: "spindle_pool_queued", typ: "gauge",
-		help: "Work submitted to a pool and waiting for a worker."}
-	poolTotals := &metricFamily{name: "spindle_pool_tasks_total", typ: "counter",
-		help: "Pool work by result: submitted, done, failed, rejected (wrong task type or pool stopped)."}
-	for _, p := range s.Pools {
-		workers.add(float64(p.Busy), "pool", p.Name, "kind", "busy")
-		workers.add(float64(p.MaxWorkers), "pool", p.Name, "kind", "max")
-		queued.add(float64(p.Queued), "pool", p.Name)
-		poolTotals.add(float64(p.Submitted), "pool", p.Name, "result", "submitted")
-		poolTotals.add(float64(p.Done), "pool", p.Name, "result", "done")
-		poolTotals.add(float64(p.Failed), "pool", p.Name, "result", "failed")
-		poolTotals.add(float64(p.Rejected), "pool", p.Name, "result", "rejected")
-	}
-
-	pollers := &metricFamily{name: "spindle_pollers", typ: "gauge",
-		help: "Pollers by state: idle, running, paused, killed."}
-	pollerStates := map[string]int{"idle": 0, "running": 0, "paused": 0, "killed": 0}
-	runs := &metricFamily{name: "spindle_poller_runs_total", typ: "counter", help: "Poller runs finished."}
-	errs := &metricFamily{name: "spindle_poller_errors_total", typ: "counter", help: "Poller runs that failed or timed out."}
-	skipped := &metricFamily{name: "spindle_poller_skipped_total", typ: "counter", help: "Poller ticks skipped because a run overran."}
-	delay := &metricFamily{name: "spindle_poller_delay_seconds", typ: "gauge", help: "How late the poller's last run started against its deadline."}
-	usage := &metricFamily{name: "spindle_poller_usage_ratio", typ: "gauge", help: "Poller busy fraction over its recent periods (can pass 1 with concurrency above 1)."}
+	var states [len(pollerStates)]int
 	for i := range s.Pollers {
 		p := &s.Pollers[i]
-		pollerStates[p.PollerState()]++
-		runs.add(float64(p.Count), "poller", p.Name)
-		errs.add(float64(p.Errors), "poller", p.Name)
-		skipped.add(float64(p.Skipped), "poller", p.Name)
-		delay.add(p.Delay.Seconds(), "poller", p.Name)
-		usage.add(p.Usage, "poller", p.Name)
-	}
-	for _, st := range []string{"idle", "running", "paused", "killed"} {
-		pollers.add(float64(pollerStates[st]), "state", st)
-	}
-
-	leaked := &metricFamily{name: "spindle_leaked_goroutines", typ: "gauge",
-		help: "Goroutines killed but not returned (abandoned); Go cannot stop them."}
-	leaked.add(float64(s.Leaked))
-
-	return []*metricFamily{tasks, workers, queued, poolTotals, pollers, runs, errs, skipped, delay, usage, leaked}
-}
-
-// metrics handles GET /metrics.
-func (a *api) metrics(w http.ResponseWriter, _ *http.Request) {
-	s := a.e.Snapshot()
-	w.Header().Set("Content-Type", metricsContentType)
-	bw := bufio.NewWriter(w)
-	writeMetrics(bw, collectMetrics(&s))
-	_ = bw.Flush()
-}
-
-// writeMetrics writes fams in the Prometheus text exposition format 0.0.4.
-func writeMetrics(w *bufio.Writer, fams []*metricFamily) {
-	for _, f := range fams {
-		if len(f.samples) == 0 {
-			continue
-		}
-		w.WriteString("# HELP " + f.name + " " + escapeHelp(f.help) + "\n")
-		w.WriteString("# TYPE " + f.name + " " + f.typ + "\n")
-		for _, s := range f.samples {
-			w.WriteString(f.name)
-			if len(s.labels) > 0 {
-				w.WriteByte('{')
-				for i := 0; i+1 < len(s.labels); i += 2 {
-					if i > 0 {
-						w.WriteByte(',')
-					}
-					w.WriteString(s.labels[i] + `="` + escapeLabel(s.labels[i+1]) + `"`)
-				}
-				w.WriteByte('}')
+		st := p.PollerState()
+		for j, name := range pollerStates {
+			if st == name {
+				states[j]++
 			}
-			w.WriteByte(' ')
-			w.WriteString(formatValue(s.value))
-			w.WriteByte('\n')
 		}
+		counter(c.runs, float64(p.Count), p.Name)
+		counter(c.errs, float64(p.Errors), p.Name)
+		counter(c.skipped, float64(p.Skipped), p.Name)
+		gauge(c.delay, p.Delay.Seconds(), p.Name)
+		gauge(c.usage, p.Usage, p.Name)
 	}
+	for j, st := range pollerStates {
+		gauge(c.pollers, float64(states[j]), st)
+	}
+
+	gauge(c.leaked, float64(s.Leaked))
 }
 
-var (
-	helpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
-	labelEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
-)
-
-func escapeHelp(s string) string  { return helpEscaper.Replace(s) }
-func escapeLabel(s string) string { return labelEscaper.Replace(s) }
-
-// formatValue writes v as the format wants: shortest float, +Inf, -Inf, NaN.
-func formatValue(v float64) string {
-	switch {
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case math.IsNaN(v):
-		return "NaN"
+// constMetric builds one sample. Label values are names users chose, so they
+// are not trusted to be UTF-8 (which the exposition requires): bad bytes become
+// U+FFFD instead of panicking in a scrape. Any other error (a label count that
+// does not match d, a bug) is reported through the scrape's error handling.
+func constMetric(d *prometheus.Desc, typ prometheus.ValueType, v float64, labels []string) prometheus.Metric {
+	for i, l := range labels {
+		if !utf8.ValidString(l) {
+			labels[i] = strings.ToValidUTF8(l, "\uFFFD")
+		}
 	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
+	m, err := prometheus.NewConstMetric(d, typ, v, labels...)
+	if err != nil {
+		return prometheus.NewInvalidMetric(d, err)
+	}
+	return m
+}
+
+// newMetricsHandler serves the metrics of snapshot in the Prometheus
+// exposition formats, from a registry of its own: nothing global, and no Go
+// runtime or process collectors, since a host embedding Handler exposes its
+// own and the two would clash. A failing series (see constMetric) is logged
+// and left out; the rest of the scrape is still served.
+func newMetricsHandler(snapshot func() model.Snapshot, log *slog.Logger) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(newSnapshotCollector(snapshot))
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:      slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ErrorHandling: promhttp.ContinueOnError,
+	})
+}
+
+// metricsHandler returns the handler of GET /metrics for a's engine.
+func (a *api) metricsHandler() http.Handler {
+	return newMetricsHandler(a.e.Snapshot, a.cfg.log)
 }

@@ -1,18 +1,22 @@
 package remote
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
+	"log/slog"
+	"maps"
 	"math"
 	"net/http"
-	"regexp"
-	"strconv"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/model"
@@ -22,7 +26,7 @@ import (
 // checks the exposition parses and carries what the snapshot says.
 func TestMetrics(t *testing.T) {
 	e := newEngine(t)
-	id := startBlocker(t, e, "stubborn")
+	startBlocker(t, e, "stubborn")
 	ctx, pool, err := engine.ResolvePool(context.Background(), e, "io")
 	if err != nil {
 		t.Fatal(err)
@@ -65,225 +69,206 @@ func TestMetrics(t *testing.T) {
 	}
 	defer http.DefaultClient.CloseIdleConnections()
 	defer drain(resp)
-	if ct := resp.Header.Get("Content-Type"); ct != metricsContentType {
-		t.Errorf("content type %q", ct)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %s", resp.Status)
 	}
-	fams, err := parseExposition(resp.Body)
-	if err != nil {
-		t.Fatalf("exposition does not parse: %v", err)
+	if f := expfmt.ResponseFormat(resp.Header); f.FormatType() != expfmt.TypeTextPlain {
+		t.Errorf("content type %q, want the text format", resp.Header.Get("Content-Type"))
 	}
-	_ = id
+	fams := parseExposition(t, resp.Body)
 	tests := []struct {
 		family string
-		labels string
+		labels []string // name, value, ...: the series' whole label set
 		want   float64
 	}{
-		{"spindle_tasks", `group="crawl",kind="manager",state="running"`, 1},
-		{"spindle_tasks", `group="crawl",kind="manager",state="done"`, 0},
-		{"spindle_tasks", `group="io",kind="pool",state="done"`, 3},
-		{"spindle_pool_workers", `pool="io",kind="max"`, 2},
-		{"spindle_pool_queued", `pool="io"`, 0},
-		{"spindle_pool_tasks_total", `pool="io",result="submitted"`, 3},
-		{"spindle_pool_tasks_total", `pool="io",result="rejected"`, 1},
-		{"spindle_pollers", `state="running"`, 1},
-		{"spindle_pollers", `state="idle"`, 1},
-		{"spindle_poller_runs_total", `poller="disk \"root\""`, 1},
-		{"spindle_poller_errors_total", `poller="disk \"root\""`, 1},
-		{"spindle_poller_skipped_total", `poller="disk \"root\""`, 0},
-		{"spindle_leaked_goroutines", ``, 0},
+		{"spindle_tasks", []string{"group", "crawl", "kind", "manager", "state", "running"}, 1},
+		{"spindle_tasks", []string{"group", "crawl", "kind", "manager", "state", "done"}, 0},
+		{"spindle_tasks", []string{"group", "io", "kind", "pool", "state", "done"}, 3},
+		{"spindle_pool_workers", []string{"pool", "io", "kind", "max"}, 2},
+		{"spindle_pool_queued", []string{"pool", "io"}, 0},
+		{"spindle_pool_tasks_total", []string{"pool", "io", "result", "submitted"}, 3},
+		{"spindle_pool_tasks_total", []string{"pool", "io", "result", "rejected"}, 1},
+		{"spindle_pollers", []string{"state", "running"}, 1},
+		{"spindle_pollers", []string{"state", "idle"}, 1},
+		{"spindle_poller_runs_total", []string{"poller", `disk "root"`}, 1},
+		{"spindle_poller_errors_total", []string{"poller", `disk "root"`}, 1},
+		{"spindle_poller_skipped_total", []string{"poller", `disk "root"`}, 0},
+		{"spindle_leaked_goroutines", nil, 0},
 	}
 	for _, tt := range tests {
-		f, ok := fams[tt.family]
-		if !ok {
+		if _, ok := fams[tt.family]; !ok {
 			t.Errorf("no family %s", tt.family)
 			continue
 		}
-		if got, ok := f.samples[tt.labels]; !ok || got != tt.want {
-			t.Errorf("%s{%s} = %v (present %v), want %v", tt.family, tt.labels, got, ok, tt.want)
+		if got, ok := sampleValue(fams, tt.family, tt.labels...); !ok || got != tt.want {
+			t.Errorf("%s%q = %v (present %v), want %v", tt.family, tt.labels, got, ok, tt.want)
 		}
 	}
-	for name, typ := range map[string]string{
-		"spindle_tasks": "gauge", "spindle_pool_tasks_total": "counter", "spindle_poller_delay_seconds": "gauge",
-		"spindle_poller_usage_ratio": "gauge", "spindle_poller_runs_total": "counter",
+	for name, typ := range map[string]dto.MetricType{
+		"spindle_tasks": dto.MetricType_GAUGE, "spindle_pool_tasks_total": dto.MetricType_COUNTER,
+		"spindle_poller_delay_seconds": dto.MetricType_GAUGE, "spindle_poller_usage_ratio": dto.MetricType_GAUGE,
+		"spindle_poller_runs_total": dto.MetricType_COUNTER,
 	} {
-		if fams[name].typ != typ {
-			t.Errorf("%s type %q, want %s", name, fams[name].typ, typ)
+		if got := fams[name].GetType(); got != typ {
+			t.Errorf("%s type %s, want %s", name, got, typ)
 		}
 	}
 }
 
-// TestWriteMetricsEscaping checks label escaping and special values.
-func TestWriteMetricsEscaping(t *testing.T) {
-	f := &metricFamily{name: "x", typ: "gauge", help: "a\\b\nc"}
-	f.add(math.Inf(1), "l", "q\"b\\n\nl")
-	f.add(math.NaN(), "l", "nan")
-	f.add(0.25, "l", "quarter")
-	var b strings.Builder
-	w := bufio.NewWriter(&b)
-	writeMetrics(w, []*metricFamily{f, {name: "empty", typ: "gauge"}})
-	_ = w.Flush()
-	want := "# HELP x a\\\\b\\nc\n# TYPE x gauge\nx{l=\"q\\\"b\\\\n\\nl\"} +Inf\nx{l=\"nan\"} NaN\nx{l=\"quarter\"} 0.25\n"
-	if b.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+// TestMetricsFamilies pins every family's type, help text and label names:
+// they are an interface dashboards and the README rely on.
+func TestMetricsFamilies(t *testing.T) {
+	snap := model.Snapshot{
+		Managers: []model.Manager{{Name: "crawl"}},
+		Pools:    []model.Pool{{Name: "io"}},
+		Pollers:  []model.Poller{{Name: "disk"}},
 	}
-	fams, err := parseExposition(strings.NewReader(b.String()))
+	fams := parseExposition(t, scrape(t, snap, discardLogger()).Body)
+	tests := []struct {
+		name   string
+		typ    dto.MetricType
+		help   string
+		labels []string
+	}{
+		{"spindle_tasks", dto.MetricType_GAUGE,
+			"Tasks by current state, per manager or pool (kind). Finished states count every task that ended so.",
+			[]string{"group", "kind", "state"}},
+		{"spindle_pool_workers", dto.MetricType_GAUGE,
+			"Pool workers: busy running a task, and the pool's maximum.", []string{"kind", "pool"}},
+		{"spindle_pool_queued", dto.MetricType_GAUGE,
+			"Work submitted to a pool and waiting for a worker.", []string{"pool"}},
+		{"spindle_pool_tasks_total", dto.MetricType_COUNTER,
+			"Pool work by result: submitted, done, failed, rejected (wrong task type or pool stopped).",
+			[]string{"pool", "result"}},
+		{"spindle_pollers", dto.MetricType_GAUGE, "Pollers by state: idle, running, paused, killed.", []string{"state"}},
+		{"spindle_poller_runs_total", dto.MetricType_COUNTER, "Poller runs finished.", []string{"poller"}},
+		{"spindle_poller_errors_total", dto.MetricType_COUNTER, "Poller runs that failed or timed out.", []string{"poller"}},
+		{"spindle_poller_skipped_total", dto.MetricType_COUNTER,
+			"Poller ticks skipped because a run overran.", []string{"poller"}},
+		{"spindle_poller_delay_seconds", dto.MetricType_GAUGE,
+			"How late the poller's last run started against its deadline.", []string{"poller"}},
+		{"spindle_poller_usage_ratio", dto.MetricType_GAUGE,
+			"Poller busy fraction over its recent periods (can pass 1 with concurrency above 1).", []string{"poller"}},
+		{"spindle_leaked_goroutines", dto.MetricType_GAUGE,
+			"Goroutines killed but not returned (abandoned); Go cannot stop them.", nil},
+	}
+	if len(fams) != len(tests) {
+		t.Errorf("%d families, want %d", len(fams), len(tests))
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ok := fams[tt.name]
+			if !ok {
+				t.Fatal("missing")
+			}
+			if f.GetType() != tt.typ || f.GetHelp() != tt.help {
+				t.Errorf("type %s help %q, want %s %q", f.GetType(), f.GetHelp(), tt.typ, tt.help)
+			}
+			for _, m := range f.GetMetric() {
+				var names []string
+				for _, l := range m.GetLabel() {
+					names = append(names, l.GetName())
+				}
+				if !slices.Equal(names, tt.labels) {
+					t.Errorf("labels %q, want %q", names, tt.labels)
+				}
+			}
+		})
+	}
+}
+
+// TestMetricsUntrustedNames checks that names users chose are escaped, that
+// special values survive, and that a bad series costs only itself, never the
+// scrape.
+func TestMetricsUntrustedNames(t *testing.T) {
+	tests := []struct {
+		name    string
+		pollers []model.Poller
+		line    string // a line the exposition must hold, verbatim
+		poller  string // the poller label to look up after parsing
+		want    float64
+		logged  bool // whether the scrape logs an error
+	}{
+		{"escaped", []model.Poller{{Name: "q\"b\\n\nl", Usage: math.Inf(1)}},
+			`spindle_poller_usage_ratio{poller="q\"b\\n\nl"} +Inf`, "q\"b\\n\nl", math.Inf(1), false},
+		{"nan", []model.Poller{{Name: "nan", Usage: math.NaN()}},
+			`spindle_poller_usage_ratio{poller="nan"} NaN`, "nan", math.NaN(), false},
+		{"fraction", []model.Poller{{Name: "quarter", Usage: 0.25}},
+			`spindle_poller_usage_ratio{poller="quarter"} 0.25`, "quarter", 0.25, false},
+		{"invalid utf-8", []model.Poller{{Name: "bad\xff", Usage: 1}},
+			"spindle_poller_usage_ratio{poller=\"bad\uFFFD\"} 1", "bad\uFFFD", 1, false},
+		{"duplicate", []model.Poller{{Name: "twin", Usage: 0.5}, {Name: "twin", Usage: 0.5}},
+			`spindle_leaked_goroutines 0`, "twin", 0.5, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&logs, nil))
+			rec := scrape(t, model.Snapshot{Pollers: tt.pollers}, log)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			text := rec.Body.String()
+			if !slices.Contains(strings.Split(text, "\n"), tt.line) {
+				t.Errorf("no line %s in\n%s", tt.line, text)
+			}
+			fams := parseExposition(t, strings.NewReader(text))
+			got, ok := sampleValue(fams, "spindle_poller_usage_ratio", "poller", tt.poller)
+			if !ok || !(got == tt.want || math.IsNaN(got) && math.IsNaN(tt.want)) {
+				t.Errorf("usage %v (present %v), want %v", got, ok, tt.want)
+			}
+			if logged := logs.Len() > 0; logged != tt.logged {
+				t.Errorf("logged %v, want %v: %s", logged, tt.logged, logs.String())
+			}
+		})
+	}
+}
+
+// scrape serves GET /metrics of snap to a recorder, logging to log.
+func scrape(t *testing.T, snap model.Snapshot, log *slog.Logger) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	newMetricsHandler(func() model.Snapshot { return snap }, log).
+		ServeHTTP(rec, httptest.NewRequest(http.MethodGet, pathMetrics, nil))
+	return rec
+}
+
+// parseExposition reads the text exposition with Prometheus' own parser, which
+// is strict: it fails on bad names, bad escapes, repeated HELP or TYPE, and a
+// family's samples not kept together.
+func parseExposition(t *testing.T, r io.Reader) map[string]*dto.MetricFamily {
+	t.Helper()
+	var p expfmt.TextParser
+	fams, err := p.TextToMetricFamilies(r)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("exposition does not parse: %v", err)
 	}
-	if v := fams["x"].samples[`l="q\"b\\n\nl"`]; !math.IsInf(v, 1) {
-		t.Errorf("parsed %v", v)
-	}
-	_ = model.StateDone
+	return fams
 }
 
-// parsedFamily is one family as parseExposition reads it; samples are keyed by
-// their label text as written.
-type parsedFamily struct {
-	typ     string
-	help    string
-	samples map[string]float64
-}
-
-var (
-	metricName = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`)
-	labelName  = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
-)
-
-// parseExposition is a strict reader of the Prometheus text format 0.0.4 (the
-// client libraries' parser cannot be built here): HELP and TYPE once per
-// family and before its samples, valid names, well-formed and escaped label
-// values, float values, no duplicate series, a family's samples together.
-func parseExposition(r io.Reader) (map[string]*parsedFamily, error) {
-	fams := map[string]*parsedFamily{}
-	done := map[string]bool{} // families whose samples are over
-	current := ""
-	family := func(name string) *parsedFamily {
-		f := fams[name]
-		if f == nil {
-			f = &parsedFamily{samples: map[string]float64{}}
-			fams[name] = f
-		}
-		return f
+// sampleValue returns the value of the series of family whose label set is
+// exactly labels (name, value, ...), in any order.
+func sampleValue(fams map[string]*dto.MetricFamily, family string, labels ...string) (float64, bool) {
+	want := map[string]string{}
+	for i := 0; i+1 < len(labels); i += 2 {
+		want[labels[i]] = labels[i+1]
 	}
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		fail := func(format string, args ...any) error {
-			return fmt.Errorf("line %d %q: %s", n, line, fmt.Sprintf(format, args...))
+	for _, m := range fams[family].GetMetric() {
+		got := map[string]string{}
+		for _, l := range m.GetLabel() {
+			got[l.GetName()] = l.GetValue()
 		}
-		if strings.HasPrefix(line, "#") {
-			parts := strings.SplitN(line, " ", 4)
-			if len(parts) < 3 || (parts[1] != "HELP" && parts[1] != "TYPE") {
-				continue // a plain comment
-			}
-			name := parts[2]
-			if !metricName.MatchString(name) || done[name] {
-				return nil, fail("bad or repeated family %q", name)
-			}
-			f := family(name)
-			if len(f.samples) > 0 {
-				return nil, fail("%s after samples", parts[1])
-			}
-			if parts[1] == "TYPE" {
-				if f.typ != "" || len(parts) != 4 {
-					return nil, fail("repeated or empty TYPE")
-				}
-				switch parts[3] {
-				case "gauge", "counter", "untyped", "summary", "histogram":
-				default:
-					return nil, fail("bad type %q", parts[3])
-				}
-				f.typ = parts[3]
-			} else if len(parts) == 4 {
-				f.help = parts[3]
-			}
-			if current != "" && current != name {
-				done[current] = true
-			}
-			current = name
+		if !maps.Equal(got, want) {
 			continue
 		}
-		if line == "" {
-			continue
-		}
-		name, rest, labels := line, "", ""
-		if i := strings.IndexAny(line, "{ "); i >= 0 {
-			name, rest = line[:i], line[i:]
-		}
-		if !metricName.MatchString(name) || done[name] {
-			return nil, fail("bad name, or samples not together")
-		}
-		if strings.HasPrefix(rest, "{") {
-			end, err := scanLabels(rest)
-			if err != nil {
-				return nil, fail("%v", err)
-			}
-			labels, rest = rest[1:end], rest[end+1:]
-		}
-		fields := strings.Fields(rest)
-		if len(fields) < 1 || len(fields) > 2 || !strings.HasPrefix(rest, " ") {
-			return nil, fail("want one value (and a timestamp)")
-		}
-		v, err := strconv.ParseFloat(fields[0], 64)
-		if err != nil {
-			return nil, fail("bad value: %v", err)
-		}
-		if current != "" && current != name {
-			done[current] = true
-		}
-		current = name
-		f := family(name)
-		if _, dup := f.samples[labels]; dup {
-			return nil, fail("duplicate series")
-		}
-		f.samples[labels] = v
-	}
-	return fams, sc.Err()
-}
-
-// scanLabels checks `{name="value",...}` at the start of s and returns the
-// index of its closing brace.
-func scanLabels(s string) (int, error) {
-	i := 1
-	seen := map[string]bool{}
-	for {
-		if s[i] == '}' {
-			return i, nil
-		}
-		eq := strings.IndexByte(s[i:], '=')
-		if eq < 0 {
-			return 0, errors.New("label without =")
-		}
-		name := s[i : i+eq]
-		if !labelName.MatchString(name) || seen[name] {
-			return 0, fmt.Errorf("bad or repeated label name %q", name)
-		}
-		seen[name] = true
-		i += eq + 1
-		if i >= len(s) || s[i] != '"' {
-			return 0, errors.New("label value not quoted")
-		}
-		for i++; ; i++ {
-			if i >= len(s) {
-				return 0, errors.New("unterminated label value")
-			}
-			if s[i] == '\\' {
-				i++
-				if i >= len(s) || !strings.ContainsRune(`\"n`, rune(s[i])) {
-					return 0, errors.New("bad escape")
-				}
-				continue
-			}
-			if s[i] == '"' {
-				break
-			}
-		}
-		i++
-		if i < len(s) && s[i] == ',' {
-			i++
-		}
-		if i >= len(s) {
-			return 0, errors.New("unterminated labels")
+		switch {
+		case m.Gauge != nil:
+			return m.GetGauge().GetValue(), true
+		case m.Counter != nil:
+			return m.GetCounter().GetValue(), true
+		default:
+			return m.GetUntyped().GetValue(), true
 		}
 	}
+	return 0, false
 }
