@@ -53,17 +53,10 @@ func TestActions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				h := newHarness(t)
-				for op, err := range tt.errs {
-					h.src.errs[op] = err
-				}
+				h.failing(tt.errs)
 				h.selectID(tt.sel)
 				h.keys(tt.keys...)
-				if got := h.src.commands(); !slices.Equal(got, tt.want) {
-					t.Errorf("sent %v, want %v", got, tt.want)
-				}
-				if got := h.m.status.Text(); got != tt.status {
-					t.Errorf("status %q, want %q", got, tt.status)
-				}
+				h.checkSent(tt.want, tt.status)
 				if h.m.confirm.open {
 					t.Error("confirm dialog still open")
 				}

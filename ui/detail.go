@@ -24,9 +24,7 @@ type detailPane struct {
 	now    time.Time
 	parent string // the parent's name, if in the snapshot
 
-	lines         []string // rendered content, rebuilt on data or size change
-	offset        int
-	width, height int // outer size, borders included
+	scrollPane // content rebuilt on data or size change
 }
 
 // newDetailPane returns a closed pane.
@@ -44,7 +42,7 @@ func (d *detailPane) Close() { d.open = false }
 
 // SetSize lays the pane out for w×h cells (borders included).
 func (d *detailPane) SetSize(w, h int) {
-	d.width, d.height = max(w, 0), max(h, 0)
+	d.resize(w, h)
 	d.render()
 }
 
@@ -79,26 +77,12 @@ func (d *detailPane) Task() *model.Task {
 	return &d.task
 }
 
-// visibleRows returns the content lines that fit in the box.
-func (d *detailPane) visibleRows() int { return max(d.height-2, 1) }
-
-// maxOffset returns the last scroll position.
-func (d *detailPane) maxOffset() int { return max(len(d.lines)-d.visibleRows(), 0) }
-
-// Scroll moves the view by delta lines, clamped to the content.
-func (d *detailPane) Scroll(delta int) {
-	d.offset = min(max(d.offset+delta, 0), d.maxOffset())
-}
-
-// Page scrolls by a screen (negative: up).
-func (d *detailPane) Page(dir int) { d.Scroll(dir * d.visibleRows()) }
-
 // render rebuilds the content lines, keeping a view that was at the bottom there.
 func (d *detailPane) render() {
 	if !d.open {
 		return
 	}
-	following := len(d.lines) > 0 && d.offset >= d.maxOffset()
+	following := d.atBottom()
 	inner := max(box{width: d.width}.innerWidth()-2, 1)
 	t := &d.task
 	lines := d.lines[:0]
@@ -180,27 +164,7 @@ func (d *detailPane) when(at time.Time) string {
 
 // View draws the pane in its box.
 func (d *detailPane) View() []string {
-	x := box{st: d.st, width: d.width}
-	title := "Task " + string(d.task.ID) + " " + strconv.Quote(d.task.Name)
-	var tb strings.Builder
-	d.st.title.write(&tb, title)
-	tw := textWidth(title)
-	if n := len(d.lines); n > d.visibleRows() {
-		pos := " [" + strconv.Itoa(d.offset+1) + "-" + strconv.Itoa(min(d.offset+d.visibleRows(), n)) + "/" + strconv.Itoa(n) + "]"
-		d.st.titleCount.write(&tb, pos)
-		tw += textWidth(pos)
-	}
-	out := make([]string, 0, d.height)
-	out = append(out, x.top(tb.String(), tw))
-	for i := d.offset; i < len(d.lines) && i < d.offset+d.visibleRows(); i++ {
-		var b strings.Builder
-		x.line(&b, fitLine(" "+d.lines[i], x.innerWidth()))
-		out = append(out, b.String())
-	}
-	for len(out) < d.height-1 {
-		out = append(out, x.blank())
-	}
-	return append(out, x.bottom())
+	return d.view(d.st, "Task "+string(d.task.ID)+" "+strconv.Quote(d.task.Name))
 }
 
 // padRight pads s with blanks to w cells.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/spindle-tui/spindle/model"
@@ -13,23 +12,18 @@ type eventsList struct {
 	st *Styles
 
 	events []model.Event // the snapshot's (shared, immutable)
-	rows   []*model.Event
 	have   bool
 	filter filter
 
-	cursor, offset int
-	width, height  int // outer size, borders included
-	taskW, groupW  int // data-sized columns
+	rowList[model.Event]     // the rows and the cursor, kept on its line number
+	taskW, groupW        int // data-sized columns
 }
 
 // newEventsList returns an empty list.
 func newEventsList(st *Styles) eventsList { return eventsList{st: st} }
 
 // SetSize lays the list out for w×h cells (borders included).
-func (l *eventsList) SetSize(w, h int) {
-	l.width, l.height = max(w, 0), max(h, 0)
-	l.scroll()
-}
+func (l *eventsList) SetSize(w, h int) { l.resize(w, h) }
 
 // SetSnapshot shows the snapshot's events. The cursor stays on the same line
 // number: new events arrive at the top, and a reader watching the top wants them.
@@ -56,118 +50,59 @@ func (l *eventsList) rebuild() {
 			l.groupW = max(l.groupW, min(len(e.Group), 16))
 		}
 	}
-	l.cursor = min(max(l.cursor, 0), max(len(l.rows)-1, 0))
-	l.scroll()
+	l.follow(-1)
 }
 
-// visibleRows returns how many events fit in the box.
-func (l *eventsList) visibleRows() int { return max(l.height-3, 1) }
-
-// scroll keeps the cursor on screen.
-func (l *eventsList) scroll() {
-	vis := l.visibleRows()
-	if l.cursor < l.offset {
-		l.offset = l.cursor
-	}
-	if l.cursor >= l.offset+vis {
-		l.offset = l.cursor - vis + 1
-	}
-	l.offset = min(max(l.offset, 0), max(len(l.rows)-vis, 0))
-}
-
-// Move moves the cursor by delta rows.
-func (l *eventsList) Move(delta int) { l.MoveTo(l.cursor + delta) }
-
-// Page moves by a screen (negative: up).
-func (l *eventsList) Page(dir int) { l.Move(dir * l.visibleRows()) }
-
-// MoveTo moves the cursor to row i, clamped to the list.
-func (l *eventsList) MoveTo(i int) {
-	if len(l.rows) == 0 {
-		return
-	}
-	l.cursor = min(max(i, 0), len(l.rows)-1)
-	l.scroll()
-}
-
-// Selected returns the event under the cursor, or nil.
-func (l *eventsList) Selected() *model.Event {
-	if l.cursor < len(l.rows) {
-		return l.rows[l.cursor]
-	}
-	return nil
+// columns returns the widths of the TIME, LEVEL, TASK, GROUP and TEXT columns
+// and the gap between them.
+func (l *eventsList) columns() (widths [5]int, gap int) {
+	inner := l.innerWidth()
+	gap = colGap(inner)
+	textW := max(inner-2-8-5-l.taskW-l.groupW-4*gap, 1)
+	return [5]int{8, 5, l.taskW, l.groupW, textW}, gap
 }
 
 // View draws the list in its box; only the visible events are formatted.
 func (l *eventsList) View() []string {
-	x := box{st: l.st, width: l.width}
-	var tb strings.Builder
-	l.st.title.write(&tb, "Events")
-	tb.WriteByte(' ')
-	count := "(" + strconv.Itoa(len(l.rows)) + "/" + strconv.Itoa(len(l.events)) + ")"
-	l.st.titleCount.write(&tb, count)
-	tw := 7 + len(count)
-	if l.filter != "" {
-		f := " [filter: " + string(l.filter) + "]"
-		l.st.titleCount.write(&tb, f)
-		tw += textWidth(f)
-	}
-	lines := make([]string, 0, l.height)
-	lines = append(lines, x.top(tb.String(), tw))
-
-	inner := x.innerWidth()
-	gap := colGap(inner)
-	textW := max(inner-2-8-5-l.taskW-l.groupW-4*gap, 1)
+	title, tw := listTitle(l.st, "Events", len(l.rows), len(l.events), l.filter)
+	widths, gap := l.columns()
 	var c strings.Builder
 	writeSpaces(&c, 2)
-	for i, h := range [5]struct {
-		s string
-		w int
-	}{{"TIME", 8}, {"LEVEL", 5}, {"TASK", l.taskW}, {"GROUP", l.groupW}, {"TEXT", textW}} {
+	for i, h := range [5]string{"TIME", "LEVEL", "TASK", "GROUP", "TEXT"} {
 		if i > 0 {
 			writeSpaces(&c, gap)
 		}
-		writePadded(&c, l.st.columnHead, h.s, h.w)
+		writePadded(&c, l.st.columnHead, h, widths[i])
 	}
-	var b strings.Builder
-	x.line(&b, fitLine(c.String(), inner))
-	lines = append(lines, b.String())
+	// The Events view says "no events" even when a filter hides them all.
+	note := emptyNote(l.have, len(l.rows), "", "event", " no events")
+	return l.view(l.st, title, tw, fitLine(c.String(), l.innerWidth()), note, l.rowLine)
+}
 
-	switch {
-	case !l.have:
-		lines = append(lines, x.text(l.st.dim, " waiting for the first snapshot…"))
-	case len(l.rows) == 0:
-		lines = append(lines, x.text(l.st.dim, " no events"))
+// rowLine appends event i, fitted to the inner width. The selected event is in
+// reverse video; others paint the level and the dim columns.
+func (l *eventsList) rowLine(out *strings.Builder, i int) {
+	widths, gap := l.columns()
+	cells := renderEvent(l.rows[i])
+	var c strings.Builder
+	selected := i == l.cursor
+	use := func(p paint) paint { return p }
+	if selected {
+		c.WriteString(l.st.selected[model.StateQueued].on)
+		use = func(paint) paint { return paint{} }
 	}
-	for i := l.offset; i < len(l.rows) && i < l.offset+l.visibleRows(); i++ {
-		cells := renderEvent(l.rows[i])
-		c.Reset()
-		selected := i == l.cursor
-		use := func(p paint) paint { return p }
-		if selected {
-			c.WriteString(l.st.selected[model.StateQueued].on)
-			use = func(paint) paint { return paint{} }
+	writeSpaces(&c, 2)
+	paints := [5]paint{l.st.desc, l.levelPaint(l.rows[i].Level), paint{}, l.st.desc, paint{}}
+	for k := range cells {
+		if k > 0 {
+			writeSpaces(&c, gap)
 		}
-		writeSpaces(&c, 2)
-		widths := [5]int{8, 5, l.taskW, l.groupW, textW}
-		paints := [5]paint{l.st.desc, l.levelPaint(l.rows[i].Level), paint{}, l.st.desc, paint{}}
-		for k := range cells {
-			if k > 0 {
-				writeSpaces(&c, gap)
-			}
-			writePadded(&c, use(paints[k]), cells[k], widths[k])
-		}
-		if selected {
-			c.WriteString("\x1b[m")
-		}
-		b.Reset()
-		x.line(&b, fitLine(c.String(), inner))
-		lines = append(lines, b.String())
+		writePadded(&c, use(paints[k]), cells[k], widths[k])
 	}
-	for len(lines) < l.height-1 {
-		lines = append(lines, x.blank())
+	if selected {
+		c.WriteString("\x1b[m")
 	}
-	return append(lines, x.bottom())
+	out.WriteString(fitLine(c.String(), l.innerWidth()))
 }
 
 // levelPaint returns the paint of an event level.

@@ -88,7 +88,8 @@ func (m *Model) selectedPoller() *model.Poller {
 	return m.pollers.Selected()
 }
 
-// list is what the navigation keys move in: the table of the active view.
+// list is what the navigation keys move in: the table of the active view, or a
+// detail pane's view of its content.
 type list interface {
 	Move(delta int)
 	MoveTo(i int)
@@ -113,20 +114,10 @@ func (m *Model) activeList() list {
 func (m Model) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	workers := m.active == viewWorkers
-	l := m.activeList()
+	if m.navigate(msg, m.activeList()) {
+		return m, nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		l.Move(-1)
-	case key.Matches(msg, k.Down):
-		l.Move(1)
-	case key.Matches(msg, k.PageUp):
-		l.Page(-1)
-	case key.Matches(msg, k.PageDown):
-		l.Page(1)
-	case key.Matches(msg, k.Top):
-		l.MoveTo(0)
-	case key.Matches(msg, k.Bottom):
-		l.MoveTo(math.MaxInt)
 	case key.Matches(msg, k.NextView):
 		m.switchView(nextView(m.active))
 	case key.Matches(msg, k.WorkersView):
@@ -181,12 +172,33 @@ func (m *Model) enter() {
 	}
 }
 
+// navigate moves l by a navigation key (up, down, page up and down, top,
+// bottom); it reports whether msg was one.
+func (m *Model) navigate(msg tea.KeyPressMsg, l list) bool {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		l.Move(-1)
+	case key.Matches(msg, k.Down):
+		l.Move(1)
+	case key.Matches(msg, k.PageUp):
+		l.Page(-1)
+	case key.Matches(msg, k.PageDown):
+		l.Page(1)
+	case key.Matches(msg, k.Top):
+		l.MoveTo(0)
+	case key.Matches(msg, k.Bottom):
+		l.MoveTo(math.MaxInt)
+	default:
+		return false
+	}
+	return true
+}
+
 // pane is a scrolling detail pane: a task's or a poller's.
 type pane interface {
+	list
 	Close()
-	Scroll(delta int)
-	Page(dir int)
-	maxOffset() int
 }
 
 // detailKey handles the keys of the task detail pane: scrolling and esc.
@@ -203,21 +215,9 @@ func (m Model) pollerDetailKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // paneKey scrolls p, or closes it on esc (or enter again).
 func (m *Model) paneKey(msg tea.KeyPressMsg, p pane) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Back, k.Detail):
+	if key.Matches(msg, m.keys.Back, m.keys.Detail) {
 		p.Close()
-	case key.Matches(msg, k.Up):
-		p.Scroll(-1)
-	case key.Matches(msg, k.Down):
-		p.Scroll(1)
-	case key.Matches(msg, k.PageUp):
-		p.Page(-1)
-	case key.Matches(msg, k.PageDown):
-		p.Page(1)
-	case key.Matches(msg, k.Top):
-		p.Scroll(-p.maxOffset())
-	case key.Matches(msg, k.Bottom):
-		p.Scroll(p.maxOffset())
+		return
 	}
+	m.navigate(msg, p)
 }

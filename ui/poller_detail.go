@@ -23,9 +23,7 @@ type pollerDetail struct {
 	gone   bool
 	now    time.Time
 
-	lines         []string
-	offset        int
-	width, height int // outer size, borders included
+	scrollPane
 }
 
 // newPollerDetail returns a closed pane.
@@ -50,7 +48,7 @@ func (d *pollerDetail) Poller() *model.Poller {
 
 // SetSize lays the pane out for w×h cells (borders included).
 func (d *pollerDetail) SetSize(w, h int) {
-	d.width, d.height = max(w, 0), max(h, 0)
+	d.resize(w, h)
 	d.render()
 }
 
@@ -68,20 +66,6 @@ func (d *pollerDetail) SetSnapshot(s *model.Snapshot) {
 	}
 	d.render()
 }
-
-// visibleRows returns the content lines that fit in the box.
-func (d *pollerDetail) visibleRows() int { return max(d.height-2, 1) }
-
-// maxOffset returns the last scroll position.
-func (d *pollerDetail) maxOffset() int { return max(len(d.lines)-d.visibleRows(), 0) }
-
-// Scroll moves the view by delta lines, clamped to the content.
-func (d *pollerDetail) Scroll(delta int) {
-	d.offset = min(max(d.offset+delta, 0), d.maxOffset())
-}
-
-// Page scrolls by a screen (negative: up).
-func (d *pollerDetail) Page(dir int) { d.Scroll(dir * d.visibleRows()) }
 
 // chartHeight returns the rows of each chart: as tall as the screen allows, 2 to 8.
 func (d *pollerDetail) chartHeight() int {
@@ -237,26 +221,4 @@ func paintColumns(b *strings.Builder, st *Styles, row string, grades []int) {
 }
 
 // View draws the pane in its box.
-func (d *pollerDetail) View() []string {
-	x := box{st: d.st, width: d.width}
-	title := "Poller " + cleanCell(d.poller.Name)
-	var tb strings.Builder
-	d.st.title.write(&tb, title)
-	tw := textWidth(title)
-	if n := len(d.lines); n > d.visibleRows() {
-		pos := " [" + strconv.Itoa(d.offset+1) + "-" + strconv.Itoa(min(d.offset+d.visibleRows(), n)) + "/" + strconv.Itoa(n) + "]"
-		d.st.titleCount.write(&tb, pos)
-		tw += textWidth(pos)
-	}
-	out := make([]string, 0, d.height)
-	out = append(out, x.top(tb.String(), tw))
-	for i := d.offset; i < len(d.lines) && i < d.offset+d.visibleRows(); i++ {
-		var b strings.Builder
-		x.line(&b, fitLine(" "+d.lines[i], x.innerWidth()))
-		out = append(out, b.String())
-	}
-	for len(out) < d.height-1 {
-		out = append(out, x.blank())
-	}
-	return append(out, x.bottom())
-}
+func (d *pollerDetail) View() []string { return d.view(d.st, "Poller "+cleanCell(d.poller.Name)) }

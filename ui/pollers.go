@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,25 +34,19 @@ type pollersTable struct {
 
 	now     time.Time
 	pollers []model.Poller // the snapshot's (shared, immutable)
-	rows    []*model.Poller
 	have    bool
 	filter  filter
 
-	listCursor
-	specs         [numPollCols]tableCol
-	cols          []column
-	gap           int
-	width, height int // outer size, borders included
+	columnTable[model.Poller]
 }
 
 // newPollersTable returns an empty table.
-func newPollersTable(st *Styles) pollersTable { return pollersTable{st: st} }
-
-// SetSize lays the table out for w×h cells (borders included).
-func (t *pollersTable) SetSize(w, h int) {
-	t.width, t.height = max(w, 0), max(h, 0)
-	t.layout()
+func newPollersTable(st *Styles) pollersTable {
+	return pollersTable{st: st, columnTable: newColumnTable(numPollCols, pollerName)}
 }
+
+// pollerName is the key a poller is followed by across snapshots.
+func pollerName(p *model.Poller) string { return p.Name }
 
 // SetSnapshot shows the snapshot's pollers, keeping the selection on the same one.
 func (t *pollersTable) SetSnapshot(s *model.Snapshot) {
@@ -67,38 +60,16 @@ func (t *pollersTable) SetFilter(f filter) {
 	t.rebuild()
 }
 
-// visibleRows returns how many rows fit in the box.
-func (t *pollersTable) visibleRows() int { return max(t.height-3, 1) }
-
 // rebuild recomputes the rows, the selection and the column widths.
 func (t *pollersTable) rebuild() {
-	clear(t.rows)
-	t.rows = t.rows[:0]
-	idx := -1
 	specs := pollerSpecs()
-	for i := range t.pollers {
-		p := &t.pollers[i]
-		if !t.filter.matchPoller(p) {
-			continue
-		}
-		if p.Name == t.name {
-			idx = len(t.rows)
-		}
-		t.rows = append(t.rows, p)
+	t.follow(t.collect(t.pollers, t.filter.matchPoller, func(p *model.Poller) {
 		specs[pollColName].width = max(specs[pollColName].width, min(len(p.Name), 24))
 		specs[pollColCount].width = max(specs[pollColCount].width, digits(p.Count))
 		specs[pollColErrors].width = max(specs[pollColErrors].width, digits(p.Errors))
 		specs[pollColSkipped].width = max(specs[pollColSkipped].width, digits(p.Skipped))
-	}
-	t.follow(idx, len(t.rows), t.visibleRows())
-	t.name = ""
-	if sel := t.Selected(); sel != nil {
-		t.name = sel.Name
-	}
-	if specs != t.specs || t.cols == nil {
-		t.specs = specs
-		t.layout()
-	}
+	}))
+	t.refit(specs[:])
 }
 
 // pollerSpecs returns the Pollers columns at their narrowest. Durations are
@@ -122,62 +93,11 @@ func pollerSpecs() [numPollCols]tableCol {
 	}
 }
 
-// layout fits the columns into the box.
-func (t *pollersTable) layout() {
-	t.cols, t.gap = layoutTable(t.specs[:], box{width: t.width}.innerWidth())
-	t.scroll(len(t.rows), t.visibleRows())
-}
-
-// Move moves the selection by delta rows.
-func (t *pollersTable) Move(delta int) { t.MoveTo(t.cursor + delta) }
-
-// Page moves the selection by a screen (negative: up).
-func (t *pollersTable) Page(dir int) { t.Move(dir * t.visibleRows()) }
-
-// MoveTo selects row i, clamped to the table.
-func (t *pollersTable) MoveTo(i int) {
-	t.moveTo(i, len(t.rows), t.visibleRows())
-	if sel := t.Selected(); sel != nil {
-		t.name = sel.Name
-	}
-}
-
-// Selected returns the selected poller, or nil when the table is empty.
-func (t *pollersTable) Selected() *model.Poller {
-	if t.cursor < len(t.rows) {
-		return t.rows[t.cursor]
-	}
-	return nil
-}
-
 // View draws the table in its box: only the rows on screen are formatted.
 func (t *pollersTable) View() []string {
-	x := box{st: t.st, width: t.width}
-	lines := make([]string, 0, t.height)
-	lines = append(lines, x.top(listTitle(t.st, "Pollers", len(t.rows), len(t.pollers), t.filter)))
-	var b strings.Builder
-	x.line(&b, tableHeader(t.st, t.cols, t.gap, x.innerWidth()))
-	lines = append(lines, b.String())
-	switch {
-	case !t.have:
-		lines = append(lines, x.text(t.st.dim, " waiting for the first snapshot…"))
-	case len(t.rows) == 0 && t.filter != "":
-		lines = append(lines, x.text(t.st.dim, " no poller matches the filter "+strconv.Quote(string(t.filter))))
-	case len(t.rows) == 0:
-		lines = append(lines, x.text(t.st.dim, " no pollers"))
-	}
-	var c strings.Builder
-	for i := t.offset; i < len(t.rows) && i < t.offset+t.visibleRows(); i++ {
-		b.Reset()
-		c.Reset()
-		t.rowLine(&c, i)
-		x.line(&b, c.String())
-		lines = append(lines, b.String())
-	}
-	for len(lines) < t.height-1 {
-		lines = append(lines, x.blank())
-	}
-	return append(lines, x.bottom())
+	title, tw := listTitle(t.st, "Pollers", len(t.rows), len(t.pollers), t.filter)
+	note := emptyNote(t.have, len(t.rows), t.filter, "poller", " no pollers")
+	return t.view(t.st, title, tw, t.header(t.st), note, t.rowLine)
 }
 
 // rowLine appends row i, exactly the inner width wide. The selected row is in
@@ -185,7 +105,6 @@ func (t *pollersTable) View() []string {
 // delay and its sparkline by lateness against the period.
 func (t *pollersTable) rowLine(c *strings.Builder, i int) {
 	p := t.rows[i]
-	inner := box{width: t.width}.innerWidth()
 	state := p.PollerState()
 	selected := i == t.cursor
 	use := func(pt paint) paint { return pt }
@@ -193,16 +112,8 @@ func (t *pollersTable) rowLine(c *strings.Builder, i int) {
 		use = func(paint) paint { return paint{} }
 		c.WriteString(t.st.pollerSelected[state].on)
 	}
-	writeSpaces(c, listGutter)
-	n := listGutter
-	for k, col := range t.cols {
-		if k > 0 {
-			writeSpaces(c, t.gap)
-			n += t.gap
-		}
-		n += col.width
-		w := col.width
-		switch col.kind {
+	t.writeCells(c, func(kind colKind, w int) {
+		switch kind {
 		case pollColName:
 			writePadded(c, paint{}, renderPollerName(p), w)
 		case pollColState:
@@ -236,8 +147,7 @@ func (t *pollersTable) rowLine(c *strings.Builder, i int) {
 		case pollColValue:
 			writePadded(c, use(t.st.desc), renderPollerValue(p), w)
 		}
-	}
-	writeSpaces(c, inner-n)
+	})
 	if selected {
 		c.WriteString("\x1b[m")
 	}

@@ -16,12 +16,7 @@ import (
 // selectPoller switches to Pollers and selects the poller named name.
 func (h *harness) selectPoller(name string) {
 	h.t.Helper()
-	h.keys("3")
-	i := slices.IndexFunc(h.m.pollers.rows, func(p *model.Poller) bool { return p.Name == name })
-	if i < 0 {
-		h.t.Fatalf("poller %s not in the rows", name)
-	}
-	h.m.pollers.MoveTo(i)
+	selectRow(h, "3", &h.m.pollers.rowList, "poller", name)
 }
 
 func TestPollerActions(t *testing.T) {
@@ -57,17 +52,10 @@ func TestPollerActions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				h := newHarness(t)
-				for op, err := range tt.errs {
-					h.src.errs[op] = err
-				}
+				h.failing(tt.errs)
 				h.selectPoller(tt.poller)
 				h.keys(tt.keys...)
-				if got := h.src.commands(); !slices.Equal(got, tt.want) {
-					t.Errorf("sent %v, want %v", got, tt.want)
-				}
-				if got := h.m.status.Text(); got != tt.status {
-					t.Errorf("status %q, want %q", got, tt.status)
-				}
+				h.checkSent(tt.want, tt.status)
 			})
 		})
 	}
@@ -160,23 +148,7 @@ func TestPollersFooter(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				h := newHarness(t)
 				h.selectPoller(tt.poller)
-				var disabled []string
-				for _, b := range h.m.footerBindings() {
-					if b.Help().Key == "p" && b.Help().Desc != tt.pause {
-						t.Errorf("p labelled %q, want %q", b.Help().Desc, tt.pause)
-					}
-					if !b.Enabled() {
-						disabled = append(disabled, b.Help().Desc)
-					}
-				}
-				if !slices.Equal(disabled, tt.disabled) {
-					t.Errorf("disabled %v, want %v", disabled, tt.disabled)
-				}
-				for _, want := range []string{"+ faster", "- slower", "P pause all", "r restart", "enter detail"} {
-					if !strings.Contains(h.screen(), want) {
-						t.Errorf("footer lacks %q", want)
-					}
-				}
+				h.checkFooter(tt.pause, tt.disabled, []string{"+ faster", "- slower", "P pause all", "r restart", "enter detail"})
 			})
 		})
 	}

@@ -14,12 +14,7 @@ import (
 // selectPool switches to Pools and selects the pool named name.
 func (h *harness) selectPool(name string) {
 	h.t.Helper()
-	h.keys("2")
-	i := slices.IndexFunc(h.m.pools.rows, func(p *model.Pool) bool { return p.Name == name })
-	if i < 0 {
-		h.t.Fatalf("pool %s not in the rows", name)
-	}
-	h.m.pools.MoveTo(i)
+	selectRow(h, "2", &h.m.pools.rowList, "pool", name)
 }
 
 func TestPoolActions(t *testing.T) {
@@ -64,17 +59,10 @@ func TestPoolActions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				h := newHarness(t)
-				for op, err := range tt.errs {
-					h.src.errs[op] = err
-				}
+				h.failing(tt.errs)
 				h.selectPool(tt.pool)
 				h.keys(tt.keys...)
-				if got := h.src.commands(); !slices.Equal(got, tt.want) {
-					t.Errorf("sent %v, want %v", got, tt.want)
-				}
-				if got := h.m.status.Text(); got != tt.status {
-					t.Errorf("status %q, want %q", got, tt.status)
-				}
+				h.checkSent(tt.want, tt.status)
 			})
 		})
 	}
@@ -156,23 +144,7 @@ func TestPoolsFooter(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				h := newHarness(t)
 				h.selectPool(tt.pool)
-				var disabled []string
-				for _, b := range h.m.footerBindings() {
-					if b.Help().Key == "p" && b.Help().Desc != tt.pause {
-						t.Errorf("p labelled %q, want %q", b.Help().Desc, tt.pause)
-					}
-					if !b.Enabled() {
-						disabled = append(disabled, b.Help().Desc)
-					}
-				}
-				if !slices.Equal(disabled, tt.disabled) {
-					t.Errorf("disabled %v, want %v", disabled, tt.disabled)
-				}
-				for _, want := range []string{"+ more workers", "- fewer workers", "h halt work", "x stop", "enter its tasks"} {
-					if !strings.Contains(h.screen(), want) {
-						t.Errorf("footer lacks %q", want)
-					}
-				}
+				h.checkFooter(tt.pause, tt.disabled, []string{"+ more workers", "- fewer workers", "h halt work", "x stop", "enter its tasks"})
 			})
 		})
 	}

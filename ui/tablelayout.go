@@ -1,6 +1,9 @@
 package ui
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // tableCol is one column of the Pools or Pollers table, sized for the snapshot:
 // width is what its content needs (at least its title).
@@ -113,39 +116,60 @@ func digits(n int64) int {
 	return d
 }
 
-// listCursor is the selection and scroll position of the Pools and Pollers
-// tables, kept on the same item (by name) across snapshots.
-type listCursor struct {
-	cursor, offset int
-	name           string // the selected item, followed across rebuilds
+// columnTable is what the Pools and Pollers views share: a list whose columns
+// are sized for its rows and laid out to the box.
+type columnTable[T any] struct {
+	rowList[T]
+	specs []tableCol // sized for the rows
+	cols  []column
+	gap   int
 }
 
-// follow puts the cursor back on the named item (at index i, -1 when it left),
-// clamps it to n rows and scrolls it into a window of vis rows.
-func (c *listCursor) follow(i, n, vis int) {
-	if i >= 0 {
-		c.cursor = i
-	}
-	c.cursor = min(max(c.cursor, 0), max(n-1, 0))
-	c.scroll(n, vis)
+// newColumnTable returns an empty table of n columns, following its selection
+// by keyOf.
+func newColumnTable[T any](n colKind, keyOf func(*T) string) columnTable[T] {
+	return columnTable[T]{rowList: newRowList(keyOf), specs: make([]tableCol, n)}
 }
 
-// moveTo selects row i, clamped to n rows.
-func (c *listCursor) moveTo(i, n, vis int) {
-	if n == 0 {
-		return
-	}
-	c.cursor = min(max(i, 0), n-1)
-	c.scroll(n, vis)
+// SetSize lays the table out for w×h cells (borders included).
+func (t *columnTable[T]) SetSize(w, h int) {
+	t.resize(w, h)
+	t.layout()
 }
 
-// scroll keeps the cursor in a window of vis rows.
-func (c *listCursor) scroll(n, vis int) {
-	if c.cursor < c.offset {
-		c.offset = c.cursor
+// layout fits the columns into the box.
+func (t *columnTable[T]) layout() {
+	t.cols, t.gap = layoutTable(t.specs, t.innerWidth())
+	t.scroll()
+}
+
+// refit lays the table out again when the columns sized for new rows differ
+// from the ones laid out.
+func (t *columnTable[T]) refit(specs []tableCol) {
+	if !slices.Equal(specs, t.specs) || t.cols == nil {
+		t.specs = append(t.specs[:0], specs...)
+		t.layout()
 	}
-	if c.cursor >= c.offset+vis {
-		c.offset = c.cursor - vis + 1
+}
+
+// header returns the column names, the inner width wide.
+func (t *columnTable[T]) header(st *Styles) string {
+	return tableHeader(st, t.cols, t.gap, t.innerWidth())
+}
+
+// writeCells appends the cells of a row: the gutter, each laid-out column's
+// cell (appended by cell, exactly w cells wide) with the gaps between, and
+// blanks to the inner width.
+func (t *columnTable[T]) writeCells(c *strings.Builder, cell func(k colKind, w int)) {
+	writeSpaces(c, listGutter)
+	n := listGutter
+	for k, col := range t.cols {
+		if k > 0 {
+			writeSpaces(c, t.gap)
+			n += t.gap
+		}
+		n += col.width
+		cell(col.kind, col.width)
 	}
-	c.offset = min(max(c.offset, 0), max(n-vis, 0))
+	writeSpaces(c, t.innerWidth()-n)
 }

@@ -17,9 +17,8 @@ type workersTable struct {
 
 	now   time.Time    // the snapshot's time; ages count to it
 	tasks []model.Task // the snapshot's tasks (shared, immutable)
-	rows  []*model.Task
-	build rowBuilder // makes rows; its buffers are reused across snapshots
-	have  bool       // a snapshot has arrived
+	build rowBuilder   // makes rows; its buffers are reused across snapshots
+	have  bool         // a snapshot has arrived
 
 	order  rowOrder
 	filter filter
@@ -28,34 +27,31 @@ type workersTable struct {
 	trees treeBuilder // its buffers are reused across snapshots
 	info  []treeRow   // per row, in tree order, when tree is on
 
-	cursor int          // index of the selected row
-	offset int          // first row on screen
-	selID  model.TaskID // the selected task, followed across rebuilds
+	rowList[model.Task] // the rows, the selection (by task id) and the size
 
 	marks  map[model.TaskID]struct{}
 	marked []*model.Task // the marked tasks present in the snapshot
 
 	measure measure
 	cols    []column
-	width   int // outer width, borders included
-	height  int // outer height, borders included
 }
 
 // newWorkersTable returns an empty table sorted by state.
 func newWorkersTable(st *Styles) workersTable {
-	return workersTable{st: st, order: rowOrder{col: sortState}, marks: map[model.TaskID]struct{}{}}
+	return workersTable{
+		st: st, rowList: newRowList(taskID),
+		order: rowOrder{col: sortState}, marks: map[model.TaskID]struct{}{},
+	}
 }
+
+// taskID is the key a task is followed by across snapshots.
+func taskID(t *model.Task) string { return string(t.ID) }
 
 // SetSize lays the table out for w×h cells (borders included).
 func (t *workersTable) SetSize(w, h int) {
-	t.width, t.height = max(w, 0), max(h, 0)
-	t.cols = layoutColumns(box{width: t.width}.innerWidth(), t.measure)
-	t.scroll()
+	t.resize(w, h)
+	t.cols = layoutColumns(t.innerWidth(), t.measure)
 }
-
-// visibleRows returns how many rows fit between the title, column header and
-// bottom border.
-func (t *workersTable) visibleRows() int { return max(t.height-3, 1) }
 
 // SetSnapshot shows a new snapshot, keeping the selection on the same task.
 func (t *workersTable) SetSnapshot(s *model.Snapshot) {
@@ -97,20 +93,16 @@ func (t *workersTable) rebuild() {
 		t.rows, t.info, depth = t.trees.build(t.rows)
 		m.name += depth * treeGuideWidth
 	}
-	if i := indexOf(t.rows, t.selID); t.selID != "" && i >= 0 {
-		t.cursor = i
+	idx := -1
+	if t.sel != "" {
+		idx = indexOf(t.rows, model.TaskID(t.sel))
 	}
-	t.cursor = min(max(t.cursor, 0), max(len(t.rows)-1, 0))
-	t.selID = ""
-	if len(t.rows) > 0 {
-		t.selID = t.rows[t.cursor].ID
-	}
+	t.follow(idx)
 	t.collectMarks()
 	if m != t.measure || t.cols == nil {
 		t.measure = m
-		t.cols = layoutColumns(box{width: t.width}.innerWidth(), t.measure)
+		t.cols = layoutColumns(t.innerWidth(), t.measure)
 	}
-	t.scroll()
 }
 
 // collectMarks finds the marked tasks in the snapshot and forgets marks on tasks
@@ -131,42 +123,6 @@ func (t *workersTable) collectMarks() {
 			t.marks[m.ID] = struct{}{}
 		}
 	}
-}
-
-// scroll keeps the cursor on screen.
-func (t *workersTable) scroll() {
-	vis := t.visibleRows()
-	if t.cursor < t.offset {
-		t.offset = t.cursor
-	}
-	if t.cursor >= t.offset+vis {
-		t.offset = t.cursor - vis + 1
-	}
-	t.offset = min(max(t.offset, 0), max(len(t.rows)-vis, 0))
-}
-
-// Move moves the selection by delta rows, clamped to the table.
-func (t *workersTable) Move(delta int) { t.MoveTo(t.cursor + delta) }
-
-// Page moves the selection by a screen (negative: up).
-func (t *workersTable) Page(dir int) { t.Move(dir * t.visibleRows()) }
-
-// MoveTo selects row i, clamped to the table.
-func (t *workersTable) MoveTo(i int) {
-	if len(t.rows) == 0 {
-		return
-	}
-	t.cursor = min(max(i, 0), len(t.rows)-1)
-	t.selID = t.rows[t.cursor].ID
-	t.scroll()
-}
-
-// Selected returns the selected task, or nil when the table is empty.
-func (t *workersTable) Selected() *model.Task {
-	if t.cursor < len(t.rows) {
-		return t.rows[t.cursor]
-	}
-	return nil
 }
 
 // ToggleMark marks or unmarks the selected task and moves down, as in k9s.
@@ -207,14 +163,10 @@ func (t *workersTable) Targets() []*model.Task {
 // title returns the styled title and its width:
 // "Workers (shown/total) [filter: xyz] [sort: STATE ↑] [marked 2]".
 func (t *workersTable) title() (string, int) {
+	title, tw := listTitle(t.st, "Workers", len(t.rows), len(t.tasks), t.filter)
 	var plain, b strings.Builder
+	b.WriteString(title)
 	add := func(p paint, s string) { p.write(&b, s); plain.WriteString(s) }
-	add(t.st.title, "Workers")
-	add(paint{}, " ")
-	add(t.st.titleCount, "("+strconv.Itoa(len(t.rows))+"/"+strconv.Itoa(len(t.tasks))+")")
-	if t.filter != "" {
-		add(t.st.titleCount, " [filter: "+string(t.filter)+"]")
-	}
 	add(t.st.title, " [sort: "+t.order.col.String()+" "+arrow(t.order.reverse)+"]")
 	if t.tree {
 		add(t.st.title, " [tree]")
@@ -222,7 +174,7 @@ func (t *workersTable) title() (string, int) {
 	if len(t.marked) > 0 {
 		add(t.st.marked, " [marked "+strconv.Itoa(len(t.marked))+"]")
 	}
-	return b.String(), textWidth(plain.String())
+	return b.String(), tw + textWidth(plain.String())
 }
 
 // arrow shows a sort direction.
@@ -235,40 +187,18 @@ func arrow(reverse bool) string {
 
 // View draws the table in its box: only rows[offset:offset+visible] are formatted.
 func (t *workersTable) View() []string {
-	x := box{st: t.st, width: t.width}
-	lines := make([]string, 0, t.height)
 	title, tw := t.title()
-	lines = append(lines, x.top(title, tw))
-	lines = append(lines, t.headerLine(x))
-	vis := t.visibleRows()
-	switch {
-	case !t.have:
-		lines = append(lines, x.text(t.st.dim, " waiting for the first snapshot…"))
-	case len(t.rows) == 0 && t.filter != "":
-		lines = append(lines, x.text(t.st.dim, " no task matches the filter "+strconv.Quote(string(t.filter))))
-	case len(t.rows) == 0:
-		lines = append(lines, x.text(t.st.dim, " no tasks"))
-	}
-	var b strings.Builder
-	for i := t.offset; i < len(t.rows) && i < t.offset+vis; i++ {
-		b.Reset()
-		var c strings.Builder
-		c.Grow(x.innerWidth() + 64)
-		t.rowLine(&c, i)
-		x.line(&b, c.String())
-		lines = append(lines, b.String())
-	}
-	for len(lines) < t.height-1 {
-		lines = append(lines, x.blank())
-	}
-	return append(lines, x.bottom())
+	note := emptyNote(t.have, len(t.rows), t.filter, "task", " no tasks")
+	return t.view(t.st, title, tw, t.headerLine(), note, t.rowLine)
 }
 
-// headerLine returns the column names, the sort column marked with its arrow.
-func (t *workersTable) headerLine(x box) string {
+// headerLine returns the column names, the sort column marked with its arrow,
+// the inner width wide.
+func (t *workersTable) headerLine() string {
+	inner := t.innerWidth()
 	var c strings.Builder
 	writeSpaces(&c, gutterWidth)
-	gap := colGap(x.innerWidth())
+	gap := colGap(inner)
 	for i, col := range t.cols {
 		if i > 0 {
 			writeSpaces(&c, gap)
@@ -283,9 +213,7 @@ func (t *workersTable) headerLine(x box) string {
 			writePadded(&c, t.st.columnHead, name, col.width)
 		}
 	}
-	var b strings.Builder
-	x.line(&b, fitLine(c.String(), x.innerWidth()))
-	return b.String()
+	return fitLine(c.String(), inner)
 }
 
 // sortColumnOf maps a table column to its sort column (LAST ERROR has none).
