@@ -110,7 +110,7 @@ func TestRenderPoolCells(t *testing.T) {
 		name, got, want string
 	}{
 		{"root owner", renderPoolOwner(&io), "root"},
-		{"task owner", renderPoolOwner(&model.Pool{Owner: "t1", OwnerName: "crawl\troot"}), "t1 crawl root"},
+		{"task owner", renderPoolOwner(&model.Pool{Owner: "t1", OwnerName: "crawl\troot"}), "t1: crawl root"},
 		{"owner without name", renderPoolOwner(&model.Pool{Owner: "t1"}), "t1"},
 		{"workers", renderPoolWorkers(&io), "████░ 3/4"},
 		{"one busy shows", renderPoolWorkers(&model.Pool{MaxWorkers: 100, Busy: 1}), "█░░░░ 1/100"},

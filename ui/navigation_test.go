@@ -99,6 +99,26 @@ func TestSelectionFollowsTask(t *testing.T) {
 	})
 }
 
+// TestUntouchedCursorStaysOnTop: until the user moves the cursor, a dashboard
+// just opened keeps its top row selected (the most urgent work) instead of
+// chasing the task that happened to be first when it opened.
+func TestUntouchedCursorStaysOnTop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		first := h.selected()
+		s := fixtureSnapshot()
+		i := slices.IndexFunc(s.Tasks, func(t model.Task) bool { return t.ID == first })
+		s.Tasks[i].State = model.StateDone // the first task finishes: it sorts to the bottom
+		h.publish(s)
+		if c := h.m.workers.cursor; c != 0 {
+			t.Fatalf("untouched cursor went to row %d with %s, want row 0", c, first)
+		}
+		if got := h.selected(); got == first {
+			t.Fatalf("selection followed %s to the bottom", first)
+		}
+	})
+}
+
 func TestSorting(t *testing.T) {
 	tests := []struct {
 		keys      []string

@@ -19,7 +19,7 @@ const rateWidth = 6
 // renderPoolName returns the NAMESPACE cell.
 func renderPoolName(p *model.Pool) string { return cleanCell(p.Name) }
 
-// renderPoolOwner returns the OWNER cell: the owner task's id and name, or root.
+// renderPoolOwner returns the OWNER cell: the owner task's id and name ("t2: fetch page 3"), or root.
 func renderPoolOwner(p *model.Pool) string {
 	switch {
 	case p.Owner == "":
@@ -27,7 +27,7 @@ func renderPoolOwner(p *model.Pool) string {
 	case p.OwnerName == "":
 		return string(p.Owner)
 	}
-	return string(p.Owner) + " " + cleanCell(p.OwnerName)
+	return string(p.Owner) + ": " + cleanCell(p.OwnerName)
 }
 
 // renderPoolType returns the TYPE cell: the task type the pool accepts.

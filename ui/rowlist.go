@@ -14,6 +14,7 @@ type rowList[T any] struct {
 	cursor        int             // index of the selected row
 	offset        int             // first row on screen
 	sel           string          // the selected row's key, followed across rebuilds
+	touched       bool            // the user moved the cursor: from then on it follows sel
 	keyOf         func(*T) string // nil: the cursor stays on the same line number
 	width, height int             // outer size, borders included
 }
@@ -36,10 +37,13 @@ func (l *rowList[T]) innerWidth() int { return box{width: l.width}.innerWidth() 
 func (l *rowList[T]) visibleRows() int { return max(l.height-3, 1) }
 
 // follow puts the cursor back on the selected item after the rows were rebuilt:
-// i is its new index, -1 when it left (the cursor then keeps its line). The
-// cursor is clamped to the rows and scrolled into view.
+// i is its new index, -1 when it left (the cursor then keeps its line). Until
+// the user has moved the cursor it keeps its line too, as htop's does: a
+// dashboard just opened stays on the top rows (the most urgent work) instead
+// of chasing whichever task happened to be first when it opened. The cursor is
+// clamped to the rows and scrolled into view.
 func (l *rowList[T]) follow(i int) {
-	if i >= 0 {
+	if i >= 0 && l.touched {
 		l.cursor = i
 	}
 	l.cursor = min(max(l.cursor, 0), max(len(l.rows)-1, 0))
@@ -79,6 +83,7 @@ func (l *rowList[T]) MoveTo(i int) {
 		return
 	}
 	l.cursor = min(max(i, 0), len(l.rows)-1)
+	l.touched = true
 	l.remember()
 	l.scroll()
 }

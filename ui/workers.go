@@ -62,25 +62,32 @@ func (t *workersTable) SetSnapshot(s *model.Snapshot) {
 // SetFilter filters the rows by f (matched on id, name, group, state).
 func (t *workersTable) SetFilter(f filter) {
 	t.filter = f
+	t.rearrange()
+}
+
+// rearrange rebuilds the rows after the user changed how they are arranged
+// (filter, sort, tree): the task under the cursor stays selected.
+func (t *workersTable) rearrange() {
+	t.touched = true
 	t.rebuild()
 }
 
 // CycleSort moves to the next sort column, ascending.
 func (t *workersTable) CycleSort() {
 	t.order = rowOrder{col: (t.order.col + 1) % numSortColumns}
-	t.rebuild()
+	t.rearrange()
 }
 
 // ReverseSort flips the sort direction.
 func (t *workersTable) ReverseSort() {
 	t.order.reverse = !t.order.reverse
-	t.rebuild()
+	t.rearrange()
 }
 
 // ToggleTree switches between the flat list and the tree by parent.
 func (t *workersTable) ToggleTree() {
 	t.tree = !t.tree
-	t.rebuild()
+	t.rearrange()
 }
 
 // rebuild recomputes the rows, the selection, the marks and the layout.
