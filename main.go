@@ -33,6 +33,12 @@ import (
 // defaultFile is the task file spindle picks up from the working directory.
 const defaultFile = "spindle.yaml"
 
+// fps caps how often the dashboard redraws. Snapshots come at most every
+// refresh (100 ms by default), so Bubble Tea's 60 frames a second would mostly
+// wake up to find nothing to draw; 30 keeps keys snappy and an idle dashboard
+// idle.
+const fps = 30
+
 // closeGrace bounds how long spindle waits for work to halt after the dashboard
 // ended without a graceful shutdown (a forced quit or a signal); child processes
 // still running then are killed.
@@ -170,7 +176,7 @@ func dashboard(args []string, stderr io.Writer) error {
 		return err
 	}
 
-	p := tea.NewProgram(ui.New(e, ui.WithShutdown(closeEngine), ui.WithColor(os.Getenv("NO_COLOR") == "")))
+	p := tea.NewProgram(ui.New(e, ui.WithShutdown(closeEngine), ui.WithColor(os.Getenv("NO_COLOR") == "")), tea.WithFPS(fps))
 	// SIGTERM, SIGINT and SIGHUP end the dashboard; the work is halted below,
 	// so no child process outlives spindle.
 	sig := make(chan os.Signal, 1)
@@ -303,7 +309,7 @@ func attach(args []string, stderr io.Writer) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("attach: unexpected argument %q", rest[0])
 	}
-	p := tea.NewProgram(ui.New(c, ui.WithOrigin("attach "+c.Addr()), ui.WithColor(os.Getenv("NO_COLOR") == "")))
+	p := tea.NewProgram(ui.New(c, ui.WithOrigin("attach "+c.Addr()), ui.WithColor(os.Getenv("NO_COLOR") == "")), tea.WithFPS(fps))
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("dashboard: %w", err)
 	}

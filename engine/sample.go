@@ -120,12 +120,16 @@ func (e *Engine) sampleChildren(stop <-chan struct{}) {
 		usage := s.sample(groups, time.Now())
 
 		e.mu.Lock()
+		changed := false
 		for pgid, u := range usage {
-			if pr := groups[pgid]; !pr.reaped {
+			if pr := groups[pgid]; !pr.reaped && (pr.cpu != u.cpu || pr.rss != u.rss) {
 				pr.cpu, pr.rss = u.cpu, u.rss
+				changed = true
 			}
 		}
-		e.markDirty()
+		if changed { // an idle process publishes nothing: an idle dashboard stays idle
+			e.markDirty()
+		}
 		e.mu.Unlock()
 	}
 }
@@ -145,12 +149,20 @@ const clockTick = 100
 // belongs to one sampler goroutine.
 type cpuSampler struct {
 	prev     map[int]uint64 // pid → utime+stime at the last sample
+	members  map[int]bool   // pids found in a sampled group at the last full scan
+	samples  int
 	last     time.Time
 	pageSize int64
 }
 
+// fullScanEvery is how often (in samples) the sampler reads all of /proc to
+// find a group's members; in between it reads only the members it knows, so a
+// process that joins a group shows within that many samples. Reading every
+// process each second was most of an idle dashboard's CPU.
+const fullScanEvery = 5
+
 func newCPUSampler() *cpuSampler {
-	return &cpuSampler{prev: make(map[int]uint64), last: time.Now(), pageSize: int64(syscall.Getpagesize())}
+	return &cpuSampler{prev: make(map[int]uint64), members: make(map[int]bool), last: time.Now(), pageSize: int64(syscall.Getpagesize())}
 }
 
 // sample sums, for each group of groups, the CPU ticks and resident pages of
@@ -163,10 +175,24 @@ func (s *cpuSampler) sample(groups map[int]*procRun, now time.Time) map[int]grou
 	s.last = now
 	out := make(map[int]groupUsage, len(groups))
 	seen := make(map[int]uint64, len(s.prev))
-	scanProcs(func(st procStat) {
+	scan := scanProcs
+	for _, pr := range groups {
+		if !s.members[pr.group.pid] { // a new group: find its members now
+			s.samples = 0
+		}
+	}
+	if s.samples%fullScanEvery != 0 {
+		scan = func(fn func(procStat)) { readProcs(s.members, fn) }
+	} else {
+		clear(s.members)
+	}
+	s.samples++
+	scan(func(st procStat) {
 		if _, ok := groups[st.pgrp]; !ok {
+			delete(s.members, st.pid)
 			return
 		}
+		s.members[st.pid] = true
 		seen[st.pid] = st.ticks
 		delta := st.ticks
 		if before, ok := s.prev[st.pid]; ok {

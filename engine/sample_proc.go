@@ -75,6 +75,18 @@ func scanProcs(fn func(procStat)) {
 	}
 }
 
+// readProcs calls fn with the stat of each of pids that still exists.
+func readProcs(pids map[int]bool, fn func(procStat)) {
+	buf := make([]byte, 1024)
+	for pid := range pids {
+		if st, ok := readProcStat(strconv.Itoa(pid), buf); ok {
+			fn(st)
+		} else {
+			delete(pids, pid)
+		}
+	}
+}
+
 // readProcStat reads /proc/<name>/stat into buf (a stat line is a few hundred
 // bytes) and parses it.
 func readProcStat(name string, buf []byte) (procStat, bool) {

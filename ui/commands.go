@@ -23,6 +23,28 @@ type subscribedMsg struct {
 	cancel func()
 }
 
+// clockTick is how often the dashboard's clock moves the ages on screen on
+// while no snapshot comes.
+const clockTick = time.Second
+
+// clockMsg is a tick of the dashboard's clock.
+type clockMsg time.Time
+
+// clockCmd waits for the next tick of the dashboard's clock, or for stop to
+// close (on quit), so that no timer goroutine outlives the dashboard.
+func clockCmd(stop <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(clockTick)
+		defer t.Stop()
+		select {
+		case now := <-t.C:
+			return clockMsg(now)
+		case <-stop:
+			return nil
+		}
+	}
+}
+
 // snapshotMsg carries one snapshot from the source.
 type snapshotMsg struct{ snap model.Snapshot }
 
@@ -118,8 +140,9 @@ func shutdownCmd(ctx context.Context, f func(context.Context) error) tea.Cmd {
 
 // quitCmd ends the program: it cancels a running shutdown (force quit), ends the
 // subscription (releasing the goroutine waiting on it) and quits.
-func quitCmd(cancelShutdown context.CancelFunc, unsubscribe func()) tea.Cmd {
+func quitCmd(cancelShutdown context.CancelFunc, unsubscribe, stopClock func()) tea.Cmd {
 	return func() tea.Msg {
+		stopClock()
 		if cancelShutdown != nil {
 			cancelShutdown()
 		}

@@ -122,7 +122,7 @@ type harness struct {
 func newHarness(t *testing.T, opts ...Option) *harness {
 	t.Helper()
 	src := newFakeSource()
-	h := &harness{t: t, m: New(src, opts...), src: src, results: make(chan tea.Msg, 64)}
+	h := &harness{t: t, m: New(src, append(opts, withoutClock())...), src: src, results: make(chan tea.Msg, 64)}
 	h.run(h.m.Init())
 	h.settle()
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})

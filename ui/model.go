@@ -7,6 +7,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -26,7 +28,11 @@ type Model struct {
 	keys keymap.KeyMap
 	st   *Styles
 
-	snap        model.Snapshot // the latest snapshot
+	snap        model.Snapshot // the latest snapshot (its Time moved on by age)
+	taken       time.Time      // the Time the latest snapshot came with
+	arrived     time.Time      // when it arrived, by the wall clock
+	clockStop   chan struct{}  // closed by stopClock (on quit): ends the clock
+	stopClock   func()         // closes clockStop, once
 	sub         <-chan model.Snapshot
 	unsubscribe func()
 
@@ -61,32 +67,40 @@ func New(src Source, opts ...Option) Model {
 		opt(&o)
 	}
 	st := newStyles(o.color)
+	clockStop := make(chan struct{})
 	m := Model{
-		src:     src,
-		opts:    o,
-		keys:    o.keys,
-		st:      &st,
-		active:  viewWorkers,
-		header:  newHeader(&st, o.origin),
-		workers: newWorkersTable(&st),
-		pools:   newPoolsTable(&st),
-		pollers: newPollersTable(&st),
-		events:  newEventsList(&st),
-		detail:  newDetailPane(&st),
-		pollerD: newPollerDetail(&st),
-		help:    newHelpOverlay(&st),
-		confirm: newConfirmDialog(&st),
-		status:  newStatusBar(&st),
-		srcErr:  newSourceErrorLine(&st),
-		filter:  newFilterInput(&st),
-		footer:  newFooter(&st),
+		clockStop: clockStop,
+		stopClock: sync.OnceFunc(func() { close(clockStop) }),
+		src:       src,
+		opts:      o,
+		keys:      o.keys,
+		st:        &st,
+		active:    viewWorkers,
+		header:    newHeader(&st, o.origin),
+		workers:   newWorkersTable(&st),
+		pools:     newPoolsTable(&st),
+		pollers:   newPollersTable(&st),
+		events:    newEventsList(&st),
+		detail:    newDetailPane(&st),
+		pollerD:   newPollerDetail(&st),
+		help:      newHelpOverlay(&st),
+		confirm:   newConfirmDialog(&st),
+		status:    newStatusBar(&st),
+		srcErr:    newSourceErrorLine(&st),
+		filter:    newFilterInput(&st),
+		footer:    newFooter(&st),
 	}
 	m.resize(80, 24) // until the first tea.WindowSizeMsg
 	return m
 }
 
 // Init subscribes to the source.
-func (m Model) Init() tea.Cmd { return subscribeCmd(m.src) }
+func (m Model) Init() tea.Cmd {
+	if m.opts.noClock {
+		return subscribeCmd(m.src)
+	}
+	return tea.Batch(subscribeCmd(m.src), clockCmd(m.clockStop))
+}
 
 // Err returns the graceful shutdown's error, ErrForcedQuit if the user did not
 // wait for it, or nil.

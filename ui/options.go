@@ -15,6 +15,7 @@ type options struct {
 	shutdown func(ctx context.Context) error
 	color    bool
 	origin   string
+	noClock  bool // tests drive the clock by hand (see withoutClock)
 }
 
 // defaultOptions are the defaults: the default keymap, no shutdown (q just quits),
@@ -47,4 +48,10 @@ func WithColor(on bool) Option {
 // it before the engine's own source name.
 func WithOrigin(origin string) Option {
 	return func(o *options) { o.origin = origin }
+}
+
+// withoutClock leaves the dashboard's clock to the caller (tests send clockMsg
+// themselves, so that no timer outlives a synctest bubble).
+func withoutClock() Option {
+	return func(o *options) { o.noClock = true }
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -17,12 +18,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case subscribedMsg:
 		m.sub, m.unsubscribe = msg.ch, msg.cancel
 		if m.done { // quit before the subscription came back
-			return m, quitCmd(nil, m.unsubscribe)
+			return m, quitCmd(nil, m.unsubscribe, m.stopClock)
 		}
 		return m, waitSnapshotCmd(m.sub)
 	case snapshotMsg:
 		m.setSnapshot(m.framed(msg.snap))
+		m.taken, m.arrived = m.snap.Time, time.Now()
 		return m, waitSnapshotCmd(m.sub)
+	case clockMsg:
+		m.age(time.Time(msg))
+		if m.opts.noClock {
+			return m, nil
+		}
+		return m, clockCmd(m.clockStop)
 	case sourceClosedMsg:
 		m.header.closed = true
 		if !m.quitting {
@@ -51,6 +59,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	}
 	return m, nil
+}
+
+// age moves the picture's clock on while no snapshot comes: an idle engine
+// publishes nothing, but the ages, "3s ago" and countdowns on screen must still
+// advance. The snapshot keeps what it says; only its Time moves, by the wall
+// time since it arrived.
+func (m *Model) age(now time.Time) {
+	if m.taken.IsZero() || m.done {
+		return
+	}
+	s := m.snap
+	s.Time = m.taken.Add(now.Sub(m.arrived))
+	m.setSnapshot(s)
 }
 
 // framed returns s, or, when s carries only a SourceError and no picture (zero
@@ -260,5 +281,5 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 	m.done = true
 	cancel := m.cancelShutdown
 	m.cancelShutdown = nil
-	return m, quitCmd(cancel, m.unsubscribe)
+	return m, quitCmd(cancel, m.unsubscribe, m.stopClock)
 }

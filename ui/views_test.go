@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -175,6 +176,24 @@ func TestWaitingForFirstSnapshot(t *testing.T) {
 		}
 		if v := m.View(); !v.AltScreen {
 			t.Error("not in the alt screen")
+		}
+	})
+}
+
+// TestClockMovesAgesWhileIdle: an idle engine publishes nothing, yet the ages
+// on screen must go on counting; the dashboard's clock moves the picture's
+// time on by the wall time since the snapshot arrived.
+func TestClockMovesAgesWhileIdle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		taken := h.m.snap.Time
+		time.Sleep(90 * time.Second) // nothing published meanwhile
+		h.send(clockMsg(time.Now()))
+		if got, want := h.m.snap.Time.Sub(taken), 90*time.Second; got != want {
+			t.Fatalf("the picture's time moved %v, want %v", got, want)
+		}
+		if h.m.taken != taken {
+			t.Fatalf("the snapshot's own time changed: %v, want %v", h.m.taken, taken)
 		}
 	})
 }
