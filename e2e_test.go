@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -138,7 +139,7 @@ func TestEndToEndTaskFile(t *testing.T) {
     limit: 3
     tasks:
       - name: server
-        command: [sh, -c, 'echo listening; exec sleep 600']
+        command: [sh, -c, 'echo listening; sleep 601 & wait']
 `
 	write := func(content string) {
 		t.Helper()
@@ -156,7 +157,7 @@ func TestEndToEndTaskFile(t *testing.T) {
 	s.waitFor("the server row", regexp.MustCompile(`(?m)\bserver\s+web\s+running\b`))
 
 	write(v1 + `      - name: worker
-        command: [sh, -c, 'exec sleep 600']
+        command: [sh, -c, 'exec sleep 602']
 `)
 	s.waitFor("the new worker row", regexp.MustCompile(`(?m)\bworker\s+web\s+running\b`))
 
@@ -171,5 +172,84 @@ func TestEndToEndTaskFile(t *testing.T) {
 	s.keys("q")
 	if code := s.waitFor("spindle to exit", regexp.MustCompile(`SPINDLE-EXIT=(\d+)`)); code != "0" {
 		t.Fatalf("spindle exited %s; screen:\n%s", code, s.screen())
+	}
+	// No child or grandchild outlives spindle.
+	for _, argv := range []string{"sleep\x00601", "sleep\x00602"} {
+		if pids := processes(t, argv); len(pids) > 0 {
+			t.Errorf("%q still runs after quit: pids %v", strings.ReplaceAll(argv, "\x00", " "), pids)
+		}
+	}
+}
+
+// processes returns the pids whose command line holds argv (NUL-separated).
+func processes(t *testing.T, argv string) []string {
+	t.Helper()
+	matches, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	var pids []string
+	for _, m := range matches {
+		if b, err := os.ReadFile(m); err == nil && strings.Contains(string(b), argv) {
+			pids = append(pids, filepath.Base(filepath.Dir(m)))
+		}
+	}
+	return pids
+}
+
+// TestServeStopsCleanlyOnSIGTERM runs `spindle serve` headless on a task file
+// with a child that has a grandchild, asks it for its status over the API, then
+// sends SIGTERM: it must exit 0 and leave no process behind.
+func TestServeStopsCleanlyOnSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "spindle.yaml")
+	if err := os.WriteFile(file, []byte(`managers:
+  svc:
+    tasks:
+      - name: daemon
+        command: [sh, -c, 'sleep 603 & sleep 604 & wait']
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "spindle")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	sock, err := os.MkdirTemp("", "sp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(sock)
+	addr := filepath.Join(sock, "s.sock")
+	serve := exec.Command(bin, "serve", "-f", file, "-listen", addr)
+	var out strings.Builder
+	serve.Stdout, serve.Stderr = &out, &out
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer serve.Process.Kill()
+
+	deadline := time.Now().Add(20 * time.Second)
+	var status []byte
+	for time.Now().Before(deadline) {
+		status, _ = exec.Command(bin, "status", addr).CombinedOutput()
+		if regexp.MustCompile(`(?m)daemon\s+svc\s+running`).Match(status) && len(processes(t, "sleep\x00604")) > 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !regexp.MustCompile(`(?m)daemon\s+svc\s+running`).Match(status) {
+		t.Fatalf("status never showed the daemon running:\n%s\nserve said:\n%s", status, out.String())
+	}
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Wait(); err != nil {
+		t.Fatalf("serve exited with %v after SIGTERM:\n%s", err, out.String())
+	}
+	for _, argv := range []string{"sleep\x00603", "sleep\x00604"} {
+		if pids := processes(t, argv); len(pids) > 0 {
+			t.Errorf("%q outlived spindle serve: pids %v", strings.ReplaceAll(argv, "\x00", " "), pids)
+		}
 	}
 }
