@@ -109,6 +109,9 @@ func (r *run) appendLog(line model.LogLine, bound int) {
 		r.log = keep
 	}
 	r.log = append(r.log, line)
+	if !r.haslog.Load() {
+		r.haslog.Store(true)
+	}
 }
 
 // logTail returns the last n lines as a sub-slice shared with the log (capacity

@@ -54,9 +54,9 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 	}
 	t := e.tasks[cmd.Target]
 	if t == nil {
-		var p *Pool
-		if t, p = e.poolTaskLocked(cmd.Target); p != nil { // pool work is not in e.tasks
-			defer p.mu.Unlock() // its pool's lock guards it
+		var unlock func()
+		if t, _, unlock = e.poolTaskLocked(cmd.Target); unlock != nil { // pool work is not in e.tasks
+			defer unlock() // its pool's and workers' locks guard it
 		}
 	}
 	if t == nil {
@@ -110,6 +110,11 @@ func (e *Engine) haltAllLocked() {
 // live one has its context cancelled and becomes halting until it returns.
 func (e *Engine) haltLocked(t *task) error {
 	switch {
+	case t.state == model.StateQueued && t.grp.pool != nil:
+		t.grp.pool.unqueueLocked(t.pool.fut)
+		e.setStateLocked(t, model.StateHalted)
+		e.retireLocked(t)
+		return nil
 	case t.state == model.StateQueued:
 		t.grp.queue.remove(t)
 		t.grp.queued--
@@ -196,13 +201,12 @@ func (e *Engine) killLocked(t *task) error {
 		e.haltLiveLocked(t)
 	}
 	r.asked = time.Now().UnixNano()
-	grace := e.cfg.killGrace
+	grace, gen := e.cfg.killGrace, r.gen
 	r.killTimer = time.AfterFunc(grace, func() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		if p := t.grp.pool; p != nil {
-			p.mu.Lock()
-			defer p.mu.Unlock()
+		unlock := e.lockTask(t)
+		defer unlock()
+		if r.gen != gen { // a pool worker's record, running other work by now
+			return
 		}
 		e.abandonLocked(t, r, "did not return within "+grace.String()+" of kill")
 	})

@@ -259,13 +259,20 @@ func (e *Engine) dropQueueLocked(g *group) int {
 // setStateLocked moves t to s, keeping the engine's and the group's counters.
 // Pool work is counted by its pool only, under the pool's lock (which the caller
 // holds); snapshots add the pools' counts to the engine's.
+//
+// A pool worker's live task is counted by its worker (under the worker's lock,
+// which the caller holds too); the pool sums its workers' counts.
 func (e *Engine) setStateLocked(t *task, s model.State) {
-	if t.grp.pool == nil {
+	c := &t.grp.counts
+	switch {
+	case t.grp.pool == nil:
 		e.counts[t.state]--
 		e.counts[s]++
+	case t.pool != nil && t.pool.w != nil && t == &t.pool.w.t:
+		c = &t.pool.w.counts
 	}
-	t.grp.counts[t.state]--
+	c[t.state]--
 	t.state = s
-	t.grp.counts[s]++
+	c[s]++
 	e.markDirty()
 }

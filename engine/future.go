@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"github.com/spindle-tui/spindle/model"
 )
@@ -13,40 +15,92 @@ import (
 // error wrapping ErrHalted when the work never ran (halted while queued, dropped
 // by Close) or was abandoned. A restarted task does not resolve it again.
 //
-// Its fields are guarded by its pool's lock (Pool.mu), which resolving holds
-// anyway.
+// A Future is also the queued form of its work: the one allocation Submit makes
+// holds what a worker needs to start it (the function, the submitter's values,
+// its id and type) and the context of its first run, so a long queue is one
+// pointer per task plus this. Settling takes no lock: a waiter (Wait blocking,
+// OnDone) is created only when someone asks before the work has ended.
 type Future struct {
-	j    *poolJob
-	done chan struct{} // made by the first Wait that has to block
-	err  error
-	cbs  []func(error)
-	over bool
+	id      model.TaskID
+	typ     string
+	fn      Func
+	created int64     // unix ns; 0: taken at once, the start time stands for it
+	x       *jobExtra // the rarely set parts; nil when all are defaults
+	ctx     poolCtx   // the first run's context (its values are the submitter's)
+
+	// settled is futurePending, futureSettling (err being written) or
+	// futureSettled (err may be read).
+	settled atomic.Uint32
+	err     error
+	w       atomic.Pointer[futureWait]
+}
+
+// jobExtra is what only some pool work has: a display name of its own, a parent
+// task, a process, or restarts (with the log of the runs before).
+type jobExtra struct {
+	name     string // empty: the pool's NamePrefix
+	parentID model.TaskID
+	proc     *process
+	restarts int32
+	log      []model.LogLine // the log so far, for a restart
+}
+
+// The settled states of a Future.
+const (
+	futurePending uint32 = iota
+	futureSettling
+	futureSettled
+)
+
+// futureWait is what waiters of an unsettled Future share: the channel Wait
+// blocks on (made by the first that has to block) and the OnDone callbacks.
+type futureWait struct {
+	mu    sync.Mutex
+	fired bool // settle took the callbacks and closed done
+	done  chan struct{}
+	cbs   []func(error)
 }
 
 // ID returns the id of the task the future belongs to (for Apply).
-func (f *Future) ID() model.TaskID { return f.j.t.id }
+func (f *Future) ID() model.TaskID { return f.id }
+
+// waiter returns f's waiter, creating it.
+func (f *Future) waiter() *futureWait {
+	if w := f.w.Load(); w != nil {
+		return w
+	}
+	w := new(futureWait)
+	if f.w.CompareAndSwap(nil, w) {
+		return w
+	}
+	return f.w.Load()
+}
 
 // Wait blocks until the work has ended, then returns its error, or until ctx is
 // done and returns ctx's error. A task that waits for pool work should pass its
 // own ctx so that halting it also ends the wait.
 func (f *Future) Wait(ctx context.Context) error {
-	p := f.j.t.grp.pool
-	p.mu.Lock()
-	if f.over {
-		err := f.err
-		p.mu.Unlock()
-		return err
+	if f.settled.Load() == futureSettled {
+		return f.err
 	}
-	if f.done == nil {
-		f.done = make(chan struct{})
+	w := f.waiter()
+	w.mu.Lock()
+	// settle publishes settled before it looks for a waiter; we published the
+	// waiter before looking at settled: at least one of us sees the other.
+	if w.fired || f.settled.Load() == futureSettled {
+		w.mu.Unlock()
+		return f.err // fired is set only once settled is
 	}
-	done := f.done
-	p.mu.Unlock()
+	if w.done == nil {
+		w.done = make(chan struct{})
+	}
+	done := w.done
+	w.mu.Unlock()
 	select {
 	case <-done:
 		return f.err // written before done was closed
 	case <-ctx.Done():
-		return fmt.Errorf("engine: wait for %s: %w", f.j.t.id, ctx.Err())
+		return fmt.Errorf("engine: wait for %s: %w", f.id, ctx.Err())
 	}
 }
 
@@ -56,32 +110,47 @@ func (f *Future) Wait(ctx context.Context) error {
 // run in the goroutine that ended the work (a pool worker, usually) and should
 // be quick, since the worker takes no new work until they return.
 func (f *Future) OnDone(fn func(error)) {
-	p := f.j.t.grp.pool
-	p.mu.Lock()
-	if f.over {
-		err := f.err
-		p.mu.Unlock()
-		fn(err)
+	if f.settled.Load() == futureSettled {
+		fn(f.err)
 		return
 	}
-	f.cbs = append(f.cbs, fn)
-	p.mu.Unlock()
+	w := f.waiter()
+	w.mu.Lock()
+	if w.fired || f.settled.Load() == futureSettled {
+		w.mu.Unlock()
+		fn(f.err)
+		return
+	}
+	w.cbs = append(w.cbs, fn)
+	w.mu.Unlock()
 }
 
-// resolveLocked settles the future and returns the callbacks to run once the
-// pool's lock is released. Only the first call counts.
-func (f *Future) resolveLocked(err error) []func(error) {
-	if f.over {
+// settle resolves the future with err and returns the callbacks to run once no
+// lock is held. Only the first call counts. It takes no lock unless someone is
+// waiting.
+func (f *Future) settle(err error) []func(error) {
+	if !f.settled.CompareAndSwap(futurePending, futureSettling) {
 		return nil
 	}
-	f.over, f.err = true, err
-	if f.done != nil {
-		close(f.done)
+	f.err = err
+	f.settled.Store(futureSettled)
+	w := f.w.Load()
+	if w == nil {
+		return nil
 	}
-	cbs := f.cbs
-	f.cbs = nil
+	w.mu.Lock()
+	w.fired = true
+	if w.done != nil {
+		close(w.done)
+	}
+	cbs := w.cbs
+	w.cbs = nil
+	w.mu.Unlock()
 	return cbs
 }
+
+// over reports whether the future has been settled (or is being).
+func (f *Future) over() bool { return f.settled.Load() != futurePending }
 
 // runCallbacks calls every callback with err; it is called without the lock.
 func runCallbacks(cbs []func(error), err error) {

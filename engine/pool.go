@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"runtime"
 	"strconv"
 	"sync"
@@ -31,9 +30,10 @@ type PoolConfig struct {
 // reach them through Checkpoint), shown with Group = the pool's name.
 //
 // A fixed set of worker goroutines, started as work arrives and never more than
-// MaxWorkers, takes work from the pool's queue. The hot path (Submit, a worker
-// finishing one task and starting the next) takes only the pool's own lock, so
-// pools do not contend with each other or with the engine; see Pool.mu.
+// MaxWorkers, takes work from the pool's queue. Submit takes only the pool's
+// lock; a worker takes it once per batch of queued work it claims, and its own
+// lock (worker.mu) between two tasks of the batch, so pools do not contend with
+// each other or with the engine, and workers hardly with Submit; see Pool.mu.
 type Pool struct {
 	e  *Engine
 	id string // the namespace id it was resolved with
@@ -45,13 +45,15 @@ type Pool struct {
 	owner     model.TaskID // the task whose code created it; empty for the root
 	ownerName string
 
-	// mu guards everything below, and the tasks and runs of the pool's work
-	// (what Engine.mu guards for manager work). Lock order: Engine.mu, then
-	// Pool.mu, never the reverse; code holding only mu that needs the engine
-	// (events, the leak count) unlocks it, takes Engine.mu, then mu again.
+	// mu guards everything below. Lock order: Engine.mu, then Pool.mu, then
+	// worker.mu (of one worker, or of all of them: lockWorkersLocked), never
+	// the reverse; code holding only mu that needs the engine (events, the
+	// leak count) unlocks it, takes Engine.mu, then mu again. The live and
+	// finished work of a worker is guarded by its worker.mu (see worker).
 	// Snapshots and Close lock the pools one at a time, in name order.
 	mu    sync.Mutex
-	g     group // name, limit (MaxWorkers), queue, live work and state counts
+	g     group // name, limit (MaxWorkers), queued (the shared queue's length) and state counts
+	q     futureQueue
 	cfg   PoolConfig
 	state model.PoolState
 	// closing is Engine.closing as the pool saw it (set by closePoolsLocked), so
@@ -59,29 +61,32 @@ type Pool struct {
 	closing bool
 	cond    sync.Cond     // idle workers wait here; L is &mu
 	quiet   chan struct{} // closed once a stopping pool has drained (state stopped)
-	recent  historyRing   // the pool's most recent finished work (WithHistory)
+	recent  doneRing      // finished work not in a worker's ring (WithHistory)
 
 	// Workers, by what they do; all but stuck count toward MaxWorkers.
-	workers  int // goroutines alive
-	idle     int // waiting on cond, not yet signalled
-	starting int // spawned or signalled, not yet back under the lock
-	stuck    int // in a run that was abandoned; discounted until it returns
+	ws       []*worker // every worker goroutine
+	workers  int       // goroutines alive
+	busy     int       // workers holding a slot (running work, or between two)
+	idle     int       // waiting on cond, not yet signalled
+	starting int       // spawned or signalled, not yet back under the lock
+	stuck    int       // in a run that was abandoned; discounted until it returns
 
+	// Counters of work that ended without a worker, and of exited workers;
+	// a live worker keeps its own (worker.done, worker.failed).
 	submitted, done, failed, rejected int64
 	rejectedAt, rejectedQuiet         int64 // last rejection event (unix ns), rejections since
 	throughput                        throughputRing
 	ids                               poolIDs
 }
 
-// poolJob is one piece of submitted work: the task the engine tracks plus what
-// pool work adds (the submitter's context, type, parent and future), in one
-// allocation small enough for a long queue.
+// poolJob is what pool work adds to a task: its type, parent and future, and
+// the worker whose record the task is (nil for a task rebuilt from the queue
+// or the history for Apply).
 type poolJob struct {
-	t        task
-	parent   context.Context // the submitter's context: the work keeps its values
 	typ      string
 	parentID model.TaskID
-	fut      Future
+	fut      *Future
+	w        *worker
 }
 
 // Name returns the pool's unique name (its id, suffixed "-2", "-3" when several
@@ -146,7 +151,7 @@ func (p *Pool) Stop(wait bool) {
 	case model.PoolRunning, model.PoolPaused:
 		p.state = model.PoolStopping
 		e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": stopping, draining "+
-			itoa(p.g.queued)+" queued and "+itoa(len(p.g.live))+" running")
+			itoa(p.queuedLocked())+" queued and "+itoa(p.busy)+" running")
 		p.broadcastLocked()
 		p.wakeLocked()
 		p.quietLocked()
@@ -177,9 +182,14 @@ func (p *Pool) Resize(n int) {
 	e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": resized from "+itoa(old)+" to "+itoa(n)+" workers")
 	if n > old {
 		p.wakeLocked()
-	} else {
-		p.broadcastLocked() // idle workers beyond n exit
+		return
 	}
+	unlock := p.lockWorkersLocked()
+	for _, w := range p.ws {
+		w.recheck = true // workers beyond n give their slot up after their task
+	}
+	unlock()
+	p.broadcastLocked() // idle workers beyond n exit
 }
 
 // Pause makes queued work wait; running work goes on. It returns an error
@@ -194,7 +204,7 @@ func (p *Pool) Pause() error {
 	case model.PoolPaused:
 		return nil
 	case model.PoolRunning:
-		p.state = model.PoolPaused
+		p.pauseLocked()
 		e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": paused, "+itoa(p.g.queued)+" queued wait")
 		return nil
 	}
@@ -221,6 +231,17 @@ func (p *Pool) Resume() error {
 	return poolError(p.g.name, ErrPoolStopped)
 }
 
+// pauseLocked pauses a running pool: claimed work goes back to the shared
+// queue, so that no worker starts it.
+func (p *Pool) pauseLocked() {
+	p.state = model.PoolPaused
+	unlock := p.lockWorkersLocked()
+	for _, w := range p.ws {
+		p.handBackLocked(w)
+	}
+	unlock()
+}
+
 // Halt halts the pool's running work (each task ends at its next Checkpoint) and
 // returns how many were asked. Queued work is untouched: pause first to keep it
 // from starting.
@@ -230,16 +251,22 @@ func (p *Pool) Halt() int {
 	defer e.mu.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	unlock := p.lockWorkersLocked()
 	n := p.haltLiveLocked()
+	unlock()
 	e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": halt, "+itoa(n)+" running")
 	return n
 }
 
 // haltLiveLocked halts every live task of the pool not already halting. The
-// caller holds Engine.mu and p.mu.
+// caller holds Engine.mu, p.mu and every worker's lock.
 func (p *Pool) haltLiveLocked() int {
 	n := 0
-	for _, t := range p.g.live {
+	for _, w := range p.ws {
+		t := &w.t
+		if !t.state.Live() {
+			continue
+		}
 		t.run.restart = false
 		if t.state != model.StateHalting {
 			p.e.haltLiveLocked(t)
@@ -253,13 +280,25 @@ func (p *Pool) haltLiveLocked() int {
 func (p *Pool) Stats() model.Pool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	unlock := p.lockWorkersLocked()
+	defer unlock()
 	return p.statsLocked(p.now())
 }
 
 // statsLocked returns the pool as a viewer sees it, taking a throughput sample
-// when a second or more has passed.
+// when a second or more has passed. The caller holds p.mu and every worker's
+// lock.
 func (p *Pool) statsLocked(now int64) model.Pool {
-	p.throughput.advance(now, p.done+p.failed)
+	done, failed, busy, queued := p.done, p.failed, 0, p.g.queued
+	for _, w := range p.ws {
+		done += w.done
+		failed += w.failed
+		queued += w.blen
+		if w.t.state.Live() {
+			busy++
+		}
+	}
+	p.throughput.advance(now, done+failed)
 	return model.Pool{
 		Name:       p.g.name,
 		Owner:      p.owner,
@@ -268,11 +307,11 @@ func (p *Pool) statsLocked(now int64) model.Pool {
 		Daemon:     p.cfg.Daemon,
 		State:      p.state,
 		MaxWorkers: p.g.limit,
-		Busy:       len(p.g.live),
-		Queued:     p.g.queued,
+		Busy:       busy,
+		Queued:     queued,
 		Submitted:  p.submitted,
-		Done:       p.done,
-		Failed:     p.failed,
+		Done:       done,
+		Failed:     failed,
 		Rejected:   p.rejected,
 		Throughput: p.throughput.oldestFirst(),
 	}
@@ -291,7 +330,7 @@ func (p *Pool) picking() bool {
 // quietLocked turns a stopping pool whose workers have all left (or are stuck
 // in abandoned work) into a stopped one. The caller holds Engine.mu and p.mu.
 func (p *Pool) quietLocked() {
-	if p.state != model.PoolStopping || p.workers > p.stuck || p.g.queued > 0 || len(p.g.live) > 0 {
+	if p.state != model.PoolStopping || p.workers > p.stuck || p.busy > 0 || p.queuedLocked() > 0 {
 		return
 	}
 	p.state = model.PoolStopped

@@ -50,14 +50,16 @@ func (p *Pool) closePoolLocked(pc *poolClose) {
 		}
 		p.state = model.PoolStopping
 		if p.cfg.Daemon {
+			unlock := p.lockWorkersLocked()
 			n, calls := p.dropQueueLocked()
 			pc.calls = append(pc.calls, calls...)
 			h := p.haltLiveLocked()
+			unlock()
 			e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": daemon: halting "+
 				itoa(h)+" running, dropped "+itoa(n)+" queued")
 		} else {
 			e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": draining "+
-				itoa(p.g.queued)+" queued and "+itoa(len(p.g.live))+" running, for up to "+e.cfg.poolDrain.String())
+				itoa(p.queuedLocked())+" queued and "+itoa(p.busy)+" running, for up to "+e.cfg.poolDrain.String())
 		}
 		p.broadcastLocked()
 		p.wakeLocked()
@@ -99,9 +101,11 @@ drain:
 			p.mu.Unlock()
 			continue
 		}
+		unlock := p.lockWorkersLocked()
 		n, c := p.dropQueueLocked()
 		calls = append(calls, c...)
 		h := p.haltLiveLocked()
+		unlock()
 		e.eventLocked(model.LevelWarn, nil, p.g.name, "pool "+p.g.name+": drain cut short: halting "+
 			itoa(h)+" running, dropped "+itoa(n)+" queued")
 		p.broadcastLocked()
@@ -124,11 +128,14 @@ halt:
 	var stuck []model.Task
 	for _, p := range pc.pools {
 		p.mu.Lock()
-		for len(p.g.live) > 0 { // abandonLocked takes t out of live
-			t := p.g.live[0]
-			e.abandonLocked(t, t.run, "did not return before close gave up")
-			stuck = append(stuck, model.Task{ID: t.id, Name: t.name, Group: p.g.name})
+		unlock := p.lockWorkersLocked()
+		for _, w := range p.ws {
+			if t := &w.t; t.state.Live() {
+				e.abandonLocked(t, t.run, "did not return before close gave up")
+				stuck = append(stuck, model.Task{ID: t.id, Name: t.name, Group: p.g.name})
+			}
 		}
+		unlock()
 		p.broadcastLocked()
 		p.quietLocked()
 		p.mu.Unlock()

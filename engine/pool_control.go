@@ -54,10 +54,12 @@ func (e *Engine) haltPoolsLocked() int {
 	for _, p := range e.pools.sorted {
 		p.mu.Lock()
 		if p.state == model.PoolRunning {
-			p.state = model.PoolPaused
+			p.pauseLocked()
 			paused++
 		}
+		unlock := p.lockWorkersLocked()
 		n += p.haltLiveLocked()
+		unlock()
 		p.mu.Unlock()
 	}
 	if paused > 0 {
@@ -66,16 +68,31 @@ func (e *Engine) haltPoolsLocked() int {
 	return n
 }
 
-// lockRun takes what guards r: Engine.mu, and its pool's lock for pool work.
-// It returns the unlock.
-func (e *Engine) lockRun(r *run) (unlock func()) {
+// lockRun takes what guards r: Engine.mu, and for pool work its pool's lock and
+// its worker's. It returns the unlock.
+func (e *Engine) lockRun(r *run) (unlock func()) { return e.lockTask(r.t) }
+
+// lockTask takes what guards t (see lockRun) and returns the unlock.
+func (e *Engine) lockTask(t *task) (unlock func()) {
 	e.mu.Lock()
-	p := r.t.grp.pool
+	p := t.grp.pool
 	if p == nil {
 		return e.mu.Unlock
 	}
 	p.mu.Lock()
+	var w *worker
+	if t.pool != nil {
+		w = t.pool.w
+	}
+	if w == nil {
+		return func() {
+			p.mu.Unlock()
+			e.mu.Unlock()
+		}
+	}
+	w.mu.Lock()
 	return func() {
+		w.mu.Unlock()
 		p.mu.Unlock()
 		e.mu.Unlock()
 	}

@@ -6,23 +6,20 @@ import (
 	"time"
 )
 
-// poolRun is one execution of pool work: the run the engine tracks and the
-// context handed to the function, in one allocation. A pool run has no returned
-// channel (nothing waits on it: the pool's workers account for their own runs).
-type poolRun struct {
-	r run
-	c poolCtx
-}
-
 // poolCtx is the context of pool work. It keeps the values of the submitter's
 // context (the lineage: pools bound there are found by the work and by what it
 // submits) but not its cancellation or deadline; only the engine cancels it, on
 // halt, kill, Close, or when the function returns. It is the lean equivalent of
 // newTaskContext: no allocation and no registration with a parent until someone
-// asks for Done.
+// asks for Done. The first run's lives in its Future; a restart gets a new one.
+//
+// A worker reuses one run record for all its tasks, so a context that outlives
+// its work (kept by a goroutine the work started) must stop leading to that
+// record: Value hands out the run only while the run's current context is this
+// one.
 type poolCtx struct {
 	values context.Context // the submitter's context
-	r      *run
+	r      *run            // written once, when the run it belongs to starts
 
 	done      atomic.Pointer[chan struct{}] // made by the first Done
 	cancelled atomic.Bool                   // the engine cancelled the work
@@ -59,10 +56,14 @@ func (c *poolCtx) Err() error {
 	return nil
 }
 
-// Value returns the work's run for runKey and the submitter's values otherwise.
+// Value returns the work's run for runKey (nil once the run is over) and the
+// submitter's values otherwise.
 func (c *poolCtx) Value(key any) any {
 	if key == (runKey{}) {
-		return c.r
+		if r := c.r; r != nil && r.pctx.Load() == c {
+			return r
+		}
+		return nil
 	}
 	return c.values.Value(key)
 }

@@ -31,7 +31,7 @@ func (e *Engine) newPoolLocked(id string, creator *run) *Pool {
 		r.epoch = time.Now()
 	}
 	p := &Pool{e: e, id: id, state: model.PoolIdle, epoch: r.epoch, epochWall: r.epoch.UnixNano(),
-		recent: newHistoryRing(e.cfg.history)}
+		recent: newDoneRing(e.cfg.history)}
 	p.g = group{name: name, pool: p}
 	p.cond.L = &p.mu
 	if creator != nil {
@@ -60,54 +60,139 @@ func (e *Engine) Pool(name string) (*Pool, bool) {
 }
 
 // poolTaskLocked finds pool work by id for Apply: live, at the head of a queue
-// (what snapshots show) or in a pool's history ring. Pool work is not in
-// e.tasks, so that submitting stays cheap; a user's command can afford the scan.
-// It returns the task with its pool's lock held (the caller unlocks it), or nil.
-func (e *Engine) poolTaskLocked(id model.TaskID) (*task, *Pool) {
+// (what snapshots show) or in a pool's history. Pool work is not in e.tasks,
+// so that submitting stays cheap; a user's command can afford the scan. It
+// returns the task with its pool's lock and every worker's held, and the
+// unlock; or nil. A task found queued or finished is rebuilt for the command
+// (its changes reach the queue and the history through the pool).
+func (e *Engine) poolTaskLocked(id model.TaskID) (*task, *Pool, func()) {
 	preview := e.cfg.queuePreview
 	for _, p := range e.pools.sorted {
 		p.mu.Lock()
+		unlockWorkers := p.lockWorkersLocked()
 		if t := p.findLocked(id, preview); t != nil {
-			return t, p
+			return t, p, func() {
+				unlockWorkers()
+				p.mu.Unlock()
+			}
 		}
+		unlockWorkers()
 		p.mu.Unlock()
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 // findLocked returns the pool's work with id among its live work, the first
-// preview queued and its history ring, or nil.
+// preview queued and its history, or nil. The caller holds p.mu and every
+// worker's lock.
 func (p *Pool) findLocked(id model.TaskID, preview int) *task {
-	for _, t := range p.g.live {
-		if t.id == id {
-			return t
+	for _, w := range p.ws {
+		if w.t.state.Live() && w.t.id == id {
+			return &w.t
 		}
 	}
-	var found *task
-	left := preview
-	p.g.queue.each(func(t *task) bool {
-		if t.id == id {
-			found = t
+	var found *Future
+	p.eachQueuedLocked(preview, func(f *Future) {
+		if f.id == id {
+			found = f
 		}
-		left--
-		return found == nil && left > 0
 	})
 	if found != nil {
-		return found
+		return p.queuedTask(found)
 	}
-	p.recent.newestFirst(func(t *task) {
-		if found == nil && t.id == id {
-			found = t
+	for _, r := range p.ringsLocked() {
+		if d := r.find(id); d != nil {
+			return p.doneTaskOf(d)
 		}
-	})
-	return found
+	}
+	return nil
 }
 
-// poolsSnapshotLocked adds the pools to s, each read under its own lock: their
-// stats, their state counts (pool work is counted by its pool only), their live
-// work and the head of each queue (appended to s.Tasks), and returns the rows
-// of their history rings, newest first per pool, for the caller to append after
-// the engine's own history.
+// eachQueuedLocked calls fn on the first n queued, in the order they start:
+// the workers' batches, then the shared queue.
+func (p *Pool) eachQueuedLocked(n int, fn func(*Future)) {
+	visit := func(f *Future) bool {
+		if n <= 0 {
+			return false
+		}
+		fn(f)
+		n--
+		return true
+	}
+	for _, w := range p.ws {
+		if !w.eachQueued(visit) {
+			return
+		}
+	}
+	p.q.each(visit)
+}
+
+// ringsLocked returns the pool's history rings: its own and each worker's.
+func (p *Pool) ringsLocked() []*doneRing {
+	rings := make([]*doneRing, 0, len(p.ws)+1)
+	rings = append(rings, &p.recent)
+	for _, w := range p.ws {
+		rings = append(rings, &w.recent)
+	}
+	return rings
+}
+
+// queuedTask rebuilds queued work f as a task, for Apply.
+func (p *Pool) queuedTask(f *Future) *task {
+	t := &task{id: f.id, name: p.nameOf(f), fn: f.fn, grp: &p.g, created: f.created,
+		state: model.StateQueued, pool: &poolJob{typ: f.typ, fut: f}}
+	if x := f.x; x != nil {
+		t.restarts, t.proc, t.pool.parentID = x.restarts, x.proc, x.parentID
+	}
+	return t
+}
+
+// doneTaskOf rebuilds finished work d as a task, for Apply.
+func (p *Pool) doneTaskOf(d *doneTask) *task {
+	r := &run{e: p.e, started: d.started, ended: d.ended, asked: d.asked, over: true,
+		errText: d.errText, stack: d.stack, log: d.log}
+	f := d.fut
+	t := &task{id: f.id, name: p.nameOf(f), fn: f.fn, grp: &p.g, run: r, created: d.created,
+		restarts: d.restarts, state: d.state, pool: &poolJob{typ: f.typ, fut: f}}
+	if x := f.x; x != nil {
+		t.proc, t.pool.parentID = x.proc, x.parentID
+	}
+	r.t = t
+	return t
+}
+
+// forgetLocked takes finished work id out of the pool's history. The caller
+// holds p.mu and every worker's lock.
+func (p *Pool) forgetLocked(id model.TaskID) {
+	for _, r := range p.ringsLocked() {
+		if r.remove(id) {
+			p.e.markDirty()
+			return
+		}
+	}
+}
+
+// retireTaskLocked puts t, finished, into the pool's history: the ring of the
+// worker whose record it is, or the pool's own. The caller holds p.mu and
+// t's worker's lock.
+func (p *Pool) retireTaskLocked(t *task) {
+	if w := t.pool.w; w != nil && t == &w.t {
+		w.retireLocked(p.now())
+		return
+	}
+	d := doneTask{fut: t.pool.fut, state: t.state, restarts: t.restarts, at: p.now(), created: t.created}
+	if r := t.run; r != nil {
+		d.started, d.ended, d.asked, d.errText, d.stack = r.started, r.ended, r.asked, r.errText, r.stack
+		d.log = r.log[:len(r.log):len(r.log)]
+	}
+	p.recent.push(&d)
+}
+
+// poolsSnapshotLocked adds the pools to s, each read under its own locks:
+// their stats, their state counts (pool work is counted by its pool and its
+// workers only), their live work and the head of each queue (appended to
+// s.Tasks), and returns the rows of their history, newest first per pool, for
+// the caller to append after the engine's own history.
 func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail int) (finished []model.Task) {
 	if len(e.pools.sorted) == 0 {
 		return nil
@@ -115,31 +200,44 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 	s.Pools = make([]model.Pool, len(e.pools.sorted))
 	for i, p := range e.pools.sorted {
 		p.mu.Lock()
+		unlock := p.lockWorkersLocked()
 		s.Pools[i] = p.statsLocked(now)
 		for st, n := range p.g.counts {
 			s.Counts[st] += n
 		}
-		for _, t := range p.g.live {
-			s.Tasks = append(s.Tasks, model.Task{})
-			t.view(&s.Tasks[len(s.Tasks)-1], tail)
-		}
-		left := preview
-		p.g.queue.each(func(t *task) bool {
-			if left == 0 {
-				return false
+		for _, w := range p.ws {
+			for st, n := range w.counts {
+				s.Counts[st] += n
 			}
+			if w.t.state.Live() {
+				s.Tasks = append(s.Tasks, model.Task{})
+				w.t.view(&s.Tasks[len(s.Tasks)-1], tail)
+			}
+		}
+		p.eachQueuedLocked(preview, func(f *Future) {
 			s.Tasks = append(s.Tasks, model.Task{})
-			t.view(&s.Tasks[len(s.Tasks)-1], tail)
-			left--
-			return true
+			p.viewQueued(f, &s.Tasks[len(s.Tasks)-1])
 		})
-		p.recent.newestFirst(func(t *task) {
+		mergeNewest(p.ringsLocked(), e.cfg.history, func(d *doneTask) {
 			finished = append(finished, model.Task{})
-			t.view(&finished[len(finished)-1], tail)
+			d.view(&finished[len(finished)-1], p, tail)
 		})
+		unlock()
 		p.mu.Unlock()
 	}
 	return finished
+}
+
+// viewQueued fills v with queued work f as a viewer sees it.
+func (p *Pool) viewQueued(f *Future, v *model.Task) {
+	*v = model.Task{ID: f.id, Name: p.nameOf(f), Group: p.g.name, Type: f.typ, Kind: model.KindGoroutine,
+		State: model.StateQueued, Created: unixTime(f.created)}
+	if x := f.x; x != nil {
+		v.Parent, v.Restarts = x.parentID, int(x.restarts)
+		if x.proc != nil {
+			x.proc.view(v)
+		}
+	}
 }
 
 // viewPool adds what pool work shows beyond a manager task: its type and parent.

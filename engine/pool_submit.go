@@ -32,16 +32,27 @@ func (p *Pool) Submit(ctx context.Context, taskType string, fn Func) (*Future, e
 // taskType is not the pool's TaskType, an error wrapping ErrPoolStopped when the
 // pool is not running or paused, and ErrClosed once the engine is closing.
 func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) (*Future, error) {
+	return p.submit(ctx, name, taskType, fn, nil)
+}
+
+// submit is SubmitNamed, for a process too (SubmitProcess). The Future, the
+// one allocation, is made outside the lock; under it the work gets its id and
+// its place in the queue, and a worker is woken only if a slot is free.
+func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc *process) (*Future, error) {
 	if fn == nil {
 		return nil, ErrNilFunc
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	j := &poolJob{parent: ctx, typ: taskType} // allocated outside the lock
-	j.fut.j = j
+	f := &Future{typ: taskType, fn: fn}
+	f.ctx.values = ctx
+	var parentID model.TaskID
 	if pr := runFrom(ctx); pr != nil {
-		j.parentID = pr.t.id
+		parentID = pr.t.id
+	}
+	if name != "" || parentID != "" || proc != nil {
+		f.x = &jobExtra{name: name, parentID: parentID, proc: proc}
 	}
 	p.mu.Lock()
 	switch {
@@ -52,26 +63,24 @@ func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) 
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
 		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
 	}
-	if name == "" {
-		name = p.cfg.NamePrefix
-	}
+	f.id = p.newIDLocked()
 	// Work a worker takes at once gets its start time as its creation time
 	// (launchLocked), which saves a clock reading per task when the pool keeps
 	// up; work that will wait reads the clock now.
-	var created int64
-	if !p.picking() || p.g.queued > 0 || len(p.g.live)+p.starting >= p.g.limit {
-		created = p.now()
+	free := p.picking() && p.busy+p.starting < p.g.limit
+	if !free || p.g.queued > 0 {
+		f.created = p.now()
 	}
-	t := &j.t
-	*t = task{id: p.newIDLocked(), name: name, fn: fn, grp: &p.g, created: created, state: model.StateQueued, pool: j}
 	p.g.counts[model.StateQueued]++
-	p.g.queue.pushBack(t)
+	p.q.pushBack(f)
 	p.g.queued++
 	p.submitted++
 	p.e.markDirty()
-	p.wakeLocked()
+	if free {
+		p.wakeLocked()
+	}
 	p.mu.Unlock()
-	return &j.fut, nil
+	return f, nil
 }
 
 // reject is Submit's refusal: called with p.mu held, it releases it, takes the
@@ -110,12 +119,11 @@ func (p *Pool) rejectLocked(err error) error {
 }
 
 // retiredLocked settles the future of work that ends without its worker
-// returning from it: halted while queued, dropped, or abandoned. (A worker
-// settles its own runs first, so this is then a no-op.) The callbacks run on a
-// goroutine of their own, since the locks are held here (Engine.mu and the
-// pool's).
+// returning from it: halted while queued, or abandoned. (A worker settles its
+// own runs first, so this is then a no-op.) The callbacks run on a goroutine
+// of their own, since the locks are held here (Engine.mu and the pool's).
 func (j *poolJob) retiredLocked(t *task) {
-	if j.fut.over {
+	if j.fut.over() {
 		return
 	}
 	p := t.grp.pool
@@ -127,7 +135,7 @@ func (j *poolJob) retiredLocked(t *task) {
 	default:
 		err = fmt.Errorf("engine: %s %s before it ran: %w", quote(t), t.state, ErrHalted)
 	}
-	if cbs := j.fut.resolveLocked(err); cbs != nil {
+	if cbs := j.fut.settle(err); cbs != nil {
 		go runCallbacks(cbs, err)
 	}
 }
@@ -138,20 +146,66 @@ var errNotRun = errors.New("dropped before it ran")
 // dropQueueLocked halts every queued task of the pool without running it,
 // settling the futures; the callbacks are returned to run after unlocking.
 // Dropped tasks are counted, not kept in the history ring. The caller holds
-// Engine.mu and p.mu.
+// Engine.mu, p.mu and every worker's lock.
 func (p *Pool) dropQueueLocked() (n int, calls []func()) {
-	e := p.e
-	p.g.queue.each(func(t *task) bool {
-		e.setStateLocked(t, model.StateHalted)
+	for _, w := range p.ws {
+		p.handBackLocked(w)
+	}
+	p.q.each(func(f *Future) bool {
+		p.g.counts[model.StateQueued]--
+		p.g.counts[model.StateHalted]++
 		p.failed++
-		err := fmt.Errorf("engine: %s %w: %w", quote(t), errNotRun, ErrHalted)
-		if cbs := t.pool.fut.resolveLocked(err); cbs != nil {
+		err := fmt.Errorf("engine: %s %q %w: %w", f.id, p.nameOf(f), errNotRun, ErrHalted)
+		if cbs := f.settle(err); cbs != nil {
 			calls = append(calls, func() { runCallbacks(cbs, err) })
 		}
 		n++
 		return true
 	})
-	p.g.queue.reset()
+	p.q.reset()
 	p.g.queued = 0
+	p.e.markDirty()
 	return n, calls
+}
+
+// nameOf is the display name of queued work f.
+func (p *Pool) nameOf(f *Future) string {
+	if f.x != nil && f.x.name != "" {
+		return f.x.name
+	}
+	return p.cfg.NamePrefix
+}
+
+// unqueueLocked takes queued work f out of its batch or the shared queue. The
+// caller holds p.mu and every worker's lock.
+func (p *Pool) unqueueLocked(f *Future) {
+	for _, w := range p.ws {
+		if w.removeQueuedLocked(f) {
+			return
+		}
+	}
+	if p.q.remove(f) {
+		p.g.queued--
+	}
+}
+
+// requeueLocked puts finished (or abandoned) work t back at the head of the
+// queue, as Engine.requeueLocked does for a manager's: its future is its queue
+// entry again, with its restarts and log so far.
+func (p *Pool) requeueLocked(t *task) {
+	f := t.pool.fut
+	var x jobExtra
+	if f.x != nil {
+		x = *f.x
+	}
+	x.restarts, x.proc = t.restarts, t.proc
+	if r := t.run; r != nil {
+		r.logMu.Lock()
+		x.log = r.log[:len(r.log):len(r.log)]
+		r.logMu.Unlock()
+	}
+	f.x = &x
+	p.q.pushFront(f)
+	p.g.queued++
+	p.wakeLocked()
 }

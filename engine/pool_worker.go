@@ -1,29 +1,86 @@
 package engine
 
 import (
-	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spindle-tui/spindle/model"
 )
 
-// Worker bookkeeping, all under Pool.mu. A worker goroutine is always in one
-// of these places: holding the lock in its loop; running a function (its task
-// holds a slot in g.live); idle (counted in idle, waiting on cond); starting
-// (spawned or signalled, counted in starting, not yet back under the lock); or
-// stuck in a run that was abandoned (counted in stuck). wakeLocked hands queued
-// work to idle workers first and spawns new ones only for what is left, so the
-// pool never has more than MaxWorkers goroutines that are not stuck.
+// batchMax is the most queued work a worker claims from the shared queue at
+// once (fewer when the queue is short: a fair share of it).
+const batchMax = 64
 
-// worker is one worker goroutine's state.
+// worker is one worker goroutine and everything its work needs, reused from
+// one task to the next: the live task's record (task, run, pool job), the
+// batch of queued work it has claimed, its share of the pool's counters and
+// its ring of recently finished work.
+//
+// The hot path (finish a task, start the next one from the batch) takes only
+// mu, which nobody else takes except with Pool.mu held (snapshots, Apply,
+// pause, resize, close: rare), so workers do not contend with Submit or with
+// each other. Pool.mu is taken once per batch.
 type worker struct {
 	p *Pool
-	// cur is the context of the run in progress; written under Pool.mu by the
-	// worker, read by cancel (always called under Pool.mu, on a live run).
-	cur *poolCtx
-	// cancel is every run's run.cancel: one closure per worker instead of one
-	// per task.
+
+	// mu guards everything below up to nbatch. The worker writes them holding
+	// mu alone; anyone else holds Pool.mu and mu (see Pool.lockWorkersLocked).
+	mu sync.Mutex
+	// batch is the claimed work, oldest first from bhead: still queued (it shows
+	// in snapshots and Apply finds it), handed back to the shared queue on
+	// pause, abandon and exit, and stolen from by workers with none.
+	batch       [batchMax]*Future
+	bhead, blen int
+	// slot: the worker holds one of the pool's MaxWorkers slots (Pool.busy
+	// counts them); written with Pool.mu held as well.
+	slot bool
+	// recheck makes the worker go through Pool.mu before starting more work
+	// (Resize shrank the pool: it may have to give its slot up).
+	recheck bool
+	prefix  string // the pool's NamePrefix, copied under Pool.mu
+	t       task   // the live (or last) task
+	r       run    // its run
+	job     poolJob
+	cur     *poolCtx // the context of the run in progress
+	counts  model.StateCounts
+	done    int64
+	failed  int64
+	recent  doneRing
+
+	// nbatch is blen, readable under Pool.mu alone (for the queued count).
+	nbatch atomic.Int32
+
+	// cancel is every run's run.cancel: one closure per worker.
 	cancel func()
+}
+
+// newWorkerLocked registers a worker; the caller starts its goroutine.
+func (p *Pool) newWorkerLocked() *worker {
+	w := &worker{p: p, recent: newDoneRing(p.e.cfg.history)}
+	w.t.state = model.StateDone // not live until its first launch
+	w.cancel = func() { w.cur.cancel() }
+	// What stays the same from one task to the next is written once.
+	w.t.grp, w.t.run, w.t.pool = &p.g, &w.r, &w.job
+	w.job.w = w
+	w.r.e, w.r.t, w.r.cancel = p.e, &w.t, w.cancel
+	p.ws = append(p.ws, w)
+	return w
+}
+
+// lockWorkersLocked locks every worker (the caller holds p.mu) and returns
+// the unlock. Workers registered meanwhile (wakeLocked) are not locked.
+func (p *Pool) lockWorkersLocked() (unlock func()) {
+	ws := slices.Clone(p.ws)
+	for _, w := range ws {
+		w.mu.Lock()
+	}
+	return func() {
+		for _, w := range ws {
+			w.mu.Unlock()
+		}
+	}
 }
 
 // wakeLocked makes sure there is a worker on its way for each queued task a free
@@ -32,7 +89,7 @@ func (p *Pool) wakeLocked() {
 	if !p.picking() {
 		return
 	}
-	for p.g.queued > p.starting && len(p.g.live)+p.starting < p.g.limit {
+	for p.busy+p.starting < p.g.limit && p.queuedLocked() > p.starting {
 		p.starting++
 		if p.idle > 0 {
 			p.idle--
@@ -40,7 +97,7 @@ func (p *Pool) wakeLocked() {
 			continue
 		}
 		p.workers++
-		go p.work()
+		go p.work(p.newWorkerLocked())
 	}
 }
 
@@ -53,22 +110,47 @@ func (p *Pool) broadcastLocked() {
 	}
 }
 
-// nextLocked returns the next task for a worker, waiting while there is none it
-// may start, or nil when the worker should exit: the pool stopped (or is
-// draining and the queue is empty), or the pool has enough workers without it.
-// waited reports whether it slept (the caller's clock reading is then stale).
-func (p *Pool) nextLocked() (t *task, waited bool) {
+// nextLocked returns the next work for w with a slot held, waiting while there
+// is none it may start, or nil when w should exit: the pool stopped (or is
+// draining and the queue is empty), or it has enough workers without w. The
+// caller holds p.mu; nextLocked returns with w.mu held too when it returns
+// work. waited reports whether it slept (the caller's clock reading is then
+// stale).
+func (p *Pool) nextLocked(w *worker) (f *Future, waited bool) {
 	g := &p.g
 	for {
-		if p.picking() && g.queued > 0 && len(g.live) < g.limit {
-			t = g.queue.popFront()
-			g.queued--
-			return t, waited
+		w.mu.Lock()
+		w.recheck = false
+		w.prefix = p.cfg.NamePrefix
+		if w.slot && (p.busy > g.limit || !p.picking()) {
+			w.slot = false
+			p.busy--
 		}
-		if !p.accepting() && (p.state != model.PoolStopping || g.queued == 0) {
+		if p.picking() && (w.slot || p.busy < g.limit) {
+			if f = p.claimLocked(w); f != nil {
+				if !w.slot {
+					w.slot = true
+					p.busy++
+				}
+				return f, waited
+			}
+		}
+		if w.slot {
+			w.slot = false
+			p.busy--
+		}
+		handed := p.handBackLocked(w) // over the limit: what it claimed is for others
+		w.mu.Unlock()
+		if handed > 0 {
+			p.wakeLocked()
+		}
+		// Not taking work (or not accepting more): a stopping pool lets w go,
+		// since what is still queued is claimed by workers that will run it,
+		// or waits in the shared queue for workers that hold a slot.
+		if !p.accepting() {
 			return nil, waited
 		}
-		if len(g.live)+p.idle+p.starting >= g.limit {
+		if p.busy+p.idle+p.starting >= g.limit {
 			return nil, waited
 		}
 		p.idle++
@@ -78,28 +160,63 @@ func (p *Pool) nextLocked() (t *task, waited bool) {
 	}
 }
 
-// work is a worker goroutine: it takes queued work and runs it until nextLocked
-// lets it go. Finishing one task and taking the next happen in one critical
-// section of the pool's lock (the engine's lock is taken only for what is not
-// a plain successful return), and everything it can allocate it allocates
-// outside the lock.
-func (p *Pool) work() {
+// exitLocked lets a worker go: called with p.mu held, it takes the engine lock
+// (quietLocked may record the pool stopped), folds the worker's counters and
+// history into the pool's and releases both locks.
+func (p *Pool) exitLocked(w *worker) {
 	e := p.e
-	w := &worker{p: p}
-	w.cancel = func() { w.cur.cancel() }
-	var (
-		t       *task
-		r       *run
-		running bool // t's function is executing: a deferred call means Goexit
-	)
+	p.mu.Unlock()
+	e.mu.Lock()
+	p.mu.Lock()
+	w.mu.Lock()
+	p.foldLocked(w)
+	w.mu.Unlock()
+	p.workers--
+	p.wakeLocked() // for what it handed back, if anything
+	p.quietLocked()
+	p.mu.Unlock()
+	e.mu.Unlock()
+}
+
+// foldLocked moves what w counted and keeps into the pool and unregisters w.
+func (p *Pool) foldLocked(w *worker) {
+	p.handBackLocked(w)
+	if w.slot {
+		w.slot = false
+		p.busy--
+	}
+	p.done += w.done
+	p.failed += w.failed
+	for s, n := range w.counts {
+		p.g.counts[s] += n
+	}
+	merged := newDoneRing(p.e.cfg.history)
+	var newest []doneTask
+	mergeNewest([]*doneRing{&p.recent, &w.recent}, p.e.cfg.history, func(d *doneTask) { newest = append(newest, *d) })
+	for i := len(newest) - 1; i >= 0; i-- {
+		merged.push(&newest[i])
+	}
+	p.recent = merged
+	p.ws = slices.DeleteFunc(p.ws, func(o *worker) bool { return o == w })
+}
+
+// work is a worker goroutine: it runs queued work until nextLocked lets it go.
+// Between two tasks of its batch it takes only its own lock; the pool's lock
+// once per batch, the engine's only for what is not a plain successful return.
+func (p *Pool) work(w *worker) {
+	e := p.e
+	running := false // the function is executing: a deferred call means Goexit
 	defer func() {
 		if !running {
 			return
 		}
 		w.cur.cancel()
-		e.mu.Lock() // no spare run below: this goroutine is going away, it cannot rerun t
+		e.mu.Lock() // this goroutine is going away: it cannot rerun the task
 		p.mu.Lock()
-		cbs, err, _ := p.endSlowLocked(w, t, r, outcome{}, p.now(), nil)
+		w.mu.Lock()
+		cbs, err, _ := w.endSlowLocked(outcome{}, p.now(), false)
+		p.foldLocked(w)
+		w.mu.Unlock()
 		p.workers--
 		p.wakeLocked()
 		p.quietLocked()
@@ -108,164 +225,61 @@ func (p *Pool) work() {
 		runCallbacks(cbs, err)
 	}()
 
-	spare := new(poolRun)
 	now := p.now()
 	p.mu.Lock()
 	p.starting--
 	for {
-		var waited bool
-		if t, waited = p.nextLocked(); t == nil {
-			p.exitLocked()
+		f, waited := p.nextLocked(w)
+		if f == nil {
+			p.exitLocked(w)
 			return
 		}
 		if waited {
 			now = p.now()
 		}
-		r = p.launchLocked(w, t, spare, now)
+		w.launchLocked(f, now)
 		p.mu.Unlock()
-
-		for {
+		for { // w.mu held, a task launched
+			ctx, fn := w.r.ctx, w.t.fn
+			w.mu.Unlock()
 			running = true
-			o := call(r.ctx, t.fn)
+			o := call(ctx, fn)
 			running = false
 			w.cur.cancel()
-			spare = new(poolRun)
-			now = p.now()
-			p.mu.Lock()
-			cbs, err, next := p.endLocked(w, t, r, o, now, spare)
-			if cbs != nil {
-				p.mu.Unlock()
-				runCallbacks(cbs, err)
+			now = p.now() // the end of this task, the start of the next
+			w.mu.Lock()
+			var (
+				cbs []func(error)
+				err error
+			)
+			if w.slowEndLocked(o) {
+				w.mu.Unlock()
+				e.mu.Lock()
 				p.mu.Lock()
+				w.mu.Lock()
+				var restarted bool
+				cbs, err, restarted = w.endSlowLocked(o, now, true)
+				e.mu.Unlock()
+				p.mu.Unlock()
+				if restarted {
+					continue
+				}
+			} else {
+				cbs = w.endLocked(now)
 			}
-			if next == nil {
+			if cbs != nil {
+				w.mu.Unlock()
+				runCallbacks(cbs, err)
+				w.mu.Lock()
+			}
+			if !w.slot || w.recheck || w.blen == 0 {
+				w.mu.Unlock()
+				p.mu.Lock()
 				break
 			}
-			r, spare = next, new(poolRun) // a restart in place: same task, same slot
-			p.mu.Unlock()
+			w.launchLocked(w.popLocked(), now)
 		}
 	}
-}
-
-// exitLocked lets a worker go: called with p.mu held, it takes the engine lock
-// (quietLocked may record the pool stopped) and releases both.
-func (p *Pool) exitLocked() {
-	e := p.e
-	p.mu.Unlock()
-	e.mu.Lock()
-	p.mu.Lock()
-	p.workers--
-	p.quietLocked()
-	p.mu.Unlock()
-	e.mu.Unlock()
-}
-
-// launchLocked starts a run of t on worker w, in pr, at now (unix ns).
-func (p *Pool) launchLocked(w *worker, t *task, pr *poolRun, now int64) *run {
-	e := p.e
-	r := &pr.r
-	r.e, r.t, r.started = e, t, now
-	if t.created == 0 { // taken at once: see SubmitNamed
-		t.created = now
-	}
-	pr.c.values, pr.c.r = t.pool.parent, r
-	r.ctx, r.cancel = &pr.c, w.cancel
-	w.cur = &pr.c
-	if prev := t.run; prev != nil { // a restart: the detail pane keeps the log
-		prev.logMu.Lock()
-		r.log = prev.log[:len(prev.log):len(prev.log)]
-		prev.logMu.Unlock()
-	}
-	t.run = r
-	e.setStateLocked(t, model.StateRunning)
-	p.g.occupy(t, r)
-	return r
-}
-
-// endLocked accounts for a returned function, as Engine.finish does for manager
-// work, and settles the task's future (returning its callbacks, to be run after
-// unlocking). When a restart was asked it launches the next run in the same slot
-// on w (in spare) and returns it. It is called with p.mu held and returns with
-// it held: a plain successful return, nothing asked of the run, is accounted
-// under p.mu alone; anything else takes the slow path under the engine lock too.
-func (p *Pool) endLocked(w *worker, t *task, r *run, o outcome, now int64, spare *poolRun) (cbs []func(error), err error, next *run) {
-	if !o.returned || o.panicked || o.err != nil || r.abandoned || r.killed || r.restart ||
-		r.killTimer != nil || r.flags.Load() != 0 {
-		e := p.e
-		p.mu.Unlock()
-		e.mu.Lock()
-		p.mu.Lock()
-		cbs, err, next = p.endSlowLocked(w, t, r, o, now, spare)
-		e.mu.Unlock()
-		return cbs, err, next
-	}
-	r.over = true
-	r.ended = now
-	p.e.setStateLocked(t, model.StateDone)
-	p.g.release(t)
-	p.done++
-	cbs = t.pool.fut.resolveLocked(nil)
-	p.retireLocked(t)
-	return cbs, nil, nil
-}
-
-// endSlowLocked is endLocked for everything but a plain successful return:
-// failures, panics, halts, kills, restarts and abandoned runs coming back. The
-// caller holds Engine.mu and p.mu.
-func (p *Pool) endSlowLocked(w *worker, t *task, r *run, o outcome, now int64, spare *poolRun) (cbs []func(error), err error, next *run) {
-	e := p.e
-	r.over = true
-	r.ended = now
-	if r.killTimer != nil {
-		r.killTimer.Stop()
-	}
-	if r.abandoned {
-		p.stuck--
-		e.leaked--
-		e.eventLocked(model.LevelInfo, t, "", quote(t)+" returned "+
-			time.Duration(now-r.asked).Round(time.Millisecond).String()+
-			" after being abandoned; no longer leaked")
-		return nil, nil, nil
-	}
-	final := e.settleLocked(t, r, o)
-	if r.restart && !e.closing && spare != nil {
-		t.restarts++
-		next = p.launchRestartLocked(w, t, r, spare, now)
-		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
-		return nil, nil, next
-	}
-	e.setStateLocked(t, final)
-	if final == model.StateHalted || final == model.StateKilled {
-		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
-	}
-	p.g.release(t)
-	if final == model.StateDone {
-		p.done++
-	} else {
-		p.failed++
-	}
-	err = o.err
-	if !o.returned {
-		err = errors.New(r.errText)
-	}
-	cbs = t.pool.fut.resolveLocked(err)
-	e.retireLocked(t)
-	return cbs, err, nil
-}
-
-// retireLocked puts finished work in the pool's history ring (what
-// Engine.retireLocked does for manager work, which calls it for pool work). A
-// task evicted from the ring is forgotten but stays in the counters.
-func (p *Pool) retireLocked(t *task) {
-	if old := p.recent.push(t); old != nil {
-		old.run, old.fn = nil, nil // its log and closure can go
-	}
-}
-
-// launchRestartLocked reruns t on w: its slot passes from run r to the next.
-func (p *Pool) launchRestartLocked(w *worker, t *task, r *run, pr *poolRun, now int64) *run {
-	p.g.release(t)
-	return p.launchLocked(w, t, pr, now)
 }
 
 // now is the clock in unix nanoseconds, the way tasks store times. It reads

@@ -146,20 +146,7 @@ func (p *Pool) SubmitProcess(ctx context.Context, name, taskType string, spec Pr
 		return nil, fmt.Errorf("engine: submit process %q: %w", name, err)
 	}
 	proc.spec.Restart = RestartNever
-	fut, err := p.SubmitNamed(ctx, name, taskType, proc.run)
-	if err != nil {
-		return nil, err
-	}
-	e := p.e
-	e.mu.Lock()
-	p.mu.Lock()
-	if t := &fut.j.t; t.proc == nil { // the run may have attached it already
-		t.proc = proc
-		e.markDirty()
-	}
-	p.mu.Unlock()
-	e.mu.Unlock()
-	return fut, nil
+	return p.submit(ctx, name, taskType, proc.run, proc)
 }
 
 // view adds what a process task shows beyond a goroutine task.

@@ -103,10 +103,34 @@ func (g *procGroup) wait() error {
 	g.gone = true
 	g.mu.Unlock()
 	err := g.cmd.Wait()
+	g.awaitGroupGone()
 	if errors.Is(err, exec.ErrWaitDelay) && g.cmd.ProcessState != nil && g.cmd.ProcessState.Success() {
 		err = nil
 	}
 	return err
+}
+
+// groupGoneWithin bounds how long wait waits for the rest of a killed group to
+// die after the leader was reaped.
+const groupGoneWithin = 2 * time.Second
+
+// awaitGroupGone waits, briefly, until no live process is left in the group:
+// SIGKILL is delivered asynchronously, so a grandchild can still be running for
+// a moment after the signal was sent. The group id cannot be reused while any
+// member is left, so asking for it is safe. Zombies (waiting for init to reap
+// them) no longer run and do not count.
+func (g *procGroup) awaitGroupGone() {
+	deadline := time.Now().Add(groupGoneWithin)
+	for unix.Kill(-g.pid, 0) == nil && time.Now().Before(deadline) {
+		live := false
+		scanProcs(func(st procStat) {
+			live = live || st.pgrp == g.pid && st.state != 'Z' && st.state != 'X'
+		})
+		if !live {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // exitStatus returns how the reaped leader ended: its exit code (-1 when a

@@ -1,34 +1,41 @@
 package engine
 
-// taskQueue is a deque of queued tasks on a power-of-two ring buffer: push at
-// either end and pop at the front in O(1), with no re-slicing from the front
-// (which would pin the whole backing array for the life of a long queue).
+// ringQueue is a deque on a power-of-two ring buffer: push at either end and pop
+// at the front in O(1), with no re-slicing from the front (which would pin the
+// whole backing array for the life of a long queue). Managers queue *task
+// (taskQueue), pools *Future (futureQueue).
 //
-// A task taken out of the middle (halt of a queued task) leaves a nil tombstone
+// An entry taken out of the middle (halt of a queued task) leaves a nil tombstone
 // rather than shifting a possibly huge buffer; tombstones at either end are
 // trimmed at once and the ones inside are skipped. The owner counts the live
 // entries separately (group.queued).
-type taskQueue struct {
-	buf  []*task // len(buf) is 0 or a power of two
-	head int     // index of the front slot
-	n    int     // slots in use, tombstones included
+type ringQueue[T comparable] struct {
+	buf  []T // len(buf) is 0 or a power of two
+	head int // index of the front slot
+	n    int // slots in use, tombstones included
 }
+
+// taskQueue is a manager's queue.
+type taskQueue = ringQueue[*task]
+
+// futureQueue is a pool's shared queue.
+type futureQueue = ringQueue[*Future]
 
 const minQueueCap = 8
 
 // slot returns the i-th slot from the front.
-func (q *taskQueue) slot(i int) **task { return &q.buf[(q.head+i)&(len(q.buf)-1)] }
+func (q *ringQueue[T]) slot(i int) *T { return &q.buf[(q.head+i)&(len(q.buf)-1)] }
 
 // resize moves the slots into a buffer of capacity c (a power of two >= q.n).
-func (q *taskQueue) resize(c int) {
-	nb := make([]*task, c)
+func (q *ringQueue[T]) resize(c int) {
+	nb := make([]T, c)
 	for i := range q.n {
 		nb[i] = *q.slot(i)
 	}
 	q.buf, q.head = nb, 0
 }
 
-func (q *taskQueue) grow() {
+func (q *ringQueue[T]) grow() {
 	if q.n == len(q.buf) {
 		q.resize(max(minQueueCap, 2*len(q.buf)))
 	}
@@ -36,21 +43,21 @@ func (q *taskQueue) grow() {
 
 // shrink halves the buffer when it is mostly empty, so a drained million-task
 // queue does not keep its memory.
-func (q *taskQueue) shrink() {
+func (q *ringQueue[T]) shrink() {
 	if len(q.buf) > minQueueCap && q.n < len(q.buf)/4 {
 		q.resize(len(q.buf) / 2)
 	}
 }
 
 // pushBack appends t at the end.
-func (q *taskQueue) pushBack(t *task) {
+func (q *ringQueue[T]) pushBack(t T) {
 	q.grow()
 	*q.slot(q.n) = t
 	q.n++
 }
 
 // pushFront puts t at the head.
-func (q *taskQueue) pushFront(t *task) {
+func (q *ringQueue[T]) pushFront(t T) {
 	q.grow()
 	q.head = (q.head - 1) & (len(q.buf) - 1)
 	q.buf[q.head] = t
@@ -58,28 +65,30 @@ func (q *taskQueue) pushFront(t *task) {
 }
 
 // popFront removes and returns the first task, or nil if there is none.
-func (q *taskQueue) popFront() *task {
+func (q *ringQueue[T]) popFront() T {
+	var zero T
 	for q.n > 0 {
 		s := q.slot(0)
 		t := *s
-		*s = nil
+		*s = zero
 		q.head = (q.head + 1) & (len(q.buf) - 1)
 		q.n--
-		if t != nil {
+		if t != zero {
 			q.trim()
 			q.shrink()
 			return t
 		}
 	}
-	return nil
+	return zero
 }
 
 // remove takes t out of the queue and reports whether it was there. It scans, so
 // it is O(n); it serves a user's halt of one queued task.
-func (q *taskQueue) remove(t *task) bool {
+func (q *ringQueue[T]) remove(t T) bool {
+	var zero T
 	for i := range q.n {
 		if s := q.slot(i); *s == t {
-			*s = nil
+			*s = zero
 			q.trim()
 			q.shrink()
 			return true
@@ -89,24 +98,26 @@ func (q *taskQueue) remove(t *task) bool {
 }
 
 // trim drops tombstones at both ends.
-func (q *taskQueue) trim() {
-	for q.n > 0 && *q.slot(0) == nil {
+func (q *ringQueue[T]) trim() {
+	var zero T
+	for q.n > 0 && *q.slot(0) == zero {
 		q.head = (q.head + 1) & (len(q.buf) - 1)
 		q.n--
 	}
-	for q.n > 0 && *q.slot(q.n - 1) == nil {
+	for q.n > 0 && *q.slot(q.n - 1) == zero {
 		q.n--
 	}
 }
 
 // each calls fn on the tasks from the front until fn returns false.
-func (q *taskQueue) each(fn func(*task) bool) {
+func (q *ringQueue[T]) each(fn func(T) bool) {
+	var zero T
 	for i := range q.n {
-		if t := *q.slot(i); t != nil && !fn(t) {
+		if t := *q.slot(i); t != zero && !fn(t) {
 			return
 		}
 	}
 }
 
 // reset empties the queue and releases its buffer.
-func (q *taskQueue) reset() { *q = taskQueue{} }
+func (q *ringQueue[T]) reset() { *q = ringQueue[T]{} }

@@ -100,17 +100,20 @@ func (m *Manager) SetLimit(n int) {
 func (e *Engine) Remove(ctx context.Context, id model.TaskID) error {
 	e.mu.Lock()
 	t := e.tasks[id]
-	var p *Pool
+	var (
+		p          *Pool
+		unlockPool func()
+	)
 	if t == nil {
-		t, p = e.poolTaskLocked(id) // with p.mu held
+		t, p, unlockPool = e.poolTaskLocked(id) // with its pool's locks held
 	}
 	if t == nil {
 		e.mu.Unlock()
 		return errNoTask(id)
 	}
 	wait := e.haltForRemoveLocked(t)
-	if p != nil {
-		p.mu.Unlock()
+	if unlockPool != nil {
+		unlockPool()
 	}
 	e.mu.Unlock()
 	if err := wait(ctx); err != nil {
@@ -118,9 +121,13 @@ func (e *Engine) Remove(ctx context.Context, id model.TaskID) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if p != nil {
+	if p != nil { // t may be a worker's record, running other work by now
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		unlock := p.lockWorkersLocked()
+		defer unlock()
+		p.forgetLocked(id)
+		return nil
 	}
 	e.forgetLocked(t)
 	return nil
@@ -140,7 +147,7 @@ func (e *Engine) haltForRemoveLocked(t *task) func(context.Context) error {
 			e.haltLiveLocked(t)
 		}
 		if t.pool != nil { // pool runs have no returned channel; the future settles once it ends
-			fut := &t.pool.fut
+			fut := t.pool.fut
 			return func(ctx context.Context) error {
 				err := fut.Wait(ctx)
 				if ctx.Err() != nil {
@@ -169,7 +176,7 @@ func (e *Engine) forgetLocked(t *task) {
 	case !t.state.Finished():
 		return
 	case t.pool != nil:
-		t.grp.pool.recent.remove(t)
+		t.grp.pool.forgetLocked(t.id)
 	default:
 		e.history.remove(t)
 		delete(e.tasks, t.id)
@@ -257,8 +264,10 @@ func (e *Engine) RemovePool(ctx context.Context, name string) error {
 	default:
 		p.state = model.PoolStopping
 		var n int
+		unlock := p.lockWorkersLocked()
 		n, calls = p.dropQueueLocked()
 		h := p.haltLiveLocked()
+		unlock()
 		e.eventLocked(model.LevelInfo, nil, name, "pool "+name+": removing: halting "+
 			itoa(h)+" running, dropped "+itoa(n)+" queued")
 		p.broadcastLocked()

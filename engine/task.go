@@ -45,6 +45,15 @@ type run struct {
 	flags       atomic.Uint32 // runHalt | runPause
 	done, total atomic.Int64  // progress
 
+	// Pool work only: a worker reuses its run record, so the context of the
+	// run in progress (poolCtx.Value checks it) and a count of runs (a kill
+	// timer checks it) tell the runs apart.
+	pctx atomic.Pointer[poolCtx]
+	gen  uint64
+	// haslog is set once log is not empty, so that a worker resetting its run
+	// record takes logMu only when there is a log to drop.
+	haslog atomic.Bool
+
 	// Guarded by Engine.mu.
 	slot      int           // index in the group's live slice
 	started   int64         // unix nanoseconds
@@ -221,9 +230,10 @@ func (e *Engine) abandonLocked(t *task, r *run, why string) {
 	e.setStateLocked(t, model.StateAbandoned)
 	e.eventLocked(model.LevelWarn, t, "", quote(t)+" "+why+"; goroutine leaked")
 	g := t.grp
-	g.release(t)
 	if g.pool != nil {
-		g.pool.stuck++ // its worker is stuck in r; the pool may start another
+		g.pool.abandonedLocked(t) // its worker is stuck in r; the pool may start another
+	} else {
+		g.release(t)
 	}
 	if r.byRun {
 		g.runLive--
@@ -243,7 +253,7 @@ func (e *Engine) abandonLocked(t *task, r *run, why string) {
 func (e *Engine) retireLocked(t *task) {
 	if t.pool != nil {
 		t.pool.retiredLocked(t)
-		t.grp.pool.retireLocked(t)
+		t.grp.pool.retireTaskLocked(t)
 		return
 	}
 	old := e.history.push(t)
@@ -254,13 +264,14 @@ func (e *Engine) retireLocked(t *task) {
 	old.run, old.fn = nil, nil // its log and closure can go
 }
 
-// requeueLocked restarts a finished task: it leaves the history ring, goes to the
+// requeueLocked restarts a finished task (for pool work the caller holds its
+// pool's lock and every worker's): it leaves the history ring, goes to the
 // head of its queue with one more restart, and starts at once if a slot is free,
 // watching or not.
 func (e *Engine) requeueLocked(t *task) {
 	g := t.grp
 	if g.pool != nil {
-		g.pool.recent.remove(t)
+		g.pool.forgetLocked(t.id)
 	} else {
 		e.history.remove(t)
 	}
@@ -268,9 +279,7 @@ func (e *Engine) requeueLocked(t *task) {
 	e.setStateLocked(t, model.StateQueued)
 	e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
 	if g.pool != nil { // its workers start it
-		g.queue.pushFront(t)
-		g.queued++
-		g.pool.wakeLocked()
+		g.pool.requeueLocked(t)
 		return
 	}
 	if len(g.live) < g.limit && !e.closing {
