@@ -81,7 +81,10 @@ func (d *pollerDetail) render() {
 	p := &d.poller
 	inner := max(box{width: d.width}.innerWidth()-2, 1)
 	lines := d.lines[:0]
-	const labelW, valueW = 12, 22
+	// Four label/value pairs a line: values get what the width leaves, up to
+	// 22 cells, so the last column is not cut at 120 columns.
+	const labelW = 12
+	valueW := max(min(22, inner/4-labelW), 6)
 	pairs := func(items ...[2]string) { // label/value pairs side by side
 		var b strings.Builder
 		for _, it := range items {
