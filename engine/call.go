@@ -26,7 +26,7 @@ func call(ctx context.Context, fn Func) (o outcome) {
 }
 
 // quote names a task in event text: `t3 "fetch page 7"`.
-func quote(t *task) string { return string(t.id) + " " + strconv.Quote(t.name) }
+func quote(t *task) string { return string(t.ident()) + " " + strconv.Quote(t.name) }
 
 // firstLine returns s up to its first newline.
 func firstLine(s string) string {

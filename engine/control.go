@@ -84,7 +84,7 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 
 // transitionError builds the error for op on t in its current state.
 func transitionError(t *task, op model.Op) *TransitionError {
-	return &TransitionError{ID: t.id, Name: t.name, Op: op, State: t.state}
+	return &TransitionError{ID: t.ident(), Name: t.name, Op: op, State: t.state}
 }
 
 // haltAllLocked stops every watch and halts every live task, cancelling pending

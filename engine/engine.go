@@ -145,7 +145,7 @@ func (e *Engine) newTaskID() model.TaskID {
 func (e *Engine) eventLocked(level model.Level, t *task, group, text string) {
 	ev := model.Event{Time: time.Now(), Level: level, Group: group, Text: text}
 	if t != nil {
-		ev.Task, ev.Group = t.id, t.grp.name
+		ev.Task, ev.Group = t.ident(), t.grp.name
 	}
 	e.events.add(ev)
 	e.markDirty()
@@ -224,7 +224,7 @@ wait:
 			continue
 		}
 		e.abandonLocked(r.t, r, "did not return before close gave up")
-		stuck = append(stuck, model.Task{ID: r.t.id, Name: r.t.name, Group: r.t.grp.name})
+		stuck = append(stuck, model.Task{ID: r.t.ident(), Name: r.t.name, Group: r.t.grp.name})
 	}
 	e.closed = true
 	e.mu.Unlock()
@@ -247,7 +247,7 @@ func (e *Engine) dropQueueLocked(g *group) int {
 	n := 0
 	g.queue.each(func(t *task) bool {
 		e.setStateLocked(t, model.StateHalted)
-		delete(e.tasks, t.id)
+		delete(e.tasks, t.ident())
 		n++
 		return true
 	})

@@ -21,8 +21,8 @@ import (
 // pointer per task plus this. Settling takes no lock: a waiter (Wait blocking,
 // OnDone) is created only when someone asks before the work has ended.
 type Future struct {
-	id      model.TaskID
-	typ     string
+	nid     uint64  // the task id as a number (formatTaskID)
+	typ     *string // shared by the pool's work of one type (Pool.typeLocked)
 	fn      Func
 	created int64     // unix ns; 0: taken at once, the start time stands for it
 	x       *jobExtra // the rarely set parts; nil when all are defaults
@@ -62,7 +62,7 @@ type futureWait struct {
 }
 
 // ID returns the id of the task the future belongs to (for Apply).
-func (f *Future) ID() model.TaskID { return f.id }
+func (f *Future) ID() model.TaskID { return formatTaskID(f.nid) }
 
 // waiter returns f's waiter, creating it.
 func (f *Future) waiter() *futureWait {
@@ -100,7 +100,7 @@ func (f *Future) Wait(ctx context.Context) error {
 	case <-done:
 		return f.err // written before done was closed
 	case <-ctx.Done():
-		return fmt.Errorf("engine: wait for %s: %w", f.id, ctx.Err())
+		return fmt.Errorf("engine: wait for %s: %w", f.ID(), ctx.Err())
 	}
 }
 

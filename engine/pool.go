@@ -77,6 +77,9 @@ type Pool struct {
 	rejectedAt, rejectedQuiet         int64 // last rejection event (unix ns), rejections since
 	throughput                        throughputRing
 	ids                               poolIDs
+	stamp                             queueStamp
+	foldScratch                       []doneTask // foldLocked's merge buffer
+	lastType                          *string    // see typeLocked
 }
 
 // poolJob is what pool work adds to a task: its type, parent and future, and

@@ -132,7 +132,7 @@ halt:
 		for _, w := range p.ws {
 			if t := &w.t; t.state.Live() {
 				e.abandonLocked(t, t.run, "did not return before close gave up")
-				stuck = append(stuck, model.Task{ID: t.id, Name: t.name, Group: p.g.name})
+				stuck = append(stuck, model.Task{ID: t.ident(), Name: t.name, Group: p.g.name})
 			}
 		}
 		unlock()

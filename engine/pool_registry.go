@@ -35,7 +35,7 @@ func (e *Engine) newPoolLocked(id string, creator *run) *Pool {
 	p.g = group{name: name, pool: p}
 	p.cond.L = &p.mu
 	if creator != nil {
-		p.owner, p.ownerName = creator.t.id, creator.t.name
+		p.owner, p.ownerName = creator.t.ident(), creator.t.name
 	}
 	if r.byName == nil {
 		r.byName = make(map[string]*Pool)
@@ -86,14 +86,18 @@ func (e *Engine) poolTaskLocked(id model.TaskID) (*task, *Pool, func()) {
 // preview queued and its history, or nil. The caller holds p.mu and every
 // worker's lock.
 func (p *Pool) findLocked(id model.TaskID, preview int) *task {
+	nid, ok := parseTaskID(id)
+	if !ok {
+		return nil
+	}
 	for _, w := range p.ws {
-		if w.t.state.Live() && w.t.id == id {
+		if w.t.state.Live() && w.t.nid == nid {
 			return &w.t
 		}
 	}
 	var found *Future
 	p.eachQueuedLocked(preview, func(f *Future) {
-		if f.id == id {
+		if f.nid == nid {
 			found = f
 		}
 	})
@@ -101,7 +105,7 @@ func (p *Pool) findLocked(id model.TaskID, preview int) *task {
 		return p.queuedTask(found)
 	}
 	for _, r := range p.ringsLocked() {
-		if d := r.find(id); d != nil {
+		if d := r.find(nid); d != nil {
 			return p.doneTaskOf(d)
 		}
 	}
@@ -139,8 +143,8 @@ func (p *Pool) ringsLocked() []*doneRing {
 
 // queuedTask rebuilds queued work f as a task, for Apply.
 func (p *Pool) queuedTask(f *Future) *task {
-	t := &task{id: f.id, name: p.nameOf(f), fn: f.fn, grp: &p.g, created: f.created,
-		state: model.StateQueued, pool: &poolJob{typ: f.typ, fut: f}}
+	t := &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, grp: &p.g, created: f.created,
+		state: model.StateQueued, pool: &poolJob{typ: *f.typ, fut: f}}
 	if x := f.x; x != nil {
 		t.restarts, t.proc, t.pool.parentID = x.restarts, x.proc, x.parentID
 	}
@@ -152,8 +156,8 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 	r := &run{e: p.e, started: d.started, ended: d.ended, asked: d.asked, over: true,
 		errText: d.errText, stack: d.stack, log: d.log}
 	f := d.fut
-	t := &task{id: f.id, name: p.nameOf(f), fn: f.fn, grp: &p.g, run: r, created: d.created,
-		restarts: d.restarts, state: d.state, pool: &poolJob{typ: f.typ, fut: f}}
+	t := &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, grp: &p.g, run: r, created: d.created,
+		restarts: d.restarts, state: d.state, pool: &poolJob{typ: *f.typ, fut: f}}
 	if x := f.x; x != nil {
 		t.proc, t.pool.parentID = x.proc, x.parentID
 	}
@@ -164,8 +168,12 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 // forgetLocked takes finished work id out of the pool's history. The caller
 // holds p.mu and every worker's lock.
 func (p *Pool) forgetLocked(id model.TaskID) {
+	nid, ok := parseTaskID(id)
+	if !ok {
+		return
+	}
 	for _, r := range p.ringsLocked() {
-		if r.remove(id) {
+		if r.remove(nid) {
 			p.e.markDirty()
 			return
 		}
@@ -230,7 +238,7 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 
 // viewQueued fills v with queued work f as a viewer sees it.
 func (p *Pool) viewQueued(f *Future, v *model.Task) {
-	*v = model.Task{ID: f.id, Name: p.nameOf(f), Group: p.g.name, Type: f.typ, Kind: model.KindGoroutine,
+	*v = model.Task{ID: f.ID(), Name: p.nameOf(f), Group: p.g.name, Type: *f.typ, Kind: model.KindGoroutine,
 		State: model.StateQueued, Created: unixTime(f.created)}
 	if x := f.x; x != nil {
 		v.Parent, v.Restarts = x.parentID, int(x.restarts)

@@ -10,11 +10,6 @@ import (
 // a snapshot shows it. fut leads to what a restart needs (function, values).
 type doneTask struct {
 	fut                            *Future
-	id                             model.TaskID
-	name                           string
-	typ                            string
-	parentID                       model.TaskID
-	proc                           *process
 	state                          model.State
 	restarts                       int32
 	at                             int64 // when it joined the ring (unix ns): the merge order
@@ -67,11 +62,11 @@ func (d *doneRing) push(v *doneTask) {
 	}
 }
 
-// remove takes out the entry with id, keeping the order of the rest.
-func (d *doneRing) remove(id model.TaskID) bool {
+// remove takes out the entry with (numeric) id, keeping the order of the rest.
+func (d *doneRing) remove(id uint64) bool {
 	n := len(d.buf)
 	for i := range n {
-		if d.at(i).fut.id != id {
+		if d.at(i).fut.nid != id {
 			continue
 		}
 		rest := make([]doneTask, 0, d.cap)
@@ -86,10 +81,10 @@ func (d *doneRing) remove(id model.TaskID) bool {
 	return false
 }
 
-// find returns the entry with id, or nil.
-func (d *doneRing) find(id model.TaskID) *doneTask {
+// find returns the entry with (numeric) id, or nil.
+func (d *doneRing) find(id uint64) *doneTask {
 	for i := range len(d.buf) {
-		if v := d.at(i); v.fut.id == id {
+		if v := d.at(i); v.fut.nid == id {
 			return v
 		}
 	}
@@ -123,10 +118,10 @@ func mergeNewest(rings []*doneRing, n int, fn func(*doneTask)) {
 func (d *doneTask) view(v *model.Task, p *Pool, tail int) {
 	f := d.fut
 	*v = model.Task{
-		ID:       f.id,
+		ID:       f.ID(),
 		Name:     p.nameOf(f),
 		Group:    p.g.name,
-		Type:     f.typ,
+		Type:     *f.typ,
 		Kind:     model.KindGoroutine,
 		State:    d.state,
 		Created:  unixTime(d.created),

@@ -31,7 +31,7 @@ func (w *worker) launchLocked(f *Future, now int64) {
 		}
 		restarts, proc, parentID, log = x.restarts, x.proc, x.parentID, x.log
 	}
-	t.id, t.fn, t.created, t.restarts, t.state = f.id, f.fn, created, restarts, model.StateRunning
+	t.nid, t.fn, t.created, t.restarts, t.state = f.nid, f.fn, created, restarts, model.StateRunning
 	if t.name != name {
 		t.name = name
 	}
@@ -39,8 +39,8 @@ func (w *worker) launchLocked(f *Future, now int64) {
 		t.proc = proc
 	}
 	j.fut = f
-	if j.typ != f.typ {
-		j.typ = f.typ
+	if j.typ != *f.typ {
+		j.typ = *f.typ
 	}
 	if j.parentID != parentID {
 		j.parentID = parentID

@@ -45,11 +45,11 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	f := &Future{typ: taskType, fn: fn}
+	f := &Future{fn: fn}
 	f.ctx.values = ctx
 	var parentID model.TaskID
 	if pr := runFrom(ctx); pr != nil {
-		parentID = pr.t.id
+		parentID = pr.t.ident()
 	}
 	if name != "" || parentID != "" || proc != nil {
 		f.x = &jobExtra{name: name, parentID: parentID, proc: proc}
@@ -63,24 +63,40 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
 		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
 	}
-	f.id = p.newIDLocked()
+	f.nid = p.newIDLocked()
+	f.typ = p.typeLocked(taskType)
 	// Work a worker takes at once gets its start time as its creation time
 	// (launchLocked), which saves a clock reading per task when the pool keeps
-	// up; work that will wait reads the clock now.
+	// up; work that will wait reads the clock now, or shares a recent reading
+	// when it waits behind a long queue (queueStamp).
 	free := p.picking() && p.busy+p.starting < p.g.limit
 	if !free || p.g.queued > 0 {
-		f.created = p.now()
+		f.created = p.stamp.timeLocked(p)
 	}
 	p.g.counts[model.StateQueued]++
 	p.q.pushBack(f)
 	p.g.queued++
 	p.submitted++
 	p.e.markDirty()
-	if free {
-		p.wakeLocked()
+	if free && p.starting == 0 {
+		// One worker on its way is enough for a burst: each one that claims
+		// work wakes the next while work is left (nextLocked).
+		p.wakeOneLocked()
 	}
 	p.mu.Unlock()
 	return f, nil
+}
+
+// typeLocked returns the pool's shared copy of taskType (the pool's TaskType,
+// or the type of the last submission), so that a Future keeps a pointer to
+// it rather than a string of its own.
+func (p *Pool) typeLocked(taskType string) *string {
+	if p.lastType == nil || *p.lastType != taskType {
+		shared := new(string) // only here: &taskType would move every call's to the heap
+		*shared = taskType
+		p.lastType = shared
+	}
+	return p.lastType
 }
 
 // reject is Submit's refusal: called with p.mu held, it releases it, takes the
@@ -155,7 +171,7 @@ func (p *Pool) dropQueueLocked() (n int, calls []func()) {
 		p.g.counts[model.StateQueued]--
 		p.g.counts[model.StateHalted]++
 		p.failed++
-		err := fmt.Errorf("engine: %s %q %w: %w", f.id, p.nameOf(f), errNotRun, ErrHalted)
+		err := fmt.Errorf("engine: %s %q %w: %w", f.ID(), p.nameOf(f), errNotRun, ErrHalted)
 		if cbs := f.settle(err); cbs != nil {
 			calls = append(calls, func() { runCallbacks(cbs, err) })
 		}

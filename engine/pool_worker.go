@@ -101,6 +101,25 @@ func (p *Pool) wakeLocked() {
 	}
 }
 
+// wakeOneLocked wakes an idle worker, or spawns one, to take queued work: the
+// caller has checked that a slot is free, work is queued and no worker is on
+// its way already. Waking one at a time (each wakes the next, see nextLocked)
+// keeps a burst of submissions from waking every parked worker, most of which
+// would find nothing left to claim.
+func (p *Pool) wakeOneLocked() {
+	if !p.picking() {
+		return
+	}
+	p.starting++
+	if p.idle > 0 {
+		p.idle--
+		p.cond.Signal()
+		return
+	}
+	p.workers++
+	go p.work(p.newWorkerLocked())
+}
+
 // broadcastLocked wakes every idle worker so that each looks again (stop, shrink).
 func (p *Pool) broadcastLocked() {
 	if p.idle > 0 {
@@ -131,6 +150,9 @@ func (p *Pool) nextLocked(w *worker) (f *Future, waited bool) {
 				if !w.slot {
 					w.slot = true
 					p.busy++
+				}
+				if p.starting == 0 && p.busy < g.limit && p.queuedLocked() > 0 {
+					p.wakeOneLocked() // the next of a burst (see submit)
 				}
 				return f, waited
 			}
@@ -190,13 +212,24 @@ func (p *Pool) foldLocked(w *worker) {
 	for s, n := range w.counts {
 		p.g.counts[s] += n
 	}
-	merged := newDoneRing(p.e.cfg.history)
-	var newest []doneTask
-	mergeNewest([]*doneRing{&p.recent, &w.recent}, p.e.cfg.history, func(d *doneTask) { newest = append(newest, *d) })
-	for i := len(newest) - 1; i >= 0; i-- {
-		merged.push(&newest[i])
+	switch {
+	case w.recent.len() == 0:
+	case p.recent.len() == 0: // w's ring becomes the pool's as it is
+		p.recent, w.recent = w.recent, p.recent
+	default:
+		// Merge into a scratch kept by the pool, then refill w's ring (it is
+		// going away) and keep that: workers exiting together allocate nothing.
+		newest := p.foldScratch[:0]
+		mergeNewest([]*doneRing{&p.recent, &w.recent}, p.e.cfg.history, func(d *doneTask) { newest = append(newest, *d) })
+		merged := w.recent
+		merged.buf, merged.head = merged.buf[:0], 0
+		for i := len(newest) - 1; i >= 0; i-- {
+			merged.push(&newest[i])
+		}
+		clear(newest)
+		p.foldScratch = newest[:0]
+		p.recent, w.recent = merged, doneRing{}
 	}
-	p.recent = merged
 	p.ws = slices.DeleteFunc(p.ws, func(o *worker) bool { return o == w })
 }
 

@@ -3,7 +3,8 @@ package engine
 // ringQueue is a deque on a power-of-two ring buffer: push at either end and pop
 // at the front in O(1), with no re-slicing from the front (which would pin the
 // whole backing array for the life of a long queue). Managers queue *task
-// (taskQueue), pools *Future (futureQueue).
+// (taskQueue); pools use a chunkQueue of *Future (futureQueue), and a ringQueue
+// of its chunks.
 //
 // An entry taken out of the middle (halt of a queued task) leaves a nil tombstone
 // rather than shifting a possibly huge buffer; tombstones at either end are
@@ -19,7 +20,7 @@ type ringQueue[T comparable] struct {
 type taskQueue = ringQueue[*task]
 
 // futureQueue is a pool's shared queue.
-type futureQueue = ringQueue[*Future]
+type futureQueue = chunkQueue[*Future]
 
 const minQueueCap = 8
 

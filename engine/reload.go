@@ -176,10 +176,10 @@ func (e *Engine) forgetLocked(t *task) {
 	case !t.state.Finished():
 		return
 	case t.pool != nil:
-		t.grp.pool.forgetLocked(t.id)
+		t.grp.pool.forgetLocked(t.ident())
 	default:
 		e.history.remove(t)
-		delete(e.tasks, t.id)
+		delete(e.tasks, t.ident())
 	}
 	e.markDirty()
 }

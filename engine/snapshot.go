@@ -79,7 +79,7 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 // view fills v with t as a viewer sees it, with the last tail lines of its log.
 func (t *task) view(v *model.Task, tail int) {
 	*v = model.Task{
-		ID:       t.id,
+		ID:       t.ident(),
 		Name:     t.name,
 		Group:    t.grp.name,
 		Kind:     model.KindGoroutine,

@@ -16,7 +16,8 @@ import (
 // All fields are guarded by Engine.mu; for pool work, by its pool's lock
 // (Pool.mu) instead.
 type task struct {
-	id       model.TaskID
+	id       model.TaskID // empty for pool work, which has nid: see ident
+	nid      uint64       // pool work's id as a number (formatTaskID)
 	name     string
 	fn       Func
 	grp      *group
@@ -260,7 +261,7 @@ func (e *Engine) retireLocked(t *task) {
 	if old == nil {
 		return
 	}
-	delete(e.tasks, old.id)
+	delete(e.tasks, old.ident())
 	old.run, old.fn = nil, nil // its log and closure can go
 }
 
@@ -271,7 +272,7 @@ func (e *Engine) retireLocked(t *task) {
 func (e *Engine) requeueLocked(t *task) {
 	g := t.grp
 	if g.pool != nil {
-		g.pool.forgetLocked(t.id)
+		g.pool.forgetLocked(t.ident())
 	} else {
 		e.history.remove(t)
 	}
@@ -288,4 +289,12 @@ func (e *Engine) requeueLocked(t *task) {
 	}
 	g.queue.pushFront(t)
 	g.queued++
+}
+
+// ident is t's id: pool work keeps it as a number and formats it on demand.
+func (t *task) ident() model.TaskID {
+	if t.id == "" && t.nid != 0 {
+		return formatTaskID(t.nid)
+	}
+	return t.id
 }
