@@ -156,11 +156,7 @@ func dashboard(args []string, stderr io.Writer) error {
 	if *refresh <= 0 {
 		return fmt.Errorf("-refresh must be positive, got %v", *refresh)
 	}
-	if *file == "" {
-		if _, err := os.Stat(defaultFile); err == nil {
-			*file = defaultFile
-		}
-	}
+	*file = taskFile(*file)
 
 	e := engine.New(engine.WithRefresh(*refresh), engine.WithSource("demo"))
 	ctx, stop := context.WithCancel(context.Background())
@@ -201,6 +197,18 @@ func dashboard(args []string, stderr io.Writer) error {
 	return closeErr
 }
 
+// taskFile returns the task file to run: the one given, else ./spindle.yaml when
+// it exists, else "" (the demo).
+func taskFile(given string) string {
+	if given != "" {
+		return given
+	}
+	if _, err := os.Stat(defaultFile); err == nil {
+		return defaultFile
+	}
+	return ""
+}
+
 // start puts the work on e: the task file when there is one, else the demo.
 func start(ctx context.Context, e *engine.Engine, file string) error {
 	if file == "" {
@@ -225,11 +233,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
-	if *file == "" {
-		if _, err := os.Stat(defaultFile); err == nil {
-			*file = defaultFile
-		}
-	}
+	*file = taskFile(*file)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer stop()
 	e := engine.New(engine.WithSource("demo"))

@@ -340,7 +340,7 @@ func (p *Poller) Stats() model.Poller {
 
 // launchLocked starts a fresh schedule (a new life with zero stats).
 func (p *Poller) launchLocked(paused bool) error {
-	ctx, cancel := p.e.newTaskContext(nil)
+	ctx, cancel := p.e.newRootTaskContext()
 	l := &pollLife{
 		p:      p,
 		ctx:    ctx,

@@ -27,10 +27,12 @@ func parseProcStat(b []byte) (procStat, bool) {
 	if err != nil {
 		return procStat{}, false
 	}
-	// Fields from 3 (state) on; field n is at index n-3.
+	// Fields from 3 (state) on; field n (as proc(5) numbers them) is at index
+	// n-first.
 	f := bytes.Fields(b[end+1:])
+	const first = 3
 	const (
-		state, pgrp, utime, stime, rss = 3 - 3, 5 - 3, 14 - 3, 15 - 3, 24 - 3
+		state, pgrp, utime, stime, rss = 3 - first, 5 - first, 14 - first, 15 - first, 24 - first
 	)
 	if len(f) <= rss || len(f[state]) != 1 {
 		return procStat{}, false

@@ -84,14 +84,10 @@ func runFrom(ctx context.Context) *run {
 	return r
 }
 
-// newTaskContext returns a context for a task: cancelled by its own cancel and by
-// Close. With a nil parent it derives from the engine's base context; otherwise
-// it keeps parent's values (the lineage a pool passes) but not its cancellation,
-// so a task outlives the call that submitted it.
+// newTaskContext returns a context for a task submitted from parent: it keeps
+// parent's values (the lineage a pool passes) but not its cancellation, so a
+// task outlives the call that submitted it; its own cancel and Close end it.
 func (e *Engine) newTaskContext(parent context.Context) (context.Context, context.CancelFunc) {
-	if parent == nil {
-		return context.WithCancel(e.base)
-	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
 	stop := context.AfterFunc(e.base, cancel)
 	return ctx, func() {
@@ -100,12 +96,18 @@ func (e *Engine) newTaskContext(parent context.Context) (context.Context, contex
 	}
 }
 
+// newRootTaskContext returns a context for work with no parent of its own
+// (manager tasks, poller runs): cancelled by its own cancel and by Close.
+func (e *Engine) newRootTaskContext() (context.Context, context.CancelFunc) {
+	return context.WithCancel(e.base)
+}
+
 // launchLocked starts a new run of t (whose state is queued, or live with a
 // restart pending). The caller puts t in a slot. prev, the previous run if any,
 // hands over its log so the detail pane shows what happened before a restart.
 func (e *Engine) launchLocked(t *task, prev *run) *run {
 	r := &run{e: e, t: t, returned: make(chan struct{}), started: time.Now().UnixNano()}
-	ctx, cancel := e.newTaskContext(nil)
+	ctx, cancel := e.newRootTaskContext()
 	r.ctx, r.cancel = context.WithValue(ctx, runKey{}, r), cancel
 	if prev != nil {
 		prev.logMu.Lock()

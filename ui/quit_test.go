@@ -34,7 +34,7 @@ func TestQuitGraceful(t *testing.T) {
 		if h.quit || called == nil {
 			t.Fatalf("quit %v, shutdown called %v", h.quit, called != nil)
 		}
-		if dl, ok := called.Deadline(); !ok || dl.Sub(time.Now()) != shutdownTimeout {
+		if dl, ok := called.Deadline(); !ok || time.Until(dl) != shutdownTimeout {
 			t.Errorf("shutdown deadline %v %v", dl, ok)
 		}
 		if got := h.m.status.Text(); got != "quitting: halting 5 tasks… (q again to force)" {
