@@ -62,6 +62,10 @@ func (e *Engine) Subscribe() (<-chan model.Snapshot, func()) {
 	ended := e.subsEnded
 	if !ended {
 		e.subs[sub] = struct{}{}
+		select { // the publisher may be waiting for a first subscriber
+		case e.subscribed <- struct{}{}:
+		default:
+		}
 	}
 	e.subMu.Unlock()
 	first := e.Snapshot()
@@ -120,10 +124,18 @@ func (e *Engine) publish() {
 			e.publishFinal()
 			return
 		}
-		e.dirty.Store(false)
 		if !e.hasSubscribers() {
-			continue // nobody to show it to; Subscribe builds its own first one
+			// Nobody to show it to (Subscribe builds its own first snapshot).
+			// dirty stays set meanwhile, so markDirty is one atomic load and
+			// busy work does not wake this goroutine per change.
+			select {
+			case <-e.subscribed:
+			case <-e.stop:
+				e.publishFinal()
+				return
+			}
 		}
+		e.dirty.Store(false)
 		e.broadcast(e.Snapshot(), false)
 
 		pace.Reset(time.Duration(e.refresh.Load()))

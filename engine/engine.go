@@ -64,15 +64,17 @@ type Engine struct {
 	reloader  func(context.Context) error // what Apply(OpReload) calls (reload.go)
 
 	// The snapshot bus (bus.go).
-	refresh   atomic.Int64  // the coalescing interval in ns; SetRefresh changes it
-	dirty     atomic.Bool   // a change is waiting to be published
-	notify    chan struct{} // cap 1: wakes the publisher
-	stop      chan struct{} // closed by Close to end the publisher
-	pubDone   chan struct{} // closed when the publisher has exited
-	closeDone chan struct{} // closed when Close has finished
-	subMu     sync.Mutex
-	subs      map[*subscriber]struct{}
-	subsEnded bool // the final snapshot went out and every channel is closed
+	refresh atomic.Int64  // the coalescing interval in ns; SetRefresh changes it
+	dirty   atomic.Bool   // a change is waiting to be published
+	notify  chan struct{} // cap 1: wakes the publisher
+	// subscribed (cap 1) wakes a publisher that found nobody subscribed.
+	subscribed chan struct{}
+	stop       chan struct{} // closed by Close to end the publisher
+	pubDone    chan struct{} // closed when the publisher has exited
+	closeDone  chan struct{} // closed when Close has finished
+	subMu      sync.Mutex
+	subs       map[*subscriber]struct{}
+	subsEnded  bool // the final snapshot went out and every channel is closed
 }
 
 // New returns a running Engine. It starts one goroutine, the snapshot publisher,
@@ -83,15 +85,16 @@ func New(opts ...Option) *Engine {
 		o(&cfg)
 	}
 	e := &Engine{
-		cfg:       cfg,
-		managers:  make(map[string]*Manager),
-		tasks:     make(map[model.TaskID]*task),
-		history:   newHistoryRing(cfg.history),
-		notify:    make(chan struct{}, 1),
-		stop:      make(chan struct{}),
-		pubDone:   make(chan struct{}),
-		closeDone: make(chan struct{}),
-		subs:      make(map[*subscriber]struct{}),
+		cfg:        cfg,
+		managers:   make(map[string]*Manager),
+		tasks:      make(map[model.TaskID]*task),
+		history:    newHistoryRing(cfg.history),
+		notify:     make(chan struct{}, 1),
+		subscribed: make(chan struct{}, 1),
+		stop:       make(chan struct{}),
+		pubDone:    make(chan struct{}),
+		closeDone:  make(chan struct{}),
+		subs:       make(map[*subscriber]struct{}),
 	}
 	e.refresh.Store(int64(cfg.refresh))
 	e.base, e.baseCancel = context.WithCancel(context.Background())
