@@ -16,28 +16,30 @@ import (
 // by Close) or was abandoned. A restarted task does not resolve it again.
 //
 // A Future is also the queued form of its work: the one allocation Submit makes
-// holds what a worker needs to start it (the function, the submitter's values,
-// its id and type) and the context of its first run, so a long queue is one
-// pointer per task plus this. Settling takes no lock: a waiter (Wait blocking,
-// OnDone) is created only when someone asks before the work has ended.
+// holds what a worker needs to start it (the function, its id, its source) and
+// the context of its first run, in 64 bytes, one cache line: the line the
+// submitter writes and the worker reads is all that crosses between them per
+// task. What submissions share (type, the submitter's values, name, parent) is
+// one jobSource for a run of alike submissions. Settling takes no lock and,
+// for a plain success, allocates nothing: a futureState is made only for an
+// error or when someone waits before the work has ended.
 type Future struct {
+	ctx     poolCtx // the first run's context; its source is the work's
 	nid     uint64  // the task id as a number (formatTaskID)
-	typ     *string // shared by the pool's work of one type (Pool.typeLocked)
 	fn      Func
-	created int64     // unix ns; 0: taken at once, the start time stands for it
-	x       *jobExtra // the rarely set parts; nil when all are defaults
-	ctx     poolCtx   // the first run's context (its values are the submitter's)
-
-	// settled is futurePending, futureSettling (err being written) or
-	// futureSettled (err may be read).
-	settled atomic.Uint32
-	err     error
-	w       atomic.Pointer[futureWait]
+	created int64 // unix ns; 0: taken at once, the start time stands for it
+	// st is nil while pending with nobody waiting; futureOK once settled
+	// with a nil error; else a futureState (waiters, or the error).
+	st atomic.Pointer[futureState]
 }
 
-// jobExtra is what only some pool work has: a display name of its own, a parent
-// task, a process, or restarts (with the log of the runs before).
-type jobExtra struct {
+// jobSource is what a run of alike submissions shares (Pool.sourceLocked): the
+// work's type, the submitter's context (its values), display name, parent
+// task and process. A restart gets a copy of its own with its restarts and
+// the log of the runs before.
+type jobSource struct {
+	typ      string
+	values   context.Context
 	name     string // empty: the pool's NamePrefix
 	parentID model.TaskID
 	proc     *process
@@ -45,60 +47,74 @@ type jobExtra struct {
 	log      []model.LogLine // the log so far, for a restart
 }
 
-// The settled states of a Future.
-const (
-	futurePending uint32 = iota
-	futureSettling
-	futureSettled
-)
-
-// futureWait is what waiters of an unsettled Future share: the channel Wait
-// blocks on (made by the first that has to block) and the OnDone callbacks.
-type futureWait struct {
+// futureState is a Future's waiters and, once fired, its result.
+type futureState struct {
 	mu    sync.Mutex
-	fired bool // settle took the callbacks and closed done
-	done  chan struct{}
+	fired atomic.Bool // settled: err is final (written before fired)
+	err   error
+	done  chan struct{} // made by the first Wait that has to block
 	cbs   []func(error)
 }
+
+// futureOK is the state of every Future settled with a nil error that nobody
+// waited for: read-only, never locked.
+var futureOK = func() *futureState {
+	s := new(futureState)
+	s.fired.Store(true)
+	return s
+}()
 
 // ID returns the id of the task the future belongs to (for Apply).
 func (f *Future) ID() model.TaskID { return formatTaskID(f.nid) }
 
-// waiter returns f's waiter, creating it.
-func (f *Future) waiter() *futureWait {
-	if w := f.w.Load(); w != nil {
-		return w
+// src is the work's source.
+func (f *Future) src() *jobSource { return f.ctx.src.Load() }
+
+// result returns the error and true once f has been settled.
+func (f *Future) result() (error, bool) {
+	if s := f.st.Load(); s != nil && s.fired.Load() {
+		return s.err, true
 	}
-	w := new(futureWait)
-	if f.w.CompareAndSwap(nil, w) {
-		return w
+	return nil, false
+}
+
+// waiter returns f's state for a waiter to register in, creating it; it may
+// turn out to be fired already.
+func (f *Future) waiter() *futureState {
+	if s := f.st.Load(); s != nil {
+		return s
 	}
-	return f.w.Load()
+	s := new(futureState)
+	if f.st.CompareAndSwap(nil, s) {
+		return s
+	}
+	return f.st.Load()
 }
 
 // Wait blocks until the work has ended, then returns its error, or until ctx is
 // done and returns ctx's error. A task that waits for pool work should pass its
 // own ctx so that halting it also ends the wait.
 func (f *Future) Wait(ctx context.Context) error {
-	if f.settled.Load() == futureSettled {
-		return f.err
+	if err, ok := f.result(); ok {
+		return err
 	}
-	w := f.waiter()
-	w.mu.Lock()
-	// settle publishes settled before it looks for a waiter; we published the
-	// waiter before looking at settled: at least one of us sees the other.
-	if w.fired || f.settled.Load() == futureSettled {
-		w.mu.Unlock()
-		return f.err // fired is set only once settled is
+	s := f.waiter()
+	if s.fired.Load() { // never locks futureOK
+		return s.err
 	}
-	if w.done == nil {
-		w.done = make(chan struct{})
+	s.mu.Lock()
+	if s.fired.Load() {
+		s.mu.Unlock()
+		return s.err
 	}
-	done := w.done
-	w.mu.Unlock()
+	if s.done == nil {
+		s.done = make(chan struct{})
+	}
+	done := s.done
+	s.mu.Unlock()
 	select {
 	case <-done:
-		return f.err // written before done was closed
+		return s.err // written before done was closed
 	case <-ctx.Done():
 		return fmt.Errorf("engine: wait for %s: %w", f.ID(), ctx.Err())
 	}
@@ -110,47 +126,67 @@ func (f *Future) Wait(ctx context.Context) error {
 // run in the goroutine that ended the work (a pool worker, usually) and should
 // be quick, since the worker takes no new work until they return.
 func (f *Future) OnDone(fn func(error)) {
-	if f.settled.Load() == futureSettled {
-		fn(f.err)
+	if err, ok := f.result(); ok {
+		fn(err)
 		return
 	}
-	w := f.waiter()
-	w.mu.Lock()
-	if w.fired || f.settled.Load() == futureSettled {
-		w.mu.Unlock()
-		fn(f.err)
+	s := f.waiter()
+	if s.fired.Load() {
+		fn(s.err)
 		return
 	}
-	w.cbs = append(w.cbs, fn)
-	w.mu.Unlock()
+	s.mu.Lock()
+	if s.fired.Load() {
+		s.mu.Unlock()
+		fn(s.err)
+		return
+	}
+	s.cbs = append(s.cbs, fn)
+	s.mu.Unlock()
 }
 
 // settle resolves the future with err and returns the callbacks to run once no
-// lock is held. Only the first call counts. It takes no lock unless someone is
-// waiting.
+// lock is held. Only the first call counts. A plain success nobody waits for
+// is one compare-and-swap.
 func (f *Future) settle(err error) []func(error) {
-	if !f.settled.CompareAndSwap(futurePending, futureSettling) {
-		return nil
+	for {
+		s := f.st.Load()
+		if s == nil {
+			final := futureOK
+			if err != nil {
+				final = &futureState{err: err}
+				final.fired.Store(true)
+			}
+			if f.st.CompareAndSwap(nil, final) {
+				return nil
+			}
+			continue // a waiter came first
+		}
+		if s.fired.Load() {
+			return nil
+		}
+		s.mu.Lock()
+		if s.fired.Load() {
+			s.mu.Unlock()
+			return nil
+		}
+		s.err = err
+		s.fired.Store(true)
+		if s.done != nil {
+			close(s.done)
+		}
+		cbs := s.cbs
+		s.cbs = nil
+		s.mu.Unlock()
+		return cbs
 	}
-	f.err = err
-	f.settled.Store(futureSettled)
-	w := f.w.Load()
-	if w == nil {
-		return nil
-	}
-	w.mu.Lock()
-	w.fired = true
-	if w.done != nil {
-		close(w.done)
-	}
-	cbs := w.cbs
-	w.cbs = nil
-	w.mu.Unlock()
-	return cbs
 }
 
-// over reports whether the future has been settled (or is being).
-func (f *Future) over() bool { return f.settled.Load() != futurePending }
+// over reports whether the future has been settled.
+func (f *Future) over() bool {
+	_, ok := f.result()
+	return ok
+}
 
 // runCallbacks calls every callback with err; it is called without the lock.
 func runCallbacks(cbs []func(error), err error) {

@@ -79,7 +79,7 @@ type Pool struct {
 	ids                               poolIDs
 	stamp                             queueStamp
 	foldScratch                       []doneTask // foldLocked's merge buffer
-	lastType                          *string    // see typeLocked
+	lastSrc                           *jobSource // see sourceLocked
 }
 
 // poolJob is what pool work adds to a task: its type, parent and future, and

@@ -18,12 +18,36 @@ import (
 // record: Value hands out the run only while the run's current context is this
 // one.
 type poolCtx struct {
-	values context.Context // the submitter's context
-	r      *run            // written once, when the run it belongs to starts
+	// src leads to the submitter's context (values); a restart swaps in a
+	// copy with the same values, so Value may read it while that happens.
+	src  atomic.Pointer[jobSource]
+	r    *run                          // written once, when the run it belongs to starts
+	done atomic.Pointer[chan struct{}] // made by the first Done
+	// flags: ctxCancelled (the engine cancelled the work), ctxFinished (its
+	// run is over: the worker's run record has moved on) and ctxClosed (done
+	// was closed; whoever sets it closes it).
+	flags atomic.Uint32
+}
 
-	done      atomic.Pointer[chan struct{}] // made by the first Done
-	cancelled atomic.Bool                   // the engine cancelled the work
-	closed    atomic.Bool                   // done was closed (whoever wins this closes it)
+// The flags of a poolCtx.
+const (
+	ctxCancelled uint32 = 1 << iota
+	ctxFinished
+	ctxClosed
+)
+
+// closeDone closes done once, whoever calls it first.
+func (c *poolCtx) closeDone(d chan struct{}) {
+	for {
+		old := c.flags.Load()
+		if old&ctxClosed != 0 {
+			return
+		}
+		if c.flags.CompareAndSwap(old, old|ctxClosed) {
+			close(d)
+			return
+		}
+	}
 }
 
 var _ context.Context = (*poolCtx)(nil)
@@ -42,15 +66,15 @@ func (c *poolCtx) Done() <-chan struct{} {
 	if !c.done.CompareAndSwap(nil, &d) {
 		return *c.done.Load()
 	}
-	if c.cancelled.Load() && c.closed.CompareAndSwap(false, true) {
-		close(d)
+	if c.flags.Load()&ctxCancelled != 0 {
+		c.closeDone(d)
 	}
 	return d
 }
 
 // Err returns context.Canceled once the engine cancelled the work.
 func (c *poolCtx) Err() error {
-	if c.cancelled.Load() {
+	if c.flags.Load()&ctxCancelled != 0 {
 		return context.Canceled
 	}
 	return nil
@@ -60,12 +84,12 @@ func (c *poolCtx) Err() error {
 // submitter's values otherwise.
 func (c *poolCtx) Value(key any) any {
 	if key == (runKey{}) {
-		if r := c.r; r != nil && r.pctx.Load() == c {
+		if r := c.r; r != nil && c.flags.Load()&ctxFinished == 0 {
 			return r
 		}
 		return nil
 	}
-	return c.values.Value(key)
+	return c.src.Load().values.Value(key)
 }
 
 // String names the context in panics and debug output.
@@ -74,11 +98,20 @@ func (c *poolCtx) String() string { return "engine.poolCtx" }
 // cancel marks the context done; it is idempotent and cheap when no one asked
 // for Done (the usual case for short work).
 func (c *poolCtx) cancel() {
-	if c.cancelled.Load() {
+	if c.flags.Load()&ctxCancelled != 0 {
 		return
 	}
-	c.cancelled.Store(true)
-	if d := c.done.Load(); d != nil && c.closed.CompareAndSwap(false, true) {
-		close(*d)
+	c.end(ctxCancelled)
+}
+
+// finish marks the run over (and the context done): one atomic operation
+// when no one asked for Done.
+func (c *poolCtx) finish() { c.end(ctxCancelled | ctxFinished) }
+
+// end sets flags and closes done if it was made.
+func (c *poolCtx) end(flags uint32) {
+	c.flags.Or(flags)
+	if d := c.done.Load(); d != nil {
+		c.closeDone(*d)
 	}
 }

@@ -143,12 +143,10 @@ func (p *Pool) ringsLocked() []*doneRing {
 
 // queuedTask rebuilds queued work f as a task, for Apply.
 func (p *Pool) queuedTask(f *Future) *task {
-	t := &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, grp: &p.g, created: f.created,
-		state: model.StateQueued, pool: &poolJob{typ: *f.typ, fut: f}}
-	if x := f.x; x != nil {
-		t.restarts, t.proc, t.pool.parentID = x.restarts, x.proc, x.parentID
-	}
-	return t
+	src := f.src()
+	return &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, grp: &p.g, created: f.created,
+		state: model.StateQueued, restarts: src.restarts, proc: src.proc,
+		pool: &poolJob{typ: src.typ, parentID: src.parentID, fut: f}}
 }
 
 // doneTaskOf rebuilds finished work d as a task, for Apply.
@@ -156,11 +154,10 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 	r := &run{e: p.e, started: d.started, ended: d.ended, asked: d.asked, over: true,
 		errText: d.errText, stack: d.stack, log: d.log}
 	f := d.fut
+	src := f.src()
 	t := &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, grp: &p.g, run: r, created: d.created,
-		restarts: d.restarts, state: d.state, pool: &poolJob{typ: *f.typ, fut: f}}
-	if x := f.x; x != nil {
-		t.proc, t.pool.parentID = x.proc, x.parentID
-	}
+		restarts: d.restarts, state: d.state, proc: src.proc,
+		pool: &poolJob{typ: src.typ, parentID: src.parentID, fut: f}}
 	r.t = t
 	return t
 }
@@ -238,13 +235,11 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 
 // viewQueued fills v with queued work f as a viewer sees it.
 func (p *Pool) viewQueued(f *Future, v *model.Task) {
-	*v = model.Task{ID: f.ID(), Name: p.nameOf(f), Group: p.g.name, Type: *f.typ, Kind: model.KindGoroutine,
-		State: model.StateQueued, Created: unixTime(f.created)}
-	if x := f.x; x != nil {
-		v.Parent, v.Restarts = x.parentID, int(x.restarts)
-		if x.proc != nil {
-			x.proc.view(v)
-		}
+	src := f.src()
+	*v = model.Task{ID: f.ID(), Name: p.nameOf(f), Group: p.g.name, Type: src.typ, Kind: model.KindGoroutine,
+		State: model.StateQueued, Created: unixTime(f.created), Parent: src.parentID, Restarts: int(src.restarts)}
+	if src.proc != nil {
+		src.proc.view(v)
 	}
 }
 

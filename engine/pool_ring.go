@@ -117,11 +117,12 @@ func mergeNewest(rings []*doneRing, n int, fn func(*doneTask)) {
 // view fills v with d as a viewer sees it; p names it.
 func (d *doneTask) view(v *model.Task, p *Pool, tail int) {
 	f := d.fut
+	src := f.src()
 	*v = model.Task{
 		ID:       f.ID(),
 		Name:     p.nameOf(f),
 		Group:    p.g.name,
-		Type:     *f.typ,
+		Type:     src.typ,
 		Kind:     model.KindGoroutine,
 		State:    d.state,
 		Created:  unixTime(d.created),
@@ -134,11 +135,9 @@ func (d *doneTask) view(v *model.Task, p *Pool, tail int) {
 		Error:    d.errText,
 		Stack:    d.stack,
 	}
-	if x := f.x; x != nil {
-		v.Parent = x.parentID
-		if x.proc != nil {
-			x.proc.view(v)
-		}
+	v.Parent = src.parentID
+	if src.proc != nil {
+		src.proc.view(v)
 	}
 	if tail > 0 && len(d.log) > 0 {
 		l := len(d.log)

@@ -19,18 +19,11 @@ func (w *worker) launchLocked(f *Future, now int64) {
 	if created == 0 { // taken at once: see SubmitNamed
 		created = now
 	}
-	var (
-		restarts int32
-		proc     *process
-		parentID model.TaskID
-		log      []model.LogLine
-	)
-	if x := f.x; x != nil {
-		if x.name != "" {
-			name = x.name
-		}
-		restarts, proc, parentID, log = x.restarts, x.proc, x.parentID, x.log
+	src := f.src()
+	if src.name != "" {
+		name = src.name
 	}
+	restarts, proc, parentID, log := src.restarts, src.proc, src.parentID, src.log
 	t.nid, t.fn, t.created, t.restarts, t.state = f.nid, f.fn, created, restarts, model.StateRunning
 	if t.name != name {
 		t.name = name
@@ -39,8 +32,8 @@ func (w *worker) launchLocked(f *Future, now int64) {
 		t.proc = proc
 	}
 	j.fut = f
-	if j.typ != *f.typ {
-		j.typ = *f.typ
+	if j.typ != src.typ {
+		j.typ = src.typ
 	}
 	if j.parentID != parentID {
 		j.parentID = parentID
@@ -49,7 +42,8 @@ func (w *worker) launchLocked(f *Future, now int64) {
 	w.counts[model.StateRunning]++
 	pc := &f.ctx
 	if pc.r != nil { // run before (a restart): that context is spent
-		pc = &poolCtx{values: f.ctx.values}
+		pc = new(poolCtx)
+		pc.src.Store(src)
 	}
 	w.startRunLocked(pc, now, log)
 	w.p.e.markDirty()
@@ -82,7 +76,6 @@ func (w *worker) startRunLocked(pc *poolCtx, now int64, log []model.LogLine) {
 		r.haslog.Store(len(log) > 0)
 		r.logMu.Unlock()
 	}
-	r.pctx.Store(pc)
 	w.cur = pc
 }
 
@@ -133,7 +126,9 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 		r.logMu.Lock()
 		log := r.log[:len(r.log):len(r.log)] // full slice: the next append copies
 		r.logMu.Unlock()
-		w.startRunLocked(&poolCtx{values: w.job.fut.ctx.values}, now, log)
+		pc := new(poolCtx)
+		pc.src.Store(w.job.fut.src())
+		w.startRunLocked(pc, now, log)
 		e.setStateLocked(t, model.StateRunning)
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
 		return nil, nil, true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/spindle-tui/spindle/model"
@@ -46,13 +47,9 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 		ctx = context.Background()
 	}
 	f := &Future{fn: fn}
-	f.ctx.values = ctx
 	var parentID model.TaskID
 	if pr := runFrom(ctx); pr != nil {
 		parentID = pr.t.ident()
-	}
-	if name != "" || parentID != "" || proc != nil {
-		f.x = &jobExtra{name: name, parentID: parentID, proc: proc}
 	}
 	p.mu.Lock()
 	switch {
@@ -63,8 +60,8 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
 		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
 	}
+	f.ctx.src.Store(p.sourceLocked(ctx, name, taskType, parentID, proc))
 	f.nid = p.newIDLocked()
-	f.typ = p.typeLocked(taskType)
 	// Work a worker takes at once gets its start time as its creation time
 	// (launchLocked), which saves a clock reading per task when the pool keeps
 	// up; work that will wait reads the clock now, or shares a recent reading
@@ -87,16 +84,25 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	return f, nil
 }
 
-// typeLocked returns the pool's shared copy of taskType (the pool's TaskType,
-// or the type of the last submission), so that a Future keeps a pointer to
-// it rather than a string of its own.
-func (p *Pool) typeLocked(taskType string) *string {
-	if p.lastType == nil || *p.lastType != taskType {
-		shared := new(string) // only here: &taskType would move every call's to the heap
-		*shared = taskType
-		p.lastType = shared
+// sourceLocked returns the source of a submission: the last one's when they
+// are alike (a process is never shared), so that a run of alike submissions
+// costs one jobSource, not one each.
+func (p *Pool) sourceLocked(ctx context.Context, name, taskType string, parentID model.TaskID, proc *process) *jobSource {
+	if s := p.lastSrc; s != nil && proc == nil && s.proc == nil && s.typ == taskType &&
+		s.name == name && s.parentID == parentID && sameContext(s.values, ctx) {
+		return s
 	}
-	return p.lastType
+	s := &jobSource{typ: taskType, values: ctx, name: name, parentID: parentID, proc: proc}
+	p.lastSrc = s
+	return s
+}
+
+// sameContext reports whether a and b are the same context. Comparing two
+// interfaces panics when their dynamic type is not comparable (a context that
+// is a struct holding a slice); contexts are pointers nearly always.
+func sameContext(a, b context.Context) bool {
+	ta := reflect.TypeOf(a)
+	return ta == reflect.TypeOf(b) && ta.Comparable() && a == b
 }
 
 // reject is Submit's refusal: called with p.mu held, it releases it, takes the
@@ -186,8 +192,8 @@ func (p *Pool) dropQueueLocked() (n int, calls []func()) {
 
 // nameOf is the display name of queued work f.
 func (p *Pool) nameOf(f *Future) string {
-	if f.x != nil && f.x.name != "" {
-		return f.x.name
+	if n := f.src().name; n != "" {
+		return n
 	}
 	return p.cfg.NamePrefix
 }
@@ -210,17 +216,14 @@ func (p *Pool) unqueueLocked(f *Future) {
 // entry again, with its restarts and log so far.
 func (p *Pool) requeueLocked(t *task) {
 	f := t.pool.fut
-	var x jobExtra
-	if f.x != nil {
-		x = *f.x
-	}
-	x.restarts, x.proc = t.restarts, t.proc
+	src := *f.src()
+	src.restarts, src.proc = t.restarts, t.proc
 	if r := t.run; r != nil {
 		r.logMu.Lock()
-		x.log = r.log[:len(r.log):len(r.log)]
+		src.log = r.log[:len(r.log):len(r.log)]
 		r.logMu.Unlock()
 	}
-	f.x = &x
+	f.ctx.src.Store(&src)
 	p.q.pushFront(f)
 	p.g.queued++
 	p.wakeLocked()

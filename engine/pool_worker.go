@@ -243,7 +243,7 @@ func (p *Pool) work(w *worker) {
 		if !running {
 			return
 		}
-		w.cur.cancel()
+		w.cur.finish()
 		e.mu.Lock() // this goroutine is going away: it cannot rerun the task
 		p.mu.Lock()
 		w.mu.Lock()
@@ -278,7 +278,7 @@ func (p *Pool) work(w *worker) {
 			running = true
 			o := call(ctx, fn)
 			running = false
-			w.cur.cancel()
+			w.cur.finish()
 			now = p.now() // the end of this task, the start of the next
 			w.mu.Lock()
 			var (

@@ -46,11 +46,10 @@ type run struct {
 	flags       atomic.Uint32 // runHalt | runPause
 	done, total atomic.Int64  // progress
 
-	// Pool work only: a worker reuses its run record, so the context of the
-	// run in progress (poolCtx.Value checks it) and a count of runs (a kill
-	// timer checks it) tell the runs apart.
-	pctx atomic.Pointer[poolCtx]
-	gen  uint64
+	// Pool work only: a worker reuses its run record, so a count of runs (a
+	// kill timer checks it) tells the runs apart; a run's poolCtx is finished
+	// when it ends, so its Value no longer leads here.
+	gen uint64
 	// haslog is set once log is not empty, so that a worker resetting its run
 	// record takes logMu only when there is a log to drop.
 	haslog atomic.Bool
