@@ -154,7 +154,7 @@ func (p *Pool) Stop(wait bool) {
 	case model.PoolRunning, model.PoolPaused:
 		p.state = model.PoolStopping
 		e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": stopping, draining "+
-			itoa(p.queuedLocked())+" queued and "+itoa(p.busy)+" running")
+			itoa(p.queuedExactLocked())+" queued and "+itoa(p.busy)+" running")
 		p.broadcastLocked()
 		p.wakeLocked()
 		p.quietLocked()

@@ -4,20 +4,24 @@ package engine
 // queued for everyone else (snapshots, Apply), handed back or stolen when the
 // worker cannot run it soon.
 
-// pushLocked appends f to the batch.
+// pushLocked appends f to the batch; the caller publishes nbatch after the
+// last push.
 func (w *worker) pushLocked(f *Future) {
 	w.batch[(w.bhead+w.blen)%batchMax] = f
 	w.blen++
-	w.nbatch.Store(int32(w.blen))
 }
 
-// popLocked takes the oldest entry of the batch.
+// popLocked takes the oldest entry of the batch. It publishes nbatch only once
+// the batch is empty: an atomic store per task costs more than the rest of
+// the bookkeeping, and until then nbatch only overstates the queue.
 func (w *worker) popLocked() *Future {
 	f := w.batch[w.bhead]
 	w.batch[w.bhead] = nil
 	w.bhead = (w.bhead + 1) % batchMax
 	w.blen--
-	w.nbatch.Store(int32(w.blen))
+	if w.blen == 0 {
+		w.nbatch.Store(0)
+	}
 	return f
 }
 
@@ -79,6 +83,7 @@ func (p *Pool) claimLocked(w *worker) *Future {
 				p.g.queued--
 				w.pushLocked(f)
 			}
+			w.nbatch.Store(int32(w.blen))
 		} else {
 			p.stealLocked(w)
 		}
@@ -106,6 +111,7 @@ func (p *Pool) stealLocked(w *worker) {
 		}
 		victim.blen -= k
 		victim.nbatch.Store(int32(victim.blen))
+		w.nbatch.Store(int32(w.blen))
 		victim.mu.Unlock()
 		if k > 0 {
 			return
@@ -113,7 +119,20 @@ func (p *Pool) stealLocked(w *worker) {
 	}
 }
 
-// queuedLocked is the pool's queued work: the shared queue and every batch.
+// queuedExactLocked is queuedLocked counted under each worker's lock, for
+// what people read (events). The caller holds p.mu and no worker's lock.
+func (p *Pool) queuedExactLocked() int {
+	n := p.g.queued
+	for _, w := range p.ws {
+		w.mu.Lock()
+		n += w.blen
+		w.mu.Unlock()
+	}
+	return n
+}
+
+// queuedLocked is the pool's queued work: the shared queue and every batch
+// (which nbatch may overstate, see worker).
 func (p *Pool) queuedLocked() int {
 	n := p.g.queued
 	for _, w := range p.ws {

@@ -59,7 +59,7 @@ func (p *Pool) closePoolLocked(pc *poolClose) {
 				itoa(h)+" running, dropped "+itoa(n)+" queued")
 		} else {
 			e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": draining "+
-				itoa(p.queuedLocked())+" queued and "+itoa(p.busy)+" running, for up to "+e.cfg.poolDrain.String())
+				itoa(p.queuedExactLocked())+" queued and "+itoa(p.busy)+" running, for up to "+e.cfg.poolDrain.String())
 		}
 		p.broadcastLocked()
 		p.wakeLocked()

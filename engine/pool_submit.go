@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"unsafe"
 	"time"
 
 	"github.com/spindle-tui/spindle/model"
@@ -51,7 +52,7 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	if pr := runFrom(ctx); pr != nil {
 		parentID = pr.t.ident()
 	}
-	p.mu.Lock()
+	p.lockSpinning()
 	switch {
 	case p.closing:
 		return nil, p.reject(poolError(p.g.name, ErrClosed))
@@ -60,7 +61,7 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
 		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
 	}
-	f.ctx.src.Store(p.sourceLocked(ctx, name, taskType, parentID, proc))
+	*(*unsafe.Pointer)(unsafe.Pointer(&f.ctx.src)) = unsafe.Pointer(p.sourceLocked(ctx, name, taskType, parentID, proc))
 	f.nid = p.newIDLocked()
 	// Work a worker takes at once gets its start time as its creation time
 	// (launchLocked), which saves a clock reading per task when the pool keeps
@@ -227,4 +228,19 @@ func (p *Pool) requeueLocked(t *task) {
 	p.q.pushFront(f)
 	p.g.queued++
 	p.wakeLocked()
+}
+
+// lockSpinning takes p.mu, trying for a while before it queues for it. A
+// worker claiming a batch holds it for well under a microsecond, while a
+// submitter that blocks comes back tens of microseconds later: woken on the
+// busy worker's processor, it waits for that one to be preempted or for an
+// idle one to wake up (sync.Mutex itself gives up spinning when other
+// goroutines are runnable, which they are whenever workers are).
+func (p *Pool) lockSpinning() {
+	for range 1000 {
+		if p.mu.TryLock() {
+			return
+		}
+	}
+	p.mu.Lock()
 }

@@ -49,7 +49,11 @@ type worker struct {
 	failed  int64
 	recent  doneRing
 
-	// nbatch is blen, readable under Pool.mu alone (for the queued count).
+	// nbatch is blen as of the last claim, steal or hand-back, or 0 once the
+	// batch is empty (popLocked), readable under Pool.mu alone: it can
+	// overstate the batch by what the worker has started since, which only
+	// wakes a worker that then finds the batch smaller (stealLocked reads
+	// blen under the victim's lock). Counts shown to people come from counts.
 	nbatch atomic.Int32
 
 	// cancel is every run's run.cancel: one closure per worker.
@@ -307,7 +311,7 @@ func (p *Pool) work(w *worker) {
 			}
 			if !w.slot || w.recheck || w.blen == 0 {
 				w.mu.Unlock()
-				p.mu.Lock()
+				p.lockSpinning()
 				break
 			}
 			w.launchLocked(w.popLocked(), now)
