@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"unsafe"
 	"time"
+	"unsafe"
 
 	"github.com/spindle-tui/spindle/model"
 )
