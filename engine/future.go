@@ -20,18 +20,27 @@ import (
 // the context of its first run, in 64 bytes, one cache line: the line the
 // submitter writes and the worker reads is all that crosses between them per
 // task. What submissions share (type, the submitter's values, name, parent) is
-// one jobSource for a run of alike submissions. Settling takes no lock and,
-// for a plain success, allocates nothing: a futureState is made only for an
-// error or when someone waits before the work has ended.
+// one jobSource for a run of alike submissions.
+//
+// Settling is a flag in the first run's context (futSettled): a plain success
+// that nobody waited for ends the run and settles the Future in one atomic
+// operation (finishOK). A futureState is made only for an error, or when
+// someone waits before the work has ended.
 type Future struct {
 	ctx     poolCtx // the first run's context; its source is the work's
 	nid     uint64  // the task id as a number (formatTaskID)
 	fn      Func
 	created int64 // unix ns; 0: taken at once, the start time stands for it
-	// st is nil while pending with nobody waiting; futureOK once settled
-	// with a nil error; else a futureState (waiters, or the error).
+	// st holds the waiters and the error: nil until someone waits or the
+	// work fails. Its err is written before futSettled is set.
 	st atomic.Pointer[futureState]
 }
+
+// The settling flags of a Future, in ctx.flags beside the context's own.
+const (
+	futSettling uint32 = 1 << (iota + 8) // an error is being written (settle won)
+	futSettled                           // the result is final
+)
 
 // jobSource is what a run of alike submissions shares (Pool.sourceLocked): the
 // work's type, the submitter's context (its values), display name, parent
@@ -47,22 +56,15 @@ type jobSource struct {
 	log      []model.LogLine // the log so far, for a restart
 }
 
-// futureState is a Future's waiters and, once fired, its result.
+// futureState is a Future's waiters and error. Guarded by mu, except err
+// once the Future is settled.
 type futureState struct {
 	mu    sync.Mutex
-	fired atomic.Bool // settled: err is final (written before fired)
+	fired bool // the waiters were woken
 	err   error
 	done  chan struct{} // made by the first Wait that has to block
 	cbs   []func(error)
 }
-
-// futureOK is the state of every Future settled with a nil error that nobody
-// waited for: read-only, never locked.
-var futureOK = func() *futureState {
-	s := new(futureState)
-	s.fired.Store(true)
-	return s
-}()
 
 // ID returns the id of the task the future belongs to (for Apply).
 func (f *Future) ID() model.TaskID { return formatTaskID(f.nid) }
@@ -70,16 +72,18 @@ func (f *Future) ID() model.TaskID { return formatTaskID(f.nid) }
 // src is the work's source.
 func (f *Future) src() *jobSource { return f.ctx.src.Load() }
 
-// result returns the error and true once f has been settled.
-func (f *Future) result() (error, bool) {
-	if s := f.st.Load(); s != nil && s.fired.Load() {
-		return s.err, true
+// settled reports whether the result is final.
+func (f *Future) settled() bool { return f.ctx.flags.Load()&futSettled != 0 }
+
+// err is the result of a settled Future.
+func (f *Future) err() error {
+	if s := f.st.Load(); s != nil {
+		return s.err
 	}
-	return nil, false
+	return nil
 }
 
-// waiter returns f's state for a waiter to register in, creating it; it may
-// turn out to be fired already.
+// waiter returns f's state for a waiter to register in, creating it.
 func (f *Future) waiter() *futureState {
 	if s := f.st.Load(); s != nil {
 		return s
@@ -95,17 +99,16 @@ func (f *Future) waiter() *futureState {
 // done and returns ctx's error. A task that waits for pool work should pass its
 // own ctx so that halting it also ends the wait.
 func (f *Future) Wait(ctx context.Context) error {
-	if err, ok := f.result(); ok {
-		return err
+	if f.settled() {
+		return f.err()
 	}
+	// The waiter is published before settled is looked at, and settle sets
+	// settled before it looks for a waiter: at least one sees the other.
 	s := f.waiter()
-	if s.fired.Load() { // never locks futureOK
-		return s.err
-	}
 	s.mu.Lock()
-	if s.fired.Load() {
+	if s.fired || f.settled() {
 		s.mu.Unlock()
-		return s.err
+		return f.err()
 	}
 	if s.done == nil {
 		s.done = make(chan struct{})
@@ -114,7 +117,7 @@ func (f *Future) Wait(ctx context.Context) error {
 	s.mu.Unlock()
 	select {
 	case <-done:
-		return s.err // written before done was closed
+		return f.err() // written before done was closed
 	case <-ctx.Done():
 		return fmt.Errorf("engine: wait for %s: %w", f.ID(), ctx.Err())
 	}
@@ -126,19 +129,15 @@ func (f *Future) Wait(ctx context.Context) error {
 // run in the goroutine that ended the work (a pool worker, usually) and should
 // be quick, since the worker takes no new work until they return.
 func (f *Future) OnDone(fn func(error)) {
-	if err, ok := f.result(); ok {
-		fn(err)
+	if f.settled() {
+		fn(f.err())
 		return
 	}
 	s := f.waiter()
-	if s.fired.Load() {
-		fn(s.err)
-		return
-	}
 	s.mu.Lock()
-	if s.fired.Load() {
+	if s.fired || f.settled() {
 		s.mu.Unlock()
-		fn(s.err)
+		fn(f.err())
 		return
 	}
 	s.cbs = append(s.cbs, fn)
@@ -146,47 +145,83 @@ func (f *Future) OnDone(fn func(error)) {
 }
 
 // settle resolves the future with err and returns the callbacks to run once no
-// lock is held. Only the first call counts. A plain success nobody waits for
-// is one compare-and-swap.
+// lock is held. Only the first call counts.
 func (f *Future) settle(err error) []func(error) {
+	flags := &f.ctx.flags
+	claim := futSettled
+	if err != nil {
+		claim = futSettling // settled only once err is where readers look
+	}
 	for {
+		old := flags.Load()
+		if old&(futSettling|futSettled) != 0 {
+			return nil
+		}
+		if flags.CompareAndSwap(old, old|claim) {
+			break
+		}
+	}
+	if err != nil {
 		s := f.st.Load()
 		if s == nil {
-			final := futureOK
-			if err != nil {
-				final = &futureState{err: err}
-				final.fired.Store(true)
+			s = &futureState{err: err}
+			if f.st.CompareAndSwap(nil, s) {
+				flags.Or(futSettled)
+				return nil // nobody waits on a state nobody could see
 			}
-			if f.st.CompareAndSwap(nil, final) {
-				return nil
-			}
-			continue // a waiter came first
-		}
-		if s.fired.Load() {
-			return nil
+			s = f.st.Load()
 		}
 		s.mu.Lock()
-		if s.fired.Load() {
-			s.mu.Unlock()
-			return nil
-		}
 		s.err = err
-		s.fired.Store(true)
-		if s.done != nil {
-			close(s.done)
-		}
-		cbs := s.cbs
-		s.cbs = nil
 		s.mu.Unlock()
-		return cbs
+		flags.Or(futSettled)
 	}
+	return f.fire()
 }
 
-// over reports whether the future has been settled.
-func (f *Future) over() bool {
-	_, ok := f.result()
-	return ok
+// finishOK ends the first run of f, which returned nil: its context is
+// cancelled and finished, and f settled with nil, in one atomic operation.
+func (f *Future) finishOK() []func(error) {
+	c := &f.ctx
+	for {
+		old := c.flags.Load()
+		if old&(futSettling|futSettled) != 0 { // settled before (it cannot be, but be safe)
+			c.finish()
+			return nil
+		}
+		if c.flags.CompareAndSwap(old, old|ctxCancelled|ctxFinished|futSettled) {
+			break
+		}
+	}
+	if d := c.done.Load(); d != nil {
+		c.closeDone(*d)
+	}
+	return f.fire()
 }
+
+// fire wakes the waiters of a just settled f, if any, and returns the
+// callbacks.
+func (f *Future) fire() []func(error) {
+	s := f.st.Load()
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fired {
+		return nil
+	}
+	s.fired = true
+	if s.done != nil {
+		close(s.done)
+	}
+	cbs := s.cbs
+	s.cbs = nil
+	return cbs
+}
+
+// over reports whether the future has been settled (or is being).
+func (f *Future) over() bool { return f.ctx.flags.Load()&(futSettling|futSettled) != 0 }
 
 // runCallbacks calls every callback with err; it is called without the lock.
 func runCallbacks(cbs []func(error), err error) {

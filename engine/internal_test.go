@@ -170,3 +170,13 @@ func TestNewTaskContextKeepsValuesNotCancellation(t *testing.T) {
 		t.Fatal("Close did not cancel a task context")
 	}
 }
+
+// initSrc relies on atomic.Pointer holding nothing but the pointer.
+func TestPoolCtxInitSrc(t *testing.T) {
+	var c poolCtx
+	s := &jobSource{typ: "x"}
+	c.initSrc(s)
+	if c.src.Load() != s {
+		t.Fatal("initSrc did not set what src.Load returns")
+	}
+}

@@ -98,6 +98,10 @@ func (w *worker) endLocked(now int64) []func(error) {
 	w.done++
 	w.retireLocked(now)
 	w.p.e.markDirty()
+	if f := w.job.fut; w.cur == &f.ctx {
+		return f.finishOK() // the first run: one atomic operation for both
+	}
+	w.cur.finish()
 	return w.job.fut.settle(nil)
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"reflect"
 	"time"
-	"unsafe"
 
 	"github.com/spindle-tui/spindle/model"
 )
@@ -61,7 +60,7 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
 		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
 	}
-	*(*unsafe.Pointer)(unsafe.Pointer(&f.ctx.src)) = unsafe.Pointer(p.sourceLocked(ctx, name, taskType, parentID, proc))
+	f.ctx.initSrc(p.sourceLocked(ctx, name, taskType, parentID, proc))
 	f.nid = p.newIDLocked()
 	// Work a worker takes at once gets its start time as its creation time
 	// (launchLocked), which saves a clock reading per task when the pool keeps

@@ -282,7 +282,6 @@ func (p *Pool) work(w *worker) {
 			running = true
 			o := call(ctx, fn)
 			running = false
-			w.cur.finish()
 			now = p.now() // the end of this task, the start of the next
 			w.mu.Lock()
 			var (
@@ -290,6 +289,7 @@ func (p *Pool) work(w *worker) {
 				err error
 			)
 			if w.slowEndLocked(o) {
+				w.cur.finish() // endLocked finishes it with the future
 				w.mu.Unlock()
 				e.mu.Lock()
 				p.mu.Lock()
