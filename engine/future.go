@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 
@@ -54,6 +55,15 @@ type jobSource struct {
 	proc     *process
 	restarts int32
 	log      []model.LogLine // the log so far, for a restart
+	// valuesType is values' dynamic type if it is comparable, else nil
+	// (sameContext).
+	valuesType reflect.Type
+}
+
+// sameContext reports whether ctx is s's context, without comparing two
+// interfaces whose dynamic type is not comparable (that panics).
+func (s *jobSource) sameContext(ctx context.Context) bool {
+	return s.valuesType != nil && reflect.TypeOf(ctx) == s.valuesType && s.values == ctx
 }
 
 // futureState is a Future's waiters and error. Guarded by mu, except err

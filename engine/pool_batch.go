@@ -15,8 +15,7 @@ func (w *worker) pushLocked(f *Future) {
 // the batch is empty: an atomic store per task costs more than the rest of
 // the bookkeeping, and until then nbatch only overstates the queue.
 func (w *worker) popLocked() *Future {
-	f := w.batch[w.bhead]
-	w.batch[w.bhead] = nil
+	f := w.batch[w.bhead] // left in place (a pointer write is a GC barrier): the next claim overwrites it
 	w.bhead = (w.bhead + 1) % batchMax
 	w.blen--
 	if w.blen == 0 {
@@ -75,14 +74,10 @@ func (p *Pool) handBackLocked(w *worker) int {
 func (p *Pool) claimLocked(w *worker) *Future {
 	if w.blen == 0 {
 		if n := p.g.queued; n > 0 {
-			for range min(batchMax, max(1, n/p.g.limit)) {
-				f := p.q.popFront()
-				if f == nil {
-					break
-				}
-				p.g.queued--
-				w.pushLocked(f)
-			}
+			// The batch is empty: fill it from its start.
+			w.bhead = 0
+			w.blen = p.q.popFrontN(w.batch[:min(batchMax, max(1, n/p.g.limit))])
+			p.g.queued -= w.blen
 			w.nbatch.Store(int32(w.blen))
 		} else {
 			p.stealLocked(w)

@@ -24,7 +24,7 @@ func (w *worker) launchLocked(f *Future, now int64) {
 		name = src.name
 	}
 	restarts, proc, parentID, log := src.restarts, src.proc, src.parentID, src.log
-	t.nid, t.fn, t.created, t.restarts, t.state = f.nid, f.fn, created, restarts, model.StateRunning
+	t.nid, t.created, t.restarts, t.state = f.nid, created, restarts, model.StateRunning
 	if t.name != name {
 		t.name = name
 	}

@@ -88,21 +88,19 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 // are alike (a process is never shared), so that a run of alike submissions
 // costs one jobSource, not one each.
 func (p *Pool) sourceLocked(ctx context.Context, name, taskType string, parentID model.TaskID, proc *process) *jobSource {
-	if s := p.lastSrc; s != nil && proc == nil && s.proc == nil && s.typ == taskType &&
-		s.name == name && s.parentID == parentID && sameContext(s.values, ctx) {
+	if s := p.lastSrc; s != nil && proc == nil && s.proc == nil && s.sameContext(ctx) &&
+		s.typ == taskType && s.name == name && s.parentID == parentID {
 		return s
 	}
 	s := &jobSource{typ: taskType, values: ctx, name: name, parentID: parentID, proc: proc}
+	// Comparing two interfaces panics when their dynamic type is not
+	// comparable (a context that is a struct holding a slice); contexts are
+	// pointers nearly always.
+	if t := reflect.TypeOf(ctx); t.Comparable() {
+		s.valuesType = t
+	}
 	p.lastSrc = s
 	return s
-}
-
-// sameContext reports whether a and b are the same context. Comparing two
-// interfaces panics when their dynamic type is not comparable (a context that
-// is a struct holding a slice); contexts are pointers nearly always.
-func sameContext(a, b context.Context) bool {
-	ta := reflect.TypeOf(a)
-	return ta == reflect.TypeOf(b) && ta.Comparable() && a == b
 }
 
 // reject is Submit's refusal: called with p.mu held, it releases it, takes the

@@ -271,13 +271,13 @@ func (p *Pool) work(w *worker) {
 			p.exitLocked(w)
 			return
 		}
+		p.mu.Unlock() // w.mu (held) covers the launch: submitters need not wait for it
 		if waited {
 			now = p.now()
 		}
 		w.launchLocked(f, now)
-		p.mu.Unlock()
 		for { // w.mu held, a task launched
-			ctx, fn := w.r.ctx, w.t.fn
+			ctx, fn := w.r.ctx, w.job.fut.fn // the worker's task record keeps no fn
 			w.mu.Unlock()
 			running = true
 			o := call(ctx, fn)

@@ -114,6 +114,36 @@ func (q *chunkQueue[T]) popFront() T {
 	}
 }
 
+// popFrontN moves up to len(dst) entries from the head into dst, in order,
+// and returns how many: a copy per chunk rather than a pop per entry.
+func (q *chunkQueue[T]) popFrontN(dst []T) int {
+	var zero T
+	n := 0
+	for n < len(dst) {
+		c := q.first()
+		if c == nil {
+			break
+		}
+		k := copy(dst[n:], c.buf[c.lo:c.hi])
+		clear(c.buf[c.lo : c.lo+k])
+		c.lo += k
+		live := n
+		for _, v := range dst[n : n+k] { // drop tombstones
+			if v != zero {
+				dst[live] = v
+				live++
+			}
+		}
+		clear(dst[live : n+k])
+		n = live
+		if c.lo == c.hi {
+			q.chunks.popFront()
+			q.freeChunk(c)
+		}
+	}
+	return n
+}
+
 // remove takes v out of the queue and reports whether it was there. It scans,
 // so it is O(n); it serves a user's halt of one queued entry.
 func (q *chunkQueue[T]) remove(v T) bool {

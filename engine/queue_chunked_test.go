@@ -50,12 +50,26 @@ func TestChunkQueue(t *testing.T) {
 			if !slices.Equal(seen, want) {
 				t.Fatalf("each = %v, want %v", seen, want)
 			}
+			// Drain half by popFrontN in uneven batches, the rest by popFront.
 			var got []int
+			buf := make([]*int, 7)
+			for len(got) < len(want)/2 {
+				n := q.popFrontN(buf)
+				if n == 0 {
+					t.Fatalf("popFrontN = 0 with %d left", len(want)-len(got))
+				}
+				for _, p := range buf[:n] {
+					got = append(got, *p)
+				}
+			}
 			for p := q.popFront(); p != nil; p = q.popFront() {
 				got = append(got, *p)
 			}
 			if !slices.Equal(got, want) {
-				t.Fatalf("popFront order = %v, want %v", got, want)
+				t.Fatalf("popFrontN/popFront order = %v, want %v", got, want)
+			}
+			if q.popFrontN(buf) != 0 {
+				t.Fatal("popFrontN on an empty queue")
 			}
 			if q.chunks.n != 0 || len(q.spare) > chunkSpare {
 				t.Fatalf("drained queue keeps %d chunks, %d spare", q.chunks.n, len(q.spare))
