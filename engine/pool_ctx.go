@@ -16,8 +16,10 @@ import (
 //
 // A worker reuses one run record for all its tasks, so a context that outlives
 // its work (kept by a goroutine the work started) must stop leading to that
-// record: Value hands out the run only while the run's current context is this
-// one.
+// record: Value hands out the run only until the run is finished (ctxFinished,
+// set when the function returns). The first run's context also carries its
+// Future's settling flags (futSettling, futSettled), so that a plain success
+// ends both with one atomic operation (Future.finishOK).
 type poolCtx struct {
 	// src leads to the submitter's context (values); a restart swaps in a
 	// copy with the same values, so Value may read it while that happens.
@@ -25,8 +27,8 @@ type poolCtx struct {
 	r    *run                          // written once, when the run it belongs to starts
 	done atomic.Pointer[chan struct{}] // made by the first Done
 	// flags: ctxCancelled (the engine cancelled the work), ctxFinished (its
-	// run is over: the worker's run record has moved on) and ctxClosed (done
-	// was closed; whoever sets it closes it).
+	// run is over: the worker's run record moves on), ctxClosed (done was
+	// closed; whoever sets it closes it) and, in a Future's, its settling.
 	flags atomic.Uint32
 }
 
