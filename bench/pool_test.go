@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -171,4 +172,27 @@ func BenchmarkPoolQueuedTaskMemory(b *testing.B) {
 		cancel()
 	}
 	b.ReportMetric(per, "B/queued-task")
+}
+
+// BenchmarkPoolOverheadPaired alternates pond v2 `Go` (the fastest of the
+// others) and spindle, 300k no-op tasks each, and reports the median of the
+// per-pair ratios: on a noisy machine adjacent runs share the noise, so the
+// ratio is steadier than ns/task.
+//
+//	cd bench && go test -run '^$' -bench PoolOverheadPaired -benchtime 20x
+func BenchmarkPoolOverheadPaired(b *testing.B) {
+	for _, limit := range []int{runtime.GOMAXPROCS(0), 64} {
+		b.Run("limit="+strconv.Itoa(limit), func(b *testing.B) {
+			var ratios []float64
+			for b.Loop() {
+				t0 := time.Now()
+				runPondGo(b, limit, poolTasks)
+				t1 := time.Now()
+				runSpindlePool(b, limit, poolTasks)
+				ratios = append(ratios, float64(time.Since(t1))/float64(t1.Sub(t0)))
+			}
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "spindle/pond-go")
+		})
+	}
 }
