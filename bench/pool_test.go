@@ -174,13 +174,13 @@ func BenchmarkPoolQueuedTaskMemory(b *testing.B) {
 	b.ReportMetric(per, "B/queued-task")
 }
 
-// BenchmarkPoolOverheadPaired alternates pond v2 `Go` (the fastest of the
+// BenchmarkSpindleVsPondGo alternates pond v2 `Go` (the fastest of the
 // others) and spindle, 300k no-op tasks each, and reports the median of the
 // per-pair ratios: on a noisy machine adjacent runs share the noise, so the
 // ratio is steadier than ns/task.
 //
-//	cd bench && go test -run '^$' -bench PoolOverheadPaired -benchtime 20x
-func BenchmarkPoolOverheadPaired(b *testing.B) {
+//	cd bench && go test -run '^$' -bench SpindleVsPondGo -benchtime 20x
+func BenchmarkSpindleVsPondGo(b *testing.B) {
 	for _, limit := range []int{runtime.GOMAXPROCS(0), 64} {
 		b.Run("limit="+strconv.Itoa(limit), func(b *testing.B) {
 			var ratios []float64
