@@ -156,3 +156,30 @@ func TestResolveNamespacesAndOptions(t *testing.T) {
 		t.Fatalf("%d pools in the snapshot, want 6", got)
 	}
 }
+
+// sliceCtx is a context whose dynamic type is not comparable.
+type sliceCtx struct {
+	context.Context
+	tags []string
+}
+
+// TestSubmitWithAnUncomparableContext: alike submissions share their source
+// by comparing contexts, which must not panic on a context that is a struct
+// holding a slice.
+func TestSubmitWithAnUncomparableContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := engine.New()
+		p := startPool(t, e, "p", engine.PoolConfig{MaxWorkers: 1})
+		ctx := sliceCtx{Context: context.Background(), tags: []string{"a"}}
+		var fs []*engine.Future
+		for range 3 {
+			fs = append(fs, mustSubmit(t, ctx, p, "w", func(context.Context) error { return nil }))
+		}
+		for _, f := range fs {
+			if err := f.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		closeEngine(t, e)
+	})
+}
