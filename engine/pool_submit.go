@@ -227,6 +227,10 @@ func (p *Pool) requeueLocked(t *task) {
 	p.wakeLocked()
 }
 
+// lockSpins is how many times lockSpinning tries the lock: a few microseconds
+// of loads (TryLock does not write while the lock is held).
+const lockSpins = 1000
+
 // lockSpinning takes p.mu, trying for a while before it queues for it. A
 // worker claiming a batch holds it for well under a microsecond, while a
 // submitter that blocks comes back tens of microseconds later: woken on the
@@ -234,7 +238,7 @@ func (p *Pool) requeueLocked(t *task) {
 // idle one to wake up (sync.Mutex itself gives up spinning when other
 // goroutines are runnable, which they are whenever workers are).
 func (p *Pool) lockSpinning() {
-	for range 1000 {
+	for range lockSpins {
 		if p.mu.TryLock() {
 			return
 		}
