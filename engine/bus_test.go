@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -58,6 +59,34 @@ func TestIdleEnginePublishesNothing(t *testing.T) {
 		synctest.Wait()
 		if s, ok := pending(ch); ok {
 			t.Fatalf("idle engine published seq %d", s.Seq)
+		}
+	})
+}
+
+// TestChangesBeforeTheFirstSubscriberStillReachIt: with nobody subscribed the
+// publisher sleeps (changes do not wake it), yet a later subscriber gets the
+// current state at once and the changes after it within a refresh.
+func TestChangesBeforeTheFirstSubscriberStillReachIt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := engine.New(engine.WithRefresh(refresh))
+		defer closeEngine(t, e)
+		m := e.NewManager("m", 1)
+		for i := range 5 {
+			mustAppend(t, m, "t"+strconv.Itoa(i), untilHalted)
+		}
+		_ = m.Watch()
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		ch, cancel := e.Subscribe()
+		defer cancel()
+		if s, ok := pending(ch); !ok || len(s.Managers) != 1 || s.Managers[0].Counts[model.StateQueued] != 4 {
+			t.Fatalf("first snapshot %+v (ok %v)", s, ok)
+		}
+		mustAppend(t, m, "late", untilHalted)
+		time.Sleep(refresh)
+		synctest.Wait()
+		if s, ok := pending(ch); !ok || s.Managers[0].Counts[model.StateQueued] != 5 {
+			t.Fatalf("no snapshot of the change after subscribing: %+v (ok %v)", s, ok)
 		}
 	})
 }
