@@ -172,18 +172,14 @@ func (f *Future) settle(err error) []func(error) {
 		}
 	}
 	if err != nil {
-		s := f.st.Load()
-		if s == nil {
-			s = &futureState{err: err}
-			if f.st.CompareAndSwap(nil, s) {
-				flags.Or(futSettled)
-				return nil // nobody waits on a state nobody could see
-			}
-			s = f.st.Load()
+		// Put err where readers look, then publish settled. A waiter may
+		// register in the state between the two: fire wakes it.
+		if !f.st.CompareAndSwap(nil, &futureState{err: err}) {
+			s := f.st.Load()
+			s.mu.Lock()
+			s.err = err
+			s.mu.Unlock()
 		}
-		s.mu.Lock()
-		s.err = err
-		s.mu.Unlock()
 		flags.Or(futSettled)
 	}
 	return f.fire()
