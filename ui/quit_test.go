@@ -67,6 +67,36 @@ func TestQuitGraceful(t *testing.T) {
 	})
 }
 
+// TestQuitShowsThePoolsDraining: while quitting, non-daemon pools that still
+// have work say they are draining (their running work is not being halted);
+// a daemon pool's work is halted with the rest.
+func TestQuitShowsThePoolsDraining(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan error)
+		h := newHarness(t, WithShutdown(func(context.Context) error { return <-release }))
+		h.keys("q")
+		s := fixtureSnapshot() // 5 live tasks
+		s.Pools = []model.Pool{
+			{Name: "io", State: model.PoolStopping, Busy: 2, Queued: 7},
+			{Name: "render", State: model.PoolStopping, Busy: 1},
+			{Name: "bg", State: model.PoolStopping, Daemon: true, Busy: 1},
+			{Name: "done", State: model.PoolStopped},
+		}
+		h.publish(s)
+		if got, want := h.m.status.Text(), "quitting: draining 2 pools (3 running, 7 queued), halting 2 tasks… (q again to force)"; got != want {
+			t.Errorf("status %q, want %q", got, want)
+		}
+		s.Pools = s.Pools[:1]
+		s.Pools[0].Busy, s.Pools[0].Queued = 5, 1
+		h.publish(s)
+		if got, want := h.m.status.Text(), "quitting: draining 1 pool (5 running, 1 queued)… (q again to force)"; got != want {
+			t.Errorf("status %q, want %q", got, want)
+		}
+		release <- nil
+		h.settle()
+	})
+}
+
 func TestQuitForced(t *testing.T) {
 	for _, second := range []string{"q", "ctrl+c"} {
 		t.Run(second, func(t *testing.T) {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -254,17 +255,36 @@ func (m Model) startQuit() (tea.Model, tea.Cmd) {
 	return m, shutdownCmd(ctx, m.opts.shutdown)
 }
 
-// quittingText is the status while the shutdown runs.
+// quittingText is the status while the shutdown runs: the non-daemon pools
+// still draining (their work finishes) apart from the tasks being halted.
 func (m *Model) quittingText() string {
 	again := m.keys.Quit.Help().Key + " again to force"
-	if n := liveCount(m.snap.Counts); n > 0 {
-		noun := " tasks"
-		if n == 1 {
-			noun = " task"
+	var pools, running, queued int
+	for _, p := range m.snap.Pools {
+		if p.State == model.PoolStopping && !p.Daemon && p.Busy+p.Queued > 0 {
+			pools, running, queued = pools+1, running+p.Busy, queued+p.Queued
 		}
-		return "quitting: halting " + strconv.Itoa(n) + noun + "… (" + again + ")"
 	}
-	return "quitting: waiting for the engine to close… (" + again + ")"
+	var parts []string
+	if pools > 0 {
+		parts = append(parts, "draining "+plural(pools, "pool")+" ("+
+			strconv.Itoa(running)+" running, "+strconv.Itoa(queued)+" queued)")
+	}
+	if n := liveCount(m.snap.Counts) - running; n > 0 {
+		parts = append(parts, "halting "+plural(n, "task"))
+	}
+	if len(parts) == 0 {
+		return "quitting: waiting for the engine to close… (" + again + ")"
+	}
+	return "quitting: " + strings.Join(parts, ", ") + "… (" + again + ")"
+}
+
+// plural is n and noun, with an s unless n is 1: "1 pool", "3 tasks".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // forceQuit quits at once, abandoning a running shutdown.
