@@ -88,32 +88,30 @@ func (p *Pool) lockWorkersLocked() (unlock func()) {
 }
 
 // wakeLocked makes sure there is a worker on its way for each queued task a free
-// slot can take: it signals idle workers first, then spawns.
+// slot can take.
 func (p *Pool) wakeLocked() {
 	if !p.picking() {
 		return
 	}
 	for p.busy+p.starting < p.g.limit && p.queuedLocked() > p.starting {
-		p.starting++
-		if p.idle > 0 {
-			p.idle--
-			p.cond.Signal()
-			continue
-		}
-		p.workers++
-		go p.work(p.newWorkerLocked())
+		p.startWorkerLocked()
 	}
 }
 
-// wakeOneLocked wakes an idle worker, or spawns one, to take queued work: the
-// caller has checked that a slot is free, work is queued and no worker is on
-// its way already. Waking one at a time (each wakes the next, see nextLocked)
-// keeps a burst of submissions from waking every parked worker, most of which
-// would find nothing left to claim.
+// wakeOneLocked puts one worker on its way to take queued work: the caller has
+// checked that a slot is free, work is queued and no worker is on its way
+// already. Waking one at a time (each wakes the next, see nextLocked) keeps a
+// burst of submissions from waking every parked worker, most of which would
+// find nothing left to claim.
 func (p *Pool) wakeOneLocked() {
-	if !p.picking() {
-		return
+	if p.picking() {
+		p.startWorkerLocked()
 	}
+}
+
+// startWorkerLocked signals an idle worker, or spawns one, and counts it as
+// starting.
+func (p *Pool) startWorkerLocked() {
 	p.starting++
 	if p.idle > 0 {
 		p.idle--
