@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -175,5 +176,129 @@ func TestNoAppendRunsTwice(t *testing.T) {
 			}
 			t.Logf("%d tasks, %d runs", len(ids), total)
 		})
+	}
+}
+
+var errBoom = errors.New("boom")
+
+// TestPoolStress races submitters (successes, failures, panics, waits and
+// callbacks) against resizes, pause and resume, halts of the pool's work,
+// snapshots and Apply on queued and finished work, then drains: every Future
+// settles once, with what its function returned or ErrHalted, no work runs
+// twice at once, and the counters add up.
+func TestPoolStress(t *testing.T) {
+	e := engine.New(engine.WithRefresh(time.Millisecond))
+	p := startPool(t, e, "stress", engine.PoolConfig{MaxWorkers: 4})
+	snaps, cancelSub := e.Subscribe()
+	defer cancelSub()
+
+	const submitters, each = 4, 1500
+	var (
+		wg        sync.WaitGroup
+		callbacks atomic.Int64
+	)
+	futures := make([][]*engine.Future, submitters)
+	for s := range submitters {
+		wg.Go(func() {
+			for i := range each {
+				var fn engine.Func
+				switch i % 4 {
+				case 0, 1:
+					fn = func(context.Context) error { return nil }
+				case 2:
+					fn = func(context.Context) error { return errBoom }
+				default:
+					fn = func(ctx context.Context) error { runtime.Gosched(); return engine.Checkpoint(ctx) }
+				}
+				inFlight := new(atomic.Bool)
+				guarded := func(ctx context.Context) error {
+					if !inFlight.CompareAndSwap(false, true) {
+						t.Error("pool work ran twice at once")
+					}
+					defer inFlight.Store(false)
+					return fn(ctx)
+				}
+				f, err := p.Submit(context.Background(), "", guarded)
+				if err != nil {
+					t.Errorf("submit: %v", err)
+					return
+				}
+				f.OnDone(func(error) { callbacks.Add(1) })
+				futures[s] = append(futures[s], f)
+			}
+		})
+	}
+	stop := make(chan struct{})
+	var chaos sync.WaitGroup
+	chaos.Go(func() { // the operator
+		r := rand.New(rand.NewPCG(1, 2))
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			switch r.IntN(5) {
+			case 0:
+				p.Resize(1 + r.IntN(6))
+			case 1:
+				_ = p.Pause()
+				runtime.Gosched()
+				_ = p.Resume()
+			case 2:
+				p.Halt()
+			case 3:
+				s := e.Snapshot()
+				if len(s.Tasks) > 0 {
+					_ = e.Apply(context.Background(), model.Command{Op: model.OpHalt, Target: s.Tasks[r.IntN(len(s.Tasks))].ID})
+				}
+			default:
+				time.Sleep(50 * time.Microsecond)
+			}
+		}
+	})
+	chaos.Go(func() { // a dashboard
+		for {
+			select {
+			case <-stop:
+				return
+			case <-snaps:
+			}
+		}
+	})
+	wg.Wait()
+	close(stop)
+	chaos.Wait()
+	_ = p.Resume()
+	p.Stop(true)
+
+	var done, failed int64
+	for _, fs := range futures {
+		for _, f := range fs {
+			err := f.Wait(context.Background())
+			switch {
+			case err == nil:
+				done++
+			case errors.Is(err, errBoom), errors.Is(err, engine.ErrHalted):
+				failed++
+			default:
+				t.Errorf("%s settled with %v", f.ID(), err)
+			}
+		}
+	}
+	// A Future holds what the function returned: work halted while it ran
+	// that returned nil counts as halted (failed) in the stats, nil in its
+	// Future.
+	s := p.Stats()
+	if n := int64(submitters * each); s.Submitted != n || done+failed != n || s.Done+s.Failed != n || s.Done > done {
+		t.Errorf("submitted %d (stats %d), futures %d nil + %d errors, stats %d done + %d failed",
+			n, s.Submitted, done, failed, s.Done, s.Failed)
+	}
+	if s.Busy != 0 || s.Queued != 0 || s.State != model.PoolStopped {
+		t.Errorf("after the drain %+v", s)
+	}
+	closeEngine(t, e)
+	if n := callbacks.Load(); n != submitters*each {
+		t.Errorf("%d callbacks ran, want %d", n, submitters*each)
 	}
 }
