@@ -226,22 +226,3 @@ func (p *Pool) requeueLocked(t *task) {
 	p.g.queued++
 	p.wakeLocked()
 }
-
-// lockSpins is how many times lockSpinning tries the lock: a few microseconds
-// of loads (TryLock does not write while the lock is held).
-const lockSpins = 1000
-
-// lockSpinning takes p.mu, trying for a while before it queues for it. A
-// worker claiming a batch holds it for well under a microsecond, while a
-// submitter that blocks comes back tens of microseconds later: woken on the
-// busy worker's processor, it waits for that one to be preempted or for an
-// idle one to wake up (sync.Mutex itself gives up spinning when other
-// goroutines are runnable, which they are whenever workers are).
-func (p *Pool) lockSpinning() {
-	for range lockSpins {
-		if p.mu.TryLock() {
-			return
-		}
-	}
-	p.mu.Lock()
-}

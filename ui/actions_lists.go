@@ -72,11 +72,7 @@ func planPool(a action, p *model.Pool) plan {
 		if p.Busy == 0 {
 			return cannotPlan("halt the work of", label, "nothing is running")
 		}
-		noun := " tasks)"
-		if p.Busy == 1 {
-			noun = " task)"
-		}
-		return sendPlan("halt", model.Command{Op: model.OpHalt, Pool: p.Name}, "the running work of "+label+" ("+strconv.Itoa(p.Busy)+noun)
+		return sendPlan("halt", model.Command{Op: model.OpHalt, Pool: p.Name}, "the running work of "+label+" ("+plural(p.Busy, "task")+")")
 	case actKill:
 		if over {
 			return cannotPlan("stop", label, "it is already "+string(p.State))

@@ -157,12 +157,8 @@ func (h *header) View() []string {
 		h.st.source.write(&b, h.source)
 	}
 	if h.leaked > 0 {
-		noun := " goroutine"
-		if h.leaked > 1 {
-			noun += "s"
-		}
 		b.WriteString("   ")
-		h.st.leaked.write(&b, "leaked "+strconv.Itoa(h.leaked)+noun)
+		h.st.leaked.write(&b, "leaked "+plural(h.leaked, "goroutine"))
 	}
 	switch {
 	case h.closed:

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -245,3 +246,11 @@ func clean(s string, tabWidth int, keepNewlines bool) string {
 
 // cleanCell makes one line of task text safe to draw in a cell.
 func cleanCell(s string) string { return clean(s, 1, false) }
+
+// plural is n and noun, with an s unless n is 1: "1 pool", "3 tasks".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

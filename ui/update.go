@@ -279,14 +279,6 @@ func (m *Model) quittingText() string {
 	return "quitting: " + strings.Join(parts, ", ") + "… (" + again + ")"
 }
 
-// plural is n and noun, with an s unless n is 1: "1 pool", "3 tasks".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
-
 // forceQuit quits at once, abandoning a running shutdown.
 func (m Model) forceQuit() (tea.Model, tea.Cmd) {
 	if m.quitting && m.err == nil {
