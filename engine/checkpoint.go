@@ -43,7 +43,7 @@ func Checkpoint(ctx context.Context) error {
 // first Checkpoint to park turns pausing into paused.
 func (r *run) park(ctx context.Context) error {
 	e := r.e
-	unlock := e.lockRun(r)
+	unlock := e.lockTask(r.t)
 	f := r.flags.Load()
 	if f&runHalt != 0 {
 		unlock()

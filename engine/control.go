@@ -32,7 +32,7 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 	if cmd.Op == model.OpRun {
 		m, ok := e.Manager(cmd.Group)
 		if !ok {
-			return errNoManager(cmd.Group)
+			return errNoManager(cmd.Group, e.wrongKind(cmd.Group))
 		}
 		return m.Run()
 	}
@@ -52,16 +52,11 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 		e.haltAllLocked()
 		return nil
 	}
-	t := e.tasks[cmd.Target]
-	if t == nil {
-		var unlock func()
-		if t, _, unlock = e.poolTaskLocked(cmd.Target); unlock != nil { // pool work is not in e.tasks
-			defer unlock() // its pool's and workers' locks guard it
-		}
-	}
+	t, unlock := e.taskLocked(cmd.Target)
 	if t == nil {
 		return errNoTask(cmd.Target)
 	}
+	defer unlock()
 	var err error
 	switch cmd.Op {
 	case model.OpHalt:
@@ -87,19 +82,24 @@ func transitionError(t *task, op model.Op) *TransitionError {
 	return &TransitionError{ID: t.ident(), Name: t.name, Op: op, State: t.state}
 }
 
+// taskLocked finds the task with id: a manager's (in e.tasks) or a pool's
+// (live, at the head of a queue, or in a pool's history). It returns the task
+// with what guards it held beyond Engine.mu, and the unlock; or nil.
+func (e *Engine) taskLocked(id model.TaskID) (*task, func()) {
+	if t := e.tasks[id]; t != nil {
+		return t, nothing
+	}
+	return e.poolTaskLocked(id) // pool work is not in e.tasks: submitting stays cheap
+}
+
 // haltAllLocked stops every watch and halts every live task, cancelling pending
 // restarts.
 func (e *Engine) haltAllLocked() {
 	n := 0
-	for _, g := range e.groups {
-		g.watching = false
-		for _, t := range g.live {
-			t.run.restart = false
-			if t.state != model.StateHalting {
-				e.haltLiveLocked(t)
-				n++
-			}
-		}
+	for _, m := range e.managers {
+		m.watching = false
+		h, _ := e.haltOwnerLocked(m, nil)
+		n += h
 	}
 	n += e.haltPoolsLocked()
 	n += e.haltBackoffLocked(nil) // restart.go: pending restarts are cancelled
@@ -110,16 +110,10 @@ func (e *Engine) haltAllLocked() {
 // live one has its context cancelled and becomes halting until it returns.
 func (e *Engine) haltLocked(t *task) error {
 	switch {
-	case t.state == model.StateQueued && t.grp.pool != nil:
-		t.grp.pool.unqueueLocked(t.pool.fut)
-		e.setStateLocked(t, model.StateHalted)
-		e.retireLocked(t)
-		return nil
 	case t.state == model.StateQueued:
-		t.grp.queue.remove(t)
-		t.grp.queued--
+		t.own.unqueueLocked(t)
 		e.setStateLocked(t, model.StateHalted)
-		e.retireLocked(t)
+		t.own.retireLocked(t)
 		return nil
 	case t.state.Live() && t.state != model.StateHalting:
 		e.haltLiveLocked(t)
@@ -229,7 +223,7 @@ func (e *Engine) restartLocked(t *task) error {
 		return nil
 	case t.state == model.StateBackoff: // restart.go: skip the rest of the backoff
 		e.leaveBackoffLocked(t)
-		e.restartNowLocked(t)
+		e.requeueLocked(t)
 		return nil
 	}
 	return transitionError(t, model.OpRestart)

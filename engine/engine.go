@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,11 +37,10 @@ type Engine struct {
 	base       context.Context
 	baseCancel context.CancelFunc
 
-	mu       sync.Mutex // guards everything below up to the snapshot bus
-	closing  bool       // Close has begun: nothing new starts
-	closed   bool       // Close has finished waiting
-	groups   []*group   // every manager's bookkeeping, sorted by name
-	managers map[string]*Manager
+	mu       sync.Mutex             // guards everything below up to the snapshot bus
+	closing  bool                   // Close has begun: nothing new starts
+	closed   bool                   // Close has finished waiting
+	managers []*Manager             // sorted by name
 	tasks    map[model.TaskID]*task // queued, live, and in the history ring
 	history  historyRing
 	events   eventLog
@@ -52,10 +52,17 @@ type Engine struct {
 	// without mu.
 	nextID atomic.Uint64
 
+	// names is the one namespace of managers, pools and pollers (names.go);
+	// it has its own lock.
+	names nameRegistry
 	// pollers is the registry of pollers (poller_set.go); it has its own lock.
 	pollers pollerSet
 	// pools is the registry of pools (pool_registry.go), guarded by mu.
 	pools poolRegistry
+
+	// callbacks are the Future callbacks running on goroutines of their own
+	// (future.go); Close waits for them.
+	callbacks asyncCalls
 
 	// Process work and reloads, guarded by mu.
 	children  childSet                    // running children, their sampler (sample.go)
@@ -86,7 +93,6 @@ func New(opts ...Option) *Engine {
 	}
 	e := &Engine{
 		cfg:        cfg,
-		managers:   make(map[string]*Manager),
 		tasks:      make(map[model.TaskID]*task),
 		history:    newHistoryRing(cfg.history),
 		notify:     make(chan struct{}, 1),
@@ -103,28 +109,16 @@ func New(opts ...Option) *Engine {
 }
 
 // NewManager registers a manager: a queue of work of which at most limit tasks run
-// at once. A limit below 1 is treated as 1; a name already taken gets "-2", "-3"
-// appended (see Manager.Name). After Close the manager exists but Append on it
-// returns ErrClosed.
+// at once. A limit below 1 is treated as 1. Managers, pools and pollers share
+// one namespace: a name already taken (by any of them) gets "-2", "-3" appended
+// (see Manager.Name), and an event says what holds the name. After Close the
+// manager exists but Append on it returns ErrClosed.
 func (e *Engine) NewManager(name string, limit int) *Manager {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	unique := name
-	for i := 2; e.managers[unique] != nil; i++ {
-		unique = name + "-" + strconv.Itoa(i)
-	}
-	m := &Manager{e: e, g: group{name: unique, limit: max(limit, 1)}}
-	e.managers[unique] = m
-	at, _ := slices.BinarySearchFunc(e.groups, unique, func(g *group, n string) int {
-		switch {
-		case g.name < n:
-			return -1
-		case g.name > n:
-			return 1
-		}
-		return 0
-	})
-	e.groups = slices.Insert(e.groups, at, &m.g)
+	m := &Manager{e: e, name: e.claimNamedLocked(name, kindManager), limit: max(limit, 1)}
+	at, _ := slices.BinarySearchFunc(e.managers, m.name, func(m *Manager, n string) int { return strings.Compare(m.name, n) })
+	e.managers = slices.Insert(e.managers, at, m)
 	e.markDirty()
 	return m
 }
@@ -133,8 +127,17 @@ func (e *Engine) NewManager(name string, limit int) *Manager {
 func (e *Engine) Manager(name string) (*Manager, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	m, ok := e.managers[name]
-	return m, ok
+	m := e.managerLocked(name)
+	return m, m != nil
+}
+
+// managerLocked returns the manager named name, or nil.
+func (e *Engine) managerLocked(name string) *Manager {
+	i, ok := slices.BinarySearchFunc(e.managers, name, func(m *Manager, n string) int { return strings.Compare(m.name, n) })
+	if !ok {
+		return nil
+	}
+	return e.managers[i]
 }
 
 // newTaskID returns the next id: "t" and the counter in base 36. Ids are never
@@ -148,7 +151,7 @@ func (e *Engine) newTaskID() model.TaskID {
 func (e *Engine) eventLocked(level model.Level, t *task, group, text string) {
 	ev := model.Event{Time: time.Now(), Level: level, Group: group, Text: text}
 	if t != nil {
-		ev.Task, ev.Group = t.ident(), t.grp.name
+		ev.Task, ev.Group = t.ident(), t.own.ownerName()
 	}
 	e.events.add(ev)
 	e.markDirty()
@@ -167,6 +170,8 @@ func (e *Engine) eventLocked(level model.Level, t *task, group, text string) {
 //
 // Every poller is killed and its runs are waited for the same way; a poller
 // whose run has not returned is named in the *CloseError as "poller <name>".
+// So are the Future callbacks that work settled by halting or abandoning it
+// runs on goroutines of their own.
 //
 // Close is idempotent: a later call waits for the first to finish (or ctx) and
 // returns nil. After Close, Append, Run, Watch and Apply return ErrClosed. A task
@@ -184,18 +189,11 @@ func (e *Engine) Close(ctx context.Context) error {
 	e.closing = true
 	var waits []*run
 	dropped := 0
-	for _, g := range e.groups {
-		g.watching = false
-		dropped += e.dropQueueLocked(g)
-		dropped += e.haltBackoffLocked(g) // restart.go: no restart after close
-		for _, t := range g.live {
-			r := t.run
-			r.restart = false
-			if t.state != model.StateHalting {
-				e.haltLiveLocked(t)
-			}
-			waits = append(waits, r)
-		}
+	for _, m := range e.managers {
+		m.watching = false
+		dropped += e.dropQueueLocked(m)
+		dropped += e.haltBackoffLocked(m) // restart.go: no restart after close
+		_, waits = e.haltOwnerLocked(m, waits)
 	}
 	e.eventLocked(model.LevelInfo, nil, "", fmt.Sprintf("close: halting %d live tasks, dropped %d queued", len(waits), dropped))
 	closingPools := e.closePoolsLocked() // daemon pools halted, the others drain
@@ -203,16 +201,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	e.mu.Unlock()
 
 	var err error
-wait:
-	for _, r := range waits {
-		select {
-		case <-r.returned:
-		case <-ctx.Done():
-			break wait
-		}
-	}
-
-	if ctx.Err() != nil {
+	if awaitClosed(ctx, returnedChans(waits)) != nil {
 		e.reapOnGiveUp(waits) // process_run.go: SIGKILL and reap every child
 	}
 	stuckPollers := e.closePollers(ctx) // kills every poller, waits for their runs
@@ -227,12 +216,15 @@ wait:
 			continue
 		}
 		e.abandonLocked(r.t, r, "did not return before close gave up")
-		stuck = append(stuck, model.Task{ID: r.t.ident(), Name: r.t.name, Group: r.t.grp.name})
+		stuck = append(stuck, model.Task{ID: r.t.ident(), Name: r.t.name, Group: r.t.own.ownerName()})
 	}
 	e.closed = true
 	e.mu.Unlock()
 	stuck = append(stuck, stuckPollers...)
 	stuck = append(stuck, stuckPools...)
+	if n := e.callbacks.wait(ctx); n > 0 { // halted or abandoned pool work settled them
+		stuck = append(stuck, model.Task{Name: plural(n, "Future.OnDone callback") + " still running", Group: "pools"})
+	}
 	if len(stuck) > 0 {
 		err = &CloseError{Tasks: stuck, Err: ctx.Err()}
 	}
@@ -243,39 +235,18 @@ wait:
 	return err
 }
 
-// dropQueueLocked marks every queued task of g halted without running it and
+// dropQueueLocked marks every queued task of m halted without running it and
 // empties the queue. The dropped tasks are counted, not kept in the history ring
 // (they would evict the runs worth seeing).
-func (e *Engine) dropQueueLocked(g *group) int {
+func (e *Engine) dropQueueLocked(m *Manager) int {
 	n := 0
-	g.queue.each(func(t *task) bool {
+	m.queue.each(func(t *task) bool {
 		e.setStateLocked(t, model.StateHalted)
 		delete(e.tasks, t.ident())
 		n++
 		return true
 	})
-	g.queue.reset()
-	g.queued = 0
+	m.queue.reset()
+	m.queued = 0
 	return n
-}
-
-// setStateLocked moves t to s, keeping the engine's and the group's counters.
-// Pool work is counted by its pool only, under the pool's lock (which the caller
-// holds); snapshots add the pools' counts to the engine's.
-//
-// A pool worker's live task is counted by its worker (under the worker's lock,
-// which the caller holds too); the pool sums its workers' counts.
-func (e *Engine) setStateLocked(t *task, s model.State) {
-	c := &t.grp.counts
-	switch {
-	case t.grp.pool == nil:
-		e.counts[t.state]--
-		e.counts[s]++
-	case t.pool != nil && t.pool.w != nil && t == &t.pool.w.t:
-		c = &t.pool.w.counts
-	}
-	c[t.state]--
-	t.state = s
-	c[s]++
-	e.markDirty()
 }

@@ -85,8 +85,18 @@ func errNoTask(id model.TaskID) error {
 	return &notFoundError{msg: fmt.Sprintf("engine: no task %q", id), sentinel: ErrUnknownTask}
 }
 
-func errNoManager(name string) error {
-	return &notFoundError{msg: fmt.Sprintf("engine: no manager %q", name), sentinel: ErrUnknownManager}
+// errNoManager, errNoPool and errNoPoller say that no name of that kind
+// exists; why says what holds the name instead, if anything (wrongKind).
+func errNoManager(name, why string) error {
+	return &notFoundError{msg: fmt.Sprintf("engine: no manager %q%s", name, why), sentinel: ErrUnknownManager}
+}
+
+func errNoPool(name, why string) error {
+	return &notFoundError{msg: fmt.Sprintf("engine: no pool %q%s", name, why), sentinel: ErrUnknownPool}
+}
+
+func errNoPoller(name, why string) error {
+	return &notFoundError{msg: fmt.Sprintf("engine: no poller %q%s", name, why), sentinel: ErrUnknownPoller}
 }
 
 // CloseError is returned by Engine.Close when some task functions had not

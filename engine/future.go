@@ -229,6 +229,58 @@ func (f *Future) fire() []func(error) {
 // over reports whether the future has been settled (or is being).
 func (f *Future) over() bool { return f.ctx.flags.Load()&(futSettling|futSettled) != 0 }
 
+// asyncCalls runs callbacks that cannot run where their Future settled (the
+// engine's locks are held there) on goroutines of their own, and counts them,
+// so that Close waits for them too.
+type asyncCalls struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{} // closed when n drops to 0; nil while n is 0
+}
+
+// start runs fn on a goroutine of its own.
+func (a *asyncCalls) start(fn func()) {
+	a.mu.Lock()
+	if a.n == 0 {
+		a.idle = make(chan struct{})
+	}
+	a.n++
+	a.mu.Unlock()
+	go func() {
+		defer a.finish()
+		fn()
+	}()
+}
+
+func (a *asyncCalls) finish() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.n--; a.n == 0 {
+		close(a.idle)
+		a.idle = nil
+	}
+}
+
+// wait waits until no call is running or ctx is done, and reports how many
+// were still running then.
+func (a *asyncCalls) wait(ctx context.Context) int {
+	for {
+		a.mu.Lock()
+		n, idle := a.n, a.idle
+		a.mu.Unlock()
+		if n == 0 {
+			return 0
+		}
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			return a.n
+		}
+	}
+}
+
 // runCallbacks calls every callback with err; it is called without the lock.
 func runCallbacks(cbs []func(error), err error) {
 	for _, fn := range cbs {

@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/spindle-tui/spindle/model"
 )
@@ -148,26 +146,6 @@ func TestLogCompactionKeepsOldSlicesIntact(t *testing.T) {
 	tail := r.logTail(50)
 	if len(tail) < bound || tail[len(tail)-1].Text != "19" || cap(tail) != len(tail) {
 		t.Fatalf("tail %v cap %d", tail, cap(tail))
-	}
-}
-
-func TestNewTaskContextKeepsValuesNotCancellation(t *testing.T) {
-	type key struct{}
-	e := New()
-	parent, cancelParent := context.WithCancel(context.WithValue(context.Background(), key{}, "lineage"))
-	ctx, cancel := e.newTaskContext(parent)
-	defer cancel()
-	cancelParent()
-	if ctx.Err() != nil || ctx.Value(key{}) != "lineage" {
-		t.Fatalf("err %v value %v", ctx.Err(), ctx.Value(key{}))
-	}
-	if err := e.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	select { // context.AfterFunc cancels from its own goroutine
-	case <-ctx.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatal("Close did not cancel a task context")
 	}
 }
 

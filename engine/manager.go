@@ -1,93 +1,34 @@
 package engine
 
 import (
+	"context"
 	"time"
 
 	"github.com/spindle-tui/spindle/model"
 )
 
-// group is the bookkeeping of anything that owns tasks: a slot limit, a queue and
-// the live set. Manager wraps one; pools will too. Guarded by Engine.mu.
-type group struct {
-	name     string
+// Manager is a named limit and a queue of requested work (luminal's
+// ThreadManager): Append queues work, Run starts up to the limit, Watch keeps
+// starting queued work as slots free, Stop ends watching and Halt stops it all.
+// It owns its tasks (see owner): each queued task waits in its queue, each live
+// one holds one of its slots.
+type Manager struct {
+	e    *Engine
+	name string
+
+	// Guarded by Engine.mu.
 	limit    int
 	watching bool // start queued work whenever a slot frees
 	queue    taskQueue
 	queued   int     // live entries in queue
 	live     []*task // tasks holding a slot; t.run.slot is the index
-	runLive  int     // live tasks started by Manager.Run
+	runLive  int     // live tasks started by Run
 	counts   model.StateCounts
-	pool     *Pool // set when a pool owns the group: its workers start the work
-	removed  bool  // Engine.RemoveManager took it away: no new work, no restarts
-}
-
-// occupy gives t (whose current run is r) a slot.
-func (g *group) occupy(t *task, r *run) {
-	r.slot = len(g.live)
-	g.live = append(g.live, t)
-}
-
-// release frees t's slot, moving the last live task into it.
-func (g *group) release(t *task) {
-	i, last := t.run.slot, len(g.live)-1
-	g.live[i] = g.live[last]
-	g.live[i].run.slot = i
-	g.live[last] = nil
-	g.live = g.live[:last]
-}
-
-// startNextLocked starts the task at the head of g's queue in a free slot and
-// reports whether there was one.
-func (e *Engine) startNextLocked(g *group, byRun bool) bool {
-	if len(g.live) >= g.limit || e.closing {
-		return false
-	}
-	t := g.queue.popFront()
-	if t == nil {
-		return false
-	}
-	g.queued--
-	r := e.launchLocked(t, t.run)
-	r.byRun = byRun
-	if byRun {
-		g.runLive++
-	}
-	g.occupy(t, r)
-	return true
-}
-
-// fillLocked starts queued work while g is watching and has free slots.
-func (e *Engine) fillLocked(g *group) {
-	if g.pool != nil {
-		g.pool.wakeLocked()
-		return
-	}
-	for g.watching && e.startNextLocked(g, false) {
-	}
-}
-
-// stats returns g as a viewer sees it.
-func (g *group) stats() model.Manager {
-	return model.Manager{
-		Name:     g.name,
-		Limit:    g.limit,
-		Watching: g.watching,
-		Running:  len(g.live),
-		Queued:   g.queued,
-		Counts:   g.counts,
-	}
-}
-
-// Manager is a named limit and a queue of requested work (luminal's
-// ThreadManager): Append queues work, Run starts up to the limit, Watch keeps
-// starting queued work as slots free, Stop ends watching and Halt stops it all.
-type Manager struct {
-	e *Engine
-	g group
+	removed  bool // Engine.RemoveManager took it away: no new work, no restarts
 }
 
 // Name returns the manager's unique name (NewManager may have suffixed it).
-func (m *Manager) Name() string { return m.g.name }
+func (m *Manager) Name() string { return m.name }
 
 // Append queues fn under a display name and returns its id. While the manager is
 // watching it starts at once if a slot is free. It returns ErrClosed once Close
@@ -103,17 +44,17 @@ func (m *Manager) Append(name string, fn Func) (model.TaskID, error) {
 	switch {
 	case e.closing:
 		return "", ErrClosed
-	case m.g.removed:
-		return "", errNoManager(m.g.name)
+	case m.removed:
+		return "", errNoManager(m.name, "")
 	}
-	t := &task{id: e.newTaskID(), name: name, fn: fn, grp: &m.g, created: created, state: model.StateQueued}
+	t := &task{id: e.newTaskID(), name: name, fn: fn, own: m, created: created, state: model.StateQueued}
 	e.tasks[t.id] = t
 	e.counts[model.StateQueued]++
-	m.g.counts[model.StateQueued]++
-	m.g.queue.pushBack(t)
-	m.g.queued++
+	m.counts[model.StateQueued]++
+	m.queue.pushBack(t)
+	m.queued++
 	e.markDirty()
-	e.fillLocked(&m.g)
+	m.fillLocked()
 	return t.id, nil
 }
 
@@ -127,18 +68,18 @@ func (m *Manager) Run() error {
 	switch {
 	case e.closing:
 		return ErrClosed
-	case m.g.watching:
+	case m.watching:
 		return ErrAlreadyWatching
-	case m.g.runLive > 0:
+	case m.runLive > 0:
 		return ErrAlreadyRunning
-	case m.g.queued == 0:
+	case m.queued == 0:
 		return ErrNoTasks
 	}
 	n := 0
-	for e.startNextLocked(&m.g, true) {
+	for m.startNextLocked(true) {
 		n++
 	}
-	e.eventLocked(model.LevelInfo, nil, m.g.name, m.g.name+": run, "+itoa(n)+" started")
+	e.eventLocked(model.LevelInfo, nil, m.name, m.name+": run, "+itoa(n)+" started")
 	return nil
 }
 
@@ -152,12 +93,12 @@ func (m *Manager) Watch() error {
 	switch {
 	case e.closing:
 		return ErrClosed
-	case m.g.watching:
+	case m.watching:
 		return ErrAlreadyWatching
 	}
-	m.g.watching = true
-	e.eventLocked(model.LevelInfo, nil, m.g.name, m.g.name+": watch")
-	e.fillLocked(&m.g)
+	m.watching = true
+	e.eventLocked(model.LevelInfo, nil, m.name, m.name+": watch")
+	m.fillLocked()
 	return nil
 }
 
@@ -166,9 +107,9 @@ func (m *Manager) Stop() {
 	e := m.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if m.g.watching {
-		m.g.watching = false
-		e.eventLocked(model.LevelInfo, nil, m.g.name, m.g.name+": stop watching")
+	if m.watching {
+		m.watching = false
+		e.eventLocked(model.LevelInfo, nil, m.name, m.name+": stop watching")
 	}
 }
 
@@ -179,43 +120,83 @@ func (m *Manager) Stop() {
 func (m *Manager) Halt() {
 	e := m.e
 	e.mu.Lock()
-	m.g.watching = false
-	waits := make([]*run, 0, len(m.g.live))
-	for _, t := range m.g.live {
-		t.run.restart = false
-		if t.state != model.StateHalting {
-			e.haltLiveLocked(t)
-		}
-		waits = append(waits, t.run)
-	}
-	e.haltBackoffLocked(&m.g) // restart.go: pending restarts are cancelled too
-	e.eventLocked(model.LevelInfo, nil, m.g.name, m.g.name+": halt, "+itoa(len(waits))+" live")
-	wait := haltWait(e.cfg.killGrace, waits) // process_run.go: processes get their stop grace
+	m.watching = false
+	_, runs := e.haltOwnerLocked(m, nil)
+	e.haltBackoffLocked(m) // restart.go: pending restarts are cancelled too
+	e.eventLocked(model.LevelInfo, nil, m.name, m.name+": halt, "+itoa(len(runs))+" live")
+	wait := haltWait(e.cfg.killGrace, runs) // process_run.go: processes get their stop grace
 	e.mu.Unlock()
-	if len(waits) == 0 {
+	if len(runs) == 0 {
 		return
 	}
-
-	grace := time.NewTimer(wait)
-	defer grace.Stop()
-wait:
-	for _, r := range waits {
-		select {
-		case <-r.returned:
-		case <-grace.C:
-			break wait
-		}
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	_ = awaitClosed(ctx, returnedChans(runs))
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, r := range waits {
+	for _, r := range runs {
 		e.abandonLocked(r.t, r, "did not return within "+e.cfg.killGrace.String()+" of halt")
 	}
+}
+
+// SetLimit changes how many of the manager's tasks run at once (at least 1).
+// Growing starts queued work at once if the manager is watching; shrinking lets
+// running work finish, and no more starts until the live count is below it.
+func (m *Manager) SetLimit(n int) {
+	n = max(n, 1)
+	e := m.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if n == m.limit {
+		return
+	}
+	old := m.limit
+	m.limit = n
+	e.eventLocked(model.LevelInfo, nil, m.name, m.name+": limit "+itoa(old)+" → "+itoa(n))
+	m.fillLocked()
 }
 
 // Stats returns the manager as a snapshot shows it.
 func (m *Manager) Stats() model.Manager {
 	m.e.mu.Lock()
 	defer m.e.mu.Unlock()
-	return m.g.stats()
+	return m.statsLocked()
+}
+
+// statsLocked returns the manager as a viewer sees it.
+func (m *Manager) statsLocked() model.Manager {
+	return model.Manager{
+		Name:     m.name,
+		Limit:    m.limit,
+		Watching: m.watching,
+		Running:  len(m.live),
+		Queued:   m.queued,
+		Counts:   m.counts,
+	}
+}
+
+// occupy gives t (whose current run is r) a slot.
+func (m *Manager) occupy(t *task, r *run) {
+	r.slot = len(m.live)
+	m.live = append(m.live, t)
+}
+
+// startNextLocked starts the task at the head of the queue in a free slot and
+// reports whether there was one.
+func (m *Manager) startNextLocked(byRun bool) bool {
+	if len(m.live) >= m.limit || m.e.closing {
+		return false
+	}
+	t := m.queue.popFront()
+	if t == nil {
+		return false
+	}
+	m.queued--
+	r := m.launchLocked(t, t.run)
+	r.byRun = byRun
+	if byRun {
+		m.runLive++
+	}
+	m.occupy(t, r)
+	return true
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,16 +22,14 @@ type pollerSet struct {
 	closed bool // Close has begun: no new life starts
 }
 
-// add registers p under name, made unique with "-2", "-3", ...
+// add registers p under name, made unique with "-2", "-3", ... in the engine's
+// one namespace of managers, pools and pollers (names.go).
 func (s *pollerSet) add(p *Poller, name string) {
+	unique := p.e.claimNamed(name, kindPoller)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.byName == nil {
 		s.byName = make(map[string]*Poller)
-	}
-	unique := name
-	for i := 2; s.byName[unique] != nil; i++ {
-		unique = name + "-" + strconv.Itoa(i)
 	}
 	p.name = unique
 	s.byName[unique] = p
@@ -50,6 +47,7 @@ func (s *pollerSet) remove(p *Poller) {
 		return
 	}
 	delete(s.byName, p.name)
+	p.e.names.release(p.name)
 	i := slices.Index(s.sorted, p)
 	s.sorted = slices.Delete(slices.Clone(s.sorted), i, i+1)
 }
@@ -196,7 +194,7 @@ func (e *Engine) applyPoller(cmd model.Command) (bool, error) {
 	}
 	p, ok := e.pollers.get(cmd.Poller)
 	if !ok {
-		return true, &notFoundError{msg: fmt.Sprintf("engine: no poller %q", cmd.Poller), sentinel: ErrUnknownPoller}
+		return true, errNoPoller(cmd.Poller, e.wrongKind(cmd.Poller))
 	}
 	switch cmd.Op {
 	case model.OpPause:

@@ -42,8 +42,8 @@ type Pool struct {
 	epoch     time.Time
 	epochWall int64
 
-	owner     model.TaskID // the task whose code created it; empty for the root
-	ownerName string
+	creator     model.TaskID // the task whose code created it; empty for the root
+	creatorName string
 
 	// mu guards everything below. Lock order: Engine.mu, then Pool.mu, then
 	// worker.mu (of one worker, or of all of them: lockWorkersLocked), never
@@ -51,11 +51,14 @@ type Pool struct {
 	// leak count) unlocks it, takes Engine.mu, then mu again. The live and
 	// finished work of a worker is guarded by its worker.mu (see worker).
 	// Snapshots and Close lock the pools one at a time, in name order.
-	mu    sync.Mutex
-	g     group // name, limit (MaxWorkers), queued (the shared queue's length) and state counts
-	q     futureQueue
-	cfg   PoolConfig
-	state model.PoolState
+	mu     sync.Mutex
+	name   string            // unique among managers, pools and pollers (names.go)
+	limit  int               // MaxWorkers
+	queued int               // the shared queue's length
+	counts model.StateCounts // of work not on a worker's record (see worker.counts)
+	q      futureQueue
+	cfg    PoolConfig
+	state  model.PoolState
 	// closing is Engine.closing as the pool saw it (set by closePoolsLocked), so
 	// that Submit can refuse with ErrClosed without the engine lock.
 	closing bool
@@ -94,7 +97,7 @@ type poolJob struct {
 
 // Name returns the pool's unique name (its id, suffixed "-2", "-3" when several
 // lineages hold pools of the same id). Command.Pool takes it.
-func (p *Pool) Name() string { return p.g.name }
+func (p *Pool) Name() string { return p.name }
 
 // ID returns the namespace id the pool was resolved with.
 func (p *Pool) ID() string { return p.id }
@@ -110,18 +113,18 @@ func (p *Pool) Start(cfg PoolConfig) error {
 	defer p.mu.Unlock()
 	switch {
 	case e.closing:
-		return poolError(p.g.name, ErrClosed)
+		return poolError(p.name, ErrClosed)
 	case p.state != model.PoolIdle && p.state != model.PoolStopped:
-		return poolError(p.g.name, ErrPoolActive)
+		return poolError(p.name, ErrPoolActive)
 	}
 	if cfg.MaxWorkers < 1 {
 		cfg.MaxWorkers = runtime.GOMAXPROCS(0)
 	}
 	if cfg.NamePrefix == "" {
-		cfg.NamePrefix = p.g.name
+		cfg.NamePrefix = p.name
 	}
 	p.cfg = cfg
-	p.g.limit = cfg.MaxWorkers
+	p.limit = cfg.MaxWorkers
 	p.state = model.PoolRunning
 	p.quiet = make(chan struct{})
 	kind := "non-daemon"
@@ -132,7 +135,7 @@ func (p *Pool) Start(cfg PoolConfig) error {
 	if cfg.TaskType == "" {
 		typ = "any type"
 	}
-	e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": started, "+
+	e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": started, "+
 		itoa(cfg.MaxWorkers)+" workers, "+kind+", accepts "+typ)
 	p.wakeLocked() // a restart may have queued work while it was stopped
 	return nil
@@ -153,7 +156,7 @@ func (p *Pool) Stop(wait bool) {
 		e.markDirty()
 	case model.PoolRunning, model.PoolPaused:
 		p.state = model.PoolStopping
-		e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": stopping, draining "+
+		e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": stopping, draining "+
 			itoa(p.queuedExactLocked())+" queued and "+itoa(p.busy)+" running")
 		p.broadcastLocked()
 		p.wakeLocked()
@@ -177,12 +180,12 @@ func (p *Pool) Resize(n int) {
 	defer e.mu.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	old := p.g.limit
+	old := p.limit
 	if n == old {
 		return
 	}
-	p.cfg.MaxWorkers, p.g.limit = n, n
-	e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": resized from "+itoa(old)+" to "+itoa(n)+" workers")
+	p.cfg.MaxWorkers, p.limit = n, n
+	e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": resized from "+itoa(old)+" to "+itoa(n)+" workers")
 	if n > old {
 		p.wakeLocked()
 		return
@@ -208,10 +211,10 @@ func (p *Pool) Pause() error {
 		return nil
 	case model.PoolRunning:
 		p.pauseLocked()
-		e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": paused, "+itoa(p.g.queued)+" queued wait")
+		e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": paused, "+itoa(p.queued)+" queued wait")
 		return nil
 	}
-	return poolError(p.g.name, ErrPoolStopped)
+	return poolError(p.name, ErrPoolStopped)
 }
 
 // Resume lets queued work start again after Pause. It returns an error wrapping
@@ -227,11 +230,11 @@ func (p *Pool) Resume() error {
 		return nil
 	case model.PoolPaused:
 		p.state = model.PoolRunning
-		e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": resumed")
+		e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": resumed")
 		p.wakeLocked()
 		return nil
 	}
-	return poolError(p.g.name, ErrPoolStopped)
+	return poolError(p.name, ErrPoolStopped)
 }
 
 // pauseLocked pauses a running pool: claimed work goes back to the shared
@@ -257,25 +260,14 @@ func (p *Pool) Halt() int {
 	unlock := p.lockWorkersLocked()
 	n := p.haltLiveLocked()
 	unlock()
-	e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": halt, "+itoa(n)+" running")
+	e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": halt, "+itoa(n)+" running")
 	return n
 }
 
 // haltLiveLocked halts every live task of the pool not already halting. The
 // caller holds Engine.mu, p.mu and every worker's lock.
 func (p *Pool) haltLiveLocked() int {
-	n := 0
-	for _, w := range p.ws {
-		t := &w.t
-		if !t.state.Live() {
-			continue
-		}
-		t.run.restart = false
-		if t.state != model.StateHalting {
-			p.e.haltLiveLocked(t)
-			n++
-		}
-	}
+	n, _ := p.e.haltOwnerLocked(p, nil)
 	return n
 }
 
@@ -292,7 +284,7 @@ func (p *Pool) Stats() model.Pool {
 // when a second or more has passed. The caller holds p.mu and every worker's
 // lock.
 func (p *Pool) statsLocked(now int64) model.Pool {
-	done, failed, busy, queued := p.done, p.failed, 0, p.g.queued
+	done, failed, busy, queued := p.done, p.failed, 0, p.queued
 	for _, w := range p.ws {
 		done += w.done
 		failed += w.failed
@@ -303,13 +295,13 @@ func (p *Pool) statsLocked(now int64) model.Pool {
 	}
 	p.throughput.advance(now, done+failed)
 	return model.Pool{
-		Name:       p.g.name,
-		Owner:      p.owner,
-		OwnerName:  p.ownerName,
+		Name:       p.name,
+		Owner:      p.creator,
+		OwnerName:  p.creatorName,
 		Type:       p.cfg.TaskType,
 		Daemon:     p.cfg.Daemon,
 		State:      p.state,
-		MaxWorkers: p.g.limit,
+		MaxWorkers: p.limit,
 		Busy:       busy,
 		Queued:     queued,
 		Submitted:  p.submitted,
@@ -338,7 +330,7 @@ func (p *Pool) quietLocked() {
 	}
 	p.state = model.PoolStopped
 	close(p.quiet)
-	p.e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": stopped")
+	p.e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": stopped")
 }
 
 // lockSpins is how many times lockSpinning tries the lock: a few microseconds

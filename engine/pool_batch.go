@@ -60,7 +60,7 @@ func (p *Pool) handBackLocked(w *worker) int {
 		p.q.pushFront(w.batch[i])
 		w.batch[i] = nil
 		w.blen--
-		p.g.queued++
+		p.queued++
 	}
 	w.bhead = 0
 	w.nbatch.Store(0)
@@ -73,11 +73,11 @@ func (p *Pool) handBackLocked(w *worker) int {
 // caller holds p.mu and w.mu.
 func (p *Pool) claimLocked(w *worker) *Future {
 	if w.blen == 0 {
-		if n := p.g.queued; n > 0 {
+		if n := p.queued; n > 0 {
 			// The batch is empty: fill it from its start.
 			w.bhead = 0
-			w.blen = p.q.popFrontN(w.batch[:min(batchMax, max(1, n/p.g.limit))])
-			p.g.queued -= w.blen
+			w.blen = p.q.popFrontN(w.batch[:min(batchMax, max(1, n/p.limit))])
+			p.queued -= w.blen
 			w.nbatch.Store(int32(w.blen))
 		} else {
 			p.stealLocked(w)
@@ -117,7 +117,7 @@ func (p *Pool) stealLocked(w *worker) {
 // queuedExactLocked is queuedLocked counted under each worker's lock, for
 // what people read (events). The caller holds p.mu and no worker's lock.
 func (p *Pool) queuedExactLocked() int {
-	n := p.g.queued
+	n := p.queued
 	for _, w := range p.ws {
 		w.mu.Lock()
 		n += w.blen
@@ -129,7 +129,7 @@ func (p *Pool) queuedExactLocked() int {
 // queuedLocked is the pool's queued work: the shared queue and every batch
 // (which nbatch may overstate, see worker).
 func (p *Pool) queuedLocked() int {
-	n := p.g.queued
+	n := p.queued
 	for _, w := range p.ws {
 		n += int(w.nbatch.Load())
 	}

@@ -55,10 +55,10 @@ func (p *Pool) closePoolLocked(pc *poolClose) {
 			pc.calls = append(pc.calls, calls...)
 			h := p.haltLiveLocked()
 			unlock()
-			e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": daemon: halting "+
+			e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": daemon: halting "+
 				itoa(h)+" running, dropped "+itoa(n)+" queued")
 		} else {
-			e.eventLocked(model.LevelInfo, nil, p.g.name, "pool "+p.g.name+": draining "+
+			e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": draining "+
 				itoa(p.queuedExactLocked())+" queued and "+itoa(p.busy)+" running, for up to "+e.cfg.poolDrain.String())
 		}
 		p.broadcastLocked()
@@ -80,18 +80,13 @@ func (e *Engine) waitPools(ctx context.Context, pc *poolClose) []model.Task {
 	if len(pc.pools) == 0 {
 		return nil
 	}
-	grace := time.NewTimer(time.Until(pc.drainUntil))
-	defer grace.Stop()
-drain:
-	for _, p := range pc.pools {
-		select {
-		case <-p.quiet:
-		case <-grace.C:
-			break drain
-		case <-ctx.Done():
-			break drain
-		}
+	quiet := make([]<-chan struct{}, len(pc.pools))
+	for i, p := range pc.pools {
+		quiet[i] = p.quiet
 	}
+	drain, cancel := context.WithDeadline(ctx, pc.drainUntil)
+	_ = awaitClosed(drain, quiet)
+	cancel()
 
 	e.mu.Lock()
 	var calls []func()
@@ -106,7 +101,7 @@ drain:
 		calls = append(calls, c...)
 		h := p.haltLiveLocked()
 		unlock()
-		e.eventLocked(model.LevelWarn, nil, p.g.name, "pool "+p.g.name+": drain cut short: halting "+
+		e.eventLocked(model.LevelWarn, nil, p.name, "pool "+p.name+": drain cut short: halting "+
 			itoa(h)+" running, dropped "+itoa(n)+" queued")
 		p.broadcastLocked()
 		p.quietLocked()
@@ -114,15 +109,7 @@ drain:
 	}
 	e.mu.Unlock()
 	runAll(calls)
-
-halt:
-	for _, p := range pc.pools {
-		select {
-		case <-p.quiet:
-		case <-ctx.Done():
-			break halt
-		}
-	}
+	_ = awaitClosed(ctx, quiet)
 
 	e.mu.Lock()
 	var stuck []model.Task
@@ -132,7 +119,7 @@ halt:
 		for _, w := range p.ws {
 			if t := &w.t; t.state.Live() {
 				e.abandonLocked(t, t.run, "did not return before close gave up")
-				stuck = append(stuck, model.Task{ID: t.ident(), Name: t.name, Group: p.g.name})
+				stuck = append(stuck, model.Task{ID: t.ident(), Name: t.name, Group: p.name})
 			}
 		}
 		unlock()

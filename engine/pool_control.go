@@ -24,7 +24,7 @@ func (e *Engine) applyPool(cmd model.Command) (bool, error) {
 	case closing:
 		return true, ErrClosed
 	case p == nil:
-		return true, &notFoundError{msg: fmt.Sprintf("engine: no pool %q", cmd.Pool), sentinel: ErrUnknownPool}
+		return true, errNoPool(cmd.Pool, e.wrongKind(cmd.Pool))
 	}
 	switch cmd.Op {
 	case model.OpResize:
@@ -66,34 +66,4 @@ func (e *Engine) haltPoolsLocked() int {
 		e.eventLocked(model.LevelInfo, nil, "", "halt all: "+itoa(paused)+" pools paused")
 	}
 	return n
-}
-
-// lockRun takes what guards r: Engine.mu, and for pool work its pool's lock and
-// its worker's. It returns the unlock.
-func (e *Engine) lockRun(r *run) (unlock func()) { return e.lockTask(r.t) }
-
-// lockTask takes what guards t (see lockRun) and returns the unlock.
-func (e *Engine) lockTask(t *task) (unlock func()) {
-	e.mu.Lock()
-	p := t.grp.pool
-	if p == nil {
-		return e.mu.Unlock
-	}
-	p.mu.Lock()
-	var w *worker
-	if t.pool != nil {
-		w = t.pool.w
-	}
-	if w == nil {
-		return func() {
-			p.mu.Unlock()
-			e.mu.Unlock()
-		}
-	}
-	w.mu.Lock()
-	return func() {
-		w.mu.Unlock()
-		p.mu.Unlock()
-		e.mu.Unlock()
-	}
 }

@@ -11,8 +11,8 @@ import (
 // context (the lineage: pools bound there are found by the work and by what it
 // submits) but not its cancellation or deadline; only the engine cancels it, on
 // halt, kill, Close, or when the function returns. It is the lean equivalent of
-// newTaskContext: no allocation and no registration with a parent until someone
-// asks for Done. The first run's lives in its Future; a restart gets a new one.
+// context.WithCancel(context.WithoutCancel(submitter's ctx)): no allocation and
+// no registration with a parent until someone asks for Done. The first run's lives in its Future; a restart gets a new one.
 //
 // A worker reuses one run record for all its tasks, so a context that outlives
 // its work (kept by a goroutine the work started) must stop leading to that

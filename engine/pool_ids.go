@@ -53,7 +53,7 @@ type queueStamp struct {
 // A long queue drains over a time much longer than a burst of stampEvery
 // submissions takes, so the shared reading keeps queued ages sensible.
 func (s *queueStamp) timeLocked(p *Pool) int64 {
-	if s.left == 0 || p.g.queued < stampShortQueue {
+	if s.left == 0 || p.queued < stampShortQueue {
 		s.at, s.left = p.now(), stampEvery
 	}
 	s.left--

@@ -23,25 +23,22 @@ type poolRegistry struct {
 // running creator (nil: the root).
 func (e *Engine) newPoolLocked(id string, creator *run) *Pool {
 	r := &e.pools
-	name := id
-	for i := 2; r.byName[name] != nil || e.managers[name] != nil; i++ {
-		name = id + "-" + itoa(i)
-	}
+	name := e.claimNamedLocked(id, kindPool)
 	if r.epoch.IsZero() {
 		r.epoch = time.Now()
 	}
 	p := &Pool{e: e, id: id, state: model.PoolIdle, epoch: r.epoch, epochWall: r.epoch.UnixNano(),
 		recent: newDoneRing(e.cfg.history)}
-	p.g = group{name: name, pool: p}
+	p.name = name
 	p.cond.L = &p.mu
 	if creator != nil {
-		p.owner, p.ownerName = creator.t.ident(), creator.t.name
+		p.creator, p.creatorName = creator.t.ident(), creator.t.name
 	}
 	if r.byName == nil {
 		r.byName = make(map[string]*Pool)
 	}
 	r.byName[name] = p
-	at, _ := slices.BinarySearchFunc(r.sorted, name, func(q *Pool, n string) int { return strings.Compare(q.g.name, n) })
+	at, _ := slices.BinarySearchFunc(r.sorted, name, func(q *Pool, n string) int { return strings.Compare(q.name, n) })
 	r.sorted = slices.Insert(r.sorted, at, p)
 	by := "the root"
 	if creator != nil {
@@ -65,13 +62,13 @@ func (e *Engine) Pool(name string) (*Pool, bool) {
 // returns the task with its pool's lock and every worker's held, and the
 // unlock; or nil. A task found queued or finished is rebuilt for the command
 // (its changes reach the queue and the history through the pool).
-func (e *Engine) poolTaskLocked(id model.TaskID) (*task, *Pool, func()) {
+func (e *Engine) poolTaskLocked(id model.TaskID) (*task, func()) {
 	preview := e.cfg.queuePreview
 	for _, p := range e.pools.sorted {
 		p.mu.Lock()
 		unlockWorkers := p.lockWorkersLocked()
 		if t := p.findLocked(id, preview); t != nil {
-			return t, p, func() {
+			return t, func() {
 				unlockWorkers()
 				p.mu.Unlock()
 			}
@@ -79,7 +76,7 @@ func (e *Engine) poolTaskLocked(id model.TaskID) (*task, *Pool, func()) {
 		unlockWorkers()
 		p.mu.Unlock()
 	}
-	return nil, nil, nil
+	return nil, nothing
 }
 
 // findLocked returns the pool's work with id among its live work, the first
@@ -144,7 +141,7 @@ func (p *Pool) ringsLocked() []*doneRing {
 // queuedTask rebuilds queued work f as a task, for Apply.
 func (p *Pool) queuedTask(f *Future) *task {
 	src := f.src()
-	return &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, grp: &p.g, created: f.created,
+	return &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, own: p, created: f.created,
 		state: model.StateQueued, restarts: src.restarts, proc: src.proc,
 		pool: &poolJob{typ: src.typ, parentID: src.parentID, fut: f}}
 }
@@ -155,20 +152,16 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 		errText: d.errText, stack: d.stack, log: d.log}
 	f := d.fut
 	src := f.src()
-	t := &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, grp: &p.g, run: r, created: d.created,
+	t := &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, own: p, run: r, created: d.created,
 		restarts: d.restarts, state: d.state, proc: src.proc,
 		pool: &poolJob{typ: src.typ, parentID: src.parentID, fut: f}}
 	r.t = t
 	return t
 }
 
-// forgetLocked takes finished work id out of the pool's history. The caller
-// holds p.mu and every worker's lock.
-func (p *Pool) forgetLocked(id model.TaskID) {
-	nid, ok := parseTaskID(id)
-	if !ok {
-		return
-	}
+// forgetNumLocked takes finished work with numeric id nid out of the pool's
+// history. The caller holds p.mu and every worker's lock.
+func (p *Pool) forgetNumLocked(nid uint64) {
 	for _, r := range p.ringsLocked() {
 		if r.remove(nid) {
 			p.e.markDirty()
@@ -177,10 +170,10 @@ func (p *Pool) forgetLocked(id model.TaskID) {
 	}
 }
 
-// retireTaskLocked puts t, finished, into the pool's history: the ring of the
-// worker whose record it is, or the pool's own. The caller holds p.mu and
+// keepFinishedLocked puts t, finished, into the pool's history: the ring of
+// the worker whose record it is, or the pool's own. The caller holds p.mu and
 // t's worker's lock.
-func (p *Pool) retireTaskLocked(t *task) {
+func (p *Pool) keepFinishedLocked(t *task) {
 	if w := t.pool.w; w != nil && t == &w.t {
 		w.retireLocked(p.now())
 		return
@@ -207,7 +200,7 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 		p.mu.Lock()
 		unlock := p.lockWorkersLocked()
 		s.Pools[i] = p.statsLocked(now)
-		for st, n := range p.g.counts {
+		for st, n := range p.counts {
 			s.Counts[st] += n
 		}
 		for _, w := range p.ws {
@@ -236,14 +229,9 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 // viewQueued fills v with queued work f as a viewer sees it.
 func (p *Pool) viewQueued(f *Future, v *model.Task) {
 	src := f.src()
-	*v = model.Task{ID: f.ID(), Name: p.nameOf(f), Group: p.g.name, Type: src.typ, Kind: model.KindGoroutine,
+	*v = model.Task{ID: f.ID(), Name: p.nameOf(f), Group: p.name, Type: src.typ, Kind: model.KindGoroutine,
 		State: model.StateQueued, Created: unixTime(f.created), Parent: src.parentID, Restarts: int(src.restarts)}
 	if src.proc != nil {
 		src.proc.view(v)
 	}
-}
-
-// viewPool adds what pool work shows beyond a manager task: its type and parent.
-func (j *poolJob) view(v *model.Task) {
-	v.Type, v.Parent = j.typ, j.parentID
 }

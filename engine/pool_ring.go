@@ -121,7 +121,7 @@ func (d *doneTask) view(v *model.Task, p *Pool, tail int) {
 	*v = model.Task{
 		ID:       f.ID(),
 		Name:     p.nameOf(f),
-		Group:    p.g.name,
+		Group:    p.name,
 		Type:     src.typ,
 		Kind:     model.KindGoroutine,
 		State:    d.state,

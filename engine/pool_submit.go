@@ -54,11 +54,11 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	p.lockSpinning()
 	switch {
 	case p.closing:
-		return nil, p.reject(poolError(p.g.name, ErrClosed))
+		return nil, p.reject(poolError(p.name, ErrClosed))
 	case !p.accepting():
-		return nil, p.reject(poolError(p.g.name, ErrPoolStopped))
+		return nil, p.reject(poolError(p.name, ErrPoolStopped))
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
-		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.g.name})
+		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.name})
 	}
 	f.ctx.initSrc(p.sourceLocked(ctx, name, taskType, parentID, proc))
 	f.nid = p.newIDLocked()
@@ -66,13 +66,13 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	// (launchLocked), which saves a clock reading per task when the pool keeps
 	// up; work that will wait reads the clock now, or shares a recent reading
 	// when it waits behind a long queue (queueStamp).
-	free := p.picking() && p.busy+p.starting < p.g.limit
-	if !free || p.g.queued > 0 {
+	free := p.picking() && p.busy+p.starting < p.limit
+	if !free || p.queued > 0 {
 		f.created = p.stamp.timeLocked(p)
 	}
-	p.g.counts[model.StateQueued]++
+	p.counts[model.StateQueued]++
 	p.q.pushBack(f)
-	p.g.queued++
+	p.queued++
 	p.submitted++
 	p.e.markDirty()
 	if free && p.starting == 0 {
@@ -129,24 +129,24 @@ func (p *Pool) rejectLocked(err error) error {
 		p.rejectedQuiet++
 		return err
 	}
-	text := "pool " + p.g.name + ": rejected: " + err.Error()
+	text := "pool " + p.name + ": rejected: " + err.Error()
 	if p.rejectedQuiet > 0 {
 		text += fmt.Sprintf(" (and %d more since the last report)", p.rejectedQuiet)
 	}
 	p.rejectedAt, p.rejectedQuiet = now, 0
-	e.eventLocked(model.LevelWarn, nil, p.g.name, text)
+	e.eventLocked(model.LevelWarn, nil, p.name, text)
 	return err
 }
 
-// retiredLocked settles the future of work that ends without its worker
+// settleRetiredLocked settles the future of work that ends without its worker
 // returning from it: halted while queued, or abandoned. (A worker settles its
 // own runs first, so this is then a no-op.) The callbacks run on a goroutine
 // of their own, since the locks are held here (Engine.mu and the pool's).
-func (j *poolJob) retiredLocked(t *task) {
+func (p *Pool) settleRetiredLocked(t *task) {
+	j := t.pool
 	if j.fut.over() {
 		return
 	}
-	p := t.grp.pool
 	p.failed++
 	var err error
 	switch {
@@ -156,7 +156,7 @@ func (j *poolJob) retiredLocked(t *task) {
 		err = fmt.Errorf("engine: %s %s before it ran: %w", quote(t), t.state, ErrHalted)
 	}
 	if cbs := j.fut.settle(err); cbs != nil {
-		go runCallbacks(cbs, err)
+		p.e.callbacks.start(func() { runCallbacks(cbs, err) })
 	}
 }
 
@@ -172,8 +172,8 @@ func (p *Pool) dropQueueLocked() (n int, calls []func()) {
 		p.handBackLocked(w)
 	}
 	p.q.each(func(f *Future) bool {
-		p.g.counts[model.StateQueued]--
-		p.g.counts[model.StateHalted]++
+		p.counts[model.StateQueued]--
+		p.counts[model.StateHalted]++
 		p.failed++
 		err := fmt.Errorf("engine: %s %q %w: %w", f.ID(), p.nameOf(f), errNotRun, ErrHalted)
 		if cbs := f.settle(err); cbs != nil {
@@ -183,7 +183,7 @@ func (p *Pool) dropQueueLocked() (n int, calls []func()) {
 		return true
 	})
 	p.q.reset()
-	p.g.queued = 0
+	p.queued = 0
 	p.e.markDirty()
 	return n, calls
 }
@@ -196,23 +196,24 @@ func (p *Pool) nameOf(f *Future) string {
 	return p.cfg.NamePrefix
 }
 
-// unqueueLocked takes queued work f out of its batch or the shared queue. The
-// caller holds p.mu and every worker's lock.
-func (p *Pool) unqueueLocked(f *Future) {
+// unqueueFutureLocked takes queued work f out of its batch or the shared
+// queue. The caller holds p.mu and every worker's lock.
+func (p *Pool) unqueueFutureLocked(f *Future) {
 	for _, w := range p.ws {
 		if w.removeQueuedLocked(f) {
 			return
 		}
 	}
 	if p.q.remove(f) {
-		p.g.queued--
+		p.queued--
 	}
 }
 
 // requeueLocked puts finished (or abandoned) work t back at the head of the
-// queue, as Engine.requeueLocked does for a manager's: its future is its queue
-// entry again, with its restarts and log so far.
+// queue (see owner): its future is its queue entry again, with its restarts
+// and log so far. The caller holds p.mu and every worker's lock.
 func (p *Pool) requeueLocked(t *task) {
+	p.forgetNumLocked(t.nid)
 	f := t.pool.fut
 	src := *f.src()
 	src.restarts, src.proc = t.restarts, t.proc
@@ -223,6 +224,6 @@ func (p *Pool) requeueLocked(t *task) {
 	}
 	f.ctx.src.Store(&src)
 	p.q.pushFront(f)
-	p.g.queued++
+	p.queued++
 	p.wakeLocked()
 }

@@ -66,7 +66,7 @@ func (p *Pool) newWorkerLocked() *worker {
 	w.t.state = model.StateDone // not live until its first launch
 	w.cancel = func() { w.cur.cancel() }
 	// What stays the same from one task to the next is written once.
-	w.t.grp, w.t.run, w.t.pool = &p.g, &w.r, &w.job
+	w.t.own, w.t.run, w.t.pool = p, &w.r, &w.job
 	w.job.w = w
 	w.r.e, w.r.t, w.r.cancel = p.e, &w.t, w.cancel
 	p.ws = append(p.ws, w)
@@ -93,7 +93,7 @@ func (p *Pool) wakeLocked() {
 	if !p.picking() {
 		return
 	}
-	for p.busy+p.starting < p.g.limit && p.queuedLocked() > p.starting {
+	for p.busy+p.starting < p.limit && p.queuedLocked() > p.starting {
 		p.startWorkerLocked()
 	}
 }
@@ -138,22 +138,21 @@ func (p *Pool) broadcastLocked() {
 // work. waited reports whether it slept (the caller's clock reading is then
 // stale).
 func (p *Pool) nextLocked(w *worker) (f *Future, waited bool) {
-	g := &p.g
 	for {
 		w.mu.Lock()
 		w.recheck = false
 		w.prefix = p.cfg.NamePrefix
-		if w.slot && (p.busy > g.limit || !p.picking()) {
+		if w.slot && (p.busy > p.limit || !p.picking()) {
 			w.slot = false
 			p.busy--
 		}
-		if p.picking() && (w.slot || p.busy < g.limit) {
+		if p.picking() && (w.slot || p.busy < p.limit) {
 			if f = p.claimLocked(w); f != nil {
 				if !w.slot {
 					w.slot = true
 					p.busy++
 				}
-				if p.starting == 0 && p.busy < g.limit && p.queuedLocked() > 0 {
+				if p.starting == 0 && p.busy < p.limit && p.queuedLocked() > 0 {
 					p.wakeOneLocked() // the next of a burst (see submit)
 				}
 				return f, waited
@@ -174,7 +173,7 @@ func (p *Pool) nextLocked(w *worker) (f *Future, waited bool) {
 		if !p.accepting() {
 			return nil, waited
 		}
-		if p.busy+p.idle+p.starting >= g.limit {
+		if p.busy+p.idle+p.starting >= p.limit {
 			return nil, waited
 		}
 		p.idle++
@@ -212,7 +211,7 @@ func (p *Pool) foldLocked(w *worker) {
 	p.done += w.done
 	p.failed += w.failed
 	for s, n := range w.counts {
-		p.g.counts[s] += n
+		p.counts[s] += n
 	}
 	switch {
 	case w.recent.len() == 0:

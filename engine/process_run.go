@@ -41,7 +41,7 @@ func (p *process) run(ctx context.Context) error {
 	}
 	e := r.e
 	pr := &procRun{r: r, exitCode: -1, done: make(chan struct{})}
-	unlock := e.lockRun(r) // pool work: its pool's lock guards the task too
+	unlock := e.lockTask(r.t) // pool work: its pool's lock guards the task too
 	if r.t.proc == nil {
 		r.t.proc = p
 	}
@@ -61,7 +61,7 @@ func (p *process) run(ctx context.Context) error {
 		return err
 	}
 
-	unlock = e.lockRun(r)
+	unlock = e.lockTask(r.t)
 	pr.group = g
 	e.addChildLocked(pr)
 	logLine(r, fmt.Sprintf("spindle: started pid %d: %s", g.pid, p.display))
@@ -81,7 +81,7 @@ func (p *process) run(ctx context.Context) error {
 	stderr.flush()
 	code, sig := g.exitStatus()
 
-	unlock = e.lockRun(r)
+	unlock = e.lockTask(r.t)
 	pr.reaped = true
 	pr.exitCode, pr.signal = code, sig
 	pr.cpu, pr.rss = 0, 0

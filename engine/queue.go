@@ -9,7 +9,7 @@ package engine
 // An entry taken out of the middle (halt of a queued task) leaves a nil tombstone
 // rather than shifting a possibly huge buffer; tombstones at either end are
 // trimmed at once and the ones inside are skipped. The owner counts the live
-// entries separately (group.queued).
+// entries separately (Manager.queued, Pool.queued).
 type ringQueue[T comparable] struct {
 	buf  []T // len(buf) is 0 or a power of two
 	head int // index of the front slot

@@ -74,23 +74,6 @@ func (e *Engine) reload(ctx context.Context) error {
 	return nil
 }
 
-// SetLimit changes how many of the manager's tasks run at once (at least 1).
-// Growing starts queued work at once if the manager is watching; shrinking lets
-// running work finish, and no more starts until the live count is below it.
-func (m *Manager) SetLimit(n int) {
-	n = max(n, 1)
-	e := m.e
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if n == m.g.limit {
-		return
-	}
-	old := m.g.limit
-	m.g.limit = n
-	e.eventLocked(model.LevelInfo, nil, m.g.name, m.g.name+": limit "+itoa(old)+" → "+itoa(n))
-	e.fillLocked(&m.g)
-}
-
 // Remove halts the task (a queued or backoff one never runs again) and, once
 // its function has returned, forgets it: it leaves snapshots and the history
 // ring, and Apply no longer finds it; the counters keep it. Remove waits until
@@ -99,89 +82,46 @@ func (m *Manager) SetLimit(n int) {
 // engine does not know.
 func (e *Engine) Remove(ctx context.Context, id model.TaskID) error {
 	e.mu.Lock()
-	t := e.tasks[id]
-	var (
-		p          *Pool
-		unlockPool func()
-	)
-	if t == nil {
-		t, p, unlockPool = e.poolTaskLocked(id) // with its pool's locks held
-	}
+	t, unlock := e.taskLocked(id)
 	if t == nil {
 		e.mu.Unlock()
 		return errNoTask(id)
 	}
 	wait := e.haltForRemoveLocked(t)
-	if unlockPool != nil {
-		unlockPool()
-	}
+	unlock()
 	e.mu.Unlock()
 	if err := wait(ctx); err != nil {
 		return fmt.Errorf("engine: remove %s: %w", id, err)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if p != nil { // t may be a worker's record, running other work by now
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		unlock := p.lockWorkersLocked()
+	// Look it up again: pool work that has ended is in its pool's history now,
+	// and its worker's record (what t may be) runs other work.
+	if t, unlock = e.taskLocked(id); t != nil {
 		defer unlock()
-		p.forgetLocked(id)
-		return nil
+		if t.state.Finished() { // not restarted meanwhile
+			t.own.forgetLocked(t)
+			e.markDirty()
+		}
 	}
-	e.forgetLocked(t)
 	return nil
 }
 
 // haltForRemoveLocked halts t for good (no restart, by the user or the policy)
-// and returns what waits for its function to return. For pool work the caller
-// holds its pool's lock too.
+// and returns what waits for its function to return. The caller holds what
+// lockTask takes for t.
 func (e *Engine) haltForRemoveLocked(t *task) func(context.Context) error {
 	switch {
 	case t.state == model.StateQueued || t.state == model.StateBackoff:
 		_ = e.haltLocked(t)
 	case t.state.Live():
-		r := t.run
-		r.restart = false
+		t.run.restart = false
 		if t.state != model.StateHalting {
 			e.haltLiveLocked(t)
 		}
-		if t.pool != nil { // pool runs have no returned channel; the future settles once it ends
-			fut := t.pool.fut
-			return func(ctx context.Context) error {
-				err := fut.Wait(ctx)
-				if ctx.Err() != nil {
-					return err
-				}
-				return nil
-			}
-		}
-		return func(ctx context.Context) error {
-			select {
-			case <-r.returned:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
+		return t.own.returnedLocked(t)
 	}
 	return func(context.Context) error { return nil }
-}
-
-// forgetLocked takes a finished task out of its history ring (the engine's,
-// or its pool's: the caller then holds the pool's lock too) and the id map. A
-// task that is not finished (restarted meanwhile) is left alone.
-func (e *Engine) forgetLocked(t *task) {
-	switch {
-	case !t.state.Finished():
-		return
-	case t.pool != nil:
-		t.grp.pool.forgetLocked(t.ident())
-	default:
-		e.history.remove(t)
-		delete(e.tasks, t.ident())
-	}
-	e.markDirty()
 }
 
 // RemoveManager halts the manager's work (its queue is dropped, backoffs and
@@ -192,55 +132,44 @@ func (e *Engine) forgetLocked(t *task) {
 // ctx's error (leaving the manager registered) if its work did not return in time.
 func (e *Engine) RemoveManager(ctx context.Context, name string) error {
 	e.mu.Lock()
-	m := e.managers[name]
+	m := e.managerLocked(name)
 	if m == nil {
 		e.mu.Unlock()
-		return errNoManager(name)
+		return errNoManager(name, e.wrongKind(name))
 	}
-	g := &m.g
-	g.watching = false
-	g.removed = true // no restart policy, no new work
-	e.dropQueueLocked(g)
-	e.haltBackoffLocked(g)
-	var waits []*run
-	for _, t := range g.live {
-		t.run.restart = false
-		if t.state != model.StateHalting {
-			e.haltLiveLocked(t)
-		}
-		waits = append(waits, t.run)
-	}
+	m.watching = false
+	m.removed = true // no restart policy, no new work
+	e.dropQueueLocked(m)
+	e.haltBackoffLocked(m)
+	_, runs := e.haltOwnerLocked(m, nil)
 	e.mu.Unlock()
-	for _, r := range waits {
-		select {
-		case <-r.returned:
-		case <-ctx.Done():
-			return fmt.Errorf("engine: remove manager %q: %w", name, ctx.Err())
-		}
+	if err := awaitClosed(ctx, returnedChans(runs)); err != nil {
+		return fmt.Errorf("engine: remove manager %q: %w", name, err)
 	}
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.forgetGroupLocked(g)
-	delete(e.managers, name)
-	if i := slices.Index(e.groups, g); i >= 0 {
-		e.groups = slices.Delete(e.groups, i, i+1)
+	e.forgetOwnedLocked(m)
+	if i := slices.Index(e.managers, m); i >= 0 {
+		e.managers = slices.Delete(e.managers, i, i+1)
 	}
+	e.names.release(name)
 	e.eventLocked(model.LevelInfo, nil, name, name+": removed")
 	return nil
 }
 
-// forgetGroupLocked forgets g's finished tasks (they leave the history ring).
-func (e *Engine) forgetGroupLocked(g *group) {
+// forgetOwnedLocked forgets o's finished tasks in the engine's history ring.
+func (e *Engine) forgetOwnedLocked(o owner) {
 	var gone []*task
 	e.history.newestFirst(func(t *task) {
-		if t.grp == g {
+		if t.own == o {
 			gone = append(gone, t)
 		}
 	})
 	for _, t := range gone {
-		e.forgetLocked(t)
+		t.own.forgetLocked(t)
 	}
+	e.markDirty()
 }
 
 // RemovePool stops the pool (no more work; its queue is dropped, its futures
@@ -254,7 +183,7 @@ func (e *Engine) RemovePool(ctx context.Context, name string) error {
 	p := e.pools.byName[name]
 	if p == nil {
 		e.mu.Unlock()
-		return &notFoundError{msg: fmt.Sprintf("engine: no pool %q", name), sentinel: ErrUnknownPool}
+		return errNoPool(name, e.wrongKind(name))
 	}
 	var calls []func()
 	p.mu.Lock()
@@ -279,10 +208,8 @@ func (e *Engine) RemovePool(ctx context.Context, name string) error {
 	e.mu.Unlock()
 	runAll(calls)
 	if quiet != nil {
-		select {
-		case <-quiet:
-		case <-ctx.Done():
-			return fmt.Errorf("engine: remove pool %q: %w", name, ctx.Err())
+		if err := awaitClosed(ctx, []<-chan struct{}{quiet}); err != nil {
+			return fmt.Errorf("engine: remove pool %q: %w", name, err)
 		}
 	}
 
@@ -296,6 +223,7 @@ func (e *Engine) RemovePool(ctx context.Context, name string) error {
 	if r.root[p.id] == p {
 		delete(r.root, p.id)
 	}
+	e.names.release(name)
 	e.eventLocked(model.LevelInfo, nil, name, "pool "+name+": removed")
 	return nil
 }
@@ -306,7 +234,7 @@ func (e *Engine) RemovePool(ctx context.Context, name string) error {
 func (e *Engine) RemovePoller(name string) error {
 	p, ok := e.pollers.get(name)
 	if !ok {
-		return &notFoundError{msg: fmt.Sprintf("engine: no poller %q", name), sentinel: ErrUnknownPoller}
+		return errNoPoller(name, e.wrongKind(name))
 	}
 	p.kill()
 	e.pollers.remove(p)

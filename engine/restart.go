@@ -91,7 +91,7 @@ func (e *Engine) restartPolicyLocked(t *task, r *run, final model.State) model.S
 	p := t.proc
 	spec := p.spec
 	switch {
-	case e.closing || t.pool != nil || t.grp.removed:
+	case e.closing:
 		return final
 	case final == model.StateFailed && spec.Restart != RestartNever:
 	case final == model.StateDone && spec.Restart == RestartAlways:
@@ -121,7 +121,7 @@ func (e *Engine) restartPolicyLocked(t *task, r *run, final model.State) model.S
 		defer e.mu.Unlock()
 		if t.state == model.StateBackoff && t.proc.restart.gen == gen {
 			e.leaveBackoffLocked(t)
-			e.restartNowLocked(t)
+			e.requeueLocked(t) // at once if a slot is free, else first in line
 		}
 	})
 	e.backoff = append(e.backoff, t)
@@ -145,41 +145,21 @@ func (e *Engine) leaveBackoffLocked(t *task) {
 	}
 }
 
-// restartNowLocked starts a task whose backoff ended (or was cut short by the
-// user's restart): in a free slot at once, else at the head of its queue.
-func (e *Engine) restartNowLocked(t *task) {
-	g := t.grp
-	if e.closing || g.removed {
-		e.setStateLocked(t, model.StateHalted)
-		e.retireLocked(t)
-		return
-	}
-	t.restarts++
-	e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
-	if len(g.live) < g.limit {
-		g.occupy(t, e.launchLocked(t, t.run))
-		return
-	}
-	e.setStateLocked(t, model.StateQueued)
-	g.queue.pushFront(t)
-	g.queued++
-}
-
 // cancelBackoffLocked ends t's backoff for good in state final (halted or
 // killed): it will not restart, and goes to the history ring.
 func (e *Engine) cancelBackoffLocked(t *task, final model.State) {
 	e.leaveBackoffLocked(t)
 	e.setStateLocked(t, final)
 	e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String()+" in backoff; not restarting")
-	e.retireLocked(t)
+	t.own.retireLocked(t)
 }
 
-// haltBackoffLocked halts every task in backoff (of g only, unless g is nil)
+// haltBackoffLocked halts every task in backoff (of o only, unless o is nil)
 // and returns how many there were.
-func (e *Engine) haltBackoffLocked(g *group) int {
+func (e *Engine) haltBackoffLocked(o owner) int {
 	n := 0
 	for _, t := range slices.Clone(e.backoff) {
-		if g == nil || t.grp == g {
+		if o == nil || t.own == o {
 			e.cancelBackoffLocked(t, model.StateHalted)
 			n++
 		}

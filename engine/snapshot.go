@@ -29,15 +29,15 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 	}
 	preview := e.cfg.queuePreview
 	n := len(e.backoff)
-	for _, g := range e.groups {
-		n += len(g.live) + min(g.queued, preview)
+	for _, m := range e.managers {
+		n += len(m.live) + min(m.queued, preview)
 	}
 	tail := min(e.cfg.logLines, maxSnapshotLog)
 
 	s.Tasks = make([]model.Task, n, n+e.history.n)
 	i := 0
-	for _, g := range e.groups {
-		for _, t := range g.live {
+	for _, m := range e.managers {
+		for _, t := range m.live {
 			t.view(&s.Tasks[i], tail)
 			i++
 		}
@@ -46,9 +46,9 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 		t.view(&s.Tasks[i], tail)
 		i++
 	}
-	for _, g := range e.groups {
+	for _, m := range e.managers {
 		left := preview
-		g.queue.each(func(t *task) bool {
+		m.queue.each(func(t *task) bool {
 			if left == 0 {
 				return false
 			}
@@ -67,9 +67,9 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 	})
 	s.Tasks = append(s.Tasks, finished...)
 
-	s.Managers = make([]model.Manager, len(e.groups))
-	for i, g := range e.groups {
-		s.Managers[i] = g.stats()
+	s.Managers = make([]model.Manager, len(e.managers))
+	for i, m := range e.managers {
+		s.Managers[i] = m.statsLocked()
 	}
 	s.Pollers = e.pollerStats(s.Time.UnixNano())
 	s.Events = e.events.newestFirst()
@@ -81,15 +81,13 @@ func (t *task) view(v *model.Task, tail int) {
 	*v = model.Task{
 		ID:       t.ident(),
 		Name:     t.name,
-		Group:    t.grp.name,
+		Group:    t.own.ownerName(),
 		Kind:     model.KindGoroutine,
 		State:    t.state,
 		Created:  unixTime(t.created),
 		Restarts: int(t.restarts),
 	}
-	if t.pool != nil {
-		t.pool.view(v)
-	}
+	t.own.describe(t, v)
 	if t.proc != nil {
 		t.proc.view(v) // process.go: pid, exit, resources, command, retry
 	}

@@ -13,14 +13,14 @@ import (
 // only this struct (plus its map entry and queue slot), so a million queued tasks
 // stay small; everything a run needs lives in run, allocated when it starts.
 //
-// All fields are guarded by Engine.mu; for pool work, by its pool's lock
-// (Pool.mu) instead.
+// All fields are guarded by what lockTask takes: Engine.mu, and for pool work
+// its pool's lock and its worker's.
 type task struct {
 	id       model.TaskID // empty for pool work, which has nid: see ident
 	nid      uint64       // pool work's id as a number (formatTaskID)
 	name     string
 	fn       Func
-	grp      *group
+	own      owner // the manager or pool it belongs to
 	run      *run  // the current or last run; nil until first started
 	created  int64 // unix nanoseconds (a time.Time would cost 16 more bytes)
 	restarts int32
@@ -83,40 +83,10 @@ func runFrom(ctx context.Context) *run {
 	return r
 }
 
-// newTaskContext returns a context for a task submitted from parent: it keeps
-// parent's values (the lineage a pool passes) but not its cancellation, so a
-// task outlives the call that submitted it; its own cancel and Close end it.
-func (e *Engine) newTaskContext(parent context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
-	stop := context.AfterFunc(e.base, cancel)
-	return ctx, func() {
-		stop()
-		cancel()
-	}
-}
-
 // newRootTaskContext returns a context for work with no parent of its own
 // (manager tasks, poller runs): cancelled by its own cancel and by Close.
 func (e *Engine) newRootTaskContext() (context.Context, context.CancelFunc) {
 	return context.WithCancel(e.base)
-}
-
-// launchLocked starts a new run of t (whose state is queued, or live with a
-// restart pending). The caller puts t in a slot. prev, the previous run if any,
-// hands over its log so the detail pane shows what happened before a restart.
-func (e *Engine) launchLocked(t *task, prev *run) *run {
-	r := &run{e: e, t: t, returned: make(chan struct{}), started: time.Now().UnixNano()}
-	ctx, cancel := e.newRootTaskContext()
-	r.ctx, r.cancel = context.WithValue(ctx, runKey{}, r), cancel
-	if prev != nil {
-		prev.logMu.Lock()
-		r.log = prev.log[:len(prev.log):len(prev.log)] // full slice: the next append copies
-		prev.logMu.Unlock()
-	}
-	t.run = r
-	e.setStateLocked(t, model.StateRunning)
-	go e.execute(t, r)
-	return r
 }
 
 // outcome is how a function call ended.
@@ -127,63 +97,9 @@ type outcome struct {
 	stack    string
 }
 
-// execute runs the function and accounts for how it ended, whatever the way.
-func (e *Engine) execute(t *task, r *run) {
-	var o outcome
-	defer func() { e.finish(t, r, o) }()
-	o = call(r.ctx, t.fn)
-}
-
-// finish accounts for a returned function: the task's final state, its slot, the
-// history ring, events, a pending restart and the manager's next work.
-func (e *Engine) finish(t *task, r *run, o outcome) {
-	r.cancel()
-	now := time.Now()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	defer close(r.returned)
-	r.over = true
-	r.ended = now.UnixNano()
-	if r.killTimer != nil {
-		r.killTimer.Stop()
-	}
-	if r.abandoned {
-		e.leaked--
-		e.eventLocked(model.LevelInfo, t, "", quote(t)+" returned "+
-			now.Sub(time.Unix(0, r.asked)).Round(time.Millisecond).String()+
-			" after being abandoned; no longer leaked")
-		return
-	}
-
-	final := e.settleLocked(t, r, o)
-	g := t.grp
-	if r.restart && !e.closing {
-		t.restarts++
-		next := e.launchLocked(t, r)
-		next.slot, next.byRun = r.slot, r.byRun
-		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
-		return
-	}
-	if t.proc != nil {
-		final = e.restartPolicyLocked(t, r, final) // restart.go: backoff or fatal
-	}
-	e.setStateLocked(t, final)
-	if final == model.StateHalted || final == model.StateKilled {
-		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
-	}
-	g.release(t)
-	if r.byRun {
-		g.runLive--
-	}
-	if final != model.StateBackoff { // a task in backoff is listed in e.backoff
-		e.retireLocked(t)
-	}
-	e.fillLocked(g)
-}
-
 // settleLocked works out the final state of a returned run from how it ended,
-// records its error and stack and the failure events. Manager work (finish) and
-// pool work (Pool.endLocked) share it.
+// records its error and stack and the failure events. Manager work
+// (Manager.finish) and pool work (worker.endSlowLocked) share it.
 func (e *Engine) settleLocked(t *task, r *run, o outcome) model.State {
 	halting := r.flags.Load()&runHalt != 0
 	final := model.StateDone
@@ -214,9 +130,9 @@ func (e *Engine) settleLocked(t *task, r *run, o outcome) model.State {
 }
 
 // abandonLocked gives up on a live run whose function has not returned: the task
-// is abandoned, its goroutine counted as leaked and its slot freed so the manager
-// goes on. A pending restart still happens (from the head of the queue). For
-// pool work the caller holds the pool's lock too.
+// is abandoned, its goroutine counted as leaked and its slot freed so its owner
+// goes on. A pending restart still happens (from the head of the queue). The
+// caller holds what lockTask takes for t.
 func (e *Engine) abandonLocked(t *task, r *run, why string) {
 	if r.over || r.abandoned {
 		return
@@ -231,65 +147,31 @@ func (e *Engine) abandonLocked(t *task, r *run, why string) {
 	e.leaked++
 	e.setStateLocked(t, model.StateAbandoned)
 	e.eventLocked(model.LevelWarn, t, "", quote(t)+" "+why+"; goroutine leaked")
-	g := t.grp
-	if g.pool != nil {
-		g.pool.abandonedLocked(t) // its worker is stuck in r; the pool may start another
-	} else {
-		g.release(t)
-	}
-	if r.byRun {
-		g.runLive--
-	}
+	t.own.releaseLocked(t) // its goroutine is stuck in r: the owner may start another
 	if r.restart && !e.closing {
 		e.requeueLocked(t)
 	} else {
-		e.retireLocked(t)
+		t.own.retireLocked(t)
 	}
-	e.fillLocked(g)
+	t.own.fillLocked()
 }
 
-// retireLocked puts a finished task in the history ring. A task evicted from the
-// ring is forgotten (Apply no longer finds it) but stays in the counters.
-//
-// Pool work (whose pool's lock the caller holds too) goes to its pool's ring.
-func (e *Engine) retireLocked(t *task) {
-	if t.pool != nil {
-		t.pool.retiredLocked(t)
-		t.grp.pool.retireTaskLocked(t)
-		return
-	}
-	old := e.history.push(t)
-	if old == nil {
-		return
-	}
-	delete(e.tasks, old.ident())
-	old.run, old.fn = nil, nil // its log and closure can go
-}
-
-// requeueLocked restarts a finished task (for pool work the caller holds its
-// pool's lock and every worker's): it leaves the history ring, goes to the
-// head of its queue with one more restart, and starts at once if a slot is free,
-// watching or not.
+// requeueLocked restarts a task that is not live (finished, abandoned, or
+// done with its backoff): it goes to the head of its owner's queue with one
+// more restart, and starts at once if a slot is free, watching or not.
 func (e *Engine) requeueLocked(t *task) {
-	g := t.grp
-	if g.pool != nil {
-		g.pool.forgetLocked(t.ident())
-	} else {
-		e.history.remove(t)
-	}
 	t.restarts++
 	e.setStateLocked(t, model.StateQueued)
 	e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
-	if g.pool != nil { // its workers start it
-		g.pool.requeueLocked(t)
-		return
-	}
-	if len(g.live) < g.limit && !e.closing {
-		g.occupy(t, e.launchLocked(t, t.run))
-		return
-	}
-	g.queue.pushFront(t)
-	g.queued++
+	t.own.requeueLocked(t)
+}
+
+// setStateLocked moves t to s, keeping its owner's counters (and the engine's,
+// for a manager's task; snapshots add the pools' counts to the engine's).
+func (e *Engine) setStateLocked(t *task, s model.State) {
+	t.own.countLocked(t, s)
+	t.state = s
+	e.markDirty()
 }
 
 // ident is t's id: pool work keeps it as a number and formats it on demand.

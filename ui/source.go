@@ -8,7 +8,8 @@ import (
 
 // Source is all the dashboard needs from what it shows: a stream of coalesced
 // snapshots and a way to send commands back. *engine.Engine satisfies it, and so
-// will the remote client, so the same dashboard runs in-process and attached.
+// does the remote client (*remote.Client), so the same dashboard runs in-process
+// and attached.
 type Source interface {
 	// Subscribe returns a channel of snapshots (latest wins, at most one per
 	// refresh) and a func that ends the subscription and closes the channel.

@@ -1,0 +1,169 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// A manager's side of its tasks' lives: how its runs start and end, and the
+// owner methods the lifecycle code calls (see owner). All of it runs with
+// Engine.mu held, which is all a manager's tasks need.
+
+// launchLocked starts a new run of t (whose state is queued, or live with a
+// restart pending). The caller puts t in a slot. prev, the previous run if any,
+// hands over its log so the detail pane shows what happened before a restart.
+func (m *Manager) launchLocked(t *task, prev *run) *run {
+	e := m.e
+	r := &run{e: e, t: t, returned: make(chan struct{}), started: time.Now().UnixNano()}
+	ctx, cancel := context.WithCancel(e.base)
+	r.ctx, r.cancel = context.WithValue(ctx, runKey{}, r), cancel
+	if prev != nil {
+		prev.logMu.Lock()
+		r.log = prev.log[:len(prev.log):len(prev.log)] // full slice: the next append copies
+		prev.logMu.Unlock()
+	}
+	t.run = r
+	e.setStateLocked(t, model.StateRunning)
+	go m.execute(t, r)
+	return r
+}
+
+// execute runs the function and accounts for how it ended, whatever the way.
+func (m *Manager) execute(t *task, r *run) {
+	var o outcome
+	defer func() { m.finish(t, r, o) }()
+	o = call(r.ctx, t.fn)
+}
+
+// finish accounts for a returned function: the task's final state, its slot, the
+// history ring, events, a pending restart and the manager's next work.
+func (m *Manager) finish(t *task, r *run, o outcome) {
+	r.cancel()
+	now := time.Now()
+	e := m.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	defer close(r.returned)
+	r.over = true
+	r.ended = now.UnixNano()
+	if r.killTimer != nil {
+		r.killTimer.Stop()
+	}
+	if r.abandoned {
+		e.leaked--
+		e.eventLocked(model.LevelInfo, t, "", quote(t)+" returned "+
+			now.Sub(time.Unix(0, r.asked)).Round(time.Millisecond).String()+
+			" after being abandoned; no longer leaked")
+		return
+	}
+
+	final := e.settleLocked(t, r, o)
+	if r.restart && !e.closing {
+		t.restarts++
+		next := m.launchLocked(t, r)
+		next.slot, next.byRun = r.slot, r.byRun
+		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
+		return
+	}
+	if t.proc != nil && !m.removed {
+		final = e.restartPolicyLocked(t, r, final) // restart.go: backoff or fatal
+	}
+	e.setStateLocked(t, final)
+	if final == model.StateHalted || final == model.StateKilled {
+		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
+	}
+	m.releaseLocked(t)
+	if final != model.StateBackoff { // a task in backoff is listed in e.backoff
+		m.retireLocked(t)
+	}
+	m.fillLocked()
+}
+
+func (m *Manager) ownerName() string { return m.name }
+
+// lockLocked: Engine.mu guards a manager's tasks; nothing more to take.
+func (m *Manager) lockLocked(*task) func() { return nothing }
+
+// nothing is the unlock of what needs no lock.
+func nothing() {}
+
+func (m *Manager) countLocked(t *task, s model.State) {
+	e := m.e
+	e.counts[t.state]--
+	e.counts[s]++
+	m.counts[t.state]--
+	m.counts[s]++
+}
+
+func (m *Manager) unqueueLocked(t *task) {
+	if m.queue.remove(t) {
+		m.queued--
+	}
+}
+
+// releaseLocked frees t's slot, moving the last live task into it. finish
+// calls it too, when the run returned.
+func (m *Manager) releaseLocked(t *task) {
+	i, last := t.run.slot, len(m.live)-1
+	m.live[i] = m.live[last]
+	m.live[i].run.slot = i
+	m.live[last] = nil
+	m.live = m.live[:last]
+	if t.run.byRun {
+		m.runLive--
+	}
+}
+
+// retireLocked puts t in the engine's history ring. A task evicted from the
+// ring is forgotten (Apply no longer finds it) but stays in the counters.
+func (m *Manager) retireLocked(t *task) {
+	e := m.e
+	old := e.history.push(t)
+	if old == nil {
+		return
+	}
+	delete(e.tasks, old.ident())
+	old.run, old.fn = nil, nil // its log and closure can go
+}
+
+func (m *Manager) requeueLocked(t *task) {
+	m.e.history.remove(t)
+	if len(m.live) < m.limit && !m.e.closing {
+		m.occupy(t, m.launchLocked(t, t.run))
+		return
+	}
+	m.queue.pushFront(t)
+	m.queued++
+}
+
+func (m *Manager) fillLocked() {
+	for m.watching && m.startNextLocked(false) {
+	}
+}
+
+func (m *Manager) forgetLocked(t *task) {
+	m.e.history.remove(t)
+	delete(m.e.tasks, t.ident())
+}
+
+func (m *Manager) eachLiveLocked(fn func(*task)) {
+	for _, t := range m.live {
+		fn(t)
+	}
+}
+
+func (m *Manager) returnedLocked(t *task) func(context.Context) error {
+	done := t.run.returned
+	return func(ctx context.Context) error {
+		select {
+		case <-done:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (m *Manager) describe(*task, *model.Task) {}
