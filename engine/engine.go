@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/ring"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -42,8 +43,8 @@ type Engine struct {
 	closed   bool                   // Close has finished waiting
 	managers []*Manager             // sorted by name
 	tasks    map[model.TaskID]*task // queued, live, and in the history ring
-	history  historyRing
-	events   eventLog
+	history  ring.Ring[*task]       // managers' finished tasks (pools keep their own)
+	events   ring.Ring[model.Event]
 	counts   model.StateCounts
 	leaked   int
 	seq      uint64
@@ -94,7 +95,8 @@ func New(opts ...Option) *Engine {
 	e := &Engine{
 		cfg:        cfg,
 		tasks:      make(map[model.TaskID]*task),
-		history:    newHistoryRing(cfg.history),
+		history:    ring.New[*task](cfg.history),
+		events:     ring.New[model.Event](eventRing),
 		notify:     make(chan struct{}, 1),
 		subscribed: make(chan struct{}, 1),
 		stop:       make(chan struct{}),
@@ -153,7 +155,7 @@ func (e *Engine) eventLocked(level model.Level, t *task, group, text string) {
 	if t != nil {
 		ev.Task, ev.Group = t.ident(), t.own.ownerName()
 	}
-	e.events.add(ev)
+	e.events.Push(ev)
 	e.markDirty()
 }
 
@@ -240,13 +242,12 @@ func (e *Engine) Close(ctx context.Context) error {
 // (they would evict the runs worth seeing).
 func (e *Engine) dropQueueLocked(m *Manager) int {
 	n := 0
-	m.queue.each(func(t *task) bool {
+	m.queue.Each(func(t *task) bool {
 		e.setStateLocked(t, model.StateHalted)
 		delete(e.tasks, t.ident())
 		n++
 		return true
 	})
-	m.queue.reset()
-	m.queued = 0
+	m.queue.Reset()
 	return n
 }

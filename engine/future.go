@@ -67,20 +67,33 @@ func (s *jobSource) sameContext(ctx context.Context) bool {
 }
 
 // futureState is a Future's waiters and error. Guarded by mu, except err
-// once the Future is settled.
+// once the Future is settled, and restart, guarded by the pool's lock.
 type futureState struct {
 	mu    sync.Mutex
 	fired bool // the waiters were woken
 	err   error
 	done  chan struct{} // made by the first Wait that has to block
 	cbs   []func(error)
+	// restart is the source of a restarted task's next run (restartFrom).
+	restart *jobSource
 }
 
 // ID returns the id of the task the future belongs to (for Apply).
 func (f *Future) ID() model.TaskID { return formatTaskID(f.nid) }
 
-// src is the work's source.
-func (f *Future) src() *jobSource { return f.ctx.src.Load() }
+// source is the work's source: the submission's, or the restart's (see
+// restartFrom). The caller holds the pool's lock.
+func (f *Future) source() *jobSource {
+	if s := f.st.Load(); s != nil && s.restart != nil {
+		return s.restart
+	}
+	return f.ctx.src
+}
+
+// restartFrom makes src (a copy of the source with the restarts and the log
+// so far) the source of f's next run. The first run's context keeps its own,
+// for what still holds it. The caller holds the pool's lock.
+func (f *Future) restartFrom(src *jobSource) { f.waiter().restart = src }
 
 // settled reports whether the result is final.
 func (f *Future) settled() bool { return f.ctx.flags.Load()&futSettled != 0 }

@@ -17,7 +17,7 @@ func TestFutureSettleRacesWaiters(t *testing.T) {
 	const rounds = 2000
 	for i := range rounds {
 		f := &Future{}
-		f.ctx.initSrc(&jobSource{values: context.Background()})
+		f.ctx.src = &jobSource{values: context.Background()}
 		var want error
 		settle := func() []func(error) { return f.settle(nil) }
 		switch i % 3 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/deque"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -19,8 +20,7 @@ type Manager struct {
 	// Guarded by Engine.mu.
 	limit    int
 	watching bool // start queued work whenever a slot frees
-	queue    taskQueue
-	queued   int     // live entries in queue
+	queue    deque.Deque[*task]
 	live     []*task // tasks holding a slot; t.run.slot is the index
 	runLive  int     // live tasks started by Run
 	counts   model.StateCounts
@@ -51,8 +51,7 @@ func (m *Manager) Append(name string, fn Func) (model.TaskID, error) {
 	e.tasks[t.id] = t
 	e.counts[model.StateQueued]++
 	m.counts[model.StateQueued]++
-	m.queue.pushBack(t)
-	m.queued++
+	m.queue.PushBack(t)
 	e.markDirty()
 	m.fillLocked()
 	return t.id, nil
@@ -72,7 +71,7 @@ func (m *Manager) Run() error {
 		return ErrAlreadyWatching
 	case m.runLive > 0:
 		return ErrAlreadyRunning
-	case m.queued == 0:
+	case m.queue.Len() == 0:
 		return ErrNoTasks
 	}
 	n := 0
@@ -170,7 +169,7 @@ func (m *Manager) statsLocked() model.Manager {
 		Limit:    m.limit,
 		Watching: m.watching,
 		Running:  len(m.live),
-		Queued:   m.queued,
+		Queued:   m.queue.Len(),
 		Counts:   m.counts,
 	}
 }
@@ -187,11 +186,10 @@ func (m *Manager) startNextLocked(byRun bool) bool {
 	if len(m.live) >= m.limit || m.e.closing {
 		return false
 	}
-	t := m.queue.popFront()
+	t := m.queue.PopFront()
 	if t == nil {
 		return false
 	}
-	m.queued--
 	r := m.launchLocked(t, t.run)
 	r.byRun = byRun
 	if byRun {

@@ -98,9 +98,7 @@ func (m *Manager) countLocked(t *task, s model.State) {
 }
 
 func (m *Manager) unqueueLocked(t *task) {
-	if m.queue.remove(t) {
-		m.queued--
-	}
+	m.queue.Remove(t)
 }
 
 // releaseLocked frees t's slot, moving the last live task into it. finish
@@ -120,8 +118,8 @@ func (m *Manager) releaseLocked(t *task) {
 // ring is forgotten (Apply no longer finds it) but stays in the counters.
 func (m *Manager) retireLocked(t *task) {
 	e := m.e
-	old := e.history.push(t)
-	if old == nil {
+	old, evicted := e.history.Push(t)
+	if !evicted {
 		return
 	}
 	delete(e.tasks, old.ident())
@@ -129,13 +127,12 @@ func (m *Manager) retireLocked(t *task) {
 }
 
 func (m *Manager) requeueLocked(t *task) {
-	m.e.history.remove(t)
+	m.e.unkeepLocked(t)
 	if len(m.live) < m.limit && !m.e.closing {
 		m.occupy(t, m.launchLocked(t, t.run))
 		return
 	}
-	m.queue.pushFront(t)
-	m.queued++
+	m.queue.PushFront(t)
 }
 
 func (m *Manager) fillLocked() {
@@ -144,7 +141,7 @@ func (m *Manager) fillLocked() {
 }
 
 func (m *Manager) forgetLocked(t *task) {
-	m.e.history.remove(t)
+	m.e.unkeepLocked(t)
 	delete(m.e.tasks, t.ident())
 }
 
@@ -167,3 +164,10 @@ func (m *Manager) returnedLocked(t *task) func(context.Context) error {
 }
 
 func (m *Manager) describe(*task, *model.Task) {}
+
+// unkeepLocked takes t out of the engine's history ring, if it is there.
+func (e *Engine) unkeepLocked(t *task) {
+	if i := e.history.Index(func(h **task) bool { return *h == t }); i >= 0 {
+		e.history.Remove(i)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/deque"
+	"github.com/spindle-tui/spindle/engine/internal/ring"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -29,11 +31,10 @@ type PoolConfig struct {
 // Get one with ResolvePool. Its work runs as engine tasks (halt, pause and kill
 // reach them through Checkpoint), shown with Group = the pool's name.
 //
-// A fixed set of worker goroutines, started as work arrives and never more than
-// MaxWorkers, takes work from the pool's queue. Submit takes only the pool's
-// lock; a worker takes it once per batch of queued work it claims, and its own
-// lock (worker.mu) between two tasks of the batch, so pools do not contend with
-// each other or with the engine, and workers hardly with Submit; see Pool.mu.
+// A set of worker goroutines, started as work arrives and never more than
+// MaxWorkers, takes work from the pool's queue one task at a time. Submit and
+// the workers take only the pool's lock (once per task each), so pools do not
+// contend with each other or with the engine.
 type Pool struct {
 	e  *Engine
 	id string // the namespace id it was resolved with
@@ -45,18 +46,16 @@ type Pool struct {
 	creator     model.TaskID // the task whose code created it; empty for the root
 	creatorName string
 
-	// mu guards everything below. Lock order: Engine.mu, then Pool.mu, then
-	// worker.mu (of one worker, or of all of them: lockWorkersLocked), never
-	// the reverse; code holding only mu that needs the engine (events, the
-	// leak count) unlocks it, takes Engine.mu, then mu again. The live and
-	// finished work of a worker is guarded by its worker.mu (see worker).
-	// Snapshots and Close lock the pools one at a time, in name order.
+	// mu guards everything below and the workers' records. Lock order:
+	// Engine.mu, then Pool.mu, never the reverse; code holding only mu that
+	// needs the engine (events, the leak count) unlocks it, takes Engine.mu,
+	// then mu again. Snapshots and Close lock the pools one at a time, in
+	// name order.
 	mu     sync.Mutex
-	name   string            // unique among managers, pools and pollers (names.go)
-	limit  int               // MaxWorkers
-	queued int               // the shared queue's length
-	counts model.StateCounts // of work not on a worker's record (see worker.counts)
-	q      futureQueue
+	name   string // unique among managers, pools and pollers (names.go)
+	limit  int    // MaxWorkers
+	q      deque.Deque[*Future]
+	counts model.StateCounts
 	cfg    PoolConfig
 	state  model.PoolState
 	// closing is Engine.closing as the pool saw it (set by closePoolsLocked), so
@@ -64,7 +63,7 @@ type Pool struct {
 	closing bool
 	cond    sync.Cond     // idle workers wait here; L is &mu
 	quiet   chan struct{} // closed once a stopping pool has drained (state stopped)
-	recent  doneRing      // finished work not in a worker's ring (WithHistory)
+	recent  ring.Ring[doneTask]
 
 	// Workers, by what they do; all but stuck count toward MaxWorkers.
 	ws       []*worker // every worker goroutine
@@ -74,14 +73,10 @@ type Pool struct {
 	starting int       // spawned or signalled, not yet back under the lock
 	stuck    int       // in a run that was abandoned; discounted until it returns
 
-	// Counters of work that ended without a worker, and of exited workers;
-	// a live worker keeps its own (worker.done, worker.failed).
 	submitted, done, failed, rejected int64
 	rejectedAt, rejectedQuiet         int64 // last rejection event (unix ns), rejections since
 	throughput                        throughputRing
 	ids                               poolIDs
-	stamp                             queueStamp
-	foldScratch                       []doneTask // foldLocked's merge buffer
 	lastSrc                           *jobSource // see sourceLocked
 }
 
@@ -157,7 +152,7 @@ func (p *Pool) Stop(wait bool) {
 	case model.PoolRunning, model.PoolPaused:
 		p.state = model.PoolStopping
 		e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": stopping, draining "+
-			itoa(p.queuedExactLocked())+" queued and "+itoa(p.busy)+" running")
+			itoa(p.q.Len())+" queued and "+itoa(p.busy)+" running")
 		p.broadcastLocked()
 		p.wakeLocked()
 		p.quietLocked()
@@ -190,12 +185,7 @@ func (p *Pool) Resize(n int) {
 		p.wakeLocked()
 		return
 	}
-	unlock := p.lockWorkersLocked()
-	for _, w := range p.ws {
-		w.recheck = true // workers beyond n give their slot up after their task
-	}
-	unlock()
-	p.broadcastLocked() // idle workers beyond n exit
+	p.broadcastLocked() // idle workers beyond n exit; busy ones give their slot up after their task
 }
 
 // Pause makes queued work wait; running work goes on. It returns an error
@@ -211,7 +201,7 @@ func (p *Pool) Pause() error {
 		return nil
 	case model.PoolRunning:
 		p.pauseLocked()
-		e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": paused, "+itoa(p.queued)+" queued wait")
+		e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": paused, "+itoa(p.q.Len())+" queued wait")
 		return nil
 	}
 	return poolError(p.name, ErrPoolStopped)
@@ -237,16 +227,8 @@ func (p *Pool) Resume() error {
 	return poolError(p.name, ErrPoolStopped)
 }
 
-// pauseLocked pauses a running pool: claimed work goes back to the shared
-// queue, so that no worker starts it.
-func (p *Pool) pauseLocked() {
-	p.state = model.PoolPaused
-	unlock := p.lockWorkersLocked()
-	for _, w := range p.ws {
-		p.handBackLocked(w)
-	}
-	unlock()
-}
+// pauseLocked pauses a running pool: no worker starts queued work.
+func (p *Pool) pauseLocked() { p.state = model.PoolPaused }
 
 // Halt halts the pool's running work (each task ends at its next Checkpoint) and
 // returns how many were asked. Queued work is untouched: pause first to keep it
@@ -257,15 +239,13 @@ func (p *Pool) Halt() int {
 	defer e.mu.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	unlock := p.lockWorkersLocked()
 	n := p.haltLiveLocked()
-	unlock()
 	e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": halt, "+itoa(n)+" running")
 	return n
 }
 
 // haltLiveLocked halts every live task of the pool not already halting. The
-// caller holds Engine.mu, p.mu and every worker's lock.
+// caller holds Engine.mu and p.mu.
 func (p *Pool) haltLiveLocked() int {
 	n, _ := p.e.haltOwnerLocked(p, nil)
 	return n
@@ -275,24 +255,19 @@ func (p *Pool) haltLiveLocked() int {
 func (p *Pool) Stats() model.Pool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	unlock := p.lockWorkersLocked()
-	defer unlock()
 	return p.statsLocked(p.now())
 }
 
 // statsLocked returns the pool as a viewer sees it, taking a throughput sample
-// when a second or more has passed. The caller holds p.mu and every worker's
-// lock.
+// when a second or more has passed.
 func (p *Pool) statsLocked(now int64) model.Pool {
-	done, failed, busy, queued := p.done, p.failed, 0, p.queued
+	busy := 0
 	for _, w := range p.ws {
-		done += w.done
-		failed += w.failed
-		queued += w.blen
 		if w.t.state.Live() {
 			busy++
 		}
 	}
+	done, failed, queued := p.done, p.failed, p.q.Len()
 	p.throughput.advance(now, done+failed)
 	return model.Pool{
 		Name:       p.name,
@@ -325,13 +300,18 @@ func (p *Pool) picking() bool {
 // quietLocked turns a stopping pool whose workers have all left (or are stuck
 // in abandoned work) into a stopped one. The caller holds Engine.mu and p.mu.
 func (p *Pool) quietLocked() {
-	if p.state != model.PoolStopping || p.workers > p.stuck || p.busy > 0 || p.queuedLocked() > 0 {
+	if p.state != model.PoolStopping || p.workers > p.stuck || p.busy > 0 || p.q.Len() > 0 {
 		return
 	}
 	p.state = model.PoolStopped
 	close(p.quiet)
 	p.e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": stopped")
 }
+
+// now is the clock in unix nanoseconds, the way tasks store times. It reads
+// only the monotonic clock (time.Since on a base with a monotonic reading), which
+// costs half of time.Now, and adds it to the base's wall time.
+func (p *Pool) now() int64 { return p.epochWall + int64(time.Since(p.epoch)) }
 
 // lockSpins is how many times lockSpinning tries the lock: a few microseconds
 // of loads (TryLock does not write while the lock is held).

@@ -50,16 +50,14 @@ func (p *Pool) closePoolLocked(pc *poolClose) {
 		}
 		p.state = model.PoolStopping
 		if p.cfg.Daemon {
-			unlock := p.lockWorkersLocked()
 			n, calls := p.dropQueueLocked()
 			pc.calls = append(pc.calls, calls...)
 			h := p.haltLiveLocked()
-			unlock()
 			e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": daemon: halting "+
 				itoa(h)+" running, dropped "+itoa(n)+" queued")
 		} else {
 			e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": draining "+
-				itoa(p.queuedExactLocked())+" queued and "+itoa(p.busy)+" running, for up to "+e.cfg.poolDrain.String())
+				itoa(p.q.Len())+" queued and "+itoa(p.busy)+" running, for up to "+e.cfg.poolDrain.String())
 		}
 		p.broadcastLocked()
 		p.wakeLocked()
@@ -96,11 +94,9 @@ func (e *Engine) waitPools(ctx context.Context, pc *poolClose) []model.Task {
 			p.mu.Unlock()
 			continue
 		}
-		unlock := p.lockWorkersLocked()
 		n, c := p.dropQueueLocked()
 		calls = append(calls, c...)
 		h := p.haltLiveLocked()
-		unlock()
 		e.eventLocked(model.LevelWarn, nil, p.name, "pool "+p.name+": drain cut short: halting "+
 			itoa(h)+" running, dropped "+itoa(n)+" queued")
 		p.broadcastLocked()
@@ -115,14 +111,12 @@ func (e *Engine) waitPools(ctx context.Context, pc *poolClose) []model.Task {
 	var stuck []model.Task
 	for _, p := range pc.pools {
 		p.mu.Lock()
-		unlock := p.lockWorkersLocked()
 		for _, w := range p.ws {
 			if t := &w.t; t.state.Live() {
 				e.abandonLocked(t, t.run, "did not return before close gave up")
 				stuck = append(stuck, model.Task{ID: t.ident(), Name: t.name, Group: p.name})
 			}
 		}
-		unlock()
 		p.broadcastLocked()
 		p.quietLocked()
 		p.mu.Unlock()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // poolCtx is the context of pool work. It keeps the values of the submitter's
@@ -21,23 +20,16 @@ import (
 // Future's settling flags (futSettling, futSettled), so that a plain success
 // ends both with one atomic operation (Future.finishOK).
 type poolCtx struct {
-	// src leads to the submitter's context (values); a restart swaps in a
-	// copy with the same values, so Value may read it while that happens.
-	src  atomic.Pointer[jobSource]
+	// src leads to the submitter's context (values). Written before the
+	// context is published (under the pool's lock) and never again: a restart
+	// runs with a context of its own (Future.restartFrom).
+	src  *jobSource
 	r    *run                          // written once, when the run it belongs to starts
 	done atomic.Pointer[chan struct{}] // made by the first Done
 	// flags: ctxCancelled (the engine cancelled the work), ctxFinished (its
 	// run is over: the worker's run record moves on), ctxClosed (done was
 	// closed; whoever sets it closes it) and, in a Future's, its settling.
 	flags atomic.Uint32
-}
-
-// initSrc sets the source of a context nobody else can see yet (a Future
-// being submitted) with a plain store: an atomic one is a locked instruction
-// that waits for the submitter's stores to the new Future, a tenth of what
-// a submission costs. The pool lock publishes it.
-func (c *poolCtx) initSrc(s *jobSource) {
-	*(*unsafe.Pointer)(unsafe.Pointer(&c.src)) = unsafe.Pointer(s) // atomic.Pointer's only word
 }
 
 // The flags of a poolCtx.
@@ -100,7 +92,7 @@ func (c *poolCtx) Value(key any) any {
 		}
 		return nil
 	}
-	return c.src.Load().values.Value(key)
+	return c.src.values.Value(key)
 }
 
 // String names the context in panics and debug output.

@@ -7,39 +7,32 @@ import (
 )
 
 // A pool's side of its tasks' lives: the owner methods the lifecycle code
-// calls (see owner). The caller holds Engine.mu, p.mu and the lock of the
-// task's worker (lockLocked), or of every worker (Apply's lookup).
+// calls (see owner). The caller holds Engine.mu and p.mu.
 
 func (p *Pool) ownerName() string { return p.name }
 
-// lockLocked takes p.mu and, for a worker's live record, that worker's lock.
-func (p *Pool) lockLocked(t *task) func() {
+// lockLocked takes p.mu, which guards the pool's work and its workers' records.
+func (p *Pool) lockLocked(*task) func() {
 	p.mu.Lock()
-	w := t.pool.w
-	if w == nil {
-		return p.mu.Unlock
-	}
-	w.mu.Lock()
-	return func() {
-		w.mu.Unlock()
-		p.mu.Unlock()
-	}
+	return p.mu.Unlock
 }
 
-// countLocked counts a worker's record in the worker's counters (the pool sums
-// them), any other task in the pool's.
 func (p *Pool) countLocked(t *task, s model.State) {
-	c := &p.counts
-	if w := t.pool.w; w != nil && t == &w.t {
-		c = &w.counts
-	}
-	c[t.state]--
-	c[s]++
+	p.counts[t.state]--
+	p.counts[s]++
 }
 
 func (p *Pool) unqueueLocked(t *task) { p.unqueueFutureLocked(t.pool.fut) }
 
-func (p *Pool) releaseLocked(t *task) { p.abandonedLocked(t) }
+// releaseLocked frees the slot of abandoned work t: its worker is stuck in it,
+// counted in stuck until it returns.
+func (p *Pool) releaseLocked(t *task) {
+	if w := t.pool.w; w.slot {
+		w.slot = false
+		p.busy--
+	}
+	p.stuck++
+}
 
 // retireLocked settles t's future if its worker did not (halted while queued,
 // abandoned) and keeps t in the pool's history.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/ring"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -28,7 +29,7 @@ func (e *Engine) newPoolLocked(id string, creator *run) *Pool {
 		r.epoch = time.Now()
 	}
 	p := &Pool{e: e, id: id, state: model.PoolIdle, epoch: r.epoch, epochWall: r.epoch.UnixNano(),
-		recent: newDoneRing(e.cfg.history)}
+		recent: ring.New[doneTask](e.cfg.history)}
 	p.name = name
 	p.cond.L = &p.mu
 	if creator != nil {
@@ -59,88 +60,64 @@ func (e *Engine) Pool(name string) (*Pool, bool) {
 // poolTaskLocked finds pool work by id for Apply: live, at the head of a queue
 // (what snapshots show) or in a pool's history. Pool work is not in e.tasks,
 // so that submitting stays cheap; a user's command can afford the scan. It
-// returns the task with its pool's lock and every worker's held, and the
-// unlock; or nil. A task found queued or finished is rebuilt for the command
-// (its changes reach the queue and the history through the pool).
+// returns the task with its pool's lock held, and the unlock; or nil. A task
+// found queued or finished is rebuilt for the command (its changes reach the
+// queue and the history through the pool).
 func (e *Engine) poolTaskLocked(id model.TaskID) (*task, func()) {
+	nid, ok := parseTaskID(id)
+	if !ok {
+		return nil, nothing
+	}
 	preview := e.cfg.queuePreview
 	for _, p := range e.pools.sorted {
 		p.mu.Lock()
-		unlockWorkers := p.lockWorkersLocked()
-		if t := p.findLocked(id, preview); t != nil {
-			return t, func() {
-				unlockWorkers()
-				p.mu.Unlock()
-			}
+		if t := p.findLocked(nid, preview); t != nil {
+			return t, p.mu.Unlock
 		}
-		unlockWorkers()
 		p.mu.Unlock()
 	}
 	return nil, nothing
 }
 
-// findLocked returns the pool's work with id among its live work, the first
-// preview queued and its history, or nil. The caller holds p.mu and every
-// worker's lock.
-func (p *Pool) findLocked(id model.TaskID, preview int) *task {
-	nid, ok := parseTaskID(id)
-	if !ok {
-		return nil
-	}
+// findLocked returns the pool's work with numeric id nid among its live work,
+// the first preview queued and its history, or nil.
+func (p *Pool) findLocked(nid uint64, preview int) *task {
 	for _, w := range p.ws {
 		if w.t.state.Live() && w.t.nid == nid {
 			return &w.t
 		}
 	}
 	var found *Future
-	p.eachQueuedLocked(preview, func(f *Future) {
+	p.eachQueuedLocked(preview, func(f *Future) bool {
 		if f.nid == nid {
 			found = f
 		}
+		return found == nil
 	})
 	if found != nil {
 		return p.queuedTask(found)
 	}
-	for _, r := range p.ringsLocked() {
-		if d := r.find(nid); d != nil {
-			return p.doneTaskOf(d)
-		}
+	if i := p.recent.Index(func(d *doneTask) bool { return d.fut.nid == nid }); i >= 0 {
+		return p.doneTaskOf(p.recent.At(i))
 	}
 	return nil
 }
 
-// eachQueuedLocked calls fn on the first n queued, in the order they start:
-// the workers' batches, then the shared queue.
-func (p *Pool) eachQueuedLocked(n int, fn func(*Future)) {
-	visit := func(f *Future) bool {
+// eachQueuedLocked calls fn on the first n queued, in the order they start,
+// until fn returns false.
+func (p *Pool) eachQueuedLocked(n int, fn func(*Future) bool) {
+	p.q.Each(func(f *Future) bool {
 		if n <= 0 {
 			return false
 		}
-		fn(f)
 		n--
-		return true
-	}
-	for _, w := range p.ws {
-		if !w.eachQueued(visit) {
-			return
-		}
-	}
-	p.q.each(visit)
-}
-
-// ringsLocked returns the pool's history rings: its own and each worker's.
-func (p *Pool) ringsLocked() []*doneRing {
-	rings := make([]*doneRing, 0, len(p.ws)+1)
-	rings = append(rings, &p.recent)
-	for _, w := range p.ws {
-		rings = append(rings, &w.recent)
-	}
-	return rings
+		return fn(f)
+	})
 }
 
 // queuedTask rebuilds queued work f as a task, for Apply.
 func (p *Pool) queuedTask(f *Future) *task {
-	src := f.src()
+	src := f.source()
 	return &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, own: p, created: f.created,
 		state: model.StateQueued, restarts: src.restarts, proc: src.proc,
 		pool: &poolJob{typ: src.typ, parentID: src.parentID, fut: f}}
@@ -151,7 +128,7 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 	r := &run{e: p.e, started: d.started, ended: d.ended, asked: d.asked, over: true,
 		errText: d.errText, stack: d.stack, log: d.log}
 	f := d.fut
-	src := f.src()
+	src := f.source()
 	t := &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, own: p, run: r, created: d.created,
 		restarts: d.restarts, state: d.state, proc: src.proc,
 		pool: &poolJob{typ: src.typ, parentID: src.parentID, fut: f}}
@@ -159,38 +136,11 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 	return t
 }
 
-// forgetNumLocked takes finished work with numeric id nid out of the pool's
-// history. The caller holds p.mu and every worker's lock.
-func (p *Pool) forgetNumLocked(nid uint64) {
-	for _, r := range p.ringsLocked() {
-		if r.remove(nid) {
-			p.e.markDirty()
-			return
-		}
-	}
-}
-
-// keepFinishedLocked puts t, finished, into the pool's history: the ring of
-// the worker whose record it is, or the pool's own. The caller holds p.mu and
-// t's worker's lock.
-func (p *Pool) keepFinishedLocked(t *task) {
-	if w := t.pool.w; w != nil && t == &w.t {
-		w.retireLocked(p.now())
-		return
-	}
-	d := doneTask{fut: t.pool.fut, state: t.state, restarts: t.restarts, at: p.now(), created: t.created}
-	if r := t.run; r != nil {
-		d.started, d.ended, d.asked, d.errText, d.stack = r.started, r.ended, r.asked, r.errText, r.stack
-		d.log = r.log[:len(r.log):len(r.log)]
-	}
-	p.recent.push(&d)
-}
-
-// poolsSnapshotLocked adds the pools to s, each read under its own locks:
-// their stats, their state counts (pool work is counted by its pool and its
-// workers only), their live work and the head of each queue (appended to
-// s.Tasks), and returns the rows of their history, newest first per pool, for
-// the caller to append after the engine's own history.
+// poolsSnapshotLocked adds the pools to s, each read under its own lock: their
+// stats, their state counts (pool work is counted by its pool only), their
+// live work and the head of each queue (appended to s.Tasks), and returns the
+// rows of their history, newest first per pool, for the caller to append
+// after the engine's own history.
 func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail int) (finished []model.Task) {
 	if len(e.pools.sorted) == 0 {
 		return nil
@@ -198,29 +148,26 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 	s.Pools = make([]model.Pool, len(e.pools.sorted))
 	for i, p := range e.pools.sorted {
 		p.mu.Lock()
-		unlock := p.lockWorkersLocked()
 		s.Pools[i] = p.statsLocked(now)
 		for st, n := range p.counts {
 			s.Counts[st] += n
 		}
 		for _, w := range p.ws {
-			for st, n := range w.counts {
-				s.Counts[st] += n
-			}
 			if w.t.state.Live() {
 				s.Tasks = append(s.Tasks, model.Task{})
 				w.t.view(&s.Tasks[len(s.Tasks)-1], tail)
 			}
 		}
-		p.eachQueuedLocked(preview, func(f *Future) {
+		p.eachQueuedLocked(preview, func(f *Future) bool {
 			s.Tasks = append(s.Tasks, model.Task{})
 			p.viewQueued(f, &s.Tasks[len(s.Tasks)-1])
+			return true
 		})
-		mergeNewest(p.ringsLocked(), e.cfg.history, func(d *doneTask) {
+		p.recent.NewestFirst(func(d *doneTask) bool {
 			finished = append(finished, model.Task{})
 			d.view(&finished[len(finished)-1], p, tail)
+			return true
 		})
-		unlock()
 		p.mu.Unlock()
 	}
 	return finished
@@ -228,7 +175,7 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 
 // viewQueued fills v with queued work f as a viewer sees it.
 func (p *Pool) viewQueued(f *Future, v *model.Task) {
-	src := f.src()
+	src := f.source()
 	*v = model.Task{ID: f.ID(), Name: p.nameOf(f), Group: p.name, Type: src.typ, Kind: model.KindGoroutine,
 		State: model.StateQueued, Created: unixTime(f.created), Parent: src.parentID, Restarts: int(src.restarts)}
 	if src.proc != nil {

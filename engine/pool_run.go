@@ -7,46 +7,32 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-// One run of pool work on a worker's reused record: launch, the end of a plain
-// successful return (under the worker's lock alone) and of everything else.
+// One run of pool work on a worker's reused record: its launch, the end of a
+// plain successful return and of everything else. The caller holds p.mu.
 
-// launchLocked starts a run of queued work f on w at now (unix ns). The caller
-// holds w.mu. It writes only what changed in the reused record: every pointer
-// written is a GC write barrier while the collector runs.
+// launchLocked starts a run of queued work f on w at now (unix ns).
 func (w *worker) launchLocked(f *Future, now int64) {
-	t, j := &w.t, &w.job
-	name, created := w.prefix, f.created
-	if created == 0 { // taken at once: see SubmitNamed
+	p, t, j := w.p, &w.t, &w.job
+	created := f.created
+	if created == 0 { // taken at once: see submit
 		created = now
 	}
-	src := f.src()
-	if src.name != "" {
-		name = src.name
+	src := f.source()
+	name := src.name
+	if name == "" {
+		name = p.cfg.NamePrefix
 	}
-	restarts, proc, parentID, log := src.restarts, src.proc, src.parentID, src.log
-	t.nid, t.created, t.restarts, t.state = f.nid, created, restarts, model.StateRunning
-	if t.name != name {
-		t.name = name
-	}
-	if t.proc != proc {
-		t.proc = proc
-	}
-	j.fut = f
-	if j.typ != src.typ {
-		j.typ = src.typ
-	}
-	if j.parentID != parentID {
-		j.parentID = parentID
-	}
-	w.counts[model.StateQueued]--
-	w.counts[model.StateRunning]++
+	t.nid, t.name, t.created, t.restarts, t.proc = f.nid, name, created, src.restarts, src.proc
+	t.state = model.StateRunning
+	j.fut, j.typ, j.parentID = f, src.typ, src.parentID
+	p.counts[model.StateQueued]--
+	p.counts[model.StateRunning]++
 	pc := &f.ctx
-	if pc.r != nil { // run before (a restart): that context is spent
-		pc = new(poolCtx)
-		pc.src.Store(src)
+	if pc.r != nil { // it ran before (a restart): that context is spent
+		pc = &poolCtx{src: src}
 	}
-	w.startRunLocked(pc, now, log)
-	w.p.e.markDirty()
+	w.startRunLocked(pc, now, src.log)
+	p.e.markDirty()
 }
 
 // startRunLocked resets w's run record for a new run with context pc.
@@ -55,27 +41,16 @@ func (w *worker) startRunLocked(pc *poolCtx, now int64, log []model.LogLine) {
 	pc.r = r
 	r.gen++
 	r.ctx = pc
-	if r.flags.Load() != 0 {
-		r.flags.Store(0)
-	}
-	if r.done.Load() != 0 || r.total.Load() != 0 {
-		r.done.Store(0)
-		r.total.Store(0)
-	}
+	r.flags.Store(0)
+	r.done.Store(0)
+	r.total.Store(0)
 	r.started, r.ended, r.asked = now, 0, 0
 	r.over, r.killed, r.abandoned, r.restart = false, false, false, false
-	if r.resume != nil || r.killTimer != nil {
-		r.resume, r.killTimer = nil, nil
-	}
-	if r.errText != "" || r.stack != "" {
-		r.errText, r.stack = "", ""
-	}
-	if log != nil || r.haslog.Load() {
-		r.logMu.Lock()
-		r.log = log
-		r.haslog.Store(len(log) > 0)
-		r.logMu.Unlock()
-	}
+	r.resume, r.killTimer = nil, nil
+	r.errText, r.stack = "", ""
+	r.logMu.Lock()
+	r.log = log
+	r.logMu.Unlock()
 	w.cur = pc
 }
 
@@ -87,17 +62,17 @@ func (w *worker) slowEndLocked(o outcome) bool {
 		r.killTimer != nil || r.flags.Load() != 0 || w.t.state != model.StateRunning
 }
 
-// endLocked accounts for a plain successful return under w.mu alone and
-// settles the future, returning its callbacks (to run after unlocking).
+// endLocked accounts for a plain successful return and settles the future,
+// returning its callbacks (to run after unlocking).
 func (w *worker) endLocked(now int64) []func(error) {
-	t, r := &w.t, &w.r
+	p, t, r := w.p, &w.t, &w.r
 	r.over, r.ended = true, now
 	t.state = model.StateDone
-	w.counts[model.StateRunning]--
-	w.counts[model.StateDone]++
-	w.done++
-	w.retireLocked(now)
-	w.p.e.markDirty()
+	p.counts[model.StateRunning]--
+	p.counts[model.StateDone]++
+	p.done++
+	p.keepLocked(w)
+	p.e.markDirty()
 	if f := w.job.fut; w.cur == &f.ctx {
 		return f.finishOK() // the first run: one atomic operation for both
 	}
@@ -108,10 +83,11 @@ func (w *worker) endLocked(now int64) []func(error) {
 // endSlowLocked is endLocked for everything else: failures, panics, halts,
 // kills, restarts and abandoned runs coming back. With mayRestart a restart
 // asked of the run reruns the task in place (restarted). The caller holds
-// Engine.mu, p.mu and w.mu.
+// Engine.mu and p.mu.
 func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []func(error), err error, restarted bool) {
 	p, e := w.p, w.p.e
 	t, r := &w.t, &w.r
+	w.cur.finish()
 	r.over, r.ended = true, now
 	if r.killTimer != nil {
 		r.killTimer.Stop()
@@ -130,9 +106,7 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 		r.logMu.Lock()
 		log := r.log[:len(r.log):len(r.log)] // full slice: the next append copies
 		r.logMu.Unlock()
-		pc := new(poolCtx)
-		pc.src.Store(w.job.fut.src())
-		w.startRunLocked(pc, now, log)
+		w.startRunLocked(&poolCtx{src: w.job.fut.source()}, now, log)
 		e.setStateLocked(t, model.StateRunning)
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
 		return nil, nil, true
@@ -142,44 +116,15 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
 	}
 	if final == model.StateDone {
-		w.done++
+		p.done++
 	} else {
-		w.failed++
+		p.failed++
 	}
 	err = o.err
 	if !o.returned {
 		err = errors.New(r.errText)
 	}
 	cbs = w.job.fut.settle(err)
-	w.retireLocked(now)
+	p.keepLocked(w)
 	return cbs, err, false
-}
-
-// retireLocked copies w's task, just finished (or abandoned), into w's ring,
-// field by field: a reused slot usually holds the same empty strings and log.
-func (w *worker) retireLocked(at int64) {
-	s := w.recent.slot()
-	if s == nil {
-		return
-	}
-	t, r := &w.t, &w.r
-	var log []model.LogLine
-	if r.haslog.Load() {
-		r.logMu.Lock()
-		log = r.log[:len(r.log):len(r.log)]
-		r.logMu.Unlock()
-	}
-	s.fut = w.job.fut
-	s.state, s.restarts, s.at, s.created = t.state, t.restarts, at, t.created
-	s.started, s.ended, s.asked = r.started, r.ended, r.asked
-	s.done, s.total = r.done.Load(), r.total.Load()
-	if s.errText != r.errText {
-		s.errText = r.errText
-	}
-	if s.stack != r.stack {
-		s.stack = r.stack
-	}
-	if s.log != nil || log != nil {
-		s.log = log
-	}
 }

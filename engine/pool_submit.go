@@ -60,25 +60,23 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
 		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.name})
 	}
-	f.ctx.initSrc(p.sourceLocked(ctx, name, taskType, parentID, proc))
+	f.ctx.src = p.sourceLocked(ctx, name, taskType, parentID, proc)
 	f.nid = p.newIDLocked()
 	// Work a worker takes at once gets its start time as its creation time
 	// (launchLocked), which saves a clock reading per task when the pool keeps
-	// up; work that will wait reads the clock now, or shares a recent reading
-	// when it waits behind a long queue (queueStamp).
+	// up; work that will wait reads the clock now.
 	free := p.picking() && p.busy+p.starting < p.limit
-	if !free || p.queued > 0 {
-		f.created = p.stamp.timeLocked(p)
+	if !free || p.q.Len() > 0 {
+		f.created = p.now()
 	}
 	p.counts[model.StateQueued]++
-	p.q.pushBack(f)
-	p.queued++
+	p.q.PushBack(f)
 	p.submitted++
 	p.e.markDirty()
 	if free && p.starting == 0 {
 		// One worker on its way is enough for a burst: each one that claims
 		// work wakes the next while work is left (nextLocked).
-		p.wakeOneLocked()
+		p.startWorkerLocked()
 	}
 	p.mu.Unlock()
 	return f, nil
@@ -166,12 +164,9 @@ var errNotRun = errors.New("dropped before it ran")
 // dropQueueLocked halts every queued task of the pool without running it,
 // settling the futures; the callbacks are returned to run after unlocking.
 // Dropped tasks are counted, not kept in the history ring. The caller holds
-// Engine.mu, p.mu and every worker's lock.
+// Engine.mu and p.mu.
 func (p *Pool) dropQueueLocked() (n int, calls []func()) {
-	for _, w := range p.ws {
-		p.handBackLocked(w)
-	}
-	p.q.each(func(f *Future) bool {
+	p.q.Each(func(f *Future) bool {
 		p.counts[model.StateQueued]--
 		p.counts[model.StateHalted]++
 		p.failed++
@@ -182,48 +177,38 @@ func (p *Pool) dropQueueLocked() (n int, calls []func()) {
 		n++
 		return true
 	})
-	p.q.reset()
-	p.queued = 0
+	p.q.Reset()
 	p.e.markDirty()
 	return n, calls
 }
 
 // nameOf is the display name of queued work f.
 func (p *Pool) nameOf(f *Future) string {
-	if n := f.src().name; n != "" {
+	if n := f.source().name; n != "" {
 		return n
 	}
 	return p.cfg.NamePrefix
 }
 
-// unqueueFutureLocked takes queued work f out of its batch or the shared
-// queue. The caller holds p.mu and every worker's lock.
+// unqueueFutureLocked takes queued work f out of the queue.
 func (p *Pool) unqueueFutureLocked(f *Future) {
-	for _, w := range p.ws {
-		if w.removeQueuedLocked(f) {
-			return
-		}
-	}
-	if p.q.remove(f) {
-		p.queued--
-	}
+	p.q.Remove(f)
 }
 
 // requeueLocked puts finished (or abandoned) work t back at the head of the
 // queue (see owner): its future is its queue entry again, with its restarts
-// and log so far. The caller holds p.mu and every worker's lock.
+// and log so far.
 func (p *Pool) requeueLocked(t *task) {
 	p.forgetNumLocked(t.nid)
 	f := t.pool.fut
-	src := *f.src()
+	src := *f.source()
 	src.restarts, src.proc = t.restarts, t.proc
 	if r := t.run; r != nil {
 		r.logMu.Lock()
 		src.log = r.log[:len(r.log):len(r.log)]
 		r.logMu.Unlock()
 	}
-	f.ctx.src.Store(&src)
-	p.q.pushFront(f)
-	p.queued++
+	f.restartFrom(&src)
+	p.q.PushFront(f)
 	p.wakeLocked()
 }

@@ -161,10 +161,11 @@ func (e *Engine) RemoveManager(ctx context.Context, name string) error {
 // forgetOwnedLocked forgets o's finished tasks in the engine's history ring.
 func (e *Engine) forgetOwnedLocked(o owner) {
 	var gone []*task
-	e.history.newestFirst(func(t *task) {
-		if t.own == o {
-			gone = append(gone, t)
+	e.history.NewestFirst(func(t **task) bool {
+		if (*t).own == o {
+			gone = append(gone, *t)
 		}
+		return true
 	})
 	for _, t := range gone {
 		t.own.forgetLocked(t)
@@ -193,10 +194,8 @@ func (e *Engine) RemovePool(ctx context.Context, name string) error {
 	default:
 		p.state = model.PoolStopping
 		var n int
-		unlock := p.lockWorkersLocked()
 		n, calls = p.dropQueueLocked()
 		h := p.haltLiveLocked()
-		unlock()
 		e.eventLocked(model.LevelInfo, nil, name, "pool "+name+": removing: halting "+
 			itoa(h)+" running, dropped "+itoa(n)+" queued")
 		p.broadcastLocked()

@@ -30,11 +30,11 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 	preview := e.cfg.queuePreview
 	n := len(e.backoff)
 	for _, m := range e.managers {
-		n += len(m.live) + min(m.queued, preview)
+		n += len(m.live) + min(m.queue.Len(), preview)
 	}
 	tail := min(e.cfg.logLines, maxSnapshotLog)
 
-	s.Tasks = make([]model.Task, n, n+e.history.n)
+	s.Tasks = make([]model.Task, n, n+e.history.Len())
 	i := 0
 	for _, m := range e.managers {
 		for _, t := range m.live {
@@ -48,7 +48,7 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 	}
 	for _, m := range e.managers {
 		left := preview
-		m.queue.each(func(t *task) bool {
+		m.queue.Each(func(t *task) bool {
 			if left == 0 {
 				return false
 			}
@@ -61,9 +61,10 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 	// Pool work comes after manager work (live, then queued) and its history
 	// after the engine's: pools are read under their own locks (pool_registry.go).
 	finished := e.poolsSnapshotLocked(&s, s.Time.UnixNano(), preview, tail)
-	e.history.newestFirst(func(t *task) {
+	e.history.NewestFirst(func(t **task) bool {
 		s.Tasks = append(s.Tasks, model.Task{})
-		t.view(&s.Tasks[len(s.Tasks)-1], tail)
+		(*t).view(&s.Tasks[len(s.Tasks)-1], tail)
+		return true
 	})
 	s.Tasks = append(s.Tasks, finished...)
 
@@ -72,7 +73,11 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 		s.Managers[i] = m.statsLocked()
 	}
 	s.Pollers = e.pollerStats(s.Time.UnixNano())
-	s.Events = e.events.newestFirst()
+	s.Events = make([]model.Event, 0, e.events.Len())
+	e.events.NewestFirst(func(ev *model.Event) bool {
+		s.Events = append(s.Events, *ev)
+		return true
+	})
 	return s
 }
 
