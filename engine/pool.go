@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spindle-tui/spindle/engine/internal/deque"
@@ -77,7 +78,8 @@ type Pool struct {
 	rejectedAt, rejectedQuiet         int64 // last rejection event (unix ns), rejections since
 	throughput                        throughputRing
 	ids                               poolIDs
-	lastSrc                           *jobSource // see sourceLocked
+	stamp                             queueStamp
+	lastSrc                           atomic.Pointer[jobSource] // see source; not guarded by mu
 }
 
 // poolJob is what pool work adds to a task: its type, parent and future, and
@@ -239,13 +241,15 @@ func (p *Pool) Halt() int {
 	defer e.mu.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	unlock := p.lockWorkersLocked()
 	n := p.haltLiveLocked()
+	unlock()
 	e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": halt, "+itoa(n)+" running")
 	return n
 }
 
 // haltLiveLocked halts every live task of the pool not already halting. The
-// caller holds Engine.mu and p.mu.
+// caller holds Engine.mu, p.mu and every worker's lock.
 func (p *Pool) haltLiveLocked() int {
 	n, _ := p.e.haltOwnerLocked(p, nil)
 	return n
@@ -255,19 +259,23 @@ func (p *Pool) haltLiveLocked() int {
 func (p *Pool) Stats() model.Pool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	unlock := p.lockWorkersLocked()
+	defer unlock()
 	return p.statsLocked(p.now())
 }
 
 // statsLocked returns the pool as a viewer sees it, taking a throughput sample
-// when a second or more has passed.
+// when a second or more has passed. The caller holds p.mu and every worker's
+// lock.
 func (p *Pool) statsLocked(now int64) model.Pool {
-	busy := 0
+	done, failed, busy, queued := p.done, p.failed, 0, p.q.Len()
 	for _, w := range p.ws {
+		done += w.done
+		failed += w.failed
 		if w.t.state.Live() {
 			busy++
 		}
 	}
-	done, failed, queued := p.done, p.failed, p.q.Len()
 	p.throughput.advance(now, done+failed)
 	return model.Pool{
 		Name:       p.name,

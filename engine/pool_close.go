@@ -52,7 +52,9 @@ func (p *Pool) closePoolLocked(pc *poolClose) {
 		if p.cfg.Daemon {
 			n, calls := p.dropQueueLocked()
 			pc.calls = append(pc.calls, calls...)
+			unlock := p.lockWorkersLocked()
 			h := p.haltLiveLocked()
+			unlock()
 			e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": daemon: halting "+
 				itoa(h)+" running, dropped "+itoa(n)+" queued")
 		} else {
@@ -96,7 +98,9 @@ func (e *Engine) waitPools(ctx context.Context, pc *poolClose) []model.Task {
 		}
 		n, c := p.dropQueueLocked()
 		calls = append(calls, c...)
+		unlock := p.lockWorkersLocked()
 		h := p.haltLiveLocked()
+		unlock()
 		e.eventLocked(model.LevelWarn, nil, p.name, "pool "+p.name+": drain cut short: halting "+
 			itoa(h)+" running, dropped "+itoa(n)+" queued")
 		p.broadcastLocked()
@@ -111,12 +115,14 @@ func (e *Engine) waitPools(ctx context.Context, pc *poolClose) []model.Task {
 	var stuck []model.Task
 	for _, p := range pc.pools {
 		p.mu.Lock()
+		unlock := p.lockWorkersLocked()
 		for _, w := range p.ws {
 			if t := &w.t; t.state.Live() {
 				e.abandonLocked(t, t.run, "did not return before close gave up")
 				stuck = append(stuck, model.Task{ID: t.ident(), Name: t.name, Group: p.name})
 			}
 		}
+		unlock()
 		p.broadcastLocked()
 		p.quietLocked()
 		p.mu.Unlock()

@@ -57,7 +57,9 @@ func (e *Engine) haltPoolsLocked() int {
 			p.pauseLocked()
 			paused++
 		}
+		unlock := p.lockWorkersLocked()
 		n += p.haltLiveLocked()
+		unlock()
 		p.mu.Unlock()
 	}
 	if paused > 0 {

@@ -7,19 +7,34 @@ import (
 )
 
 // A pool's side of its tasks' lives: the owner methods the lifecycle code
-// calls (see owner). The caller holds Engine.mu and p.mu.
+// calls (see owner). The caller holds Engine.mu, p.mu and the lock of the
+// task's worker (lockLocked), or of every worker (Apply's lookup).
 
 func (p *Pool) ownerName() string { return p.name }
 
-// lockLocked takes p.mu, which guards the pool's work and its workers' records.
-func (p *Pool) lockLocked(*task) func() {
+// lockLocked takes p.mu and, for a worker's live record, that worker's lock.
+func (p *Pool) lockLocked(t *task) func() {
 	p.mu.Lock()
-	return p.mu.Unlock
+	w := t.pool.w
+	if w == nil {
+		return p.mu.Unlock
+	}
+	w.mu.Lock()
+	return func() {
+		w.mu.Unlock()
+		p.mu.Unlock()
+	}
 }
 
+// countLocked counts a worker's record in the worker's counters (the pool sums
+// them), any other task in the pool's.
 func (p *Pool) countLocked(t *task, s model.State) {
-	p.counts[t.state]--
-	p.counts[s]++
+	c := &p.counts
+	if w := t.pool.w; w != nil && t == &w.t {
+		c = &w.counts
+	}
+	c[t.state]--
+	c[s]++
 }
 
 func (p *Pool) unqueueLocked(t *task) { p.unqueueFutureLocked(t.pool.fut) }

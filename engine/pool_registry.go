@@ -60,7 +60,8 @@ func (e *Engine) Pool(name string) (*Pool, bool) {
 // poolTaskLocked finds pool work by id for Apply: live, at the head of a queue
 // (what snapshots show) or in a pool's history. Pool work is not in e.tasks,
 // so that submitting stays cheap; a user's command can afford the scan. It
-// returns the task with its pool's lock held, and the unlock; or nil. A task
+// returns the task with its pool's lock and every worker's held, and the
+// unlock; or nil. A task
 // found queued or finished is rebuilt for the command (its changes reach the
 // queue and the history through the pool).
 func (e *Engine) poolTaskLocked(id model.TaskID) (*task, func()) {
@@ -71,16 +72,22 @@ func (e *Engine) poolTaskLocked(id model.TaskID) (*task, func()) {
 	preview := e.cfg.queuePreview
 	for _, p := range e.pools.sorted {
 		p.mu.Lock()
+		unlockWorkers := p.lockWorkersLocked()
 		if t := p.findLocked(nid, preview); t != nil {
-			return t, p.mu.Unlock
+			return t, func() {
+				unlockWorkers()
+				p.mu.Unlock()
+			}
 		}
+		unlockWorkers()
 		p.mu.Unlock()
 	}
 	return nil, nothing
 }
 
 // findLocked returns the pool's work with numeric id nid among its live work,
-// the first preview queued and its history, or nil.
+// the first preview queued and its history, or nil. The caller holds p.mu and
+// every worker's lock.
 func (p *Pool) findLocked(nid uint64, preview int) *task {
 	for _, w := range p.ws {
 		if w.t.state.Live() && w.t.nid == nid {
@@ -97,8 +104,10 @@ func (p *Pool) findLocked(nid uint64, preview int) *task {
 	if found != nil {
 		return p.queuedTask(found)
 	}
-	if i := p.recent.Index(func(d *doneTask) bool { return d.fut.nid == nid }); i >= 0 {
-		return p.doneTaskOf(p.recent.At(i))
+	for _, r := range p.ringsLocked() {
+		if i := r.Index(func(d *doneTask) bool { return d.fut.nid == nid }); i >= 0 {
+			return p.doneTaskOf(r.At(i))
+		}
 	}
 	return nil
 }
@@ -136,8 +145,9 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 	return t
 }
 
-// poolsSnapshotLocked adds the pools to s, each read under its own lock: their
-// stats, their state counts (pool work is counted by its pool only), their
+// poolsSnapshotLocked adds the pools to s, each read under its own locks:
+// their stats, their state counts (pool work is counted by its pool and its
+// workers only), their
 // live work and the head of each queue (appended to s.Tasks), and returns the
 // rows of their history, newest first per pool, for the caller to append
 // after the engine's own history.
@@ -148,11 +158,15 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 	s.Pools = make([]model.Pool, len(e.pools.sorted))
 	for i, p := range e.pools.sorted {
 		p.mu.Lock()
+		unlock := p.lockWorkersLocked()
 		s.Pools[i] = p.statsLocked(now)
 		for st, n := range p.counts {
 			s.Counts[st] += n
 		}
 		for _, w := range p.ws {
+			for st, n := range w.counts {
+				s.Counts[st] += n
+			}
 			if w.t.state.Live() {
 				s.Tasks = append(s.Tasks, model.Task{})
 				w.t.view(&s.Tasks[len(s.Tasks)-1], tail)
@@ -163,11 +177,11 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 			p.viewQueued(f, &s.Tasks[len(s.Tasks)-1])
 			return true
 		})
-		p.recent.NewestFirst(func(d *doneTask) bool {
+		mergeNewest(p.ringsLocked(), e.cfg.history, func(d *doneTask) {
 			finished = append(finished, model.Task{})
 			d.view(&finished[len(finished)-1], p, tail)
-			return true
 		})
+		unlock()
 		p.mu.Unlock()
 	}
 	return finished

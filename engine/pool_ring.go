@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/spindle-tui/spindle/engine/internal/ring"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -12,39 +13,53 @@ type doneTask struct {
 	fut                            *Future
 	state                          model.State
 	restarts                       int32
+	at                             int64 // when it ended (unix ns): the order of merged histories
 	created, started, ended, asked int64
 	done, total                    int64
 	errText, stack                 string
 	log                            []model.LogLine
 }
 
-// keepLocked copies w's task, just finished (or abandoned), into the pool's
-// history.
-func (p *Pool) keepLocked(w *worker) {
-	s := p.recent.Slot()
+// keepLocked copies w's task, just finished (or abandoned), into w's history.
+func (w *worker) keepLocked() {
+	s := w.recent.Slot()
 	if s == nil {
 		return
 	}
 	t, r := &w.t, &w.r
 	var log []model.LogLine
-	r.logMu.Lock()
-	if len(r.log) > 0 {
+	if r.haslog.Load() {
+		r.logMu.Lock()
 		log = r.log[:len(r.log):len(r.log)]
+		r.logMu.Unlock()
 	}
-	r.logMu.Unlock()
-	*s = doneTask{fut: w.job.fut, state: t.state, restarts: t.restarts, created: t.created,
-		started: r.started, ended: r.ended, asked: r.asked, done: r.done.Load(), total: r.total.Load(),
-		errText: r.errText, stack: r.stack, log: log}
+	// Field by field, and a string or slice only when it differs: a reused
+	// slot mostly holds the same empty ones, and every pointer written is a
+	// write barrier while the collector runs (a benchmark showed the plain
+	// struct copy to cost more than the rest of the bookkeeping).
+	s.fut = w.job.fut
+	s.state, s.restarts, s.at, s.created = t.state, t.restarts, r.ended, t.created
+	s.started, s.ended, s.asked = r.started, r.ended, r.asked
+	s.done, s.total = r.done.Load(), r.total.Load()
+	if s.errText != r.errText {
+		s.errText = r.errText
+	}
+	if s.stack != r.stack {
+		s.stack = r.stack
+	}
+	if s.log != nil || log != nil {
+		s.log = log
+	}
 }
 
 // keepFinishedLocked puts t, finished without its worker (halted while
 // queued, abandoned), into the pool's history.
 func (p *Pool) keepFinishedLocked(t *task) {
 	if w := t.pool.w; w != nil && t == &w.t {
-		p.keepLocked(w)
+		w.keepLocked()
 		return
 	}
-	d := doneTask{fut: t.pool.fut, state: t.state, restarts: t.restarts, created: t.created}
+	d := doneTask{fut: t.pool.fut, state: t.state, restarts: t.restarts, at: p.now(), created: t.created}
 	if r := t.run; r != nil {
 		d.started, d.ended, d.asked, d.errText, d.stack = r.started, r.ended, r.asked, r.errText, r.stack
 		d.log = r.log[:len(r.log):len(r.log)]
@@ -53,11 +68,46 @@ func (p *Pool) keepFinishedLocked(t *task) {
 }
 
 // forgetNumLocked takes finished work with numeric id nid out of the pool's
-// history.
+// history. The caller holds p.mu and every worker's lock.
 func (p *Pool) forgetNumLocked(nid uint64) {
-	if i := p.recent.Index(func(d *doneTask) bool { return d.fut.nid == nid }); i >= 0 {
-		p.recent.Remove(i)
-		p.e.markDirty()
+	for _, r := range p.ringsLocked() {
+		if i := r.Index(func(d *doneTask) bool { return d.fut.nid == nid }); i >= 0 {
+			r.Remove(i)
+			p.e.markDirty()
+			return
+		}
+	}
+}
+
+// ringsLocked returns the pool's histories: its own and each worker's.
+func (p *Pool) ringsLocked() []*ring.Ring[doneTask] {
+	rings := make([]*ring.Ring[doneTask], 0, len(p.ws)+1)
+	rings = append(rings, &p.recent)
+	for _, w := range p.ws {
+		rings = append(rings, &w.recent)
+	}
+	return rings
+}
+
+// mergeNewest calls fn on the newest n entries of all rings, newest first.
+func mergeNewest(rings []*ring.Ring[doneTask], n int, fn func(*doneTask)) {
+	next := make([]int, len(rings)) // per ring: how many taken from its newest end
+	for range n {
+		best := -1
+		var bestAt int64
+		for i, r := range rings {
+			if next[i] == r.Len() {
+				continue
+			}
+			if at := r.Newest(next[i]).at; best < 0 || at > bestAt {
+				best, bestAt = i, at
+			}
+		}
+		if best < 0 {
+			return
+		}
+		fn(rings[best].Newest(next[best]))
+		next[best]++
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 // One run of pool work on a worker's reused record: its launch, the end of a
-// plain successful return and of everything else. The caller holds p.mu.
+// plain successful return and of everything else. The caller holds w.mu.
 
 // launchLocked starts a run of queued work f on w at now (unix ns).
 func (w *worker) launchLocked(f *Future, now int64) {
@@ -25,8 +25,7 @@ func (w *worker) launchLocked(f *Future, now int64) {
 	t.nid, t.name, t.created, t.restarts, t.proc = f.nid, name, created, src.restarts, src.proc
 	t.state = model.StateRunning
 	j.fut, j.typ, j.parentID = f, src.typ, src.parentID
-	p.counts[model.StateQueued]--
-	p.counts[model.StateRunning]++
+	w.counts[model.StateRunning]++
 	pc := &f.ctx
 	if pc.r != nil { // it ran before (a restart): that context is spent
 		pc = &poolCtx{src: src}
@@ -41,16 +40,23 @@ func (w *worker) startRunLocked(pc *poolCtx, now int64, log []model.LogLine) {
 	pc.r = r
 	r.gen++
 	r.ctx = pc
-	r.flags.Store(0)
-	r.done.Store(0)
-	r.total.Store(0)
+	if r.flags.Load() != 0 {
+		r.flags.Store(0)
+	}
+	if r.done.Load() != 0 || r.total.Load() != 0 {
+		r.done.Store(0)
+		r.total.Store(0)
+	}
 	r.started, r.ended, r.asked = now, 0, 0
 	r.over, r.killed, r.abandoned, r.restart = false, false, false, false
 	r.resume, r.killTimer = nil, nil
 	r.errText, r.stack = "", ""
-	r.logMu.Lock()
-	r.log = log
-	r.logMu.Unlock()
+	if log != nil || r.haslog.Load() {
+		r.logMu.Lock()
+		r.log = log
+		r.haslog.Store(len(log) > 0)
+		r.logMu.Unlock()
+	}
 	w.cur = pc
 }
 
@@ -65,14 +71,14 @@ func (w *worker) slowEndLocked(o outcome) bool {
 // endLocked accounts for a plain successful return and settles the future,
 // returning its callbacks (to run after unlocking).
 func (w *worker) endLocked(now int64) []func(error) {
-	p, t, r := w.p, &w.t, &w.r
+	t, r := &w.t, &w.r
 	r.over, r.ended = true, now
 	t.state = model.StateDone
-	p.counts[model.StateRunning]--
-	p.counts[model.StateDone]++
-	p.done++
-	p.keepLocked(w)
-	p.e.markDirty()
+	w.counts[model.StateRunning]--
+	w.counts[model.StateDone]++
+	w.done++
+	w.keepLocked()
+	w.p.e.markDirty()
 	if f := w.job.fut; w.cur == &f.ctx {
 		return f.finishOK() // the first run: one atomic operation for both
 	}
@@ -83,7 +89,7 @@ func (w *worker) endLocked(now int64) []func(error) {
 // endSlowLocked is endLocked for everything else: failures, panics, halts,
 // kills, restarts and abandoned runs coming back. With mayRestart a restart
 // asked of the run reruns the task in place (restarted). The caller holds
-// Engine.mu and p.mu.
+// Engine.mu, p.mu and w.mu.
 func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []func(error), err error, restarted bool) {
 	p, e := w.p, w.p.e
 	t, r := &w.t, &w.r
@@ -116,15 +122,15 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
 	}
 	if final == model.StateDone {
-		p.done++
+		w.done++
 	} else {
-		p.failed++
+		w.failed++
 	}
 	err = o.err
 	if !o.returned {
 		err = errors.New(r.errText)
 	}
 	cbs = w.job.fut.settle(err)
-	p.keepLocked(w)
+	w.keepLocked()
 	return cbs, err, false
 }

@@ -36,9 +36,11 @@ func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) 
 	return p.submit(ctx, name, taskType, fn, nil)
 }
 
-// submit is SubmitNamed, for a process too (SubmitProcess). The Future, the
-// one allocation, is made outside the lock; under it the work gets its id and
-// its place in the queue, and a worker is woken only if a slot is free.
+// submit is SubmitNamed, for a process too (SubmitProcess). The Future (the
+// one allocation), its source and its creation time are made outside the
+// lock; under it the work gets its id and its place in the queue, and a worker
+// is woken only if a slot is free. Workers take the same lock once per task:
+// the shorter it is held, the less either side waits.
 func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc *process) (*Future, error) {
 	if fn == nil {
 		return nil, ErrNilFunc
@@ -46,12 +48,13 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	f := &Future{fn: fn}
 	var parentID model.TaskID
 	if pr := runFrom(ctx); pr != nil {
 		parentID = pr.t.ident()
 	}
-	p.lockSpinning()
+	f := &Future{fn: fn}
+	f.ctx.src = p.source(ctx, name, taskType, parentID, proc)
+	p.mu.Lock()
 	switch {
 	case p.closing:
 		return nil, p.reject(poolError(p.name, ErrClosed))
@@ -60,14 +63,14 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
 		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.name})
 	}
-	f.ctx.src = p.sourceLocked(ctx, name, taskType, parentID, proc)
 	f.nid = p.newIDLocked()
 	// Work a worker takes at once gets its start time as its creation time
-	// (launchLocked), which saves a clock reading per task when the pool keeps
-	// up; work that will wait reads the clock now.
+	// (launchLocked); work that waits reads the clock, or shares a recent
+	// reading when it waits behind a long queue (queueStamp): a clock reading
+	// costs as much as the rest of a submission on some machines.
 	free := p.picking() && p.busy+p.starting < p.limit
 	if !free || p.q.Len() > 0 {
-		f.created = p.now()
+		f.created = p.stamp.timeLocked(p)
 	}
 	p.counts[model.StateQueued]++
 	p.q.PushBack(f)
@@ -82,11 +85,12 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	return f, nil
 }
 
-// sourceLocked returns the source of a submission: the last one's when they
-// are alike (a process is never shared), so that a run of alike submissions
-// costs one jobSource, not one each.
-func (p *Pool) sourceLocked(ctx context.Context, name, taskType string, parentID model.TaskID, proc *process) *jobSource {
-	if s := p.lastSrc; s != nil && proc == nil && s.proc == nil && s.sameContext(ctx) &&
+// source returns the source of a submission: the last one's when they are
+// alike (a process is never shared), so that a run of alike submissions costs
+// one jobSource, not one each. Concurrent submitters may each make one: the
+// cache is only a saving.
+func (p *Pool) source(ctx context.Context, name, taskType string, parentID model.TaskID, proc *process) *jobSource {
+	if s := p.lastSrc.Load(); s != nil && proc == nil && s.proc == nil && s.sameContext(ctx) &&
 		s.typ == taskType && s.name == name && s.parentID == parentID {
 		return s
 	}
@@ -97,7 +101,7 @@ func (p *Pool) sourceLocked(ctx context.Context, name, taskType string, parentID
 	if t := reflect.TypeOf(ctx); t.Comparable() {
 		s.valuesType = t
 	}
-	p.lastSrc = s
+	p.lastSrc.Store(s)
 	return s
 }
 

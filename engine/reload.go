@@ -195,7 +195,9 @@ func (e *Engine) RemovePool(ctx context.Context, name string) error {
 		p.state = model.PoolStopping
 		var n int
 		n, calls = p.dropQueueLocked()
+		unlock := p.lockWorkersLocked()
 		h := p.haltLiveLocked()
+		unlock()
 		e.eventLocked(model.LevelInfo, nil, name, "pool "+name+": removing: halting "+
 			itoa(h)+" running, dropped "+itoa(n)+" queued")
 		p.broadcastLocked()

@@ -1,70 +1,116 @@
-// Package deque is a double-ended queue on a power-of-two ring buffer, for
-// the engine's queues of waiting work (a manager's tasks, a pool's futures).
+// Package deque is a double-ended queue made of fixed-size chunks, for the
+// engine's queues of waiting work (a manager's tasks, a pool's futures).
 //
-// Push at either end and pop at the front are O(1), with no re-slicing from
-// the front (which would pin the whole backing array for the life of a long
-// queue). An entry taken out of the middle (a user halting one queued task)
-// leaves a zero tombstone rather than shifting a possibly huge buffer:
-// tombstones at either end are trimmed at once and the ones inside are
-// skipped. Len counts the live entries.
+// Growing adds a chunk and draining drops one, so no entry is ever copied
+// (a queue of a million entries never stalls its owner's lock on a resize),
+// and a few emptied chunks are kept for reuse, so a queue that fills and
+// drains in waves allocates little. An entry taken out of the middle (a user
+// halting one queued task) leaves a zero tombstone, skipped by PopFront and
+// Each, rather than shifting the entries after it. Len counts the live ones.
 package deque
 
-// minCap is the smallest buffer a Deque allocates.
-const minCap = 8
+// chunkSize is how many entries one chunk holds.
+const chunkSize = 256
+
+// spareChunks is how many emptied chunks a Deque keeps for reuse.
+const spareChunks = 4
+
+// chunk is a run of consecutive entries: buf[lo:hi] are in use (tombstones
+// included).
+type chunk[T comparable] struct {
+	buf    [chunkSize]T
+	lo, hi int
+}
 
 // Deque is a double-ended queue of comparable values whose zero value is not
 // a valid entry (it marks a tombstone). Its zero value is an empty queue. It
 // is not safe for concurrent use.
 type Deque[T comparable] struct {
-	buf  []T // len(buf) is 0 or a power of two
-	head int // index of the front slot
-	n    int // slots in use, tombstones included
-	live int // entries that are not tombstones
+	chunks []*chunk[T] // chunks[head:head+n] wrapped, in order: a ring of chunk pointers
+	head   int
+	n      int
+	spare  []*chunk[T]
+	live   int
 }
 
 // Len returns the number of entries (tombstones not counted).
 func (q *Deque[T]) Len() int { return q.live }
 
-// slot returns the i-th slot from the front.
-func (q *Deque[T]) slot(i int) *T { return &q.buf[(q.head+i)&(len(q.buf)-1)] }
+// at returns the i-th chunk from the front.
+func (q *Deque[T]) at(i int) *chunk[T] { return q.chunks[(q.head+i)%len(q.chunks)] }
 
-// resize moves the slots into a buffer of capacity c (a power of two >= q.n).
-func (q *Deque[T]) resize(c int) {
-	nb := make([]T, c)
+// growIndex makes room for one more chunk pointer.
+func (q *Deque[T]) growIndex() {
+	if q.n < len(q.chunks) {
+		return
+	}
+	nc := make([]*chunk[T], max(4, 2*len(q.chunks)))
 	for i := range q.n {
-		nb[i] = *q.slot(i)
+		nc[i] = q.at(i)
 	}
-	q.buf, q.head = nb, 0
+	q.chunks, q.head = nc, 0
 }
 
-func (q *Deque[T]) grow() {
-	if q.n == len(q.buf) {
-		q.resize(max(minCap, 2*len(q.buf)))
+// newChunk returns an empty chunk, a spare one if there is one.
+func (q *Deque[T]) newChunk() *chunk[T] {
+	if n := len(q.spare); n > 0 {
+		c := q.spare[n-1]
+		q.spare[n-1] = nil
+		q.spare = q.spare[:n-1]
+		return c
 	}
+	return new(chunk[T])
 }
 
-// shrink halves the buffer when it is mostly empty, so a drained queue of a
-// million entries does not keep its memory.
-func (q *Deque[T]) shrink() {
-	if len(q.buf) > minCap && q.n < len(q.buf)/4 {
-		q.resize(len(q.buf) / 2)
+// dropFront removes the (emptied) first chunk and keeps it for reuse.
+func (q *Deque[T]) dropFront() {
+	c := q.at(0)
+	q.chunks[q.head] = nil
+	q.head = (q.head + 1) % len(q.chunks)
+	q.n--
+	var zero T
+	for i := c.lo; i < c.hi; i++ {
+		c.buf[i] = zero
+	}
+	c.lo, c.hi = 0, 0
+	if len(q.spare) < spareChunks {
+		q.spare = append(q.spare, c)
 	}
 }
 
 // PushBack appends v (which must not be the zero value) at the end.
 func (q *Deque[T]) PushBack(v T) {
-	q.grow()
-	*q.slot(q.n) = v
-	q.n++
+	var c *chunk[T]
+	if q.n > 0 {
+		c = q.at(q.n - 1)
+	}
+	if c == nil || c.hi == chunkSize {
+		c = q.newChunk()
+		q.growIndex()
+		q.chunks[(q.head+q.n)%len(q.chunks)] = c
+		q.n++
+	}
+	c.buf[c.hi] = v
+	c.hi++
 	q.live++
 }
 
 // PushFront puts v (which must not be the zero value) at the head.
 func (q *Deque[T]) PushFront(v T) {
-	q.grow()
-	q.head = (q.head - 1) & (len(q.buf) - 1)
-	q.buf[q.head] = v
-	q.n++
+	var c *chunk[T]
+	if q.n > 0 {
+		c = q.at(0)
+	}
+	if c == nil || c.lo == 0 {
+		c = q.newChunk()
+		c.lo, c.hi = chunkSize, chunkSize
+		q.growIndex()
+		q.head = (q.head - 1 + len(q.chunks)) % len(q.chunks)
+		q.chunks[q.head] = c
+		q.n++
+	}
+	c.lo--
+	c.buf[c.lo] = v
 	q.live++
 }
 
@@ -72,20 +118,26 @@ func (q *Deque[T]) PushFront(v T) {
 // queue is empty.
 func (q *Deque[T]) PopFront() T {
 	var zero T
-	if q.live == 0 {
-		return zero
+	for q.live > 0 {
+		c := q.at(0)
+		for c.lo < c.hi {
+			v := c.buf[c.lo]
+			c.buf[c.lo] = zero
+			c.lo++
+			if v != zero {
+				q.live--
+				for q.n > 0 && (q.live == 0 || c.lo == c.hi) { // only tombstones are left in it
+					q.dropFront()
+					if q.n > 0 {
+						c = q.at(0)
+					}
+				}
+				return v
+			}
+		}
+		q.dropFront()
 	}
-	q.trim() // the front is a live entry now
-	s := &q.buf[q.head]
-	v := *s
-	*s = zero
-	q.head = (q.head + 1) & (len(q.buf) - 1)
-	q.n--
-	q.live--
-	if q.n < len(q.buf)/4 {
-		q.shrink()
-	}
-	return v
+	return zero
 }
 
 // Remove takes v out of the queue and reports whether it was there. It scans,
@@ -93,38 +145,30 @@ func (q *Deque[T]) PopFront() T {
 func (q *Deque[T]) Remove(v T) bool {
 	var zero T
 	for i := range q.n {
-		if s := q.slot(i); *s == v {
-			*s = zero
-			q.live--
-			q.trim()
-			q.shrink()
-			return true
+		c := q.at(i)
+		for j := c.lo; j < c.hi; j++ {
+			if c.buf[j] == v {
+				c.buf[j] = zero
+				q.live--
+				return true
+			}
 		}
 	}
 	return false
-}
-
-// trim drops tombstones at both ends.
-func (q *Deque[T]) trim() {
-	var zero T
-	for q.n > 0 && *q.slot(0) == zero {
-		q.head = (q.head + 1) & (len(q.buf) - 1)
-		q.n--
-	}
-	for q.n > 0 && *q.slot(q.n - 1) == zero {
-		q.n--
-	}
 }
 
 // Each calls fn on the entries from the front until fn returns false.
 func (q *Deque[T]) Each(fn func(T) bool) {
 	var zero T
 	for i := range q.n {
-		if v := *q.slot(i); v != zero && !fn(v) {
-			return
+		c := q.at(i)
+		for j := c.lo; j < c.hi; j++ {
+			if v := c.buf[j]; v != zero && !fn(v) {
+				return
+			}
 		}
 	}
 }
 
-// Reset empties the queue and releases its buffer.
+// Reset empties the queue and releases its memory.
 func (q *Deque[T]) Reset() { *q = Deque[T]{} }

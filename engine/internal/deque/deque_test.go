@@ -74,22 +74,61 @@ func TestDeque(t *testing.T) {
 	}
 }
 
-// A drained queue gives its memory back.
-func TestDequeShrinks(t *testing.T) {
-	var q Deque[*int]
-	for i := range 1 << 12 {
-		q.PushBack(&i)
+// Across chunk boundaries at both ends, with tombstones: the order holds, a
+// drained queue keeps no chunk but a few spares, and a spare comes back clean.
+func TestDequeChunks(t *testing.T) {
+	tests := []struct {
+		name        string
+		back, front int
+		drop        []int
+	}{
+		{name: "one chunk", back: 10},
+		{name: "many chunks", back: 3*chunkSize + 7},
+		{name: "front across chunks", back: 5, front: chunkSize + 3},
+		{name: "tombstones", back: 2*chunkSize + 1, front: 2, drop: []int{1, chunkSize, 2*chunkSize + 1, -2}},
 	}
-	for q.Len() > 0 {
-		q.PopFront()
-	}
-	if len(q.buf) > minCap {
-		t.Fatalf("drained queue keeps %d slots", len(q.buf))
-	}
-	q.PushBack(new(int))
-	q.Reset()
-	if q.Len() != 0 || q.buf != nil {
-		t.Fatal("Reset kept entries")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var q Deque[*int]
+			var want []int
+			vals := map[int]*int{}
+			for i := 1; i <= tt.back; i++ {
+				v := i
+				vals[i] = &v
+				q.PushBack(&v)
+				want = append(want, i)
+			}
+			for i := 1; i <= tt.front; i++ {
+				v := -i
+				vals[-i] = &v
+				q.PushFront(&v)
+				want = append([]int{-i}, want...)
+			}
+			for _, d := range tt.drop {
+				if !q.Remove(vals[d]) {
+					t.Fatalf("Remove(%d) = false", d)
+				}
+				want = slices.DeleteFunc(want, func(x int) bool { return x == d })
+			}
+			if got := collect(&q); !slices.Equal(got, want) {
+				t.Fatalf("Each = %v, want %v", got, want)
+			}
+			var got []int
+			for p := q.PopFront(); p != nil; p = q.PopFront() {
+				got = append(got, *p)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("PopFront order = %v, want %v", got, want)
+			}
+			if q.n != 0 || len(q.spare) > spareChunks {
+				t.Fatalf("drained queue keeps %d chunks, %d spare", q.n, len(q.spare))
+			}
+			x := 42
+			q.PushBack(&x) // a spare chunk comes back clean
+			if p := q.PopFront(); p != &x || q.PopFront() != nil {
+				t.Fatal("reused chunk is not empty")
+			}
+		})
 	}
 }
 
@@ -133,12 +172,12 @@ func TestDequeOps(t *testing.T) {
 		name string
 		ops  func(q *Deque[*item], byName map[string]*item)
 		want string
-		n    int // slots in use, tombstones included
+		n    int // entries left
 	}{
 		{"fifo", func(q *Deque[*item], _ map[string]*item) {}, "[a b c d e]", 5},
 		{"pop front", func(q *Deque[*item], _ map[string]*item) { q.PopFront(); q.PopFront() }, "[c d e]", 3},
 		{"push front", func(q *Deque[*item], _ map[string]*item) { q.PushFront(mk("z")) }, "[z a b c d e]", 6},
-		{"remove middle leaves a tombstone", func(q *Deque[*item], m map[string]*item) { q.Remove(m["c"]) }, "[a b d e]", 5},
+		{"remove middle leaves a tombstone", func(q *Deque[*item], m map[string]*item) { q.Remove(m["c"]) }, "[a b d e]", 4},
 		{"remove ends trims", func(q *Deque[*item], m map[string]*item) {
 			q.Remove(m["b"])
 			q.Remove(m["a"])
@@ -172,38 +211,9 @@ func TestDequeOps(t *testing.T) {
 				q.PushBack(byName[n])
 			}
 			tt.ops(&q, byName)
-			if got := names(&q); got != tt.want || q.n != tt.n {
-				t.Fatalf("%s (n %d), want %s (n %d)", got, q.n, tt.want, tt.n)
+			if got := names(&q); got != tt.want || q.Len() != tt.n {
+				t.Fatalf("%s (len %d), want %s (len %d)", got, q.Len(), tt.want, tt.n)
 			}
 		})
-	}
-}
-
-func TestDequeWrapsGrowsAndShrinks(t *testing.T) {
-	var q Deque[*int]
-	for i := range 1000 { // interleave both ends so head wraps around
-		v := i
-		if i%2 == 0 {
-			q.PushBack(&v)
-		} else {
-			q.PushFront(&v)
-		}
-	}
-	if len(q.buf) != 1024 || q.n != 1000 {
-		t.Fatalf("cap %d n %d", len(q.buf), q.n)
-	}
-	if first := q.PopFront(); *first != 999 {
-		t.Fatalf("front %d", *first)
-	}
-	for q.n > 10 {
-		q.PopFront()
-	}
-	if len(q.buf) > 64 {
-		t.Fatalf("drained queue keeps %d slots", len(q.buf))
-	}
-	var last *int
-	q.Each(func(v *int) bool { last = v; return true })
-	if *last != 998 {
-		t.Fatalf("back %d", *last)
 	}
 }
