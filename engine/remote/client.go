@@ -145,21 +145,14 @@ func (c *Client) check(ctx context.Context) error {
 	if _, err := c.Snapshot(ctx); err != nil {
 		if errors.Is(err, ErrUnauthorized) {
 			if c.token == "" {
-				return &authError{fmt.Sprintf("remote: %s needs a token: give --token-file FILE or set %s", c.Addr(), TokenEnv)}
+				return &saidError{fmt.Sprintf("remote: %s needs a token: give --token-file FILE or set %s", c.Addr(), TokenEnv), ErrUnauthorized}
 			}
-			return &authError{fmt.Sprintf("remote: %s refused the token: check --token-file or %s", c.Addr(), TokenEnv)}
+			return &saidError{fmt.Sprintf("remote: %s refused the token: check --token-file or %s", c.Addr(), TokenEnv), ErrUnauthorized}
 		}
 		return err
 	}
 	return nil
 }
-
-// authError is Dial's error for a refused or missing token: it says so once
-// and matches ErrUnauthorized.
-type authError struct{ msg string }
-
-func (e *authError) Error() string { return e.msg }
-func (e *authError) Unwrap() error { return ErrUnauthorized }
 
 // Addr returns the address the client was dialled with, or the socket found
 // last (with no address, each connection takes the newest).
