@@ -7,10 +7,84 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
+
+// binDir holds the spindle binary the end-to-end tests build once.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildOnce builds spindle the first time a test needs it.
+var buildOnce = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "spindle-e2e")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "spindle")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// spindleBinary returns the path of the spindle binary built for the
+// end-to-end tests (built once per run); it skips in -short mode.
+func spindleBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// requireTmux returns the spindle binary, skipping the test where tmux is
+// missing (but not in CI, where .ci/run installs it).
+func requireTmux(t *testing.T) string {
+	t.Helper()
+	bin := spindleBinary(t)
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is required in CI (.ci/run installs it)")
+		}
+		t.Skip("tmux not installed")
+	}
+	return bin
+}
+
+// writeFile writes content to path or fails the test.
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// shortTempDir returns a directory short enough for a Unix socket path in it,
+// removed at the end of the test.
+func shortTempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "sp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
+}
 
 // tmuxSession drives the real binary in a detached tmux server of its own.
 type tmuxSession struct {
@@ -70,19 +144,7 @@ func (s tmuxSession) waitGone(what string, re *regexp.Regexp) {
 // in CI, where .ci/run installs it).
 func startSpindle(t *testing.T, dir string, args ...string) tmuxSession {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is required in CI (.ci/run installs it)")
-		}
-		t.Skip("tmux not installed")
-	}
-	bin := filepath.Join(t.TempDir(), "spindle")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := requireTmux(t)
 	s := tmuxSession{t: t, socket: fmt.Sprintf("spindle-e2e-%d-%s", os.Getpid(), t.Name())}
 	cmd := "cd " + dir + " && env TERM=xterm-256color " + bin
 	for _, a := range args {
@@ -198,30 +260,18 @@ func processes(t *testing.T, argv string) []string {
 // with a child that has a grandchild, asks it for its status over the API, then
 // sends SIGTERM: it must exit 0 and leave no process behind.
 func TestServeStopsCleanlyOnSIGTERM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
+	bin := spindleBinary(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "spindle.yaml")
-	if err := os.WriteFile(file, []byte(`managers:
+	writeFile(t, file, `managers:
   svc:
     tasks:
       - name: daemon
         command: [sh, -c, 'sleep 603 & sleep 604 & wait']
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "spindle")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sock, err := os.MkdirTemp("", "sp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(sock)
+`)
+	sock := shortTempDir(t)
 	addr := filepath.Join(sock, "s.sock")
-	serve := exec.Command(bin, "serve", "-f", file, "-listen", addr)
+	serve := exec.Command(bin, "serve", "-f", file, "--listen", addr)
 	var out strings.Builder
 	serve.Stdout, serve.Stderr = &out, &out
 	if err := serve.Start(); err != nil {
