@@ -62,7 +62,11 @@ func checkSocketDir(dir string) error {
 	if !fi.IsDir() {
 		return unsafeDir(dir, "is not a directory")
 	}
-	if owner, ok := fileOwner(fi); ok && owner != os.Getuid() {
+	owner, ok := fileOwner(fi)
+	if !ok {
+		return nil // no uids and modes here (Windows): the directory's ACL is the user's
+	}
+	if owner != os.Getuid() {
 		return unsafeDir(dir, fmt.Sprintf("belongs to uid %d, not to this user (uid %d)", owner, os.Getuid()))
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {

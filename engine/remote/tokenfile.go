@@ -22,7 +22,8 @@ var ErrTokenFile = errors.New("bad token file")
 // ReadTokenFile returns the token in the file at path: its first line, without
 // surrounding space. The file must be a regular file of at most 4 KiB that
 // neither group nor others can read or write (as ssh asks of a private key), and
-// the token must be printable.
+// the token must be printable. (Where files have no Unix modes, the mode is
+// not checked.)
 func ReadTokenFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -39,7 +40,7 @@ func ReadTokenFile(path string) (string, error) {
 	switch {
 	case !fi.Mode().IsRegular():
 		return "", bad("is not a regular file")
-	case fi.Mode().Perm()&0o077 != 0:
+	case hasModes(fi) && fi.Mode().Perm()&0o077 != 0:
 		return "", bad(fmt.Sprintf("has mode %04o, open to group or others (chmod 600 %s)", fi.Mode().Perm(), path))
 	case fi.Size() > maxTokenFile:
 		return "", bad(fmt.Sprintf("is %d bytes, over %d", fi.Size(), maxTokenFile))
@@ -57,6 +58,13 @@ func ReadTokenFile(path string) (string, error) {
 		return "", bad("holds a token with spaces or unprintable characters")
 	}
 	return tok, nil
+}
+
+// hasModes reports whether fi's permission bits mean something (not on
+// Windows, where ACLs decide).
+func hasModes(fi fs.FileInfo) bool {
+	_, ok := fileOwner(fi)
+	return ok
 }
 
 // writeTokenFile creates path 0600 (never following a symlink there, never
