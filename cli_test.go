@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -137,7 +138,7 @@ func TestServeVerbose(t *testing.T) {
 	writeFile(t, file, "managers:\n  svc:\n    tasks:\n      - name: web\n        command: [sleep, '661']\n")
 	cmd := exec.Command(bin, "serve", "-v", "-f", file, "--listen", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+shortTempDir(t), remote.TokenEnv+"=")
-	var out, errw bytes.Buffer
+	var out, errw syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errw
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -171,4 +172,22 @@ func TestServeVerbose(t *testing.T) {
 			t.Errorf("serve -v stderr lacks %q:\n%s", want, errw.String())
 		}
 	}
+}
+
+// syncBuffer is a bytes.Buffer a command writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

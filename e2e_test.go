@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -256,50 +255,38 @@ func processes(t *testing.T, argv string) []string {
 	return pids
 }
 
-// TestServeStopsCleanlyOnSIGTERM runs `spindle serve` headless on a task file
-// with a child that has a grandchild, asks it for its status over the API, then
-// sends SIGTERM: it must exit 0 and leave no process behind.
-func TestServeStopsCleanlyOnSIGTERM(t *testing.T) {
-	bin := spindleBinary(t)
+// TestAttachFindsRestartedServer runs `spindle serve` with a runtime dir of the
+// test's own and `spindle attach` with no address in tmux; the server is
+// stopped and another started (its socket named by its new pid): the attached
+// dashboard finds it and shows its task.
+func TestAttachFindsRestartedServer(t *testing.T) {
+	bin := requireTmux(t)
 	dir := t.TempDir()
-	file := filepath.Join(dir, "spindle.yaml")
-	writeFile(t, file, `managers:
-  svc:
-    tasks:
-      - name: daemon
-        command: [sh, -c, 'sleep 603 & sleep 604 & wait']
-`)
-	sock := shortTempDir(t)
-	addr := filepath.Join(sock, "s.sock")
-	serve := exec.Command(bin, "serve", "-f", file, "--listen", addr)
-	var out strings.Builder
-	serve.Stdout, serve.Stderr = &out, &out
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
+	runtimeDir := shortTempDir(t)
+	serve := func(task string) *exec.Cmd {
+		file := filepath.Join(dir, task+".yaml")
+		writeFile(t, file, "managers:\n  svc:\n    tasks:\n      - name: "+task+"\n        command: [sleep, '671']\n")
+		cmd := exec.Command(bin, "serve", "-f", file)
+		cmd.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+runtimeDir)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		waitPath(t, filepath.Join(runtimeDir, "spindle", fmt.Sprintf("spindle-%d.sock", cmd.Process.Pid)))
+		return cmd
 	}
-	defer serve.Process.Kill()
+	first := serve("before-restart")
+	tm := newTmuxServer(t)
+	s := tm.session("attach", dir, "XDG_RUNTIME_DIR="+runtimeDir+" "+bin, "attach")
+	s.waitFor("the first server's task", regexp.MustCompile(`before-restart\s+svc\s+running`))
 
-	deadline := time.Now().Add(20 * time.Second)
-	var status []byte
-	for time.Now().Before(deadline) {
-		status, _ = exec.Command(bin, "status", addr).CombinedOutput()
-		if regexp.MustCompile(`(?m)daemon\s+svc\s+running`).Match(status) && len(processes(t, "sleep\x00604")) > 0 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if !regexp.MustCompile(`(?m)daemon\s+svc\s+running`).Match(status) {
-		t.Fatalf("status never showed the daemon running:\n%s\nserve said:\n%s", status, out.String())
-	}
-	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := serve.Wait(); err != nil {
-		t.Fatalf("serve exited with %v after SIGTERM:\n%s", err, out.String())
-	}
-	for _, argv := range []string{"sleep\x00603", "sleep\x00604"} {
-		if pids := processes(t, argv); len(pids) > 0 {
-			t.Errorf("%q outlived spindle serve: pids %v", strings.ReplaceAll(argv, "\x00", " "), pids)
-		}
+	_ = first.Process.Signal(os.Interrupt)
+	_ = first.Wait()
+	s.waitFor("the drop", regexp.MustCompile(`connection lost`))
+	serve("after-restart")
+	s.waitFor("the restarted server's task", regexp.MustCompile(`after-restart\s+svc\s+running`))
+	s.keys("q")
+	if code, ok := s.exitCode(15 * time.Second); !ok || code != "0" {
+		t.Fatalf("attach exited %q (%v); screen:\n%s", code, ok, s.screen())
 	}
 }

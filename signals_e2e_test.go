@@ -102,8 +102,9 @@ func TestDashboardSecondSignalForces(t *testing.T) {
 }
 
 // TestServeSignals runs `spindle serve` over a task file with a child and a
-// grandchild, and ends it with SIGTERM, SIGINT and SIGHUP 20 times each: every
-// run exits 0 within 15 s and leaves no process behind.
+// grandchild (the first run of each signal asks `spindle status` too), and
+// ends it with SIGTERM, SIGINT and SIGHUP 20 times each: every run exits 0
+// within 15 s and leaves no process behind.
 func TestServeSignals(t *testing.T) {
 	bin := spindleBinary(t)
 	dir := t.TempDir()
@@ -127,6 +128,12 @@ func TestServeSignals(t *testing.T) {
 			}
 			waitProcess(t, "sleep\x00642")
 			waitPath(t, addr)
+			if i == 0 { // the API answers while it runs
+				status, err := exec.Command(bin, "status", addr).CombinedOutput()
+				if err != nil || !regexp.MustCompile(`(?m)daemon\s+svc\s+running`).Match(status) {
+					t.Fatalf("status: %v\n%s\nserve said:\n%s", err, status, out.String())
+				}
+			}
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
@@ -183,6 +190,10 @@ type tmuxRun struct {
 }
 
 func (s tmuxRun) screen() string { return s.tmux("capture-pane", "-p", "-t", s.name) }
+
+func (s tmuxRun) keys(keys ...string) {
+	s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...)
+}
 
 func (s tmuxRun) kill() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() }
 
