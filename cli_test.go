@@ -58,6 +58,7 @@ func TestCLIUsage(t *testing.T) {
 		{[]string{"completion", "fish"}, 0, `complete -c spindle`, ""},
 		{[]string{"status"}, 1, "", `^spindle: remote: no spindle socket found \(`},
 		{[]string{"ctl", "halt", "web"}, 1, "", `no spindle socket found`},
+		{[]string{"status", "/nonexistent/x.sock"}, 1, "", `^spindle: remote: cannot reach spindle at /nonexistent/x\.sock: connect: no such file or directory\n$`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -395,16 +395,14 @@ func uiOptions() []ui.Option {
 	return []ui.Option{ui.WithColor(os.Getenv("NO_COLOR") == "")}
 }
 
-// runDashboard runs the dashboard with spindle's own signal handling: a stop
-// signal quits as q does (graceful), a second forces (force is called, and the
-// program is told to quit at once).
-func runDashboard(m tea.Model, force func()) (tea.Model, error) {
-	p := tea.NewProgram(m, tea.WithFPS(fps), tea.WithoutSignalHandler())
-	stop := onSignals(
+// newProgram makes the dashboard's program with spindle's own signal
+// handling, from now until stop is called: a stop signal quits as q does
+// (graceful), a second forces (force is called, and the program quits at once).
+func newProgram(m tea.Model, force func()) (p *tea.Program, stop func()) {
+	p = tea.NewProgram(m, tea.WithFPS(fps), tea.WithoutSignalHandler())
+	return p, onSignals(
 		func() { go p.Send(ui.QuitRequestMsg{}) }, // Send waits for the event loop; never block the handler
 		func() { force(); go p.Quit() })
-	defer stop()
-	return p.Run()
 }
 
 // dashboard runs the dashboard over a task file or the demo until the user
@@ -419,12 +417,15 @@ func dashboard(file string, refresh time.Duration) error {
 		defer cancel()
 		return c.within(ctx)
 	}
+	// Signals are handled before the work starts: one during start quits the
+	// dashboard as soon as it runs.
+	p, unhook := newProgram(ui.New(e, append(uiOptions(), ui.WithShutdown(c.within))...), c.force)
+	defer unhook()
 	if err := start(ctx, e, file); err != nil {
 		_ = grace()
 		return err
 	}
-	opts := append(uiOptions(), ui.WithShutdown(c.within))
-	final, runErr := runDashboard(ui.New(e, opts...), c.force)
+	final, runErr := p.Run()
 	closeErr := grace() // returns at once after a graceful quit
 	if runErr != nil {
 		return fmt.Errorf("dashboard: %w", runErr)
@@ -444,8 +445,9 @@ func attach(addr string, opts []remote.ClientOption) error {
 		return err
 	}
 	defer c.Close()
-	m := ui.New(c, append(uiOptions(), ui.WithOrigin("attach "+c.Addr()))...)
-	if _, err := runDashboard(m, func() {}); err != nil {
+	p, unhook := newProgram(ui.New(c, append(uiOptions(), ui.WithOrigin("attach "+c.Addr()))...), func() {})
+	defer unhook()
+	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("dashboard: %w", err)
 	}
 	return nil

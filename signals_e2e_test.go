@@ -312,3 +312,38 @@ func waitPath(t *testing.T, path string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestServeRaisesFDLimit: started with a soft descriptor limit of 256 under a
+// hard one of 4096, serve runs with the soft limit raised to (about) the hard
+// one, so API connections and children have room, while its children get the
+// 256 they were started with.
+func TestServeRaisesFDLimit(t *testing.T) {
+	bin := spindleBinary(t)
+	if _, err := exec.LookPath("prlimit"); err != nil {
+		t.Skip("prlimit not installed")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "spindle.yaml")
+	writeFile(t, file, "managers:\n  svc:\n    tasks:\n      - name: child\n        command: [sleep, '681']\n")
+	cmd := exec.Command("prlimit", "--nofile=256:4096", bin, "serve", "-f", file, "--listen", filepath.Join(shortTempDir(t), "s.sock"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }()
+	waitProcess(t, "sleep\x00681")
+	soft := func(pid string) int {
+		b, err := os.ReadFile("/proc/" + pid + "/limits")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`(?m)^Max open files\s+(\d+)`).FindSubmatch(b)
+		n, _ := strconv.Atoi(string(m[1]))
+		return n
+	}
+	if got := soft(strconv.Itoa(cmd.Process.Pid)); got < 4095 {
+		t.Errorf("serve's soft limit %d, want the hard 4096 (or 4095: Go keeps one below)", got)
+	}
+	if got := soft(processes(t, "sleep\x00681")[0]); got != 256 {
+		t.Errorf("the child's soft limit %d, want the 256 spindle was started with", got)
+	}
+}

@@ -136,7 +136,7 @@ func (c *Client) check(ctx context.Context) error {
 	}
 	resp, err := c.do(ctx, http.MethodGet, pathHealth, nil)
 	if err != nil {
-		return fmt.Errorf("remote: cannot reach spindle at %s: %w", c.Addr(), transportError(err))
+		return fmt.Errorf("remote: cannot reach spindle at %s: %w", c.Addr(), withoutAddr(transportError(err)))
 	}
 	_ = drain(resp)
 	if resp.StatusCode != http.StatusOK {
@@ -192,7 +192,7 @@ func (c *Client) Snapshot(ctx context.Context) (model.Snapshot, error) {
 	var s model.Snapshot
 	resp, err := c.do(ctx, http.MethodGet, pathSnapshot, nil)
 	if err != nil {
-		return s, fmt.Errorf("remote: snapshot from %s: %w", c.Addr(), transportError(err))
+		return s, fmt.Errorf("remote: snapshot from %s: %w", c.Addr(), withoutAddr(transportError(err)))
 	}
 	defer drain(resp)
 	if resp.StatusCode != http.StatusOK {
@@ -214,7 +214,7 @@ func (c *Client) Apply(ctx context.Context, cmd model.Command) error {
 	}
 	resp, err := c.do(ctx, http.MethodPost, pathCommands, body)
 	if err != nil {
-		return fmt.Errorf("remote: sending %s to %s: %w", cmd, c.Addr(), transportError(err))
+		return fmt.Errorf("remote: sending %s to %s: %w", cmd, c.Addr(), withoutAddr(transportError(err)))
 	}
 	defer drain(resp)
 	if resp.StatusCode/100 != 2 {
@@ -256,6 +256,16 @@ func responseError(resp *http.Response) error {
 func transportError(err error) error {
 	if ue, ok := errors.AsType[*url.Error](err); ok {
 		return ue.Err
+	}
+	return err
+}
+
+// withoutAddr drops the operation and address of a *net.OpError ("dial unix
+// /path: ") for messages that name the address already: "cannot reach
+// spindle at /path: connect: connection refused".
+func withoutAddr(err error) error {
+	if oe, ok := errors.AsType[*net.OpError](err); ok && oe.Err != nil {
+		return oe.Err
 	}
 	return err
 }
