@@ -7,10 +7,83 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
+	"sync"
 	"testing"
 	"time"
 )
+
+// binDir holds the spindle binary the end-to-end tests build once.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildOnce builds spindle the first time a test needs it.
+var buildOnce = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "spindle-e2e")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "spindle")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// spindleBinary returns the path of the spindle binary built for the
+// end-to-end tests (built once per run); it skips in -short mode.
+func spindleBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// requireTmux returns the spindle binary, skipping the test where tmux is
+// missing (but not in CI, where .ci/run installs it).
+func requireTmux(t *testing.T) string {
+	t.Helper()
+	bin := spindleBinary(t)
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is required in CI (.ci/run installs it)")
+		}
+		t.Skip("tmux not installed")
+	}
+	return bin
+}
+
+// writeFile writes content to path or fails the test.
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// shortTempDir returns a directory short enough for a Unix socket path in it,
+// removed at the end of the test.
+func shortTempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "sp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
+}
 
 // tmuxSession drives the real binary in a detached tmux server of its own.
 type tmuxSession struct {
@@ -70,19 +143,7 @@ func (s tmuxSession) waitGone(what string, re *regexp.Regexp) {
 // in CI, where .ci/run installs it).
 func startSpindle(t *testing.T, dir string, args ...string) tmuxSession {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is required in CI (.ci/run installs it)")
-		}
-		t.Skip("tmux not installed")
-	}
-	bin := filepath.Join(t.TempDir(), "spindle")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := requireTmux(t)
 	s := tmuxSession{t: t, socket: fmt.Sprintf("spindle-e2e-%d-%s", os.Getpid(), t.Name())}
 	cmd := "cd " + dir + " && env TERM=xterm-256color " + bin
 	for _, a := range args {
@@ -194,62 +255,38 @@ func processes(t *testing.T, argv string) []string {
 	return pids
 }
 
-// TestServeStopsCleanlyOnSIGTERM runs `spindle serve` headless on a task file
-// with a child that has a grandchild, asks it for its status over the API, then
-// sends SIGTERM: it must exit 0 and leave no process behind.
-func TestServeStopsCleanlyOnSIGTERM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
+// TestAttachFindsRestartedServer runs `spindle serve` with a runtime dir of the
+// test's own and `spindle attach` with no address in tmux; the server is
+// stopped and another started (its socket named by its new pid): the attached
+// dashboard finds it and shows its task.
+func TestAttachFindsRestartedServer(t *testing.T) {
+	bin := requireTmux(t)
 	dir := t.TempDir()
-	file := filepath.Join(dir, "spindle.yaml")
-	if err := os.WriteFile(file, []byte(`managers:
-  svc:
-    tasks:
-      - name: daemon
-        command: [sh, -c, 'sleep 603 & sleep 604 & wait']
-`), 0o644); err != nil {
-		t.Fatal(err)
+	runtimeDir := shortTempDir(t)
+	serve := func(task string) *exec.Cmd {
+		file := filepath.Join(dir, task+".yaml")
+		writeFile(t, file, "managers:\n  svc:\n    tasks:\n      - name: "+task+"\n        command: [sleep, '671']\n")
+		cmd := exec.Command(bin, "serve", "-f", file)
+		cmd.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+runtimeDir)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		waitPath(t, filepath.Join(runtimeDir, "spindle", fmt.Sprintf("spindle-%d.sock", cmd.Process.Pid)))
+		return cmd
 	}
-	bin := filepath.Join(t.TempDir(), "spindle")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sock, err := os.MkdirTemp("", "sp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(sock)
-	addr := filepath.Join(sock, "s.sock")
-	serve := exec.Command(bin, "serve", "-f", file, "-listen", addr)
-	var out strings.Builder
-	serve.Stdout, serve.Stderr = &out, &out
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer serve.Process.Kill()
+	first := serve("before-restart")
+	tm := newTmuxServer(t)
+	s := tm.session("attach", dir, "XDG_RUNTIME_DIR="+runtimeDir+" "+bin, "attach")
+	s.waitFor("the first server's task", regexp.MustCompile(`before-restart\s+svc\s+running`))
 
-	deadline := time.Now().Add(20 * time.Second)
-	var status []byte
-	for time.Now().Before(deadline) {
-		status, _ = exec.Command(bin, "status", addr).CombinedOutput()
-		if regexp.MustCompile(`(?m)daemon\s+svc\s+running`).Match(status) && len(processes(t, "sleep\x00604")) > 0 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if !regexp.MustCompile(`(?m)daemon\s+svc\s+running`).Match(status) {
-		t.Fatalf("status never showed the daemon running:\n%s\nserve said:\n%s", status, out.String())
-	}
-	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := serve.Wait(); err != nil {
-		t.Fatalf("serve exited with %v after SIGTERM:\n%s", err, out.String())
-	}
-	for _, argv := range []string{"sleep\x00603", "sleep\x00604"} {
-		if pids := processes(t, argv); len(pids) > 0 {
-			t.Errorf("%q outlived spindle serve: pids %v", strings.ReplaceAll(argv, "\x00", " "), pids)
-		}
+	_ = first.Process.Signal(os.Interrupt)
+	_ = first.Wait()
+	s.waitFor("the drop", regexp.MustCompile(`connection lost`))
+	serve("after-restart")
+	s.waitFor("the restarted server's task", regexp.MustCompile(`after-restart\s+svc\s+running`))
+	s.keys("q")
+	if code, ok := s.exitCode(15 * time.Second); !ok || code != "0" {
+		t.Fatalf("attach exited %q (%v); screen:\n%s", code, ok, s.screen())
 	}
 }

@@ -58,6 +58,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.quit()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case QuitRequestMsg: // quit_request.go
+		return m.startQuit()
 	}
 	return m, nil
 }

@@ -25,7 +25,7 @@ var ErrSocketInUse = errors.New("remote: socket in use")
 
 // ErrNoSocket is returned by Dial with an empty address when no server socket
 // is found in the default socket directory.
-var ErrNoSocket = errors.New("remote: no spindle socket found")
+var ErrNoSocket = errors.New("no spindle socket found")
 
 // endpoint is a parsed address: a Unix socket path or a TCP host:port.
 type endpoint struct {
@@ -65,46 +65,6 @@ func parseAddr(addr string) (endpoint, error) {
 		return endpoint{}, fmt.Errorf("remote: address %q: bad port %q", addr, port)
 	}
 	return endpoint{tcp: net.JoinHostPort(host, port)}, nil
-}
-
-// DefaultSocketDir returns the directory default sockets are created in:
-// $XDG_RUNTIME_DIR/spindle, or spindle-<uid> under os.TempDir when there is no
-// runtime directory.
-func DefaultSocketDir() string {
-	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
-		return filepath.Join(d, "spindle")
-	}
-	return filepath.Join(os.TempDir(), "spindle-"+strconv.Itoa(os.Getuid()))
-}
-
-// defaultSocketPath returns DefaultSocketDir/spindle-<pid>.sock.
-func defaultSocketPath() string {
-	return filepath.Join(DefaultSocketDir(), "spindle-"+strconv.Itoa(os.Getpid())+".sock")
-}
-
-// ensureSocketDir creates dir 0700, or checks that an existing one is a
-// directory only its owner (us) can enter: a shared temp dir must not let
-// another user plant or read our socket.
-func ensureSocketDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("remote: socket directory: %w", err)
-	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("remote: socket directory: %w", err)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("remote: socket directory %s is not a directory", dir)
-	}
-	if owner, ok := fileOwner(fi); ok && owner != os.Getuid() {
-		return fmt.Errorf("remote: socket directory %s belongs to uid %d, not to us (uid %d)", dir, owner, os.Getuid())
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("remote: socket directory: %w", err)
-		}
-	}
-	return nil
 }
 
 // removeStaleSocket removes path if it is a socket no server answers on (left
@@ -157,9 +117,16 @@ func checkLoopback(ctx context.Context, host string) error {
 }
 
 // findSocket returns the most recently created socket in the default socket
-// directory, for a Dial without an address.
+// directory, for a Dial without an address. The directory must pass
+// checkSocketDir: a socket in a directory another user controls could be theirs.
 func findSocket() (string, error) {
 	dir := DefaultSocketDir()
+	if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("remote: %w (%s does not exist): is spindle serve running? Give its address (a socket path or host:port)", ErrNoSocket, dir)
+	}
+	if err := checkSocketDir(dir); err != nil {
+		return "", err
+	}
 	matches, _ := filepath.Glob(filepath.Join(dir, "spindle-*.sock"))
 	best, bestTime := "", int64(0)
 	for _, m := range matches {
@@ -172,7 +139,7 @@ func findSocket() (string, error) {
 		}
 	}
 	if best == "" {
-		return "", fmt.Errorf("remote: %w in %s: give the server's address (a socket path or host:port)", ErrNoSocket, dir)
+		return "", fmt.Errorf("remote: %w in %s: is spindle serve running? Give its address (a socket path or host:port)", ErrNoSocket, dir)
 	}
 	return best, nil
 }

@@ -50,11 +50,12 @@ func (e *APIError) Unwrap() error {
 // so the dashboard runs attached to it. Get one with Dial; Close it when done.
 // All methods are safe for concurrent use.
 type Client struct {
-	addr  string // what the user gave, for messages
-	base  string // "http://host:port", or "http://spindle" for a socket
-	token string
-	cfg   clientConfig
-	http  *http.Client
+	addrMu sync.Mutex
+	addr   string // what the user gave, or the socket found, for messages
+	base   string // "http://host:port", or "http://spindle" for a socket
+	token  string
+	cfg    clientConfig
+	http   *http.Client
 
 	ctx    context.Context // cancelled by Close: ends every subscription
 	cancel context.CancelFunc
@@ -63,32 +64,46 @@ type Client struct {
 	wg     sync.WaitGroup // one per subscription goroutine
 }
 
-// Dial connects to the server at addr (the forms Listen takes; "" finds the
-// newest socket in DefaultSocketDir) and checks it once: it answers /healthz,
-// and it accepts the token, so a wrong or missing token fails here, wrapping
-// ErrUnauthorized, with a message saying how to give one.
+// Dial connects to the server at addr (the forms Listen takes) and checks it
+// once: it answers /healthz, and it accepts the token, so a wrong or missing
+// token fails here, wrapping ErrUnauthorized, with a message saying how to
+// give one. With addr "" the client uses the newest socket in
+// DefaultSocketDir, and looks for the newest again for every new connection:
+// a stream that lost its server finds the server started after it (socket
+// names carry the pid). A given address is kept.
 func Dial(ctx context.Context, addr string, opts ...ClientOption) (*Client, error) {
 	cfg := clientConfig{minBackoff: time.Second, maxBackoff: 5 * time.Second, idle: 3 * heartbeatEvery}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	shown := addr
+	c := &Client{addr: addr, token: cfg.token, cfg: cfg}
+	var ep endpoint
 	if addr == "" {
 		p, err := findSocket()
 		if err != nil {
 			return nil, err
 		}
-		addr, shown = p, p
+		c.addr, ep.unix = p, p
+	} else {
+		var err error
+		if ep, err = parseAddr(addr); err != nil {
+			return nil, err
+		}
 	}
-	ep, err := parseAddr(addr)
-	if err != nil {
-		return nil, err
-	}
-	tr := &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute}
+	// Idle connections go before the server's 30 s IdleTimeout closes them.
+	tr := &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: 15 * time.Second}
 	base := "http://spindle"
 	if ep.unix != "" {
-		path := ep.unix
+		path, find := ep.unix, addr == ""
 		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			if find {
+				p, err := findSocket()
+				if err != nil {
+					return nil, err
+				}
+				path = p
+				c.setAddr(p)
+			}
 			var d net.Dialer
 			return d.DialContext(ctx, "unix", path)
 		}
@@ -100,7 +115,7 @@ func Dial(ctx context.Context, addr string, opts ...ClientOption) (*Client, erro
 		base = "http://" + net.JoinHostPort(host, port)
 		tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second}).DialContext
 	}
-	c := &Client{addr: shown, base: base, token: cfg.token, cfg: cfg, http: &http.Client{Transport: tr}}
+	c.base, c.http = base, &http.Client{Transport: tr}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	if err := c.check(ctx); err != nil {
 		c.Close()
@@ -121,26 +136,37 @@ func (c *Client) check(ctx context.Context) error {
 	}
 	resp, err := c.do(ctx, http.MethodGet, pathHealth, nil)
 	if err != nil {
-		return fmt.Errorf("remote: cannot reach spindle at %s: %w", c.addr, transportError(err))
+		return fmt.Errorf("remote: cannot reach spindle at %s: %w", c.Addr(), withoutAddr(transportError(err)))
 	}
 	_ = drain(resp)
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("remote: %s is not a spindle server: /healthz answered %s", c.addr, resp.Status)
+		return fmt.Errorf("remote: %s is not a spindle server: /healthz answered %s", c.Addr(), resp.Status)
 	}
 	if _, err := c.Snapshot(ctx); err != nil {
 		if errors.Is(err, ErrUnauthorized) {
 			if c.token == "" {
-				return fmt.Errorf("remote: %s needs a token: pass --token or set %s: %w", c.addr, TokenEnv, err)
+				return &saidError{fmt.Sprintf("remote: %s needs a token: give --token-file FILE or set %s", c.Addr(), TokenEnv), ErrUnauthorized}
 			}
-			return fmt.Errorf("remote: %s refused the token: check --token or %s: %w", c.addr, TokenEnv, err)
+			return &saidError{fmt.Sprintf("remote: %s refused the token: check --token-file or %s", c.Addr(), TokenEnv), ErrUnauthorized}
 		}
 		return err
 	}
 	return nil
 }
 
-// Addr returns the address the client was dialled with (or the socket found).
-func (c *Client) Addr() string { return c.addr }
+// Addr returns the address the client was dialled with, or the socket found
+// last (with no address, each connection takes the newest).
+func (c *Client) Addr() string {
+	c.addrMu.Lock()
+	defer c.addrMu.Unlock()
+	return c.addr
+}
+
+func (c *Client) setAddr(a string) {
+	c.addrMu.Lock()
+	c.addr = a
+	c.addrMu.Unlock()
+}
 
 // do sends one request with the token.
 func (c *Client) do(ctx context.Context, method, path string, body []byte) (*http.Response, error) {
@@ -166,14 +192,14 @@ func (c *Client) Snapshot(ctx context.Context) (model.Snapshot, error) {
 	var s model.Snapshot
 	resp, err := c.do(ctx, http.MethodGet, pathSnapshot, nil)
 	if err != nil {
-		return s, fmt.Errorf("remote: snapshot from %s: %w", c.addr, transportError(err))
+		return s, fmt.Errorf("remote: snapshot from %s: %w", c.Addr(), withoutAddr(transportError(err)))
 	}
 	defer drain(resp)
 	if resp.StatusCode != http.StatusOK {
 		return s, responseError(resp)
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		return s, fmt.Errorf("remote: decoding snapshot from %s: %w", c.addr, err)
+		return s, fmt.Errorf("remote: decoding snapshot from %s: %w", c.Addr(), err)
 	}
 	return s, nil
 }
@@ -188,7 +214,7 @@ func (c *Client) Apply(ctx context.Context, cmd model.Command) error {
 	}
 	resp, err := c.do(ctx, http.MethodPost, pathCommands, body)
 	if err != nil {
-		return fmt.Errorf("remote: sending %s to %s: %w", cmd, c.addr, transportError(err))
+		return fmt.Errorf("remote: sending %s to %s: %w", cmd, c.Addr(), withoutAddr(transportError(err)))
 	}
 	defer drain(resp)
 	if resp.StatusCode/100 != 2 {
@@ -230,6 +256,16 @@ func responseError(resp *http.Response) error {
 func transportError(err error) error {
 	if ue, ok := errors.AsType[*url.Error](err); ok {
 		return ue.Err
+	}
+	return err
+}
+
+// withoutAddr drops the operation and address of a *net.OpError ("dial unix
+// /path: ") for messages that name the address already: "cannot reach
+// spindle at /path: connect: connection refused".
+func withoutAddr(err error) error {
+	if oe, ok := errors.AsType[*net.OpError](err); ok && oe.Err != nil {
+		return oe.Err
 	}
 	return err
 }

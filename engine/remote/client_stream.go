@@ -74,7 +74,7 @@ func (c *Client) follow(ctx context.Context, ch chan model.Snapshot) {
 		}
 		s := last
 		if !have {
-			s = model.Snapshot{Source: c.addr}
+			s = model.Snapshot{Source: c.Addr()}
 		}
 		s.SourceError = fmt.Sprintf("connection lost: %v; reconnecting in %s", err, wait)
 		offer(ch, s)

@@ -3,7 +3,6 @@ package remote
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,30 +57,19 @@ func validOps() string {
 	return strings.Join(names, ", ")
 }
 
-// decodeCommand reads exactly one JSON model.Command from r, refusing unknown
-// fields and trailing data, and checks it names what its op acts on. Its
-// errors are *CommandError.
-func decodeCommand(r io.Reader) (model.Command, error) {
-	var cmd model.Command
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cmd); err != nil {
-		if errors.Is(err, io.EOF) {
-			return cmd, &CommandError{Code: codeMalformed, Msg: "malformed command: empty body; want a JSON object such as {\"op\":\"halt\",\"target\":\"t3\"}"}
-		}
-		return cmd, &CommandError{Code: codeMalformed, Msg: "malformed command: " + err.Error()}
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return cmd, &CommandError{Code: codeMalformed, Msg: "malformed command: trailing data after the JSON object"}
-	}
-	return cmd, validateCommand(cmd)
-}
-
 // validateCommand checks the op and the names: at most one of Target, Group,
-// Pool and Poller, and the one the op needs.
+// Pool and Poller, and the one the op needs; no name with a control, format
+// (bidi, zero-width) or separator character.
 func validateCommand(cmd model.Command) error {
 	if !cmd.Op.Valid() {
 		return &CommandError{Code: codeBadOp, Msg: fmt.Sprintf("unknown op %q; valid ops: %s", cmd.Op, validOps())}
+	}
+	for _, f := range []struct{ field, name string }{
+		{"target", string(cmd.Target)}, {"group", cmd.Group}, {"pool", cmd.Pool}, {"poller", cmd.Poller},
+	} {
+		if err := CheckName(f.name); err != nil {
+			return &CommandError{Code: codeBadCommand, Msg: fmt.Sprintf("%q: %v", f.field, err)}
+		}
 	}
 	named := 0
 	for _, s := range []string{string(cmd.Target), cmd.Group, cmd.Pool, cmd.Poller} {

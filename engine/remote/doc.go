@@ -11,9 +11,13 @@
 //	GET  /healthz      "ok", never behind auth
 //
 // By default it listens on a Unix socket in the user's runtime directory (the
-// file's permissions are the auth). Over TCP it binds loopback unless
-// WithAllowRemote is given, and every request but /healthz needs the bearer
-// token (generated when none is given).
+// file's permissions are the auth; the directory is refused if it is a
+// symlink, another user's, or open to others). Over TCP it binds loopback
+// unless WithAllowRemote is given, and every request but /healthz needs the
+// bearer token (generated into a 0600 file when none is given; never logged).
+// Connections are bounded: a cap, a reserve of file descriptors kept for the
+// engine, header, body and idle timeouts; refused connections get a 503.
+// Commands whose JSON is ambiguous (duplicate keys, ...) are refused.
 //
 // The Client (Dial) satisfies ui.Source, so the same dashboard runs attached to
 // a remote engine: it streams snapshots, reconnects when the connection drops

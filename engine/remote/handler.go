@@ -65,11 +65,15 @@ func (a *api) routes() http.Handler {
 	}
 	want := sha256.Sum256([]byte(a.cfg.token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != pathHealth && !authorized(r, want) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="spindle"`)
-			writeError(w, http.StatusUnauthorized, codeUnauthorized,
-				"missing or wrong bearer token (pass --token or set "+TokenEnv+")")
-			return
+		if !authorized(r, want) {
+			// Whoever has no token gets no keep-alive: it cannot hold
+			// connections (and descriptors) open between requests.
+			w.Header().Set("Connection", "close")
+			if r.URL.Path != pathHealth {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="spindle"`)
+				writeError(w, http.StatusUnauthorized, codeUnauthorized, "missing or wrong bearer token")
+				return
+			}
 		}
 		mux.ServeHTTP(w, r)
 	})

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -19,7 +20,22 @@ import (
 var _ ui.Source = (*Client)(nil)
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	// Sockets and token files of servers without an address go to a runtime
+	// dir of the tests' own, not the user's.
+	dir, err := os.MkdirTemp("", "sp")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_RUNTIME_DIR", dir)
+	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // newEngine returns an engine with a fast refresh, closed at the end of the test.

@@ -23,14 +23,35 @@ type Option func(*serverConfig)
 // serverConfig is what the Options set.
 type serverConfig struct {
 	token       string
+	tokenFile   string
 	allowRemote bool
 	log         *slog.Logger
 	heartbeat   time.Duration
 	apply       func(context.Context, model.Command) error // nil: the engine's Apply
+	maxConns    int
+	fdUsage     func() (open, limit int, ok bool)
+	timeouts    timeouts
+}
+
+// timeouts are the http.Server's, and the write deadline of each stream event.
+type timeouts struct {
+	readHeader, read, write, idle, event time.Duration
+}
+
+// defaultTimeouts bound every connection: a request's header must come within
+// 5 s and its body within 10 s (a command is at most 64 KiB), an answer be
+// written within 30 s, and an idle keep-alive is closed after 30 s. A stream
+// lifts the read and write deadlines and sets a write deadline per event.
+var defaultTimeouts = timeouts{
+	readHeader: 5 * time.Second,
+	read:       10 * time.Second,
+	write:      30 * time.Second,
+	idle:       30 * time.Second,
+	event:      30 * time.Second,
 }
 
 func newServerConfig(opts []Option) serverConfig {
-	c := serverConfig{heartbeat: heartbeatEvery}
+	c := serverConfig{heartbeat: heartbeatEvery, maxConns: DefaultMaxConns, fdUsage: fdUsage, timeouts: defaultTimeouts}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -41,10 +62,25 @@ func newServerConfig(opts []Option) serverConfig {
 }
 
 // WithToken makes every request but /healthz carry "Authorization: Bearer t".
-// Over TCP a token is generated when none is given; on a Unix socket there is
-// none unless given (the socket's permissions are the auth).
+// Over TCP a token is generated when none is given (and written to a file, see
+// Listen); on a Unix socket there is none unless given (the socket's
+// permissions are the auth).
 func WithToken(t string) Option {
 	return func(c *serverConfig) { c.token = t }
+}
+
+// WithTokenFile keeps the token in the file at path: when the file exists the
+// token is read from it (see ReadTokenFile); when it does not, the token
+// (WithToken's, else a generated one) is written there, 0600, and kept for the
+// next start. Clients read it with ReadTokenFile (`--token-file`).
+func WithTokenFile(path string) Option {
+	return func(c *serverConfig) { c.tokenFile = path }
+}
+
+// WithMaxConns caps the connections the server holds at once (default
+// DefaultMaxConns); past it a new connection is answered 503 and closed.
+func WithMaxConns(n int) Option {
+	return func(c *serverConfig) { c.maxConns = max(n, 1) }
 }
 
 // WithAllowRemote lets Listen bind a TCP address that is not loopback (the
@@ -65,6 +101,16 @@ func WithLogger(l *slog.Logger) Option {
 // errors are mapped to statuses as the engine's are.
 func WithApply(f func(ctx context.Context, cmd model.Command) error) Option {
 	return func(c *serverConfig) { c.apply = f }
+}
+
+// withTimeouts changes the connection timeouts (for tests).
+func withTimeouts(t timeouts) Option {
+	return func(c *serverConfig) { c.timeouts = t }
+}
+
+// withFDUsage replaces the count of open descriptors (for tests).
+func withFDUsage(f func() (open, limit int, ok bool)) Option {
+	return func(c *serverConfig) { c.fdUsage = f }
 }
 
 // withHeartbeat changes the stream heartbeat interval (for tests).

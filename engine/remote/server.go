@@ -23,13 +23,15 @@ const shutdownGrace = 5 * time.Second
 // Server is a running control API. Get one with Listen; end it with Close or
 // Shutdown. It does not close the engine.
 type Server struct {
-	addr   string // the socket path or host:port bound
-	unix   bool
-	token  string
-	log    *slog.Logger
-	srv    *http.Server
-	done   chan struct{} // closed by Shutdown: ends every stream
-	served chan struct{} // closed when srv.Serve has returned
+	addr      string // the socket path or host:port bound
+	unix      bool
+	token     string
+	tokenFile string // where the token is kept, "" for none
+	ownFile   bool   // the server wrote tokenFile for itself: removed on shutdown
+	log       *slog.Logger
+	srv       *http.Server
+	done      chan struct{} // closed by Shutdown: ends every stream
+	served    chan struct{} // closed when srv.Serve has returned
 
 	once sync.Once
 	err  error
@@ -37,8 +39,8 @@ type Server struct {
 
 // Serve serves e's control API on addr until ctx is done, then shuts down
 // (ending every stream) and returns nil; it returns the error if it cannot
-// listen. It logs the address (and the token, when there is one) to the logger
-// given with WithLogger, or to slog.Default. It is the one-liner to embed:
+// listen. It logs the address (and the token file, when there is one) to the
+// logger given with WithLogger, or to slog.Default. It is the one-liner to embed:
 //
 //	go remote.Serve(ctx, e, "") // a Unix socket in the runtime dir
 //
@@ -67,9 +69,19 @@ func Serve(ctx context.Context, e *engine.Engine, addr string, opts ...Option) e
 //
 // A Unix socket is created 0600 (a stale one left by a dead process is
 // removed; a live one is ErrSocketInUse) and removed on close; it needs no
-// token unless WithToken gives one. TCP must be loopback unless
-// WithAllowRemote (else an error wrapping ErrNotLoopback that names the fix),
-// and always has a token: WithToken's, or a generated one (Token).
+// token unless WithToken or WithTokenFile gives one. TCP must be loopback
+// unless WithAllowRemote (else an error wrapping ErrNotLoopback that names the
+// fix), and always has a token: WithToken's, WithTokenFile's, or a generated
+// one, written 0600 to DefaultSocketDir()/spindle-<pid>-<port>.token (TokenFile)
+// and removed on shutdown. The token itself is never logged.
+//
+// Every connection is bounded (see WithMaxConns): at most DefaultMaxConns at
+// once, and none accepted while fewer than a reserve of file descriptors are
+// free (a quarter of RLIMIT_NOFILE, 64 to 1024), so API clients can never take
+// the descriptors the engine needs to start processes; a refused connection
+// is answered 503. Headers must come within 5 s, bodies within 10 s, idle
+// keep-alives are closed after 30 s, and a request without the token has its
+// connection closed after the answer.
 func Listen(ctx context.Context, e *engine.Engine, addr string, opts ...Option) (*Server, error) {
 	cfg := newServerConfig(opts)
 	ln, unix, err := listen(ctx, addr, &cfg)
@@ -79,33 +91,49 @@ func Listen(ctx context.Context, e *engine.Engine, addr string, opts ...Option) 
 	s := &Server{
 		addr:   ln.Addr().String(),
 		unix:   unix,
-		token:  cfg.token,
 		log:    cfg.log,
 		done:   make(chan struct{}),
 		served: make(chan struct{}),
 	}
+	port := ""
+	if !unix {
+		_, port, _ = net.SplitHostPort(s.addr)
+	}
+	if s.tokenFile, s.ownFile, err = setupToken(&cfg, port); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	s.token = cfg.token
+	to := cfg.timeouts
 	s.srv = &http.Server{
 		Handler:           newAPI(e, cfg, s.done).routes(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: to.readHeader,
+		ReadTimeout:       to.read,
+		WriteTimeout:      to.write,
+		IdleTimeout:       to.idle,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(cfg.log.Handler(), slog.LevelWarn),
 	}
 	go func() {
 		defer close(s.served)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.srv.Serve(newGuardedListener(ln, &cfg)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("control API stopped", "err", err)
 		}
 	}()
 	attrs := []any{"addr", s.addr}
-	if s.token != "" {
-		attrs = append(attrs, "token", s.token)
+	if s.tokenFile != "" {
+		attrs = append(attrs, "token_file", s.tokenFile)
 	}
 	s.log.Info("spindle control API listening", attrs...)
 	return s, nil
 }
 
-// listen binds the listener addr names, applying the auth rules to cfg (a
-// generated token for TCP). It reports whether it is a Unix socket.
+// maxHeaderBytes bounds a request's header: the API's requests carry a
+// path and a token.
+const maxHeaderBytes = 16 << 10
+
+// listen binds the listener addr names (TCP on loopback unless
+// cfg.allowRemote). It reports whether it is a Unix socket.
 func listen(ctx context.Context, addr string, cfg *serverConfig) (net.Listener, bool, error) {
 	var lc net.ListenConfig
 	var ep endpoint
@@ -147,9 +175,6 @@ func listen(ctx context.Context, addr string, cfg *serverConfig) (net.Listener, 
 			host = "127.0.0.1"
 		}
 	}
-	if cfg.token == "" {
-		cfg.token = newToken()
-	}
 	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(host, port))
 	if err != nil {
 		return nil, false, fmt.Errorf("remote: listen: %w", err)
@@ -172,6 +197,10 @@ func (s *Server) Addr() string { return s.addr }
 // (a Unix socket without WithToken).
 func (s *Server) Token() string { return s.token }
 
+// TokenFile returns the file the token is kept in (WithTokenFile's, or the one
+// written for a generated token), or "" when there is none.
+func (s *Server) TokenFile() string { return s.tokenFile }
+
 // Shutdown stops the server: it stops accepting, ends every stream, and waits
 // for requests in flight until ctx is done (then cuts them). The Unix socket is
 // removed. It is idempotent; later calls return the first call's result.
@@ -183,8 +212,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			_ = s.srv.Close()
 		}
 		<-s.served
-		if s.unix {
-			if rerr := os.Remove(s.addr); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
+		for _, own := range []struct {
+			path string
+			is   bool
+		}{{s.addr, s.unix}, {s.tokenFile, s.ownFile}} {
+			if !own.is {
+				continue
+			}
+			if rerr := os.Remove(own.path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
 				err = rerr
 			}
 		}

@@ -95,6 +95,8 @@ func TestParseCtl(t *testing.T) {
 		{[]string{"halt_all", "t3"}, model.Command{}, `unknown verb`},
 		{[]string{"halt", ""}, model.Command{}, "empty id"},
 		{[]string{"halt", "poller:"}, model.Command{}, "empty id"},
+		{[]string{"halt", "web\u202e"}, model.Command{}, "U+202E"},
+		{[]string{"halt", "web"}, model.Command{Op: model.OpHalt, Target: "web"}, ""},
 	}
 	for _, tt := range tests {
 		got, err := ParseCtl(tt.args)
@@ -104,7 +106,7 @@ func TestParseCtl(t *testing.T) {
 			}
 			continue
 		}
-		if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), "usage: spindle ctl") {
+		if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), tt.err) || strings.Count(err.Error(), "usage") > 0 {
 			t.Errorf("ParseCtl(%q) error %v, want usage error saying %q", tt.args, err, tt.err)
 		}
 	}

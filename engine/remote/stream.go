@@ -16,6 +16,12 @@ import (
 // client goes, the engine closes, or the server shuts down.
 func (a *api) stream(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
+	// A stream lasts: lift the server's read deadline (a GET has no body to
+	// wait for; the client going is seen by the request's context) and bound
+	// each event's write instead (a client that stops reading is cut).
+	_ = rc.SetReadDeadline(time.Time{})
+	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(a.cfg.timeouts.event)) }
+	deadline()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -36,8 +42,10 @@ func (a *api) stream(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return // the engine closed; its final snapshot went out before
 			}
+			deadline()
 			err = a.writeSnapshotEvent(w, s)
 		case <-beat.C:
+			deadline()
 			_, err = w.Write([]byte(": ping\n\n"))
 		case <-r.Context().Done():
 			return
