@@ -67,14 +67,15 @@ func (s *jobSource) sameContext(ctx context.Context) bool {
 }
 
 // futureState is a Future's waiters and error. Guarded by mu, except err
-// once the Future is settled, and restart, guarded by the pool's lock.
+// once the Future is settled.
 type futureState struct {
 	mu    sync.Mutex
 	fired bool // the waiters were woken
 	err   error
 	done  chan struct{} // made by the first Wait that has to block
 	cbs   []func(error)
-	// restart is the source of a restarted task's next run (restartFrom).
+	// restart is the source of a restarted task's next run (restartFrom),
+	// guarded by the pool's lock.
 	restart *jobSource
 }
 

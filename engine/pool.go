@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/spindle-tui/spindle/engine/internal/deque"
@@ -32,10 +31,11 @@ type PoolConfig struct {
 // Get one with ResolvePool. Its work runs as engine tasks (halt, pause and kill
 // reach them through Checkpoint), shown with Group = the pool's name.
 //
-// A set of worker goroutines, started as work arrives and never more than
-// MaxWorkers, takes work from the pool's queue one task at a time. Submit and
-// the workers take only the pool's lock (once per task each), so pools do not
-// contend with each other or with the engine.
+// A fixed set of worker goroutines, started as work arrives and never more than
+// MaxWorkers, takes work from the pool's queue. Submit takes only the pool's
+// lock; a worker takes it once per batch of queued work it claims, and its own
+// lock (worker.mu) between two tasks of the batch, so pools do not contend with
+// each other or with the engine, and workers hardly with Submit; see Pool.mu.
 type Pool struct {
 	e  *Engine
 	id string // the namespace id it was resolved with
@@ -47,24 +47,25 @@ type Pool struct {
 	creator     model.TaskID // the task whose code created it; empty for the root
 	creatorName string
 
-	// mu guards everything below and the workers' records. Lock order:
-	// Engine.mu, then Pool.mu, never the reverse; code holding only mu that
-	// needs the engine (events, the leak count) unlocks it, takes Engine.mu,
-	// then mu again. Snapshots and Close lock the pools one at a time, in
-	// name order.
+	// mu guards everything below. Lock order: Engine.mu, then Pool.mu, then
+	// worker.mu (of one worker, or of all of them: lockWorkersLocked), never
+	// the reverse; code holding only mu that needs the engine (events, the
+	// leak count) unlocks it, takes Engine.mu, then mu again. The live and
+	// finished work of a worker is guarded by its worker.mu (see worker).
+	// Snapshots and Close lock the pools one at a time, in name order.
 	mu     sync.Mutex
-	name   string // unique among managers, pools and pollers (names.go)
-	limit  int    // MaxWorkers
+	name   string            // unique among managers, pools and pollers (names.go)
+	limit  int               // MaxWorkers
+	counts model.StateCounts // of work not on a worker's record (see worker.counts)
 	q      deque.Deque[*Future]
-	counts model.StateCounts
 	cfg    PoolConfig
 	state  model.PoolState
 	// closing is Engine.closing as the pool saw it (set by closePoolsLocked), so
 	// that Submit can refuse with ErrClosed without the engine lock.
 	closing bool
-	cond    sync.Cond     // idle workers wait here; L is &mu
-	quiet   chan struct{} // closed once a stopping pool has drained (state stopped)
-	recent  ring.Ring[doneTask]
+	cond    sync.Cond           // idle workers wait here; L is &mu
+	quiet   chan struct{}       // closed once a stopping pool has drained (state stopped)
+	recent  ring.Ring[doneTask] // finished work not in a worker's ring (WithHistory)
 
 	// Workers, by what they do; all but stuck count toward MaxWorkers.
 	ws       []*worker // every worker goroutine
@@ -74,12 +75,15 @@ type Pool struct {
 	starting int       // spawned or signalled, not yet back under the lock
 	stuck    int       // in a run that was abandoned; discounted until it returns
 
+	// Counters of work that ended without a worker, and of exited workers;
+	// a live worker keeps its own (worker.done, worker.failed).
 	submitted, done, failed, rejected int64
 	rejectedAt, rejectedQuiet         int64 // last rejection event (unix ns), rejections since
 	throughput                        throughputRing
 	ids                               poolIDs
 	stamp                             queueStamp
-	lastSrc                           atomic.Pointer[jobSource] // see source; not guarded by mu
+	foldScratch                       []doneTask // foldLocked's merge buffer
+	lastSrc                           *jobSource // see sourceLocked
 }
 
 // poolJob is what pool work adds to a task: its type, parent and future, and
@@ -154,7 +158,7 @@ func (p *Pool) Stop(wait bool) {
 	case model.PoolRunning, model.PoolPaused:
 		p.state = model.PoolStopping
 		e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": stopping, draining "+
-			itoa(p.q.Len())+" queued and "+itoa(p.busy)+" running")
+			itoa(p.queuedExactLocked())+" queued and "+itoa(p.busy)+" running")
 		p.broadcastLocked()
 		p.wakeLocked()
 		p.quietLocked()
@@ -187,7 +191,12 @@ func (p *Pool) Resize(n int) {
 		p.wakeLocked()
 		return
 	}
-	p.broadcastLocked() // idle workers beyond n exit; busy ones give their slot up after their task
+	unlock := p.lockWorkersLocked()
+	for _, w := range p.ws {
+		w.recheck = true // workers beyond n give their slot up after their task
+	}
+	unlock()
+	p.broadcastLocked() // idle workers beyond n exit
 }
 
 // Pause makes queued work wait; running work goes on. It returns an error
@@ -229,8 +238,16 @@ func (p *Pool) Resume() error {
 	return poolError(p.name, ErrPoolStopped)
 }
 
-// pauseLocked pauses a running pool: no worker starts queued work.
-func (p *Pool) pauseLocked() { p.state = model.PoolPaused }
+// pauseLocked pauses a running pool: claimed work goes back to the shared
+// queue, so that no worker starts it.
+func (p *Pool) pauseLocked() {
+	p.state = model.PoolPaused
+	unlock := p.lockWorkersLocked()
+	for _, w := range p.ws {
+		p.handBackLocked(w)
+	}
+	unlock()
+}
 
 // Halt halts the pool's running work (each task ends at its next Checkpoint) and
 // returns how many were asked. Queued work is untouched: pause first to keep it
@@ -272,6 +289,7 @@ func (p *Pool) statsLocked(now int64) model.Pool {
 	for _, w := range p.ws {
 		done += w.done
 		failed += w.failed
+		queued += w.blen
 		if w.t.state.Live() {
 			busy++
 		}
@@ -308,18 +326,13 @@ func (p *Pool) picking() bool {
 // quietLocked turns a stopping pool whose workers have all left (or are stuck
 // in abandoned work) into a stopped one. The caller holds Engine.mu and p.mu.
 func (p *Pool) quietLocked() {
-	if p.state != model.PoolStopping || p.workers > p.stuck || p.busy > 0 || p.q.Len() > 0 {
+	if p.state != model.PoolStopping || p.workers > p.stuck || p.busy > 0 || p.queuedLocked() > 0 {
 		return
 	}
 	p.state = model.PoolStopped
 	close(p.quiet)
 	p.e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": stopped")
 }
-
-// now is the clock in unix nanoseconds, the way tasks store times. It reads
-// only the monotonic clock (time.Since on a base with a monotonic reading), which
-// costs half of time.Now, and adds it to the base's wall time.
-func (p *Pool) now() int64 { return p.epochWall + int64(time.Since(p.epoch)) }
 
 // lockSpins is how many times lockSpinning tries the lock: a few microseconds
 // of loads (TryLock does not write while the lock is held).

@@ -50,16 +50,16 @@ func (p *Pool) closePoolLocked(pc *poolClose) {
 		}
 		p.state = model.PoolStopping
 		if p.cfg.Daemon {
+			unlock := p.lockWorkersLocked()
 			n, calls := p.dropQueueLocked()
 			pc.calls = append(pc.calls, calls...)
-			unlock := p.lockWorkersLocked()
 			h := p.haltLiveLocked()
 			unlock()
 			e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": daemon: halting "+
 				itoa(h)+" running, dropped "+itoa(n)+" queued")
 		} else {
 			e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": draining "+
-				itoa(p.q.Len())+" queued and "+itoa(p.busy)+" running, for up to "+e.cfg.poolDrain.String())
+				itoa(p.queuedExactLocked())+" queued and "+itoa(p.busy)+" running, for up to "+e.cfg.poolDrain.String())
 		}
 		p.broadcastLocked()
 		p.wakeLocked()
@@ -96,9 +96,9 @@ func (e *Engine) waitPools(ctx context.Context, pc *poolClose) []model.Task {
 			p.mu.Unlock()
 			continue
 		}
+		unlock := p.lockWorkersLocked()
 		n, c := p.dropQueueLocked()
 		calls = append(calls, c...)
-		unlock := p.lockWorkersLocked()
 		h := p.haltLiveLocked()
 		unlock()
 		e.eventLocked(model.LevelWarn, nil, p.name, "pool "+p.name+": drain cut short: halting "+

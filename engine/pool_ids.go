@@ -33,8 +33,7 @@ func (p *Pool) newIDLocked() uint64 {
 
 // The creation time of queued work: work that waits behind a long queue shares
 // one clock reading with the next ones, so that a burst of submissions does not
-// read the clock per task (BENCHMARKS.md: a reading costs about 40 ns on the
-// project's machine, a quarter of a submission).
+// read the clock per task.
 const (
 	// stampShortQueue: behind fewer queued tasks, work reads the clock itself
 	// (a slow trickle of submissions gets exact times).

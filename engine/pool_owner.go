@@ -39,15 +39,7 @@ func (p *Pool) countLocked(t *task, s model.State) {
 
 func (p *Pool) unqueueLocked(t *task) { p.unqueueFutureLocked(t.pool.fut) }
 
-// releaseLocked frees the slot of abandoned work t: its worker is stuck in it,
-// counted in stuck until it returns.
-func (p *Pool) releaseLocked(t *task) {
-	if w := t.pool.w; w.slot {
-		w.slot = false
-		p.busy--
-	}
-	p.stuck++
-}
+func (p *Pool) releaseLocked(t *task) { p.abandonedLocked(t) }
 
 // retireLocked settles t's future if its worker did not (halted while queued,
 // abandoned) and keeps t in the pool's history.

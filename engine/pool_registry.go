@@ -61,19 +61,14 @@ func (e *Engine) Pool(name string) (*Pool, bool) {
 // (what snapshots show) or in a pool's history. Pool work is not in e.tasks,
 // so that submitting stays cheap; a user's command can afford the scan. It
 // returns the task with its pool's lock and every worker's held, and the
-// unlock; or nil. A task
-// found queued or finished is rebuilt for the command (its changes reach the
-// queue and the history through the pool).
+// unlock; or nil. A task found queued or finished is rebuilt for the command
+// (its changes reach the queue and the history through the pool).
 func (e *Engine) poolTaskLocked(id model.TaskID) (*task, func()) {
-	nid, ok := parseTaskID(id)
-	if !ok {
-		return nil, nothing
-	}
 	preview := e.cfg.queuePreview
 	for _, p := range e.pools.sorted {
 		p.mu.Lock()
 		unlockWorkers := p.lockWorkersLocked()
-		if t := p.findLocked(nid, preview); t != nil {
+		if t := p.findLocked(id, preview); t != nil {
 			return t, func() {
 				unlockWorkers()
 				p.mu.Unlock()
@@ -85,21 +80,24 @@ func (e *Engine) poolTaskLocked(id model.TaskID) (*task, func()) {
 	return nil, nothing
 }
 
-// findLocked returns the pool's work with numeric id nid among its live work,
-// the first preview queued and its history, or nil. The caller holds p.mu and
-// every worker's lock.
-func (p *Pool) findLocked(nid uint64, preview int) *task {
+// findLocked returns the pool's work with id among its live work, the first
+// preview queued and its history, or nil. The caller holds p.mu and every
+// worker's lock.
+func (p *Pool) findLocked(id model.TaskID, preview int) *task {
+	nid, ok := parseTaskID(id)
+	if !ok {
+		return nil
+	}
 	for _, w := range p.ws {
 		if w.t.state.Live() && w.t.nid == nid {
 			return &w.t
 		}
 	}
 	var found *Future
-	p.eachQueuedLocked(preview, func(f *Future) bool {
+	p.eachQueuedLocked(preview, func(f *Future) {
 		if f.nid == nid {
 			found = f
 		}
-		return found == nil
 	})
 	if found != nil {
 		return p.queuedTask(found)
@@ -112,16 +110,33 @@ func (p *Pool) findLocked(nid uint64, preview int) *task {
 	return nil
 }
 
-// eachQueuedLocked calls fn on the first n queued, in the order they start,
-// until fn returns false.
-func (p *Pool) eachQueuedLocked(n int, fn func(*Future) bool) {
-	p.q.Each(func(f *Future) bool {
+// eachQueuedLocked calls fn on the first n queued, in the order they start:
+// the workers' batches, then the shared queue.
+func (p *Pool) eachQueuedLocked(n int, fn func(*Future)) {
+	visit := func(f *Future) bool {
 		if n <= 0 {
 			return false
 		}
+		fn(f)
 		n--
-		return fn(f)
-	})
+		return true
+	}
+	for _, w := range p.ws {
+		if !w.eachQueued(visit) {
+			return
+		}
+	}
+	p.q.Each(visit)
+}
+
+// ringsLocked returns the pool's history rings: its own and each worker's.
+func (p *Pool) ringsLocked() []*ring.Ring[doneTask] {
+	rings := make([]*ring.Ring[doneTask], 0, len(p.ws)+1)
+	rings = append(rings, &p.recent)
+	for _, w := range p.ws {
+		rings = append(rings, &w.recent)
+	}
+	return rings
 }
 
 // queuedTask rebuilds queued work f as a task, for Apply.
@@ -145,12 +160,39 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 	return t
 }
 
+// forgetNumLocked takes finished work with numeric id nid out of the pool's
+// history. The caller holds p.mu and every worker's lock.
+func (p *Pool) forgetNumLocked(nid uint64) {
+	for _, r := range p.ringsLocked() {
+		if i := r.Index(func(d *doneTask) bool { return d.fut.nid == nid }); i >= 0 {
+			r.Remove(i)
+			p.e.markDirty()
+			return
+		}
+	}
+}
+
+// keepFinishedLocked puts t, finished, into the pool's history: the ring of
+// the worker whose record it is, or the pool's own. The caller holds p.mu and
+// t's worker's lock.
+func (p *Pool) keepFinishedLocked(t *task) {
+	if w := t.pool.w; w != nil && t == &w.t {
+		w.retireLocked(p.now())
+		return
+	}
+	d := doneTask{fut: t.pool.fut, state: t.state, restarts: t.restarts, at: p.now(), created: t.created}
+	if r := t.run; r != nil {
+		d.started, d.ended, d.asked, d.errText, d.stack = r.started, r.ended, r.asked, r.errText, r.stack
+		d.log = r.log[:len(r.log):len(r.log)]
+	}
+	p.recent.Push(d)
+}
+
 // poolsSnapshotLocked adds the pools to s, each read under its own locks:
 // their stats, their state counts (pool work is counted by its pool and its
-// workers only), their
-// live work and the head of each queue (appended to s.Tasks), and returns the
-// rows of their history, newest first per pool, for the caller to append
-// after the engine's own history.
+// workers only), their live work and the head of each queue (appended to
+// s.Tasks), and returns the rows of their history, newest first per pool, for
+// the caller to append after the engine's own history.
 func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail int) (finished []model.Task) {
 	if len(e.pools.sorted) == 0 {
 		return nil
@@ -172,10 +214,9 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 				w.t.view(&s.Tasks[len(s.Tasks)-1], tail)
 			}
 		}
-		p.eachQueuedLocked(preview, func(f *Future) bool {
+		p.eachQueuedLocked(preview, func(f *Future) {
 			s.Tasks = append(s.Tasks, model.Task{})
 			p.viewQueued(f, &s.Tasks[len(s.Tasks)-1])
-			return true
 		})
 		mergeNewest(p.ringsLocked(), e.cfg.history, func(d *doneTask) {
 			finished = append(finished, model.Task{})

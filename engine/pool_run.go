@@ -7,31 +7,45 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-// One run of pool work on a worker's reused record: its launch, the end of a
-// plain successful return and of everything else. The caller holds w.mu.
+// One run of pool work on a worker's reused record: launch, the end of a plain
+// successful return (under the worker's lock alone) and of everything else.
 
-// launchLocked starts a run of queued work f on w at now (unix ns).
+// launchLocked starts a run of queued work f on w at now (unix ns). The caller
+// holds w.mu. It writes only what changed in the reused record: every pointer
+// written is a GC write barrier while the collector runs.
 func (w *worker) launchLocked(f *Future, now int64) {
-	p, t, j := w.p, &w.t, &w.job
-	created := f.created
-	if created == 0 { // taken at once: see submit
+	t, j := &w.t, &w.job
+	name, created := w.prefix, f.created
+	if created == 0 { // taken at once: see SubmitNamed
 		created = now
 	}
 	src := f.source()
-	name := src.name
-	if name == "" {
-		name = p.cfg.NamePrefix
+	if src.name != "" {
+		name = src.name
 	}
-	t.nid, t.name, t.created, t.restarts, t.proc = f.nid, name, created, src.restarts, src.proc
-	t.state = model.StateRunning
-	j.fut, j.typ, j.parentID = f, src.typ, src.parentID
+	restarts, proc, parentID, log := src.restarts, src.proc, src.parentID, src.log
+	t.nid, t.created, t.restarts, t.state = f.nid, created, restarts, model.StateRunning
+	if t.name != name {
+		t.name = name
+	}
+	if t.proc != proc {
+		t.proc = proc
+	}
+	j.fut = f
+	if j.typ != src.typ {
+		j.typ = src.typ
+	}
+	if j.parentID != parentID {
+		j.parentID = parentID
+	}
+	w.counts[model.StateQueued]--
 	w.counts[model.StateRunning]++
 	pc := &f.ctx
-	if pc.r != nil { // it ran before (a restart): that context is spent
+	if pc.r != nil { // run before (a restart): that context is spent
 		pc = &poolCtx{src: src}
 	}
-	w.startRunLocked(pc, now, src.log)
-	p.e.markDirty()
+	w.startRunLocked(pc, now, log)
+	w.p.e.markDirty()
 }
 
 // startRunLocked resets w's run record for a new run with context pc.
@@ -49,8 +63,12 @@ func (w *worker) startRunLocked(pc *poolCtx, now int64, log []model.LogLine) {
 	}
 	r.started, r.ended, r.asked = now, 0, 0
 	r.over, r.killed, r.abandoned, r.restart = false, false, false, false
-	r.resume, r.killTimer = nil, nil
-	r.errText, r.stack = "", ""
+	if r.resume != nil || r.killTimer != nil {
+		r.resume, r.killTimer = nil, nil
+	}
+	if r.errText != "" || r.stack != "" {
+		r.errText, r.stack = "", ""
+	}
 	if log != nil || r.haslog.Load() {
 		r.logMu.Lock()
 		r.log = log
@@ -68,8 +86,8 @@ func (w *worker) slowEndLocked(o outcome) bool {
 		r.killTimer != nil || r.flags.Load() != 0 || w.t.state != model.StateRunning
 }
 
-// endLocked accounts for a plain successful return and settles the future,
-// returning its callbacks (to run after unlocking).
+// endLocked accounts for a plain successful return under w.mu alone and
+// settles the future, returning its callbacks (to run after unlocking).
 func (w *worker) endLocked(now int64) []func(error) {
 	t, r := &w.t, &w.r
 	r.over, r.ended = true, now
@@ -77,7 +95,7 @@ func (w *worker) endLocked(now int64) []func(error) {
 	w.counts[model.StateRunning]--
 	w.counts[model.StateDone]++
 	w.done++
-	w.keepLocked()
+	w.retireLocked(now)
 	w.p.e.markDirty()
 	if f := w.job.fut; w.cur == &f.ctx {
 		return f.finishOK() // the first run: one atomic operation for both
@@ -93,7 +111,6 @@ func (w *worker) endLocked(now int64) []func(error) {
 func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []func(error), err error, restarted bool) {
 	p, e := w.p, w.p.e
 	t, r := &w.t, &w.r
-	w.cur.finish()
 	r.over, r.ended = true, now
 	if r.killTimer != nil {
 		r.killTimer.Stop()
@@ -131,6 +148,35 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 		err = errors.New(r.errText)
 	}
 	cbs = w.job.fut.settle(err)
-	w.keepLocked()
+	w.retireLocked(now)
 	return cbs, err, false
+}
+
+// retireLocked copies w's task, just finished (or abandoned), into w's ring,
+// field by field: a reused slot usually holds the same empty strings and log.
+func (w *worker) retireLocked(at int64) {
+	s := w.recent.Slot()
+	if s == nil {
+		return
+	}
+	t, r := &w.t, &w.r
+	var log []model.LogLine
+	if r.haslog.Load() {
+		r.logMu.Lock()
+		log = r.log[:len(r.log):len(r.log)]
+		r.logMu.Unlock()
+	}
+	s.fut = w.job.fut
+	s.state, s.restarts, s.at, s.created = t.state, t.restarts, at, t.created
+	s.started, s.ended, s.asked = r.started, r.ended, r.asked
+	s.done, s.total = r.done.Load(), r.total.Load()
+	if s.errText != r.errText {
+		s.errText = r.errText
+	}
+	if s.stack != r.stack {
+		s.stack = r.stack
+	}
+	if s.log != nil || log != nil {
+		s.log = log
+	}
 }

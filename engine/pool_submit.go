@@ -36,11 +36,9 @@ func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) 
 	return p.submit(ctx, name, taskType, fn, nil)
 }
 
-// submit is SubmitNamed, for a process too (SubmitProcess). The Future (the
-// one allocation), its source and its creation time are made outside the
-// lock; under it the work gets its id and its place in the queue, and a worker
-// is woken only if a slot is free. Workers take the same lock once per task:
-// the shorter it is held, the less either side waits.
+// submit is SubmitNamed, for a process too (SubmitProcess). The Future, the
+// one allocation, is made outside the lock; under it the work gets its id and
+// its place in the queue, and a worker is woken only if a slot is free.
 func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc *process) (*Future, error) {
 	if fn == nil {
 		return nil, ErrNilFunc
@@ -48,13 +46,12 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	f := &Future{fn: fn}
 	var parentID model.TaskID
 	if pr := runFrom(ctx); pr != nil {
 		parentID = pr.t.ident()
 	}
-	f := &Future{fn: fn}
-	f.ctx.src = p.source(ctx, name, taskType, parentID, proc)
-	p.mu.Lock()
+	p.lockSpinning()
 	switch {
 	case p.closing:
 		return nil, p.reject(poolError(p.name, ErrClosed))
@@ -63,11 +60,12 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
 		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.name})
 	}
+	f.ctx.src = p.sourceLocked(ctx, name, taskType, parentID, proc)
 	f.nid = p.newIDLocked()
 	// Work a worker takes at once gets its start time as its creation time
-	// (launchLocked); work that waits reads the clock, or shares a recent
-	// reading when it waits behind a long queue (queueStamp): a clock reading
-	// costs as much as the rest of a submission on some machines.
+	// (launchLocked), which saves a clock reading per task when the pool keeps
+	// up; work that will wait reads the clock now, or shares a recent reading
+	// when it waits behind a long queue (queueStamp).
 	free := p.picking() && p.busy+p.starting < p.limit
 	if !free || p.q.Len() > 0 {
 		f.created = p.stamp.timeLocked(p)
@@ -79,18 +77,17 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	if free && p.starting == 0 {
 		// One worker on its way is enough for a burst: each one that claims
 		// work wakes the next while work is left (nextLocked).
-		p.startWorkerLocked()
+		p.wakeOneLocked()
 	}
 	p.mu.Unlock()
 	return f, nil
 }
 
-// source returns the source of a submission: the last one's when they are
-// alike (a process is never shared), so that a run of alike submissions costs
-// one jobSource, not one each. Concurrent submitters may each make one: the
-// cache is only a saving.
-func (p *Pool) source(ctx context.Context, name, taskType string, parentID model.TaskID, proc *process) *jobSource {
-	if s := p.lastSrc.Load(); s != nil && proc == nil && s.proc == nil && s.sameContext(ctx) &&
+// sourceLocked returns the source of a submission: the last one's when they
+// are alike (a process is never shared), so that a run of alike submissions
+// costs one jobSource, not one each.
+func (p *Pool) sourceLocked(ctx context.Context, name, taskType string, parentID model.TaskID, proc *process) *jobSource {
+	if s := p.lastSrc; s != nil && proc == nil && s.proc == nil && s.sameContext(ctx) &&
 		s.typ == taskType && s.name == name && s.parentID == parentID {
 		return s
 	}
@@ -101,7 +98,7 @@ func (p *Pool) source(ctx context.Context, name, taskType string, parentID model
 	if t := reflect.TypeOf(ctx); t.Comparable() {
 		s.valuesType = t
 	}
-	p.lastSrc.Store(s)
+	p.lastSrc = s
 	return s
 }
 
@@ -168,8 +165,11 @@ var errNotRun = errors.New("dropped before it ran")
 // dropQueueLocked halts every queued task of the pool without running it,
 // settling the futures; the callbacks are returned to run after unlocking.
 // Dropped tasks are counted, not kept in the history ring. The caller holds
-// Engine.mu and p.mu.
+// Engine.mu, p.mu and every worker's lock.
 func (p *Pool) dropQueueLocked() (n int, calls []func()) {
+	for _, w := range p.ws {
+		p.handBackLocked(w)
+	}
 	p.q.Each(func(f *Future) bool {
 		p.counts[model.StateQueued]--
 		p.counts[model.StateHalted]++
@@ -194,14 +194,20 @@ func (p *Pool) nameOf(f *Future) string {
 	return p.cfg.NamePrefix
 }
 
-// unqueueFutureLocked takes queued work f out of the queue.
+// unqueueFutureLocked takes queued work f out of its batch or the shared
+// queue. The caller holds p.mu and every worker's lock.
 func (p *Pool) unqueueFutureLocked(f *Future) {
+	for _, w := range p.ws {
+		if w.removeQueuedLocked(f) {
+			return
+		}
+	}
 	p.q.Remove(f)
 }
 
 // requeueLocked puts finished (or abandoned) work t back at the head of the
 // queue (see owner): its future is its queue entry again, with its restarts
-// and log so far.
+// and log so far. The caller holds p.mu and every worker's lock.
 func (p *Pool) requeueLocked(t *task) {
 	p.forgetNumLocked(t.nid)
 	f := t.pool.fut

@@ -140,6 +140,33 @@ func (q *Deque[T]) PopFront() T {
 	return zero
 }
 
+// PopFrontN moves up to len(dst) entries from the front into dst, in order,
+// and returns how many: a copy per chunk rather than a pop per entry.
+func (q *Deque[T]) PopFrontN(dst []T) int {
+	var zero T
+	n := 0
+	for n < len(dst) && q.live > 0 {
+		c := q.at(0)
+		k := copy(dst[n:], c.buf[c.lo:c.hi])
+		clear(c.buf[c.lo : c.lo+k])
+		c.lo += k
+		live := n
+		for _, v := range dst[n : n+k] { // drop tombstones
+			if v != zero {
+				dst[live] = v
+				live++
+			}
+		}
+		clear(dst[live : n+k])
+		q.live -= live - n
+		n = live
+		for q.n > 0 && (q.live == 0 || q.at(0).lo == q.at(0).hi) {
+			q.dropFront()
+		}
+	}
+	return n
+}
+
 // Remove takes v out of the queue and reports whether it was there. It scans,
 // so it is O(n): it serves a user's halt of one queued entry.
 func (q *Deque[T]) Remove(v T) bool {

@@ -113,9 +113,23 @@ func TestDequeChunks(t *testing.T) {
 			if got := collect(&q); !slices.Equal(got, want) {
 				t.Fatalf("Each = %v, want %v", got, want)
 			}
+			// Drain half by PopFrontN in uneven batches, the rest by PopFront.
 			var got []int
+			buf := make([]*int, 7)
+			for len(got) < len(want)/2 {
+				n := q.PopFrontN(buf)
+				if n == 0 {
+					t.Fatalf("PopFrontN = 0 with %d left", len(want)-len(got))
+				}
+				for _, p := range buf[:n] {
+					got = append(got, *p)
+				}
+			}
 			for p := q.PopFront(); p != nil; p = q.PopFront() {
 				got = append(got, *p)
+			}
+			if q.PopFrontN(buf) != 0 {
+				t.Fatal("PopFrontN on an empty queue")
 			}
 			if !slices.Equal(got, want) {
 				t.Fatalf("PopFront order = %v, want %v", got, want)

@@ -82,6 +82,12 @@ func (r *Ring[T]) Remove(i int) {
 	}
 }
 
+// Clear empties the ring, keeping its memory for what is pushed next.
+func (r *Ring[T]) Clear() {
+	clear(r.buf)
+	r.buf, r.head = r.buf[:0], 0
+}
+
 // Index returns the position from the oldest of the first value that match
 // accepts, or -1.
 func (r *Ring[T]) Index(match func(*T) bool) int {
