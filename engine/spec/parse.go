@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
@@ -38,8 +39,7 @@ func Parse(path string, data []byte) (*File, error) {
 	}
 	f.check(d)
 	if len(d.errs) > 0 {
-		d.errs.sort()
-		return nil, d.errs
+		return nil, d.finish()
 	}
 	f.resolveDirs()
 	return f, nil
@@ -55,7 +55,20 @@ func parseYAML(path string, data []byte) (root ast.Node, errs ErrorList) {
 			root, errs = nil, ErrorList{{File: path, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse YAML: %v", r)}}
 		}
 	}()
-	file, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
+	if e := checkSize(path, data); e != nil {
+		return nil, ErrorList{e}
+	}
+	// The parser's cost grows with the square of the nesting, so the nesting
+	// is measured on the tokens first (they tell quotes, comments and block
+	// scalars apart exactly as the parser will), then the same tokens are
+	// parsed. A syntax error is left to the parser, which reports it at once.
+	tokens := lexer.Tokenize(string(data))
+	if tokens.InvalidToken() == nil {
+		if _, e := checkShape(path, tokens); e != nil {
+			return nil, ErrorList{e}
+		}
+	}
+	file, err := parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		e := &Error{File: path, Line: 1, Col: 1, Msg: err.Error()}
 		if se, ok := err.(interface {
@@ -165,6 +178,9 @@ func decodeTasks(d *decoder, n ast.Node, fields []field[Task]) []Task {
 	}
 	out := make([]Task, 0, len(seq.Values))
 	for _, item := range seq.Values {
+		if !d.spend(item) {
+			break
+		}
 		t := newTask()
 		t.Pos = posOf(d.resolve(item))
 		decodeObject(d, item, "task", fields, &t)

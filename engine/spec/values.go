@@ -155,6 +155,9 @@ func (d *decoder) argv(n ast.Node, f *fieldInfo) ([]string, bool) {
 	out := make([]string, 0, len(seq.Values))
 	ok := true
 	for i, item := range seq.Values {
+		if !d.spend(item) {
+			return nil, false
+		}
 		s, isScalar := d.scalar(item)
 		if !isScalar {
 			if ri := d.resolve(item); ri != nil {

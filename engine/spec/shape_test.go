@@ -1,0 +1,174 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hostileShape is a small file built to make a YAML parser work hard.
+type hostileShape struct {
+	name      string
+	src       string
+	line, col int
+	msg       string // a substring of the error at line:col
+}
+
+// hostileShapes are about 40 KB each, except where the size is the point.
+func hostileShapes() []hostileShape {
+	indented := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString(strings.Repeat(" ", i) + "a:\n")
+		}
+		return b.String()
+	}
+	wide := func(n int) string {
+		var b strings.Builder
+		b.WriteString("x-wide:\n")
+		for i := range n {
+			fmt.Fprintf(&b, "  k%d: v\n", i)
+		}
+		return b.String()
+	}
+	amplified := func() string {
+		// One list of 8,000 words named 5,000 times: 40 million argv entries
+		// from 200 KB, without a single nested alias.
+		var b strings.Builder
+		b.WriteString("x-argv: &argv [" + strings.Repeat("a,", 8000) + "a]\nmanagers:\n  m:\n    tasks:\n")
+		for i := range 5000 {
+			fmt.Fprintf(&b, "      - {name: t%d, command: *argv}\n", i)
+		}
+		return b.String()
+	}
+	return []hostileShape{
+		// The 64th "[" opens the 65th collection (the file's mapping is the first).
+		{"flow sequences", "refresh: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n", 1, 10 + 63, "nested more than 64 deep"},
+		{"flow mappings", "x-a: " + strings.Repeat("{a: ", 8000) + "1" + strings.Repeat("}", 8000) + "\n", 1, 6 + 63*4, "nested more than 64 deep"},
+		{"compact block sequences", strings.Repeat("- ", 20000) + "x\n", 1, 1 + 64*2, "nested more than 64 deep"},
+		{"block indentation", indented(280), 65, 65, "nested more than 64 deep"},
+		{"sequences in sequences", "x-a:\n" + strings.Repeat("- [", 12000) + "\n", 2, 31*3 + 3, "nested more than 64 deep"},
+		{"a wide block mapping", wide(5000), MaxMappingKeys + 2, 3, "more than 2048 keys"},
+		{"aliases amplified", amplified(), 0, 0, "too many values through aliases"},
+		{"larger than the cap", "# " + strings.Repeat("x", MaxFileSize) + "\n", 1, MaxFileSize + 1, "larger than 256 KiB"},
+	}
+}
+
+// allocated returns how many bytes fn allocates on the heap.
+func allocated(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestParseHostileShapes: a small file that would make the YAML parser's
+// memory or time grow with the square of its nesting, its width or its
+// aliases is an error with a position, found cheaply.
+func TestParseHostileShapes(t *testing.T) {
+	const budget = 64 << 20 // bytes a rejected file may cost; 40 KB of "[" cost 640 MB
+	for _, tc := range hostileShapes() {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			cost := allocated(func() { _, err = Parse("hostile.yaml", []byte(tc.src)) })
+			if cost > budget {
+				t.Errorf("Parse of %d bytes allocated %d MB, want at most %d MB", len(tc.src), cost>>20, budget>>20)
+			}
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("Parse = %v, want an ErrorList", err)
+			}
+			var found *Error
+			for _, e := range list {
+				if strings.Contains(e.Msg, tc.msg) {
+					found = e
+					break
+				}
+			}
+			switch {
+			case found == nil:
+				t.Errorf("no error says %q: %v", tc.msg, clipErr(err))
+			case tc.line > 0 && (found.Line != tc.line || found.Col != tc.col):
+				t.Errorf("error at %d:%d, want %d:%d: %v", found.Line, found.Col, tc.line, tc.col, found)
+			case found.Line < 1 || found.Col < 1:
+				t.Errorf("error without a position: %v", found)
+			}
+		})
+	}
+}
+
+// TestParseErrorFlood: a file with thousands of problems lists the first
+// ones and says how many more there are, so the dashboard's error line and
+// the event ring stay small.
+func TestParseErrorFlood(t *testing.T) {
+	src := "managers:\n  m:\n    tasks:\n" + strings.Repeat("      - {name: same, command: [x]}\n", 5000)
+	_, err := Parse("flood.yaml", []byte(src))
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("Parse = %v, want an ErrorList", err)
+	}
+	if len(list) > maxErrors+1 {
+		t.Errorf("%d errors listed, want at most %d", len(list), maxErrors+1)
+	}
+	if last := list[len(list)-1]; !strings.Contains(last.Msg, "4899 more problems") {
+		t.Errorf("last error %q, want a count of the rest", last.Msg)
+	}
+}
+
+// clipErr shortens an error for a failure message.
+func clipErr(err error) string {
+	s := fmt.Sprint(err)
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// BenchmarkParseHostile reports what Parse costs on each hostile shape
+// (B/op) and its peak live heap.
+func BenchmarkParseHostile(b *testing.B) {
+	for _, tc := range hostileShapes() {
+		b.Run(strings.ReplaceAll(tc.name, " ", "_"), func(b *testing.B) {
+			data := []byte(tc.src)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			var peak uint64
+			for b.Loop() {
+				peak = max(peak, peakHeap(func() { _, _ = Parse("hostile.yaml", data) }))
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+		})
+	}
+}
+
+// peakHeap runs fn and returns the most heap in use above what was in use
+// before, as a sampler saw it while fn ran (runtime/metrics: no stop the world).
+func peakHeap(fn func()) uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	runtime.GC()
+	base := read()
+	done := make(chan struct{})
+	peak := make(chan uint64)
+	go func() {
+		var top uint64
+		for {
+			top = max(top, read())
+			select {
+			case <-done:
+				peak <- top
+				return
+			case <-time.After(100 * time.Microsecond):
+			}
+		}
+	}()
+	fn()
+	close(done)
+	return max(<-peak, base) - base
+}
