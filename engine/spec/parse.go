@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -13,9 +12,10 @@ import (
 )
 
 // Load reads and parses the task file at path. A file that cannot be read is
-// a wrapped fs error; a file with problems is an ErrorList.
+// a wrapped fs error (one wrapping ErrNotRegular for a device, a named pipe or
+// a directory); a file with problems is an ErrorList.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
 	}

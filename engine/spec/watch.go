@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -87,7 +86,7 @@ func newWatcher(path, abs string, debounce time.Duration, onChange func(*File, e
 		path: path, abs: abs, debounce: debounce, onChange: onChange,
 		reload:      make(chan struct{}, 1),
 		done:        make(chan struct{}),
-		read:        func() ([]byte, error) { return os.ReadFile(abs) },
+		read:        func() ([]byte, error) { return readFile(abs) },
 		dirs:        map[string]bool{},
 		interesting: map[string]bool{abs: true},
 	}
