@@ -15,7 +15,8 @@ import (
 // unchanged ones keep running untouched. It is safe for concurrent use; applies
 // are serialised.
 type Supervisor struct {
-	e *engine.Engine
+	e    *engine.Engine
+	done <-chan struct{} // see Done
 
 	mu    sync.Mutex
 	cur   *File                   // the file last applied; nil before the first
@@ -25,8 +26,16 @@ type Supervisor struct {
 
 // NewSupervisor returns a Supervisor that applies files to e.
 func NewSupervisor(e *engine.Engine) *Supervisor {
-	return &Supervisor{e: e, tasks: make(map[string]model.TaskID), pools: make(map[string]*engine.Pool)}
+	done := make(chan struct{})
+	close(done)
+	return &Supervisor{e: e, done: done, tasks: make(map[string]model.TaskID), pools: make(map[string]*engine.Pool)}
 }
+
+// Done is closed once the goroutines Run started for s (the watcher and the
+// applier) have ended, after Run's context is done; it is closed already for
+// a Supervisor Run did not start. Wait for it before closing the engine so
+// that no reload is under way while it closes.
+func (s *Supervisor) Done() <-chan struct{} { return s.done }
 
 // Current returns the file last applied, or nil.
 func (s *Supervisor) Current() *File {
@@ -41,6 +50,13 @@ func (s *Supervisor) Current() *File {
 // source error and returns the plan it carried out. Errors from single steps are
 // joined; the steps that worked stay applied.
 func (s *Supervisor) Apply(ctx context.Context, f *File) (Plan, error) {
+	plan, err := s.apply(ctx, f)
+	s.e.SetSourceError("")
+	return plan, err
+}
+
+// apply is Apply but for the source error, which the caller sets.
+func (s *Supervisor) apply(ctx context.Context, f *File) (Plan, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	plan := Diff(s.cur, f)
@@ -51,7 +67,6 @@ func (s *Supervisor) Apply(ctx context.Context, f *File) (Plan, error) {
 	errs = append(errs, s.removeLocked(ctx, plan)...)
 	errs = append(errs, s.addLocked(ctx, plan)...)
 	s.cur = f
-	s.e.SetSourceError("")
 	return plan, errors.Join(errs...)
 }
 

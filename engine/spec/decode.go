@@ -158,6 +158,23 @@ func (d *decoder) mapping(n ast.Node, what string) (m *ast.MappingNode, ok bool)
 	}
 }
 
+// emptyMapping reports whether n is written as an empty mapping, {} (through
+// an anchor or a tag too, not an alias).
+func emptyMapping(n ast.Node) bool {
+	for {
+		switch v := n.(type) {
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		case *ast.MappingNode:
+			return len(v.Values) == 0
+		default:
+			return false
+		}
+	}
+}
+
 // sequence returns n as a list; ok is true for null too (an empty list).
 func (d *decoder) sequence(n ast.Node, what string, hint string) (s *ast.SequenceNode, ok bool) {
 	switch v := d.resolve(n).(type) {

@@ -141,15 +141,20 @@ func fileFields() []field[File] {
 	return []field[File]{
 		durField("refresh", "How often the dashboard is refreshed.", func(f *File) *time.Duration { return &f.Refresh }).
 			atLeast(1).dflt(DefaultRefresh.String()).eg("refresh: 100ms"),
-		objField("managers", "Queues of tasks, each with a limit, by name.", kindNamedMap, "manager",
+		objField("managers", "Queues of tasks, each with a limit, by name; {} to declare none on purpose.", kindNamedMap, "manager",
 			func(d *decoder, n ast.Node, f *File) {
 				f.Managers = decodeNamed(d, n, "manager", newManager, managerFields())
+				f.EmptyOnPurpose = f.EmptyOnPurpose || emptyMapping(n)
 			}),
 		objField("pools", "Worker pools with task-type protection, by name.", kindNamedMap, "pool",
-			func(d *decoder, n ast.Node, f *File) { f.Pools = decodeNamed(d, n, "pool", newPool, poolFields()) }),
+			func(d *decoder, n ast.Node, f *File) {
+				f.Pools = decodeNamed(d, n, "pool", newPool, poolFields())
+				f.EmptyOnPurpose = f.EmptyOnPurpose || emptyMapping(n)
+			}),
 		objField("pollers", "Commands run periodically, by name.", kindNamedMap, "poller",
 			func(d *decoder, n ast.Node, f *File) {
 				f.Pollers = decodeNamed(d, n, "poller", newPoller, pollerFields())
+				f.EmptyOnPurpose = f.EmptyOnPurpose || emptyMapping(n)
 			}),
 	}
 }
