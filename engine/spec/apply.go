@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/model"
@@ -235,19 +236,30 @@ func (s *Supervisor) startPoller(p *Poller) error {
 	return nil
 }
 
-// ProcessSpec converts a task of the file into what the engine runs.
+// ProcessSpec converts a task of the file into what the engine runs. Every
+// value of the file is already resolved (defaults applied), so a zero in it
+// is the file's zero and goes to the engine as its "none" (negative), never
+// as a zero the engine would replace with its default.
 func ProcessSpec(t *Task) engine.ProcessSpec {
 	return engine.ProcessSpec{
 		Command:       t.Command,
 		Dir:           t.Dir,
 		Env:           t.Environ(),
 		Restart:       restartPolicy(t.Restart),
-		Backoff:       engine.Backoff{Initial: t.Backoff.Initial, Max: t.Backoff.Max},
-		MaxRestarts:   t.MaxRestarts,
-		RestartWindow: t.RestartWindow,
+		Backoff:       engine.Backoff{Initial: none(t.Backoff.Initial), Max: none(t.Backoff.Max)},
+		MaxRestarts:   none(t.MaxRestarts),
+		RestartWindow: t.RestartWindow, // more than 0: validated
 		StopSignal:    t.StopSignal,
-		StopGrace:     t.StopGrace,
+		StopGrace:     none(t.StopGrace),
 	}
+}
+
+// none turns a zero into the engine's way of saying zero: -1.
+func none[T int | time.Duration](v T) T {
+	if v == 0 {
+		return -1
+	}
+	return v
 }
 
 func restartPolicy(p RestartPolicy) engine.RestartPolicy {

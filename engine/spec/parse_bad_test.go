@@ -133,7 +133,7 @@ func TestParseCollectsEveryError(t *testing.T) {
 	}
 	want := []string{
 		`f.yaml:1:10: bad duration "5" for refresh (use Go durations like 500ms, 2s, 1m)`,
-		`f.yaml:4:12: limit must be at least 1, got 0 (for example limit: 2)`,
+		`f.yaml:4:12: limit must be at least 1, got 0: a manager with limit 0 would never start a task (for example limit: 2)`,
 		`f.yaml:6:28: command is empty`,
 		`f.yaml:7:10: duplicate task "a" (first at line 6)`,
 		`f.yaml:7:46: unknown signal "NOPE" for stop_signal`,

@@ -65,7 +65,7 @@ func (d *decoder) integer(n ast.Node, f *fieldInfo) (int, bool) {
 	}
 	switch {
 	case x < int64(f.min):
-		d.errorf(v, f.emptyHint(), "%s must be at least %d, got %d", f.name, f.min, x)
+		d.errorf(v, f.emptyHint(), "%s must be at least %d, got %d%s", f.name, f.min, x, f.reason())
 		return 0, false
 	case x > MaxCount:
 		d.errorf(v, f.emptyHint(), "%s must be at most %d, got %s", f.name, MaxCount, clip(v.GetToken().Value))
@@ -96,7 +96,7 @@ func (d *decoder) duration(n ast.Node, f *fieldInfo) (time.Duration, bool) {
 		d.errorf(r, durationHint, "%s must not be negative, got %s", f.name, v)
 		return 0, false
 	case v == 0 && f.min > 0:
-		d.errorf(r, durationHint, "%s must be more than 0", f.name)
+		d.errorf(r, durationHint, "%s must be more than 0%s", f.name, f.reason())
 		return 0, false
 	}
 	return v, true
