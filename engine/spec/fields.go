@@ -34,6 +34,7 @@ type fieldInfo struct {
 	ref      string // kindObject, kindList, kindNamedMap: the object's name
 	required bool
 	nonEmpty bool // kindString: "" is an error
+	shown    bool // kindString: shown in the dashboard, so visible characters only (checkVisible)
 	example  string
 	why      string // why a value below min is refused, for its message
 	def      any    // the default, shown in the schema; nil when there is none
@@ -75,6 +76,7 @@ func (f field[T]) eg(example string) field[T]  { f.example = example; return f }
 func (f field[T]) dflt(v any) field[T]         { f.def = v; return f }
 func (f field[T]) notEmpty() field[T]          { f.nonEmpty = true; return f }
 func (f field[T]) because(why string) field[T] { f.why = why; return f }
+func (f field[T]) onScreen() field[T]          { f.shown = true; return f }
 func info[T any](fs []field[T]) (out []fieldInfo) {
 	return mapSlice(fs, func(f field[T]) fieldInfo { return f.fieldInfo })
 }
@@ -186,7 +188,7 @@ func poolFields() []field[Pool] {
 			atLeast(1).because("a pool with no workers would never run a task").
 			dflt(DefaultMaxWorkers).eg("max_workers: 4"),
 		strField("task_type", "The only task type the pool accepts; defaults to the pool's name.",
-			func(p *Pool) *string { return &p.TaskType }).notEmpty().eg("task_type: io"),
+			func(p *Pool) *string { return &p.TaskType }).notEmpty().onScreen().eg("task_type: io"),
 		boolField("daemon", "Halt the pool's work on exit instead of waiting for it.", func(p *Pool) *bool { return &p.Daemon }).dflt(false),
 		objField("tasks", "The tasks submitted to the pool, in this order.", kindList, "pool_task",
 			func(d *decoder, n ast.Node, p *Pool) { p.Tasks = decodeTasks(d, n, taskFields(true)) }),
@@ -214,7 +216,7 @@ func taskFields(pool bool) []field[Task] {
 	}
 	if pool {
 		fs = append(fs, strField("type", "The task type; must be the pool's task_type (the default).",
-			func(t *Task) *string { return &t.Type }).notEmpty().eg("type: io"))
+			func(t *Task) *string { return &t.Type }).notEmpty().onScreen().eg("type: io"))
 	}
 	return append(fs,
 		stored("restart", "When the process is started again after it ends.", kindRestart, (*decoder).restart,

@@ -27,6 +27,10 @@ func Load(path string) (*File, error) {
 // problem found, sorted by position.
 func Parse(path string, data []byte) (*File, error) {
 	f := &File{Path: path, Dir: baseDir(path), Refresh: DefaultRefresh}
+	data, e := checkEncoding(path, data)
+	if e != nil {
+		return nil, ErrorList{e}
+	}
 	root, errs := parseYAML(path, data)
 	if errs != nil {
 		return nil, errs

@@ -1,9 +1,7 @@
 package spec
 
 import (
-	"bytes"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/token"
 )
@@ -24,10 +22,8 @@ func checkSize(path string, data []byte) *Error {
 	if len(data) <= MaxFileSize {
 		return nil
 	}
-	head := data[:MaxFileSize]
-	line := bytes.Count(head, []byte{'\n'}) + 1
-	col := utf8.RuneCount(head[bytes.LastIndexByte(head, '\n')+1:]) + 1
-	return &Error{File: path, Line: line, Col: col,
+	p := offsetPos(data, MaxFileSize)
+	return &Error{File: path, Line: p.Line, Col: p.Col,
 		Msg:  fmt.Sprintf("the task file is larger than %d KiB; it goes on past here", MaxFileSize>>10),
 		Hint: "a task file this large is a mistake, or generated: shorten it"}
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -24,6 +23,9 @@ func (d *decoder) str(n ast.Node, f *fieldInfo) (string, bool) {
 	}
 	if f.nonEmpty && strings.TrimSpace(v) == "" {
 		d.errorf(n, f.emptyHint(), "%s must not be empty", f.name)
+		return "", false
+	}
+	if f.shown && !d.checkVisible(n, f.name, v) {
 		return "", false
 	}
 	return v, true
@@ -188,6 +190,10 @@ func (d *decoder) env(n ast.Node, f *fieldInfo) (map[string]string, bool) {
 			ok = false
 			continue
 		}
+		if !d.checkVisible(e.keyAt, "environment variable name", e.key) {
+			ok = false
+			continue
+		}
 		v, isScalar := d.scalar(e.value)
 		if !isScalar {
 			if r := d.resolve(e.value); r != nil {
@@ -202,14 +208,23 @@ func (d *decoder) env(n ast.Node, f *fieldInfo) (map[string]string, bool) {
 }
 
 // checkName reports whether s can name a task, manager, pool or poller: names
-// are rows in the dashboard, so they must be non-empty single lines.
+// are rows in the dashboard, so they must be non-empty single lines of
+// visible text (see checkVisible).
 func (d *decoder) checkName(at ast.Node, what, s string) bool {
-	switch {
-	case strings.TrimSpace(s) == "":
+	if strings.TrimSpace(s) == "" {
 		d.errorf(at, "", "%s name must not be empty", what)
 		return false
-	case strings.ContainsFunc(s, unicode.IsControl):
-		d.errorf(at, "", "%s name %q must not hold control characters", what, clip(s))
+	}
+	return d.checkVisible(at, what+" name", s)
+}
+
+// checkVisible reports whether s, shown on screen as what, holds only what
+// shows as itself: no invalid UTF-8, control or format character (a bidi
+// override such as U+202E makes "abc\u202edef" read as "abcfed"), or line
+// separator. The error names the code point, escaped.
+func (d *decoder) checkVisible(at ast.Node, what, s string) bool {
+	if i, bad, found := hiddenRune(s); found {
+		d.errorf(at, "write it with visible characters only", "%s %q holds %s at character %d", what, clip(s), bad, i)
 		return false
 	}
 	return true
