@@ -54,6 +54,9 @@ func hostileShapes() []hostileShape {
 		{"sequences in sequences", "x-a:\n" + strings.Repeat("- [", 12000) + "\n", 2, 31*3 + 3, "nested more than 64 deep"},
 		{"a wide block mapping", wide(5000), MaxMappingKeys + 2, 3, "more than 2048 keys"},
 		{"aliases amplified", amplified(), 0, 0, "too many values through aliases"},
+		// Found by FuzzParse: the parser's syntax error printed the long line
+		// around it, for 205 MB.
+		{"a syntax error after a long line", " " + strings.Repeat("[", 20000) + "\"0", 0, 0, "YAML:"},
 		{"larger than the cap", "# " + strings.Repeat("x", MaxFileSize) + "\n", 1, MaxFileSize + 1, "larger than 256 KiB"},
 	}
 }
