@@ -37,6 +37,11 @@ type blockLevel struct {
 	col  int
 	seq  bool // a list of "- " entries, else a mapping
 	keys int  // entries so far
+	// open is true while the last entry has nothing after it on its line
+	// (line): the parser then takes the next line as its value even at the
+	// same column, so "-\n0:" is a mapping inside the list, not after it.
+	open bool
+	line int
 }
 
 // shapeScan follows the nesting of a token stream the way the parser will
@@ -48,9 +53,10 @@ type shapeScan struct {
 	flow  []int // per open flow collection, the "- " entries inside it (the parser nests those too)
 	got   shape
 
-	atNode   bool // the next token starts a node (after "- ", "? ", ":" or a line break)
-	nodeCol  int  // where the current node of the line started (its anchor or tag included)
-	prevLine int
+	atNode     bool // the next token starts a node (after "- ", "? ", ":" or a line break)
+	anchorName bool // the last token was "&": this one is the anchor's name
+	nodeCol    int  // where the current node of the line started (its anchor or tag included)
+	prevLine   int
 	// A flow collection at the block level may turn out to be a key ("[a]: b"),
 	// which puts all of it one level deeper: flowBase is the block depth it
 	// opened at, flowPeak the deepest it reached, and flowKey how much deeper
@@ -81,6 +87,11 @@ func (s *shapeScan) step(tk *token.Token) *Error {
 	s.prevLine = line
 	if s.atNode {
 		s.nodeCol, s.atNode = col, false
+	}
+	property := tk.Type == token.AnchorType || tk.Type == token.TagType || s.anchorName
+	s.anchorName = tk.Type == token.AnchorType // "&a" is two tokens: "&", then the name
+	if n := len(s.block); n > 0 && len(s.flow) == 0 && s.block[n-1].line == line && !property {
+		s.block[n-1].open = false // the entry has a value on its own line
 	}
 	flowKey := s.flowKey
 	s.flowKey = 0
@@ -148,12 +159,13 @@ func (s *shapeScan) enter(tk *token.Token, col int, seq bool) *Error {
 	for n := len(s.block); n > 0 && s.block[n-1].col > col; n-- {
 		s.block = s.block[:n-1]
 	}
-	if n := len(s.block); n > 0 && s.block[n-1].col == col && s.block[n-1].seq && !seq {
+	if n := len(s.block); n > 0 && s.block[n-1].col == col && s.block[n-1].seq && !s.block[n-1].open && !seq {
 		s.block = s.block[:n-1] // a key after an indentless list ("k:\n- a\nnext: b") ends the list
 	}
 	n := len(s.block)
 	if n == 0 || s.block[n-1].col < col || s.block[n-1].seq != seq {
-		// Deeper, or a list at its mapping's own column ("k:\n- a"), a child too.
+		// Deeper; or at the same column, a list under a key ("k:\n- a") or a
+		// mapping under an empty entry ("-\n0:"): a child too.
 		s.block = append(s.block, blockLevel{col: col, seq: seq})
 		n++
 		if err := s.deeper(tk, col, s.depth()); err != nil {
@@ -161,6 +173,7 @@ func (s *shapeScan) enter(tk *token.Token, col int, seq bool) *Error {
 		}
 	}
 	lvl := &s.block[n-1]
+	lvl.open, lvl.line = true, tk.Position.Line
 	lvl.keys++
 	if !seq {
 		s.got.keys = max(s.got.keys, lvl.keys)

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/parser"
 )
 
 // hostileShape is a small file built to make a YAML parser work hard.
@@ -52,6 +55,9 @@ func hostileShapes() []hostileShape {
 		{"compact block sequences", strings.Repeat("- ", 20000) + "x\n", 1, 1 + 64*2, "nested more than 64 deep"},
 		{"block indentation", indented(280), 65, 65, "nested more than 64 deep"},
 		{"sequences in sequences", "x-a:\n" + strings.Repeat("- [", 12000) + "\n", 2, 31*3 + 3, "nested more than 64 deep"},
+		// Found by FuzzParse: the parser takes the line after an empty entry as
+		// its value even at the same column.
+		{"empty entries at one column", strings.Repeat("-\n0:\n", 8000), 65, 1, "nested more than 64 deep"},
 		{"a wide block mapping", wide(5000), MaxMappingKeys + 2, 3, "more than 2048 keys"},
 		{"aliases amplified", amplified(), 0, 0, "too many values through aliases"},
 		// Found by FuzzParse: the parser's syntax error printed the long line
@@ -174,4 +180,33 @@ func peakHeap(fn func()) uint64 {
 	fn()
 	close(done)
 	return max(<-peak, base) - base
+}
+
+// TestShapeCoversTheParser: on inputs where the parser is lenient about
+// columns, the shape check measures at least the nesting the parser builds
+// (FuzzParse checks the same on what it generates).
+func TestShapeCoversTheParser(t *testing.T) {
+	for _, src := range []string{
+		"-\n0:", "-\n0:\n-\n1:", strings.Repeat("-\n0:\n", 40), "- \n- \n0:", "-\n a:", "a:\n-\n0:",
+		"k:\n- a\nnext: b", "k:\n-\nnext: b", "-\n0:\n1:", "a:\n-\n-\n-\n-", "- -\n  -\n  -",
+		"- &a\n0:", "- !t\n0:", "- - - a", "[- - a]", "- [- [- a]]", "a: &x !t [1]", "a:\n  - [1,\n[2]]",
+		"- # c\n0:", "-\n\n0:", "- a:\n  -\n  b:",
+	} {
+		data := []byte(src)
+		tokens := lexer.Tokenize(src)
+		got, e := checkShape("s.yaml", tokens)
+		file, err := parser.Parse(lexer.Tokenize(src), 0, parser.AllowDuplicateMapKey())
+		if e != nil || err != nil {
+			continue
+		}
+		var want shape
+		for _, doc := range file.Docs {
+			if doc != nil && doc.Body != nil {
+				treeShape(doc.Body, 0, &want)
+			}
+		}
+		if want.depth > got.depth || want.keys > got.keys {
+			t.Errorf("%q: the parser built depth %d, %d keys; the check measured depth %d, %d keys", data, want.depth, want.keys, got.depth, got.keys)
+		}
+	}
 }
