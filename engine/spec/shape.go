@@ -44,13 +44,20 @@ type blockLevel struct {
 	line int
 }
 
+// flowLevel is one open flow collection, [...] or {...}.
+type flowLevel struct {
+	seq    bool // [...]
+	pair   bool // in a list, the entry is a one-pair mapping ("[a: b]"), a level of its own
+	dashes int  // "- " entries inside it: the parser reads them as nested block lists
+}
+
 // shapeScan follows the nesting of a token stream the way the parser will
 // build it: flow collections by their brackets, block collections by the
 // columns of their "- ", "? " and "key:" tokens.
 type shapeScan struct {
 	path  string
 	block []blockLevel
-	flow  []int // per open flow collection, the "- " entries inside it (the parser nests those too)
+	flow  []flowLevel
 	got   shape
 
 	atNode     bool // the next token starts a node (after "- ", "? ", ":" or a line break)
@@ -100,7 +107,7 @@ func (s *shapeScan) step(tk *token.Token) *Error {
 		if len(s.flow) == 0 {
 			s.flowBase, s.flowPeak = len(s.block), 0
 		}
-		s.flow = append(s.flow, 0)
+		s.flow = append(s.flow, flowLevel{seq: tk.Type == token.SequenceStartType})
 		s.atNode = true
 		return s.deeper(tk, col, s.depth())
 	case token.SequenceEndType, token.MappingEndType:
@@ -112,10 +119,13 @@ func (s *shapeScan) step(tk *token.Token) *Error {
 		}
 	case token.CollectEntryType:
 		s.atNode = true
+		if n := len(s.flow); n > 0 {
+			s.flow[n-1].pair = false
+		}
 	case token.SequenceEntryType:
 		s.atNode = true
 		if n := len(s.flow); n > 0 {
-			s.flow[n-1]++ // "[- - a]": the parser reads block lists inside flow ones
+			s.flow[n-1].dashes++ // "[- - a]": the parser reads block lists inside flow ones
 			return s.deeper(tk, col, s.depth())
 		}
 		return s.enter(tk, col, true)
@@ -126,7 +136,12 @@ func (s *shapeScan) step(tk *token.Token) *Error {
 		}
 	case token.MappingValueType:
 		s.atNode = true
-		if len(s.flow) > 0 {
+		if n := len(s.flow); n > 0 {
+			if f := &s.flow[n-1]; f.seq && !f.pair {
+				f.pair = true // "[a: b]" is a list of a one-pair mapping
+				s.got.keys = max(s.got.keys, 1)
+				return s.deeper(tk, col, s.depth())
+			}
 			return nil
 		}
 		if err := s.enter(tk, s.nodeCol, false); err != nil {
@@ -147,8 +162,11 @@ func (s *shapeScan) step(tk *token.Token) *Error {
 // depth is how many collections are open.
 func (s *shapeScan) depth() int {
 	d := len(s.block) + len(s.flow)
-	for _, dashes := range s.flow {
-		d += dashes
+	for _, f := range s.flow {
+		d += f.dashes
+		if f.pair {
+			d++
+		}
 	}
 	return d
 }
