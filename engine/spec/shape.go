@@ -92,7 +92,9 @@ func (s *shapeScan) step(tk *token.Token) *Error {
 		s.atNode = true
 	}
 	s.prevLine = line
-	if s.atNode {
+	if s.atNode && tk.Type != token.MappingValueType {
+		// A ":" never starts a node: its key is the node before it, even on
+		// an earlier line ("0\n:" has its key at the 0's column).
 		s.nodeCol, s.atNode = col, false
 	}
 	property := tk.Type == token.AnchorType || tk.Type == token.TagType || s.anchorName

@@ -191,6 +191,7 @@ func TestShapeCoversTheParser(t *testing.T) {
 		"k:\n- a\nnext: b", "k:\n-\nnext: b", "-\n0:\n1:", "a:\n-\n-\n-\n-", "- -\n  -\n  -",
 		"- &a\n0:", "- !t\n0:", "- - - a", "[- - a]", "- [- [- a]]", "a: &x !t [1]", "a:\n  - [1,\n[2]]",
 		"- # c\n0:", "-\n\n0:", "- a:\n  -\n  b:", "[0: 0]", "[a: [b: [c: d]]]", "[a: 1, b: [c: 2]]", "[? a : b]",
+		"0:\n 0\n:\n 0\n:\n 0\n", "a\n:\n b\n :\n  c\n  :",
 	} {
 		data := []byte(src)
 		tokens := lexer.Tokenize(src)
