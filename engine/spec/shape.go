@@ -42,6 +42,10 @@ type blockLevel struct {
 	// same column, so "-\n0:" is a mapping inside the list, not after it.
 	open bool
 	line int
+	// tagged is true when that line ends with a tag ("k: !t"): the parser
+	// then takes the next node as the value whatever its column, so
+	// "a: !t\nb: !t\nc: 1" nests three deep at one column.
+	tagged bool
 }
 
 // flowLevel is one open flow collection, [...] or {...}.
@@ -99,8 +103,13 @@ func (s *shapeScan) step(tk *token.Token) *Error {
 	}
 	property := tk.Type == token.AnchorType || tk.Type == token.TagType || s.anchorName
 	s.anchorName = tk.Type == token.AnchorType // "&a" is two tokens: "&", then the name
-	if n := len(s.block); n > 0 && len(s.flow) == 0 && s.block[n-1].line == line && !property {
-		s.block[n-1].open = false // the entry has a value on its own line
+	if n := len(s.block); n > 0 && len(s.flow) == 0 && s.block[n-1].line == line {
+		switch top := &s.block[n-1]; {
+		case tk.Type == token.TagType:
+			top.tagged = true
+		case !property:
+			top.open, top.tagged = false, false // the entry has a value on its own line
+		}
 	}
 	flowKey := s.flowKey
 	s.flowKey = 0
@@ -176,14 +185,18 @@ func (s *shapeScan) depth() int {
 // enter records a block entry ("- ", "? " or a key) at col: a sibling of the
 // entries at the same column, a child of those to its left.
 func (s *shapeScan) enter(tk *token.Token, col int, seq bool) *Error {
-	for n := len(s.block); n > 0 && s.block[n-1].col > col; n-- {
-		s.block = s.block[:n-1]
-	}
-	if n := len(s.block); n > 0 && s.block[n-1].col == col && s.block[n-1].seq && !s.block[n-1].open && !seq {
-		s.block = s.block[:n-1] // a key after an indentless list ("k:\n- a\nnext: b") ends the list
-	}
 	n := len(s.block)
-	if n == 0 || s.block[n-1].col < col || s.block[n-1].seq != seq {
+	tagValue := n > 0 && s.block[n-1].open && s.block[n-1].tagged
+	if !tagValue {
+		for ; n > 0 && s.block[n-1].col > col; n-- {
+			s.block = s.block[:n-1]
+		}
+		if n > 0 && s.block[n-1].col == col && s.block[n-1].seq && !s.block[n-1].open && !seq {
+			s.block = s.block[:n-1] // a key after an indentless list ("k:\n- a\nnext: b") ends the list
+			n--
+		}
+	}
+	if n == 0 || tagValue || s.block[n-1].col < col || s.block[n-1].seq != seq {
 		// Deeper; or at the same column, a list under a key ("k:\n- a") or a
 		// mapping under an empty entry ("-\n0:"): a child too.
 		s.block = append(s.block, blockLevel{col: col, seq: seq})

@@ -58,6 +58,9 @@ func hostileShapes() []hostileShape {
 		// Found by FuzzParse: the parser takes the line after an empty entry as
 		// its value even at the same column.
 		{"empty entries at one column", strings.Repeat("-\n0:\n", 8000), 65, 1, "nested more than 64 deep"},
+		// Found by FuzzParse: the value of a tag that ends its line is the
+		// next node, whatever its column.
+		{"tags at one column", strings.Repeat("k: !t\n", 6000), 65, 1, "nested more than 64 deep"},
 		{"a wide block mapping", wide(5000), MaxMappingKeys + 2, 3, "more than 2048 keys"},
 		{"aliases amplified", amplified(), 0, 0, "too many values through aliases"},
 		// Found by FuzzParse: the parser's syntax error printed the long line
@@ -192,6 +195,8 @@ func TestShapeCoversTheParser(t *testing.T) {
 		"- &a\n0:", "- !t\n0:", "- - - a", "[- - a]", "- [- [- a]]", "a: &x !t [1]", "a:\n  - [1,\n[2]]",
 		"- # c\n0:", "-\n\n0:", "- a:\n  -\n  b:", "[0: 0]", "[a: [b: [c: d]]]", "[a: 1, b: [c: 2]]", "[? a : b]",
 		"0:\n 0\n:\n 0\n:\n 0\n", "a\n:\n b\n :\n  c\n  :",
+		"a: !t\nb: !t\nc: 1", "  - !t\nb:", "  a: !t\nb:\nc:", "- !t\n- !t\n- 1", "a: !t\n- b", "a:\n  b: !t\nc: 1",
+		"a: !t &x\nb: 1", "a: &x !t\nb: 1", "- !t # c\n- 1",
 	} {
 		data := []byte(src)
 		tokens := lexer.Tokenize(src)
