@@ -100,31 +100,38 @@ func grow(head, body []byte, n int, tail []byte) []byte {
 // the parser builds a tree, the tree nests no deeper and no block mapping has
 // more keys than the check measured (so the bounds it enforces hold).
 func checkParserBounds(t *testing.T, data []byte) {
+	t.Helper()
+	checked, built, ok := measureShapes(data)
+	if ok && (built.depth > checked.depth || built.keys > checked.keys) {
+		t.Fatalf("the parser built depth %d and %d keys in a mapping; the shape check measured depth %d, %d keys",
+			built.depth, built.keys, checked.depth, checked.keys)
+	}
+}
+
+// measureShapes returns what the shape check measured on data and what the
+// parser built from it; ok is false when either refused data.
+func measureShapes(data []byte) (checked, built shape, ok bool) {
 	if len(data) > MaxFileSize {
-		return
+		return checked, built, false
 	}
 	tokens := lexer.Tokenize(string(data))
 	if tokens.InvalidToken() != nil {
-		return
+		return checked, built, false
 	}
-	got, e := checkShape("fuzz.yaml", tokens)
+	checked, e := checkShape("fuzz.yaml", tokens)
 	if e != nil {
-		return
+		return checked, built, false
 	}
 	file, err := parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
-		return
+		return checked, built, false
 	}
-	var want shape
 	for _, doc := range file.Docs {
 		if doc != nil && doc.Body != nil {
-			treeShape(doc.Body, 0, &want)
+			treeShape(doc.Body, 0, &built)
 		}
 	}
-	if want.depth > got.depth || want.keys > got.keys {
-		t.Fatalf("the parser built depth %d and %d keys in a mapping; the shape check measured depth %d, %d keys",
-			want.depth, want.keys, got.depth, got.keys)
-	}
+	return checked, built, true
 }
 
 // treeShape measures the nesting and the widest block mapping of a YAML tree.
