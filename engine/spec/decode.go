@@ -82,7 +82,7 @@ func (d *decoder) errorAt(p Pos, hint, format string, args ...any) {
 // finish returns the errors, sorted, with a last one counting those not listed.
 func (d *decoder) finish() ErrorList {
 	if d.unlisted > 0 {
-		d.errs = append(d.errs, &Error{File: d.file, Line: d.lastPos.Line, Col: d.lastPos.Col,
+		d.errs = append(d.errs, &Error{File: d.file, Line: d.lastPos.Line, Col: d.lastPos.Col, More: d.unlisted,
 			Msg: fmt.Sprintf("and %d more problems (only the first %d are listed)", d.unlisted, maxErrors)})
 	}
 	d.errs.sort()

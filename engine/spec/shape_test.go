@@ -128,6 +128,9 @@ func TestParseErrorFlood(t *testing.T) {
 	if last := list[len(list)-1]; !strings.Contains(last.Msg, "4899 more problems") {
 		t.Errorf("last error %q, want a count of the rest", last.Msg)
 	}
+	if n := list.Count(); n != 4999 {
+		t.Errorf("Count = %d, want the 4999 problems found", n)
+	}
 }
 
 // clipErr shortens an error for a failure message.
