@@ -13,7 +13,8 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-// Defaults a zero ProcessSpec field is replaced with.
+// Defaults a zero ProcessSpec field is replaced with. A negative field says
+// "none" instead (see ProcessSpec).
 const (
 	DefaultBackoffInitial = 500 * time.Millisecond // first delay before a restart
 	DefaultBackoffMax     = 30 * time.Second       // the longest delay before a restart
@@ -42,43 +43,53 @@ var ErrNoCommand = errors.New("engine: process spec has no command")
 // child, not the process: Go only ends a thread when a goroutine exits while
 // locked to it (runtime.LockOSThread), which the engine never does; code that
 // embeds the engine and does so may see a child killed early.
+//
+// The zero ProcessSpec with a Command is ready to use: every zero field takes
+// its default. To ask for a count or a duration of zero itself, set the field
+// negative (as net.Dialer.KeepAlive does): MaxRestarts -1 allows no restart,
+// StopGrace -1 sends SIGKILL right after the stop signal, a negative Backoff
+// field is no delay.
 type ProcessSpec struct {
 	Command       []string       // argv; Command[0] is looked up in $PATH
 	Dir           string         // the working directory; empty: spindle's
 	Env           []string       // "K=V", appended to os.Environ()
 	Restart       RestartPolicy  // manager tasks only (see SubmitProcess)
-	Backoff       Backoff        // zero fields: 500ms / 30s
-	MaxRestarts   int            // restarts within RestartWindow, then fatal; 0 → 5
-	RestartWindow time.Duration  // 0 → 60s
+	Backoff       Backoff        // zero fields: 500ms / 30s; negative: no delay
+	MaxRestarts   int            // restarts within RestartWindow, then fatal; 0 → 5; negative: none
+	RestartWindow time.Duration  // 0 or negative → 60s (a window of no length would count nothing)
 	StopSignal    syscall.Signal // sent on halt; 0 → SIGTERM
-	StopGrace     time.Duration  // halt → SIGKILL; 0 → 5s
+	StopGrace     time.Duration  // halt → SIGKILL; 0 → 5s; negative: none, SIGKILL right after the stop signal
 }
 
-// withDefaults returns s with every zero field set to its default and its
-// slices copied, so a caller reusing its spec cannot change a task's.
+// withDefaults returns s with every zero field set to its default, every
+// negative one set to zero (the "none" it stands for) and its slices copied,
+// so a caller reusing its spec cannot change a task's. It is applied once:
+// in the result, zero means zero.
 func (s ProcessSpec) withDefaults() ProcessSpec {
 	s.Command = slices.Clone(s.Command)
 	s.Env = slices.Clone(s.Env)
-	if s.Backoff.Initial <= 0 {
-		s.Backoff.Initial = DefaultBackoffInitial
-	}
-	if s.Backoff.Max <= 0 {
-		s.Backoff.Max = DefaultBackoffMax
-	}
-	s.Backoff.Max = max(s.Backoff.Max, s.Backoff.Initial)
-	if s.MaxRestarts <= 0 {
-		s.MaxRestarts = DefaultMaxRestarts
-	}
+	s.Backoff.Initial = orDefault(s.Backoff.Initial, DefaultBackoffInitial)
+	s.Backoff.Max = max(orDefault(s.Backoff.Max, DefaultBackoffMax), s.Backoff.Initial)
+	s.MaxRestarts = orDefault(s.MaxRestarts, DefaultMaxRestarts)
 	if s.RestartWindow <= 0 {
 		s.RestartWindow = DefaultRestartWindow
 	}
 	if s.StopSignal == 0 {
 		s.StopSignal = syscall.SIGTERM
 	}
-	if s.StopGrace <= 0 {
-		s.StopGrace = DefaultStopGrace
-	}
+	s.StopGrace = orDefault(s.StopGrace, DefaultStopGrace)
 	return s
+}
+
+// orDefault is def for 0, 0 for a negative v (none), else v.
+func orDefault[T int | time.Duration](v, def T) T {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 0
+	}
+	return v
 }
 
 // validate reports what makes s unrunnable.

@@ -51,15 +51,19 @@ func ParseRestartPolicy(s string) (RestartPolicy, error) {
 
 // Backoff is the delay before a restart: Initial, doubled after every run that
 // did not stay up, capped at Max. A run that stayed up at least Max resets it to
-// Initial (it was a fresh failure, not a crash loop).
+// Initial (it was a fresh failure, not a crash loop). In a ProcessSpec a zero
+// field takes its default and a negative one is no delay (see ProcessSpec).
 type Backoff struct {
 	Initial, Max time.Duration
 }
 
 // delay returns the backoff after streak quick failures: Initial·2^streak,
-// capped at Max.
+// capped at Max; none at all when Initial is zero.
 func (b Backoff) delay(streak int) time.Duration {
 	d := b.Initial
+	if d <= 0 {
+		return 0 // doubling no delay stays no delay
+	}
 	for range streak {
 		if d >= b.Max/2 {
 			return b.Max

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/model"
@@ -15,7 +16,8 @@ import (
 // unchanged ones keep running untouched. It is safe for concurrent use; applies
 // are serialised.
 type Supervisor struct {
-	e *engine.Engine
+	e    *engine.Engine
+	done <-chan struct{} // see Done
 
 	mu    sync.Mutex
 	cur   *File                   // the file last applied; nil before the first
@@ -25,8 +27,16 @@ type Supervisor struct {
 
 // NewSupervisor returns a Supervisor that applies files to e.
 func NewSupervisor(e *engine.Engine) *Supervisor {
-	return &Supervisor{e: e, tasks: make(map[string]model.TaskID), pools: make(map[string]*engine.Pool)}
+	done := make(chan struct{})
+	close(done)
+	return &Supervisor{e: e, done: done, tasks: make(map[string]model.TaskID), pools: make(map[string]*engine.Pool)}
 }
+
+// Done is closed once the goroutines Run started for s (the watcher and the
+// applier) have ended, after Run's context is done; it is closed already for
+// a Supervisor Run did not start. Wait for it before closing the engine so
+// that no reload is under way while it closes.
+func (s *Supervisor) Done() <-chan struct{} { return s.done }
 
 // Current returns the file last applied, or nil.
 func (s *Supervisor) Current() *File {
@@ -41,6 +51,13 @@ func (s *Supervisor) Current() *File {
 // source error and returns the plan it carried out. Errors from single steps are
 // joined; the steps that worked stay applied.
 func (s *Supervisor) Apply(ctx context.Context, f *File) (Plan, error) {
+	plan, err := s.apply(ctx, f)
+	s.e.SetSourceError("")
+	return plan, err
+}
+
+// apply is Apply but for the source error, which the caller sets.
+func (s *Supervisor) apply(ctx context.Context, f *File) (Plan, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	plan := Diff(s.cur, f)
@@ -51,7 +68,6 @@ func (s *Supervisor) Apply(ctx context.Context, f *File) (Plan, error) {
 	errs = append(errs, s.removeLocked(ctx, plan)...)
 	errs = append(errs, s.addLocked(ctx, plan)...)
 	s.cur = f
-	s.e.SetSourceError("")
 	return plan, errors.Join(errs...)
 }
 
@@ -220,19 +236,30 @@ func (s *Supervisor) startPoller(p *Poller) error {
 	return nil
 }
 
-// ProcessSpec converts a task of the file into what the engine runs.
+// ProcessSpec converts a task of the file into what the engine runs. Every
+// value of the file is already resolved (defaults applied), so a zero in it
+// is the file's zero and goes to the engine as its "none" (negative), never
+// as a zero the engine would replace with its default.
 func ProcessSpec(t *Task) engine.ProcessSpec {
 	return engine.ProcessSpec{
 		Command:       t.Command,
 		Dir:           t.Dir,
 		Env:           t.Environ(),
 		Restart:       restartPolicy(t.Restart),
-		Backoff:       engine.Backoff{Initial: t.Backoff.Initial, Max: t.Backoff.Max},
-		MaxRestarts:   t.MaxRestarts,
-		RestartWindow: t.RestartWindow,
+		Backoff:       engine.Backoff{Initial: none(t.Backoff.Initial), Max: none(t.Backoff.Max)},
+		MaxRestarts:   none(t.MaxRestarts),
+		RestartWindow: t.RestartWindow, // more than 0: validated
 		StopSignal:    t.StopSignal,
-		StopGrace:     t.StopGrace,
+		StopGrace:     none(t.StopGrace),
 	}
+}
+
+// none turns a zero into the engine's way of saying zero: -1.
+func none[T int | time.Duration](v T) T {
+	if v == 0 {
+		return -1
+	}
+	return v
 }
 
 func restartPolicy(p RestartPolicy) engine.RestartPolicy {

@@ -14,14 +14,24 @@ const (
 	maxResolve     = 64      // anchors/aliases/tags followed to reach one value
 	maxMergeDepth  = 16      // nested merge keys (<<: *a where a merges *b ...)
 	maxMergedItems = 1 << 14 // entries copied through merge keys in one file
+	// maxValues bounds the mapping entries, tasks and argv words decoded from
+	// one file. A file within MaxFileSize holds fewer without aliases; with
+	// them, 200 KB naming one long list 5,000 times is 40 million words.
+	maxValues = 1 << 18
+	// maxErrors bounds the errors listed (the rest are counted), so a file with
+	// thousands of problems makes a readable message, not a megabyte of them.
+	maxErrors = 100
 )
 
 // decoder walks a YAML AST into the typed File, collecting every error.
 type decoder struct {
-	file    string
-	errs    ErrorList
-	anchors map[string][]anchorDef
-	merged  int // entries copied through merge keys so far
+	file     string
+	errs     ErrorList
+	anchors  map[string][]anchorDef
+	merged   int // entries copied through merge keys so far
+	values   int // values decoded so far (see maxValues)
+	unlisted int // errors past maxErrors
+	lastPos  Pos // where the last of them is
 }
 
 // anchorDef is one &name in the document; an alias refers to the last one before it.
@@ -56,13 +66,40 @@ func (c anchorCollector) Visit(n ast.Node) ast.Visitor {
 
 // errorf records an error at n's position.
 func (d *decoder) errorf(n ast.Node, hint, format string, args ...any) {
-	p := posOf(n)
+	d.errorAt(posOf(n), hint, format, args...)
+}
+
+// errorAt records an error at p; past maxErrors it only counts it.
+func (d *decoder) errorAt(p Pos, hint, format string, args ...any) {
+	if len(d.errs) >= maxErrors {
+		d.unlisted++
+		d.lastPos = p
+		return
+	}
 	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 
-// errorAt records an error at p.
-func (d *decoder) errorAt(p Pos, hint, format string, args ...any) {
-	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...), Hint: hint})
+// finish returns the errors, sorted, with a last one counting those not listed.
+func (d *decoder) finish() ErrorList {
+	if d.unlisted > 0 {
+		d.errs = append(d.errs, &Error{File: d.file, Line: d.lastPos.Line, Col: d.lastPos.Col, More: d.unlisted,
+			Msg: fmt.Sprintf("and %d more problems (only the first %d are listed)", d.unlisted, maxErrors)})
+	}
+	d.errs.sort()
+	return d.errs
+}
+
+// spend counts one decoded value and reports whether the file may have more
+// (see maxValues); the first value past the bound is an error at n.
+func (d *decoder) spend(n ast.Node) bool {
+	if d.values++; d.values <= maxValues {
+		return true
+	}
+	if d.values == maxValues+1 {
+		d.errorf(n, "each use of an alias copies what its anchor holds: use fewer of them",
+			"too many values through aliases (more than %d)", maxValues)
+	}
+	return false
 }
 
 // resolve follows anchors, aliases and tags to the value they stand for. It
@@ -121,6 +158,23 @@ func (d *decoder) mapping(n ast.Node, what string) (m *ast.MappingNode, ok bool)
 	}
 }
 
+// emptyMapping reports whether n is written as an empty mapping, {} (through
+// an anchor or a tag too, not an alias).
+func emptyMapping(n ast.Node) bool {
+	for {
+		switch v := n.(type) {
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		case *ast.MappingNode:
+			return len(v.Values) == 0
+		default:
+			return false
+		}
+	}
+}
+
 // sequence returns n as a list; ok is true for null too (an empty list).
 func (d *decoder) sequence(n ast.Node, what string, hint string) (s *ast.SequenceNode, ok bool) {
 	switch v := d.resolve(n).(type) {
@@ -147,6 +201,9 @@ func (d *decoder) entries(m *ast.MappingNode) []entry {
 	for _, mv := range m.Values {
 		if mv == nil || mv.Key == nil {
 			continue
+		}
+		if !d.spend(mv) {
+			break
 		}
 		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
 			merged = append(merged, d.mergeEntries(mv.Value, 0)...)

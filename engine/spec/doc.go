@@ -19,6 +19,12 @@
 //	stop_signal     SIGTERM, stop_grace 5s
 //	poller          concurrency 1, min_wait 0, timeout 0 (none)
 //
+// A zero the file writes means zero, never the default: max_restarts: 0 is
+// no restart, stop_grace: 0s is SIGKILL right after the stop signal, a
+// backoff of 0s restarts at once. Where zero cannot mean anything (limit,
+// max_workers, concurrency, restart_window, refresh, period) it is refused,
+// and the message says why.
+//
 // YAML anchors, aliases and merge keys (<<: *defaults) are supported, and keys
 // starting with "x-" are ignored in every mapping (as in Compose files), so
 // shared settings are written once:

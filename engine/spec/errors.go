@@ -15,6 +15,10 @@ type Error struct {
 	Col  int    `json:"col"`
 	Msg  string `json:"msg"`
 	Hint string `json:"hint,omitempty"`
+	// More is set on the error that ends a list cut short, which says how
+	// many problems were found and not listed: it stands for More of them
+	// (see ErrorList.Count).
+	More int `json:"more,omitempty"`
 }
 
 // Error renders e as "file:line:col: msg (hint)".
@@ -50,6 +54,16 @@ func (l ErrorList) Error() string {
 		lines[i] = e.Error()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Count is how many problems were found: those listed and those a long list
+// leaves out.
+func (l ErrorList) Count() int {
+	n := 0
+	for _, e := range l {
+		n += max(e.More, 1)
+	}
+	return n
 }
 
 // Unwrap returns the errors, so errors.Is and errors.As look into each of them.

@@ -34,8 +34,18 @@ type fieldInfo struct {
 	ref      string // kindObject, kindList, kindNamedMap: the object's name
 	required bool
 	nonEmpty bool // kindString: "" is an error
+	shown    bool // kindString: shown in the dashboard, so visible characters only (checkVisible)
 	example  string
-	def      any // the default, shown in the schema; nil when there is none
+	why      string // why a value below min is refused, for its message
+	def      any    // the default, shown in the schema; nil when there is none
+}
+
+// reason returns ": why" for a message, or "".
+func (f *fieldInfo) reason() string {
+	if f.why == "" {
+		return ""
+	}
+	return ": " + f.why
 }
 
 // emptyHint is the hint for a value out of range or empty.
@@ -60,11 +70,13 @@ type field[T any] struct {
 	set func(d *decoder, f *fieldInfo, n ast.Node, dst *T)
 }
 
-func (f field[T]) req() field[T]              { f.required = true; return f }
-func (f field[T]) atLeast(n int) field[T]     { f.min = n; return f }
-func (f field[T]) eg(example string) field[T] { f.example = example; return f }
-func (f field[T]) dflt(v any) field[T]        { f.def = v; return f }
-func (f field[T]) notEmpty() field[T]         { f.nonEmpty = true; return f }
+func (f field[T]) req() field[T]               { f.required = true; return f }
+func (f field[T]) atLeast(n int) field[T]      { f.min = n; return f }
+func (f field[T]) eg(example string) field[T]  { f.example = example; return f }
+func (f field[T]) dflt(v any) field[T]         { f.def = v; return f }
+func (f field[T]) notEmpty() field[T]          { f.nonEmpty = true; return f }
+func (f field[T]) because(why string) field[T] { f.why = why; return f }
+func (f field[T]) onScreen() field[T]          { f.shown = true; return f }
 func info[T any](fs []field[T]) (out []fieldInfo) {
 	return mapSlice(fs, func(f field[T]) fieldInfo { return f.fieldInfo })
 }
@@ -141,15 +153,20 @@ func fileFields() []field[File] {
 	return []field[File]{
 		durField("refresh", "How often the dashboard is refreshed.", func(f *File) *time.Duration { return &f.Refresh }).
 			atLeast(1).dflt(DefaultRefresh.String()).eg("refresh: 100ms"),
-		objField("managers", "Queues of tasks, each with a limit, by name.", kindNamedMap, "manager",
+		objField("managers", "Queues of tasks, each with a limit, by name; {} to declare none on purpose.", kindNamedMap, "manager",
 			func(d *decoder, n ast.Node, f *File) {
 				f.Managers = decodeNamed(d, n, "manager", newManager, managerFields())
+				f.EmptyOnPurpose = f.EmptyOnPurpose || emptyMapping(n)
 			}),
 		objField("pools", "Worker pools with task-type protection, by name.", kindNamedMap, "pool",
-			func(d *decoder, n ast.Node, f *File) { f.Pools = decodeNamed(d, n, "pool", newPool, poolFields()) }),
+			func(d *decoder, n ast.Node, f *File) {
+				f.Pools = decodeNamed(d, n, "pool", newPool, poolFields())
+				f.EmptyOnPurpose = f.EmptyOnPurpose || emptyMapping(n)
+			}),
 		objField("pollers", "Commands run periodically, by name.", kindNamedMap, "poller",
 			func(d *decoder, n ast.Node, f *File) {
 				f.Pollers = decodeNamed(d, n, "poller", newPoller, pollerFields())
+				f.EmptyOnPurpose = f.EmptyOnPurpose || emptyMapping(n)
 			}),
 	}
 }
@@ -157,7 +174,8 @@ func fileFields() []field[File] {
 func managerFields() []field[Manager] {
 	return []field[Manager]{
 		intField("limit", "How many tasks run at once.", func(m *Manager) *int { return &m.Limit }).
-			atLeast(1).dflt(DefaultLimit).eg("limit: 2"),
+			atLeast(1).because("a manager with limit 0 would never start a task").
+			dflt(DefaultLimit).eg("limit: 2"),
 		boolField("watch", "Keep starting queued tasks as slots free.", func(m *Manager) *bool { return &m.Watch }).dflt(true),
 		objField("tasks", "The tasks, queued in this order.", kindList, "task",
 			func(d *decoder, n ast.Node, m *Manager) { m.Tasks = decodeTasks(d, n, taskFields(false)) }),
@@ -167,9 +185,10 @@ func managerFields() []field[Manager] {
 func poolFields() []field[Pool] {
 	return []field[Pool]{
 		intField("max_workers", "How many tasks run at once.", func(p *Pool) *int { return &p.MaxWorkers }).
-			atLeast(1).dflt(DefaultMaxWorkers).eg("max_workers: 4"),
+			atLeast(1).because("a pool with no workers would never run a task").
+			dflt(DefaultMaxWorkers).eg("max_workers: 4"),
 		strField("task_type", "The only task type the pool accepts; defaults to the pool's name.",
-			func(p *Pool) *string { return &p.TaskType }).notEmpty().eg("task_type: io"),
+			func(p *Pool) *string { return &p.TaskType }).notEmpty().onScreen().eg("task_type: io"),
 		boolField("daemon", "Halt the pool's work on exit instead of waiting for it.", func(p *Pool) *bool { return &p.Daemon }).dflt(false),
 		objField("tasks", "The tasks submitted to the pool, in this order.", kindList, "pool_task",
 			func(d *decoder, n ast.Node, p *Pool) { p.Tasks = decodeTasks(d, n, taskFields(true)) }),
@@ -197,30 +216,30 @@ func taskFields(pool bool) []field[Task] {
 	}
 	if pool {
 		fs = append(fs, strField("type", "The task type; must be the pool's task_type (the default).",
-			func(t *Task) *string { return &t.Type }).notEmpty().eg("type: io"))
+			func(t *Task) *string { return &t.Type }).notEmpty().onScreen().eg("type: io"))
 	}
 	return append(fs,
 		stored("restart", "When the process is started again after it ends.", kindRestart, (*decoder).restart,
 			func(t *Task) *RestartPolicy { return &t.Restart }).dflt(string(RestartNever)),
 		objField("backoff", "The delay between restarts.", kindObject, "backoff",
 			func(d *decoder, n ast.Node, t *Task) { decodeObject(d, n, "backoff", backoffFields(), &t.Backoff) }),
-		intField("max_restarts", "Restarts allowed within restart_window before the task is fatal.",
+		intField("max_restarts", "Restarts allowed within restart_window before the task is fatal; 0: none, the first end the policy would restart is fatal.",
 			func(t *Task) *int { return &t.MaxRestarts }).dflt(DefaultMaxRestarts).eg("max_restarts: 5"),
 		durField("restart_window", "The window max_restarts counts over.", func(t *Task) *time.Duration { return &t.RestartWindow }).
-			atLeast(1).dflt(DefaultRestartWindow.String()),
+			atLeast(1).because("max_restarts counts the restarts within it").dflt(DefaultRestartWindow.String()),
 		stored("stop_signal", "The signal sent on halt.", kindSignal, (*decoder).signal,
 			func(t *Task) *syscall.Signal { return &t.StopSignal }).dflt("SIGTERM"),
-		durField("stop_grace", "How long a halted process has before SIGKILL.", func(t *Task) *time.Duration { return &t.StopGrace }).
-			dflt(DefaultStopGrace.String()),
+		durField("stop_grace", "How long a halted process has before SIGKILL; 0s: SIGKILL right after the stop signal.",
+			func(t *Task) *time.Duration { return &t.StopGrace }).dflt(DefaultStopGrace.String()),
 	)
 }
 
 func backoffFields() []field[Backoff] {
 	return []field[Backoff]{
-		durField("initial", "The first delay.", func(b *Backoff) *time.Duration { return &b.Initial }).
-			atLeast(1).dflt(DefaultBackoffInit.String()),
+		durField("initial", "The first delay; 0s: restart at once, every time (max_restarts still applies).",
+			func(b *Backoff) *time.Duration { return &b.Initial }).dflt(DefaultBackoffInit.String()),
 		durField("max", "The longest delay.", func(b *Backoff) *time.Duration { return &b.Max }).
-			atLeast(1).dflt(DefaultBackoffMax.String()),
+			dflt(DefaultBackoffMax.String()),
 	}
 }
 
@@ -232,7 +251,7 @@ func pollerFields() []field[Poller] {
 			func(p *Poller) *time.Duration { return &p.MinWait }).dflt("0s"),
 		durField("timeout", "How long a run may take; 0 for no limit.", func(p *Poller) *time.Duration { return &p.Timeout }).dflt("0s"),
 		intField("concurrency", "How many runs may overlap.", func(p *Poller) *int { return &p.Concurrency }).
-			atLeast(1).dflt(DefaultConcurrency),
+			atLeast(1).because("a poller with concurrency 0 would never run").dflt(DefaultConcurrency),
 		argvField("command", "The program and its arguments; the last line it prints is the value.",
 			func(p *Poller) *[]string { return &p.Command }).req().eg("command: [cat, /proc/loadavg]"),
 		strField("dir", "The working directory; relative to the task file's directory.", func(p *Poller) *string { return &p.DirRaw }).

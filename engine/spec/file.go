@@ -65,7 +65,16 @@ type File struct {
 	Managers []Manager     `json:"managers"`
 	Pools    []Pool        `json:"pools"`
 	Pollers  []Poller      `json:"pollers"`
+
+	// EmptyOnPurpose is set when the file writes managers: {}, pools: {} or
+	// pollers: {} (an empty mapping, not a bare key). A file that declares
+	// nothing looks the same as a save caught half-written, so a reload
+	// applies one, stopping everything, only when it says so this way.
+	EmptyOnPurpose bool `json:"empty_on_purpose,omitempty"`
 }
+
+// Empty reports whether f declares no managers, pools or pollers.
+func (f *File) Empty() bool { return len(f.Managers)+len(f.Pools)+len(f.Pollers) == 0 }
 
 // Manager is a limit and a queue of tasks (engine.Manager).
 type Manager struct {

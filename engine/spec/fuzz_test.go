@@ -1,23 +1,62 @@
 package spec
 
 import (
+	"bytes"
 	"errors"
+	"runtime"
 	"testing"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/parser"
 )
 
-// FuzzParse feeds the parser arbitrary bytes, seeded with the example file and
-// the bad-input table. It must never panic; a valid file must diff as
-// unchanged against itself; an invalid one must be an ErrorList with positions.
+// FuzzParse feeds the parser arbitrary files, seeded with the example file,
+// the bad-input table and the hostile shapes. A file is head + body repeated
+// + tail, so the fuzzer reaches the nesting and the size that small inputs
+// never do (40 KB of "[" used to take 640 MB). Parse must never panic, must
+// allocate about linearly in the file's size, and must return an ErrorList
+// with positions for a bad file; a valid file must diff as unchanged against
+// itself. What the shape check lets through to the YAML parser must nest no
+// deeper, and be no wider, than it measured.
 //
-//	go test -fuzz FuzzParse -fuzztime 30s ./engine/spec
+//	go test -run '^$' -fuzz FuzzParse -fuzztime 30s ./engine/spec
 func FuzzParse(f *testing.F) {
-	f.Add(readExample(f))
+	add := func(data []byte) { f.Add(data, []byte(nil), uint16(0), []byte(nil)) }
+	add(readExample(f))
 	for _, tc := range badInputs() {
-		f.Add([]byte(tc.src))
+		add([]byte(tc.src))
 	}
-	f.Add([]byte("x-a: &a {restart: always}\nmanagers:\n  m:\n    tasks:\n      - {<<: *a, name: t, command: [x]}\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := Parse("fuzz.yaml", data)
+	add([]byte("x-a: &a {restart: always}\nmanagers:\n  m:\n    tasks:\n      - {<<: *a, name: t, command: [x]}\n"))
+	grown := []struct {
+		head, body string
+		n          uint16
+		tail       string
+	}{
+		{"refresh: ", "[", 20000, ""},
+		{"x-a: ", "{a: ", 8000, ""},
+		{"", "- ", 20000, "x\n"},
+		{"x-a:\n", "- [", 12000, ""},
+		{"x-a:\n", "  k: v\n", 5000, ""},
+		{"x-a: [", "a, ", 2000, "a]\n"},
+		{"x-a: &a [a, a, a, a]\nmanagers:\n  m:\n    tasks:\n", "      - {name: t, command: *a}\n", 5000, ""},
+		{"# ", "x", 65535, "\n"},
+	}
+	for _, g := range grown {
+		f.Add([]byte(g.head), []byte(g.body), g.n, []byte(g.tail))
+	}
+	f.Fuzz(func(t *testing.T, head, body []byte, repeat uint16, tail []byte) {
+		data := grow(head, body, int(repeat), tail)
+		var file *File
+		var err error
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		file, err = Parse("fuzz.yaml", data)
+		runtime.ReadMemStats(&after)
+		if cost, bound := after.TotalAlloc-before.TotalAlloc, uint64(4<<10*len(data)+16<<20); cost > bound {
+			t.Fatalf("Parse of %d bytes allocated %d MB (more than %d MB)", len(data), cost>>20, bound>>20)
+		}
+		checkParserBounds(t, data)
 		if err != nil {
 			var list ErrorList
 			if !errors.As(err, &list) || len(list) == 0 {
@@ -39,4 +78,86 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = file.Summary()
 	})
+}
+
+// grow returns head + body×n + tail, cut a little past MaxFileSize (so the
+// size check is reached too).
+func grow(head, body []byte, n int, tail []byte) []byte {
+	const limit = MaxFileSize + 1<<10
+	if len(body) == 0 {
+		n = 0
+	} else {
+		n = min(n, limit/len(body)+1)
+	}
+	out := make([]byte, 0, min(len(head)+len(body)*n+len(tail), limit))
+	out = append(out, head...)
+	out = append(out, bytes.Repeat(body, n)...)
+	out = append(out, tail...)
+	return out[:min(len(out), limit)]
+}
+
+// checkParserBounds: when the shape check lets data through to the parser and
+// the parser builds a tree, the tree nests no deeper and no block mapping has
+// more keys than the check measured (so the bounds it enforces hold).
+func checkParserBounds(t *testing.T, data []byte) {
+	t.Helper()
+	checked, built, ok := measureShapes(data)
+	if ok && (built.depth > checked.depth || built.keys > checked.keys) {
+		t.Fatalf("the parser built depth %d and %d keys in a mapping; the shape check measured depth %d, %d keys",
+			built.depth, built.keys, checked.depth, checked.keys)
+	}
+}
+
+// measureShapes returns what the shape check measured on data and what the
+// parser built from it; ok is false when either refused data.
+func measureShapes(data []byte) (checked, built shape, ok bool) {
+	if len(data) > MaxFileSize {
+		return checked, built, false
+	}
+	tokens := lexer.Tokenize(string(data))
+	if tokens.InvalidToken() != nil {
+		return checked, built, false
+	}
+	checked, e := checkShape("fuzz.yaml", tokens)
+	if e != nil {
+		return checked, built, false
+	}
+	file, err := parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
+	if err != nil {
+		return checked, built, false
+	}
+	for _, doc := range file.Docs {
+		if doc != nil && doc.Body != nil {
+			treeShape(doc.Body, 0, &built)
+		}
+	}
+	return checked, built, true
+}
+
+// treeShape measures the nesting and the widest block mapping of a YAML tree.
+func treeShape(n ast.Node, depth int, out *shape) {
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		out.depth = max(out.depth, depth+1)
+		if !v.IsFlowStyle {
+			out.keys = max(out.keys, len(v.Values))
+		}
+		for _, mv := range v.Values {
+			treeShape(mv, depth+1, out)
+		}
+	case *ast.SequenceNode:
+		out.depth = max(out.depth, depth+1)
+		for _, item := range v.Values {
+			treeShape(item, depth+1, out)
+		}
+	case *ast.MappingValueNode:
+		treeShape(v.Key, depth, out)
+		treeShape(v.Value, depth, out)
+	case *ast.MappingKeyNode:
+		treeShape(v.Value, depth, out)
+	case *ast.AnchorNode:
+		treeShape(v.Value, depth, out)
+	case *ast.TagNode:
+		treeShape(v.Value, depth, out)
+	}
 }

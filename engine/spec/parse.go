@@ -2,19 +2,20 @@ package spec
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
 
 // Load reads and parses the task file at path. A file that cannot be read is
-// a wrapped fs error; a file with problems is an ErrorList.
+// a wrapped fs error (one wrapping ErrNotRegular for a device, a named pipe or
+// a directory); a file with problems is an ErrorList.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
 	}
@@ -26,6 +27,10 @@ func Load(path string) (*File, error) {
 // problem found, sorted by position.
 func Parse(path string, data []byte) (*File, error) {
 	f := &File{Path: path, Dir: baseDir(path), Refresh: DefaultRefresh}
+	data, e := checkEncoding(path, data)
+	if e != nil {
+		return nil, ErrorList{e}
+	}
 	root, errs := parseYAML(path, data)
 	if errs != nil {
 		return nil, errs
@@ -38,8 +43,7 @@ func Parse(path string, data []byte) (*File, error) {
 	}
 	f.check(d)
 	if len(d.errs) > 0 {
-		d.errs.sort()
-		return nil, d.errs
+		return nil, d.finish()
 	}
 	f.resolveDirs()
 	return f, nil
@@ -55,15 +59,33 @@ func parseYAML(path string, data []byte) (root ast.Node, errs ErrorList) {
 			root, errs = nil, ErrorList{{File: path, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse YAML: %v", r)}}
 		}
 	}()
-	file, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
+	if e := checkSize(path, data); e != nil {
+		return nil, ErrorList{e}
+	}
+	// The parser's cost grows with the square of the nesting, so the nesting
+	// is measured on the tokens first (they tell quotes, comments and block
+	// scalars apart exactly as the parser will), then the same tokens are
+	// parsed. A syntax error is left to the parser, which reports it at once.
+	tokens := lexer.Tokenize(string(data))
+	if tokens.InvalidToken() == nil {
+		if _, e := checkShape(path, tokens); e != nil {
+			return nil, ErrorList{e}
+		}
+	}
+	file, err := parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
-		e := &Error{File: path, Line: 1, Col: 1, Msg: err.Error()}
+		e := &Error{File: path, Line: 1, Col: 1}
+		// The syntax error's own Error() prints the source around it, which
+		// costs the square of a long line's tokens (20 KB: 205 MB): only its
+		// message and position are taken.
 		if se, ok := err.(interface {
 			GetMessage() string
 			GetToken() *token.Token
 		}); ok {
 			p := tokenPos(se.GetToken())
 			e.Line, e.Col, e.Msg = p.Line, p.Col, se.GetMessage()
+		} else {
+			e.Msg = err.Error()
 		}
 		e.Msg = "YAML: " + e.Msg
 		return nil, ErrorList{e}
@@ -165,6 +187,9 @@ func decodeTasks(d *decoder, n ast.Node, fields []field[Task]) []Task {
 	}
 	out := make([]Task, 0, len(seq.Values))
 	for _, item := range seq.Values {
+		if !d.spend(item) {
+			break
+		}
 		t := newTask()
 		t.Pos = posOf(d.resolve(item))
 		decodeObject(d, item, "task", fields, &t)

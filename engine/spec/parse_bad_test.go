@@ -55,7 +55,7 @@ func badInputs() []badInput {
 		{"null in argv", "managers:\n  b:\n    tasks:\n      - {name: vet, command: [go, ~]}\n", 4, 35, "command[1] must be a string, got null", ""},
 		{"missing name", "managers:\n  b:\n    tasks:\n      - command: [x]\n", 4, 9, "task has no name", "add name:"},
 		{"empty name", "managers:\n  b:\n    tasks:\n      - {name: \"\", command: [x]}\n", 4, 16, "name must not be empty", ""},
-		{"name with newline", "managers:\n  b:\n    tasks:\n      - {name: \"a\\nb\", command: [x]}\n", 4, 16, "control characters", ""},
+		{"name with newline", "managers:\n  b:\n    tasks:\n      - {name: \"a\\nb\", command: [x]}\n", 4, 16, "holds U+000A, a control character", ""},
 		{"limit zero", "managers:\n  b:\n    limit: 0\n", 3, 12, "limit must be at least 1, got 0", "limit: 2"},
 		{"limit a word", "managers:\n  b:\n    limit: two\n", 3, 12, `limit must be a whole number, got the string "two"`, ""},
 		{"limit huge", "managers:\n  b:\n    limit: 10000000\n", 3, 12, "limit must be at most 65536", ""},
@@ -82,6 +82,31 @@ func badInputs() []badInput {
 		{"unknown alias", "managers:\n  b: *nope\n", 2, 6, "unknown alias *nope", "&nope"},
 		{"merge of a scalar", "managers:\n  b:\n    <<: 3\n", 3, 9, "a merge key takes a mapping", ""},
 		{"complex key", "managers:\n  ? [a]\n  : {}\n", 3, 3, "YAML: found an invalid key", ""},
+		// Names are rows of the dashboard: nothing invisible, reordering or broken in them.
+		{"bidi override in a manager name", "managers:\n  \"ab\u202ecd\": {}\n", 2, 3,
+			`manager name "ab\u202ecd" holds U+202E, a bidirectional control, at character 3`, "visible"},
+		{"zero-width space in a pool name", "pools:\n  \"io\u200b\": {}\n", 2, 3, `pool name "io\u200b" holds U+200B, a zero-width character`, ""},
+		{"BOM inside a poller name", "pollers:\n  \"\ufeffp\": {period: 1s, command: [x]}\n", 2, 3, "holds U+FEFF, a zero-width character, at character 1", ""},
+		{"C1 control in a task name", "managers:\n  m:\n    tasks: [{name: \"a\u0085\", command: [x]}]\n", 3, 20, "holds U+0085, a control character", ""},
+		{"line separator in a task name", "managers:\n  m:\n    tasks: [{name: \"a\u2028b\", command: [x]}]\n", 3, 20, "holds U+2028, a line or paragraph separator", ""},
+		{"soft hyphen in a task name", "managers:\n  m:\n    tasks: [{name: \"a\u00adb\", command: [x]}]\n", 3, 20, "holds U+00AD, an invisible format character", ""},
+		{"invalid UTF-8 in a task name", "managers:\n  m:\n    tasks: [{name: \"a\xffb\", command: [x]}]\n", 3, 22, "not valid UTF-8 here (byte 0xff)", "UTF-8"},
+		{"bidi in a task type", "pools:\n  io:\n    task_type: \"io\u2067\"\n", 3, 16, `task_type "io\u2067" holds U+2067, a bidirectional control`, ""},
+		{"bidi in an env name", "managers:\n  m:\n    tasks: [{name: a, command: [x], env: {\"A\u202eB\": c}}]\n", 3, 43, "holds U+202E, a bidirectional control", ""},
+		{"UTF-16 file", "\xff\xfem\x00", 1, 1, "UTF-16", "save it as UTF-8"},
+	}
+}
+
+// TestParseBOM: a UTF-8 byte order mark at the start (as Windows editors
+// write) is not part of the first key, and positions do not count it.
+func TestParseBOM(t *testing.T) {
+	f := mustParse(t, "bom.yaml", "\ufeffmanagers:\n  m: {limit: 2}\n")
+	if len(f.Managers) != 1 || f.Managers[0].Limit != 2 {
+		t.Fatalf("managers %+v", f.Managers)
+	}
+	_, err := Parse("bom.yaml", []byte("\ufeffbogus: 1\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), `bom.yaml:1:1: unknown field "bogus"`) {
+		t.Errorf("error %v, want bom.yaml:1:1 and the field without the mark", err)
 	}
 }
 
@@ -133,7 +158,7 @@ func TestParseCollectsEveryError(t *testing.T) {
 	}
 	want := []string{
 		`f.yaml:1:10: bad duration "5" for refresh (use Go durations like 500ms, 2s, 1m)`,
-		`f.yaml:4:12: limit must be at least 1, got 0 (for example limit: 2)`,
+		`f.yaml:4:12: limit must be at least 1, got 0: a manager with limit 0 would never start a task (for example limit: 2)`,
 		`f.yaml:6:28: command is empty`,
 		`f.yaml:7:10: duplicate task "a" (first at line 6)`,
 		`f.yaml:7:46: unknown signal "NOPE" for stop_signal`,

@@ -3,21 +3,25 @@ package spec
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/spindle-tui/spindle/engine"
-	"github.com/spindle-tui/spindle/model"
 )
 
 // Run loads the task file at path, applies it to e and keeps it applied as the
 // file is saved: a valid save is applied as a difference, an invalid one
 // changes nothing and shows its errors (file:line:col) in the dashboard until a
-// valid save. The engine's source becomes path, and OpReload (ctrl+r) re-reads
-// the file at once.
+// valid save. A save that declares nothing is refused while something runs,
+// unless it says managers: {} (see File.EmptyOnPurpose). The engine's source
+// becomes path, and OpReload (ctrl+r) re-reads the file at once.
+//
+// Saves are applied on a goroutine of their own, one at a time, so watching
+// goes on while a reload waits for removed work to stop: a newer valid save
+// replaces one not yet started, and an invalid save's error shows at once.
 //
 // A file that does not load at start is an error (an ErrorList for an invalid
-// one) and nothing is started. Run returns after the first apply; watching ends
-// when ctx is done.
+// one) and nothing is started. Run returns after the first apply; watching and
+// applying end when ctx is done, and the Supervisor's Done is closed once both
+// have.
 func Run(ctx context.Context, e *engine.Engine, path string) (*Supervisor, error) {
 	f, err := Load(path)
 	if err != nil {
@@ -28,36 +32,16 @@ func Run(ctx context.Context, e *engine.Engine, path string) (*Supervisor, error
 	if _, err := sup.Apply(ctx, f); err != nil {
 		return sup, fmt.Errorf("spec: start %s: %w", path, err)
 	}
-	w, err := Watch(ctx, path, DefaultDebounce, func(f *File, err error) {
-		sup.reload(ctx, f, err)
-	})
+	a := newApplier(sup)
+	w, err := Watch(ctx, path, DefaultDebounce, a.offer)
 	if err != nil {
 		return sup, err
 	}
+	sup.done = a.done
+	go a.run(ctx, w.Done())
 	e.SetReloader(func(context.Context) error {
 		w.Reload()
 		return nil
 	})
 	return sup, nil
-}
-
-// reload applies a new version of the file, or rejects an invalid one.
-func (s *Supervisor) reload(ctx context.Context, f *File, err error) {
-	if err != nil {
-		s.Reject(err)
-		return
-	}
-	// A reload must not hang on one stubborn task; what does not stop in time
-	// is reported and the rest goes on.
-	actx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	plan, err := s.Apply(actx, f)
-	switch {
-	case err != nil:
-		s.e.SetSourceError("reload: " + err.Error())
-	case !plan.Empty():
-		s.e.Event(model.LevelInfo, "reload: "+plan.Summary())
-	default:
-		s.e.Event(model.LevelInfo, "reload: nothing changed")
-	}
 }

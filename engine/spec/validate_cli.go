@@ -20,7 +20,7 @@ func Validate(stdout, stderr io.Writer, path string) error {
 			return err
 		}
 		fmt.Fprintln(stderr, err)
-		return invalidError(fmt.Sprintf("%s: %s", path, plural(len(list), "error")))
+		return invalidError(fmt.Sprintf("%s: %s", path, plural(list.Count(), "error")))
 	}
 	fmt.Fprintf(stdout, "%s: %s\n", path, f.Summary())
 	return nil

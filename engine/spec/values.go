@@ -6,7 +6,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -24,6 +23,9 @@ func (d *decoder) str(n ast.Node, f *fieldInfo) (string, bool) {
 	}
 	if f.nonEmpty && strings.TrimSpace(v) == "" {
 		d.errorf(n, f.emptyHint(), "%s must not be empty", f.name)
+		return "", false
+	}
+	if f.shown && !d.checkVisible(n, f.name, v) {
 		return "", false
 	}
 	return v, true
@@ -65,7 +67,7 @@ func (d *decoder) integer(n ast.Node, f *fieldInfo) (int, bool) {
 	}
 	switch {
 	case x < int64(f.min):
-		d.errorf(v, f.emptyHint(), "%s must be at least %d, got %d", f.name, f.min, x)
+		d.errorf(v, f.emptyHint(), "%s must be at least %d, got %d%s", f.name, f.min, x, f.reason())
 		return 0, false
 	case x > MaxCount:
 		d.errorf(v, f.emptyHint(), "%s must be at most %d, got %s", f.name, MaxCount, clip(v.GetToken().Value))
@@ -96,7 +98,7 @@ func (d *decoder) duration(n ast.Node, f *fieldInfo) (time.Duration, bool) {
 		d.errorf(r, durationHint, "%s must not be negative, got %s", f.name, v)
 		return 0, false
 	case v == 0 && f.min > 0:
-		d.errorf(r, durationHint, "%s must be more than 0", f.name)
+		d.errorf(r, durationHint, "%s must be more than 0%s", f.name, f.reason())
 		return 0, false
 	}
 	return v, true
@@ -155,6 +157,9 @@ func (d *decoder) argv(n ast.Node, f *fieldInfo) ([]string, bool) {
 	out := make([]string, 0, len(seq.Values))
 	ok := true
 	for i, item := range seq.Values {
+		if !d.spend(item) {
+			return nil, false
+		}
 		s, isScalar := d.scalar(item)
 		if !isScalar {
 			if ri := d.resolve(item); ri != nil {
@@ -185,6 +190,10 @@ func (d *decoder) env(n ast.Node, f *fieldInfo) (map[string]string, bool) {
 			ok = false
 			continue
 		}
+		if !d.checkVisible(e.keyAt, "environment variable name", e.key) {
+			ok = false
+			continue
+		}
 		v, isScalar := d.scalar(e.value)
 		if !isScalar {
 			if r := d.resolve(e.value); r != nil {
@@ -199,14 +208,23 @@ func (d *decoder) env(n ast.Node, f *fieldInfo) (map[string]string, bool) {
 }
 
 // checkName reports whether s can name a task, manager, pool or poller: names
-// are rows in the dashboard, so they must be non-empty single lines.
+// are rows in the dashboard, so they must be non-empty single lines of
+// visible text (see checkVisible).
 func (d *decoder) checkName(at ast.Node, what, s string) bool {
-	switch {
-	case strings.TrimSpace(s) == "":
+	if strings.TrimSpace(s) == "" {
 		d.errorf(at, "", "%s name must not be empty", what)
 		return false
-	case strings.ContainsFunc(s, unicode.IsControl):
-		d.errorf(at, "", "%s name %q must not hold control characters", what, clip(s))
+	}
+	return d.checkVisible(at, what+" name", s)
+}
+
+// checkVisible reports whether s, shown on screen as what, holds only what
+// shows as itself: no invalid UTF-8, control or format character (a bidi
+// override such as U+202E makes "abc\u202edef" read as "abcfed"), or line
+// separator. The error names the code point, escaped.
+func (d *decoder) checkVisible(at ast.Node, what, s string) bool {
+	if i, bad, found := hiddenRune(s); found {
+		d.errorf(at, "write it with visible characters only", "%s %q holds %s at character %d", what, clip(s), bad, i)
 		return false
 	}
 	return true

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -47,9 +46,13 @@ type Watcher struct {
 // symlinked config directory, or a Kubernetes-style "..data" swap) by watching
 // the real file's directory too, re-resolving after every change. Changes are
 // debounced: after the last event of a burst it waits debounce (0 means
-// DefaultDebounce), then reads the file once; a burst never calls back twice,
-// and a change that leaves the content as it was does not call back at all.
-// An fsnotify queue overflow is treated as a change.
+// DefaultDebounce), then reads the file, and reads it again a debounce later
+// until two reads in a row agree, so a save made in steps (truncate, then
+// write; half, then the rest) is seen whole; a file that differs at each of
+// 20 reads calls back with an error wrapping ErrUnstable. A burst never calls
+// back twice, and a change that leaves the content as it was does not call
+// back at all. An fsnotify queue overflow is treated as a change. Every read
+// is bounded and refuses what is not a regular file (see Load).
 //
 // onChange runs on the watcher's goroutine, one call at a time; it should hand
 // the work off rather than block. Watching stops when ctx is done; Done is
@@ -87,7 +90,7 @@ func newWatcher(path, abs string, debounce time.Duration, onChange func(*File, e
 		path: path, abs: abs, debounce: debounce, onChange: onChange,
 		reload:      make(chan struct{}, 1),
 		done:        make(chan struct{}),
-		read:        func() ([]byte, error) { return os.ReadFile(abs) },
+		read:        func() ([]byte, error) { return readFile(abs) },
 		dirs:        map[string]bool{},
 		interesting: map[string]bool{abs: true},
 	}
@@ -95,7 +98,7 @@ func newWatcher(path, abs string, debounce time.Duration, onChange func(*File, e
 
 // Reload asks for the file to be re-read now (ctrl+r). Unlike a change seen on
 // disk, it always calls back, even when the content is the same, so the user
-// sees an answer. It never blocks; asks made while one is pending merge.
+// sees an answer. It never blocks; asks made before the answer merge into it.
 func (w *Watcher) Reload() {
 	select {
 	case w.reload <- struct{}{}:
@@ -107,7 +110,7 @@ func (w *Watcher) Reload() {
 // not call back any more.
 func (w *Watcher) Done() <-chan struct{} { return w.done }
 
-// run is the watching goroutine: it debounces events into loads.
+// run is the watching goroutine: it debounces events into stable reads.
 func (w *Watcher) run(ctx context.Context, events <-chan fsnotify.Event, errs <-chan error) {
 	defer close(w.done)
 	if w.fs != nil {
@@ -116,6 +119,7 @@ func (w *Watcher) run(ctx context.Context, events <-chan fsnotify.Event, errs <-
 	timer := time.NewTimer(w.debounce)
 	timer.Stop()
 	defer timer.Stop()
+	var st settling
 	for {
 		select {
 		case <-ctx.Done():
@@ -126,6 +130,7 @@ func (w *Watcher) run(ctx context.Context, events <-chan fsnotify.Event, errs <-
 				continue
 			}
 			if w.relevant(ev) {
+				st.restart()
 				timer.Reset(w.debounce)
 			}
 		case err, ok := <-errs:
@@ -133,17 +138,92 @@ func (w *Watcher) run(ctx context.Context, events <-chan fsnotify.Event, errs <-
 			case !ok:
 				errs = nil
 			case errors.Is(err, fsnotify.ErrEventOverflow):
-				timer.Reset(w.debounce) // events were lost; one of them may have been ours
+				st.restart() // events were lost; one of them may have been ours
+				timer.Reset(w.debounce)
 			default:
 				w.onChange(nil, fmt.Errorf("spec: watch %s: %w", w.path, err))
 			}
 		case <-w.reload:
-			timer.Stop()
-			w.load(true)
+			st.restart()
+			st.manual = true
+			timer.Reset(0) // the first read at once, the second a debounce later
 		case <-timer.C:
-			w.load(false)
+			w.rewatch()
+			data, err := w.read()
+			switch st.read(data, err) {
+			case readAgain:
+				timer.Reset(w.debounce)
+			case readStable:
+				w.deliver(data, err, st.manual)
+				st = settling{}
+			case readUnstable:
+				w.deliver(nil, fmt.Errorf("spec: %s: %w (it changed at each of %d reads %s apart)", w.path, ErrUnstable, maxSettleReads, w.debounce), true)
+				st = settling{}
+			}
 		}
 	}
+}
+
+// ErrUnstable is matched by the error the watcher calls back with when the
+// file's content differs at every read: it was never applied.
+var ErrUnstable = errors.New("the file kept changing")
+
+// maxSettleReads bounds the reads made waiting for two in a row to agree.
+const maxSettleReads = 20
+
+// settling is the watcher's wait for a save to end: a file is applied only
+// when two reads a debounce apart agree, so a save that truncates, then
+// writes, or writes in parts, is applied once it is whole.
+type settling struct {
+	manual bool   // a Reload is being answered: call back even if nothing changed
+	reads  int    // reads made since the last change seen
+	data   []byte // the last of them
+	err    string
+}
+
+type readVerdict uint8
+
+const (
+	readAgain    readVerdict = iota // read once more after a debounce
+	readStable                      // two reads agree: deliver
+	readUnstable                    // maxSettleReads reads, no two agreeing in a row
+)
+
+// restart forgets the reads made: the file changed since.
+func (s *settling) restart() { s.reads, s.data, s.err = 0, nil, "" }
+
+// read takes a read's result and says what to do next.
+func (s *settling) read(data []byte, err error) readVerdict {
+	msg := ""
+	if err != nil {
+		data, msg = nil, err.Error()
+	}
+	if s.reads > 0 && msg == s.err && bytes.Equal(data, s.data) {
+		return readStable
+	}
+	s.reads++
+	if s.reads >= maxSettleReads {
+		return readUnstable
+	}
+	s.data, s.err = data, msg
+	return readAgain
+}
+
+// deliver calls back with a stable read, unless it is what the last callback
+// saw and the reload was not asked by hand.
+func (w *Watcher) deliver(data []byte, err error, manual bool) {
+	if !manual && w.same(data, err) {
+		return
+	}
+	w.remember(data, err)
+	if err != nil {
+		if !errors.Is(err, ErrUnstable) {
+			err = fmt.Errorf("spec: %w", err)
+		}
+		w.onChange(nil, err)
+		return
+	}
+	w.onChange(Parse(w.path, data))
 }
 
 // relevant reports whether ev may have changed the file: it names the file, a
@@ -153,22 +233,6 @@ func (w *Watcher) relevant(ev fsnotify.Event) bool {
 		return false
 	}
 	return w.interesting[filepath.Clean(ev.Name)]
-}
-
-// load re-resolves symlinks, re-reads the file and calls back, unless the
-// content is what the last callback saw and the reload was not asked by hand.
-func (w *Watcher) load(manual bool) {
-	w.rewatch()
-	data, err := w.read()
-	if !manual && w.same(data, err) {
-		return
-	}
-	w.remember(data, err)
-	if err != nil {
-		w.onChange(nil, fmt.Errorf("spec: %w", err))
-		return
-	}
-	w.onChange(Parse(w.path, data))
 }
 
 func (w *Watcher) same(data []byte, err error) bool {

@@ -14,16 +14,22 @@ import (
 
 // fakeDisk is an in-memory task file for the watcher's loop.
 type fakeDisk struct {
-	mu   sync.Mutex
-	data string
-	err  error
+	mu    sync.Mutex
+	data  string
+	err   error
+	flaps int // when > 0, the file changes at every read
 }
 
 func (d *fakeDisk) set(data string) { d.mu.Lock(); d.data, d.err = data, nil; d.mu.Unlock() }
 func (d *fakeDisk) fail(err error)  { d.mu.Lock(); d.err = err; d.mu.Unlock() }
+func (d *fakeDisk) flap()           { d.mu.Lock(); d.flaps = 1; d.mu.Unlock() }
 func (d *fakeDisk) read() ([]byte, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.flaps > 0 {
+		d.flaps++
+		return fmt.Appendf(nil, "refresh: %dms\n", d.flaps), nil
+	}
 	return []byte(d.data), d.err
 }
 
@@ -149,6 +155,36 @@ func TestWatchLoop(t *testing.T) {
 			r.w.Reload()
 			time.Sleep(time.Second)
 		}, []string{"6s"}},
+		{"manual reloads merge until answered", func(t *testing.T, r *loopRig) {
+			for range 5 {
+				r.w.Reload()
+				time.Sleep(20 * time.Millisecond)
+			}
+			time.Sleep(time.Second)
+		}, []string{"5s"}},
+		{"truncate, then write after the debounce", func(t *testing.T, r *loopRig) {
+			r.write("") // an editor that truncates, then writes
+			time.Sleep(150 * time.Millisecond)
+			r.write("refresh: 7s\n")
+			time.Sleep(time.Second)
+		}, []string{"7s"}},
+		{"half, then the rest after the debounce", func(t *testing.T, r *loopRig) {
+			r.write("refresh: 8")
+			time.Sleep(150 * time.Millisecond)
+			r.write("refresh: 8s\n")
+			time.Sleep(time.Second)
+		}, []string{"8s"}},
+		{"a change with no event between two reads", func(t *testing.T, r *loopRig) {
+			r.write("refresh: 2s\n")
+			time.Sleep(150 * time.Millisecond) // read once; the second read is due
+			r.disk.set("refresh: 3s\n")        // no event: the reads disagree
+			time.Sleep(time.Second)
+		}, []string{"3s"}},
+		{"a file that never holds still is an error", func(t *testing.T, r *loopRig) {
+			r.disk.flap()
+			r.w.Reload()
+			time.Sleep(time.Minute)
+		}, []string{"error"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -60,6 +60,23 @@ func (r *fsRig) waitFor(t *testing.T, refresh time.Duration) {
 	}
 }
 
+// waitErr returns at the first callback whose error matches target, failing
+// on a deadline.
+func (r *fsRig) waitErr(t *testing.T, target error) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case res := <-r.got:
+			if errors.Is(res.err, target) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no callback with an error matching %v", target)
+		}
+	}
+}
+
 func writeFile(t *testing.T, path, data string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
