@@ -24,6 +24,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -315,12 +316,37 @@ func taskFile(given string) string {
 	return ""
 }
 
+// work is what start put on an engine: stop ends it (the demo feeder, or the
+// task file's watcher and applier) and waits for it, so that no reload is
+// under way while the engine closes.
+type work struct {
+	cancel context.CancelFunc
+	done   atomic.Pointer[<-chan struct{}] // set once start has returned
+}
+
+func newWork() (context.Context, *work) {
+	ctx, cancel := context.WithCancel(context.Background())
+	return ctx, &work{cancel: cancel}
+}
+
+// stop ends the work and waits for it.
+func (w *work) stop() {
+	w.cancel()
+	if done := w.done.Load(); done != nil {
+		<-*done
+	}
+}
+
 // start puts the work on e: the task file when there is one, else the demo.
-func start(ctx context.Context, e *engine.Engine, file string) error {
+func start(ctx context.Context, w *work, e *engine.Engine, file string) error {
 	if file == "" {
 		return sampletasks.Register(ctx, e)
 	}
-	_, err := spec.Run(ctx, e, file)
+	sup, err := spec.Run(ctx, e, file)
+	if sup != nil {
+		done := sup.Done()
+		w.done.Store(&done)
+	}
 	return err
 }
 
@@ -409,9 +435,9 @@ func newProgram(m tea.Model, force func()) (p *tea.Program, stop func()) {
 // quits or a signal comes; the work is then halted (killed after closeGrace).
 func dashboard(file string, refresh time.Duration) error {
 	e := engine.New(engine.WithRefresh(refresh), engine.WithSource("demo"))
-	ctx, stopWork := context.WithCancel(context.Background())
-	defer stopWork()
-	c := newCloser(e, stopWork) // the demo feeder and the file watcher end first: nothing new starts
+	ctx, w := newWork()
+	defer w.stop()
+	c := newCloser(e, w.stop) // the demo feeder and the file watcher end first: nothing new starts
 	grace := func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
 		defer cancel()
@@ -421,7 +447,7 @@ func dashboard(file string, refresh time.Duration) error {
 	// dashboard as soon as it runs.
 	p, unhook := newProgram(ui.New(e, append(uiOptions(), ui.WithShutdown(c.within))...), c.force)
 	defer unhook()
-	if err := start(ctx, e, file); err != nil {
+	if err := start(ctx, w, e, file); err != nil {
 		_ = grace()
 		return err
 	}
@@ -495,9 +521,9 @@ func serveCmd(stdout, stderr io.Writer) *cobra.Command {
 // them at once).
 func serve(stdout io.Writer, file, listen string, opts []remote.Option) error {
 	e := engine.New(engine.WithSource("demo"))
-	work, stopWork := context.WithCancel(context.Background())
-	defer stopWork()
-	c := newCloser(e, stopWork)
+	ctx, w := newWork()
+	defer w.stop()
+	c := newCloser(e, w.stop)
 	stopping := make(chan struct{})
 	stopSig := onSignals(func() { close(stopping) }, c.force)
 	defer stopSig()
@@ -506,11 +532,11 @@ func serve(stdout io.Writer, file, listen string, opts []remote.Option) error {
 		defer cancel()
 		return c.within(ctx)
 	}
-	if err := start(work, e, file); err != nil {
+	if err := start(ctx, w, e, file); err != nil {
 		_ = grace()
 		return err
 	}
-	srv, err := remote.Listen(work, e, listen, opts...)
+	srv, err := remote.Listen(ctx, e, listen, opts...)
 	if err != nil {
 		_ = grace()
 		return err
