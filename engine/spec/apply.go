@@ -163,7 +163,8 @@ func (s *Supervisor) applyManagerLocked(md ManagerDiff) []error {
 	if !ok {
 		m = s.e.NewManager(n.Name, n.Limit)
 		if m.Name() != n.Name { // what held the name is still going away (it did not stop in time)
-			return []error{fmt.Errorf("manager %q: the name is still taken; started as %q", n.Name, m.Name())}
+			_ = s.e.RemoveManager(context.Background(), m.Name())
+			return []error{fmt.Errorf("manager %q: the name is still taken (what had it has not stopped); not started", n.Name)}
 		}
 	} else if md.LimitChanged {
 		m.SetLimit(n.Limit)
@@ -200,7 +201,8 @@ func (s *Supervisor) applyPoolLocked(ctx context.Context, pd PoolDiff) []error {
 			return []error{fmt.Errorf("pool %q: %w", n.Name, err)}
 		}
 		if np.Name() != n.Name {
-			return []error{fmt.Errorf("pool %q: the name is still taken; created as %q", n.Name, np.Name())}
+			_ = s.e.RemovePool(context.Background(), np.Name())
+			return []error{fmt.Errorf("pool %q: the name is still taken (what had it has not stopped); not started", n.Name)}
 		}
 		cfg := engine.PoolConfig{MaxWorkers: n.MaxWorkers, TaskType: n.TaskType, Daemon: n.Daemon}
 		if err := np.Start(cfg); err != nil && !errors.Is(err, engine.ErrPoolActive) {
@@ -237,7 +239,8 @@ func (s *Supervisor) startPoller(p *Poller) error {
 	spec := engine.ProcessSpec{Command: p.Command, Dir: p.Dir, Env: p.Environ()}
 	pl := s.e.NewPoller(p.Name, p.Period, engine.CommandPoll(spec), opts...)
 	if pl.Name() != p.Name {
-		return fmt.Errorf("poller %q: the name is still taken; started as %q", p.Name, pl.Name())
+		_ = s.e.RemovePoller(pl.Name())
+		return fmt.Errorf("poller %q: the name is still taken (what had it has not stopped); not started", p.Name)
 	}
 	if err := pl.Start(); err != nil {
 		return fmt.Errorf("poller %q: %w", p.Name, err)
