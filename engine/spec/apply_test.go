@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,10 +47,18 @@ func sleeping(arg string) []string {
 	var pids []string
 	for _, m := range matches {
 		b, err := os.ReadFile(m)
-		if err == nil && string(b) == "sleep\x00"+arg+"\x00" {
-			if st, err := os.ReadFile(filepath.Join(filepath.Dir(m), "stat")); err == nil && !strings.Contains(string(st), ") Z ") {
-				pids = append(pids, filepath.Base(filepath.Dir(m)))
-			}
+		if err != nil || string(b) != "sleep\x00"+arg+"\x00" {
+			continue
+		}
+		// Only this test binary's children: other test runs on the machine
+		// may sleep the same number of seconds.
+		st, err := os.ReadFile(filepath.Join(filepath.Dir(m), "stat"))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(st[strings.LastIndexByte(string(st), ')')+1:]))
+		if len(f) > 1 && f[0] != "Z" && f[1] == strconv.Itoa(os.Getpid()) {
+			pids = append(pids, filepath.Base(filepath.Dir(m)))
 		}
 	}
 	return pids
