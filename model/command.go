@@ -75,7 +75,7 @@ func (c Command) String() string {
 	case OpResize:
 		s += fmt.Sprintf(" to %d", c.Value)
 	case OpSetPeriod:
-		s += " to " + time.Duration(c.Value).String()
+		s += " to " + FormatDuration(time.Duration(c.Value))
 	}
 	return s
 }

@@ -127,12 +127,12 @@ func planPoller(a action, p *model.Poller) plan {
 		case p.Period <= 0:
 			return cannotPlan(verb, label, "it has no period")
 		case d < minPollerPeriod:
-			return cannotPlan(verb, label, "its period "+fmtDur(p.Period)+" is the shortest the dashboard sets")
+			return cannotPlan(verb, label, "its period "+model.FormatDuration(p.Period)+" is the shortest the dashboard sets")
 		case d > maxPollerPeriod:
-			return cannotPlan(verb, label, "its period "+fmtDur(p.Period)+" is the longest the dashboard sets")
+			return cannotPlan(verb, label, "its period "+model.FormatDuration(p.Period)+" is the longest the dashboard sets")
 		}
 		return sendPlan(verb, model.Command{Op: model.OpSetPeriod, Poller: p.Name, Value: int64(d)},
-			label+" (period "+fmtDur(p.Period)+" → "+fmtDur(d)+")")
+			label+" (period "+model.FormatDuration(p.Period)+" → "+model.FormatDuration(d)+")")
 	case actHalt:
 		return cannotPlan("halt", label, "a poller is paused (p) or killed (x)")
 	case actRun:

@@ -9,37 +9,6 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-func TestFmtDur(t *testing.T) {
-	tests := []struct {
-		d    time.Duration
-		want string
-	}{
-		{0, "0ns"},
-		{850, "850ns"},
-		{999, "999ns"},
-		{1500, "1.5µs"},
-		{850 * time.Microsecond, "850µs"},
-		{999_700, "1ms"},
-		{1200 * time.Microsecond, "1.2ms"},
-		{12 * time.Millisecond, "12ms"},
-		{12_400 * time.Microsecond, "12ms"},
-		{1200 * time.Millisecond, "1.2s"},
-		{2 * time.Second, "2s"},
-		{45 * time.Second, "45s"},
-		{59_960 * time.Millisecond, "1m"},
-		{90 * time.Second, "1m30s"},
-		{2 * time.Hour, "2h"},
-		{2*time.Hour + 5*time.Minute + 20*time.Second, "2h5m"},
-		{50 * time.Hour, "2d2h"},
-		{-3 * time.Millisecond, "-3ms"},
-	}
-	for _, tt := range tests {
-		if got := fmtDur(tt.d); got != tt.want {
-			t.Errorf("fmtDur(%v) = %q, want %q", tt.d, got, tt.want)
-		}
-	}
-}
-
 func TestFmtRate(t *testing.T) {
 	for v, want := range map[float64]string{0: "0/s", 0.5: "0.5/s", 12: "12/s", 1234: "1.2k/s", 2.5e6: "2.5M/s"} {
 		if got := fmtRate(v); got != want {
@@ -148,6 +117,7 @@ func TestRenderPollerCells(t *testing.T) {
 		{"acc delay", renderAccDelay(&health), "1m35s"},
 		{"usage", renderUsage(&model.Poller{Usage: 1.3}), "130%"},
 		{"last", renderLast(&disk, fixtureNow), "1.2s ago"},
+		{"last just now", renderLast(&model.Poller{Count: 1, Last: fixtureNow}, fixtureNow), "0s ago"},
 		{"next", renderNext(&disk, fixtureNow), "in 800ms"},
 		{"next due", renderNext(&health, fixtureNow), "due"},
 		{"next paused", renderNext(&model.Poller{Started: true, Alive: true, Paused: true, Next: fixtureNow.Add(time.Second)}, fixtureNow), "·"},

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"k8s.io/apimachinery/pkg/util/duration"
 
 	"github.com/spindle-tui/spindle/model"
 )
@@ -159,7 +158,7 @@ func (d *detailPane) when(at time.Time) string {
 	if at.IsZero() {
 		return noValue
 	}
-	return at.Format("2006-01-02 15:04:05.000") + " (" + duration.HumanDuration(max(d.now.Sub(at), 0)) + " ago)"
+	return at.Format("2006-01-02 15:04:05.000") + " (" + model.FormatAge(d.now.Sub(at)) + " ago)"
 }
 
 // View draws the pane in its box.

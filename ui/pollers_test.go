@@ -172,6 +172,9 @@ func TestPollerDetail(t *testing.T) {
 				t.Errorf("detail lacks %q", want)
 			}
 		}
+		if strings.Contains(scr, "0ns") { // health has no MinWait: none, not a zero duration
+			t.Errorf("detail shows a zero duration as 0ns:\n%s", scr)
+		}
 		h.keys("p") // acts on the poller shown
 		if got := h.src.commands(); !slices.Equal(got, []model.Command{{Op: model.OpPause, Poller: "health"}}) {
 			t.Errorf("sent %v", got)

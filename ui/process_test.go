@@ -33,7 +33,7 @@ func TestRenderProcessCells(t *testing.T) {
 		{"backoff rounds up", model.Task{Kind: proc, State: model.StateBackoff, Error: "exit status 1\nstderr: x", Retry: fixtureNow.Add(300 * time.Millisecond)}, "", "", "exit status 1 · retry in 1s"},
 		{"backoff due", model.Task{Kind: proc, State: model.StateBackoff, Error: "exit status 1", Retry: ago(time.Second)}, "", "", "exit status 1 · retrying"},
 		{"backoff without a time", model.Task{State: model.StateBackoff, Error: "boom"}, "", "", "boom"},
-		{"backoff without an error", model.Task{Kind: proc, State: model.StateBackoff, ExitCode: exitCode(4), Retry: fixtureNow.Add(90 * time.Second)}, "", "", "exit 4 · retry in 90s"},
+		{"backoff without an error", model.Task{Kind: proc, State: model.StateBackoff, ExitCode: exitCode(4), Retry: fixtureNow.Add(90 * time.Second)}, "", "", "exit 4 · retry in 1m30s"},
 		{"fatal gave up", model.Task{Kind: proc, State: model.StateFatal, ExitCode: exitCode(1), Error: "exit status 1", Restarts: 5}, "", "", "exit status 1 · gave up after 5 restarts"},
 		{"fatal after one", model.Task{State: model.StateFatal, Error: "boom", Restarts: 1}, "", "", "boom · gave up after 1 restart"},
 		{"goroutine error unchanged", model.Task{State: model.StateFailed, Error: "exit status 1\nmore"}, "", "", "exit status 1…"},

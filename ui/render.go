@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/util/duration"
-
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -61,7 +59,7 @@ func renderAge(t *model.Task, now time.Time) string {
 	if at.IsZero() {
 		return noValue
 	}
-	return duration.HumanDuration(max(now.Sub(at), 0))
+	return model.FormatAge(now.Sub(at))
 }
 
 // renderProgress returns the PROGRESS cell: "███████░░░  70%", or · when the task

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/util/duration"
-
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -104,7 +102,7 @@ func retryText(t *model.Task, now time.Time) string {
 	if d <= 0 {
 		return "retrying"
 	}
-	return "retry in " + duration.HumanDuration(d.Truncate(time.Second)+secondIfCut(d))
+	return "retry in " + model.FormatDuration(d.Truncate(time.Second)+secondIfCut(d))
 }
 
 // secondIfCut returns a second when d is not whole seconds, to round d up.

@@ -19,7 +19,7 @@ func TestRenderAge(t *testing.T) {
 		{"queued counts from creation", model.Task{State: model.StateQueued, Created: ago(2 * time.Minute), Started: ago(time.Second)}, "2m"},
 		{"running counts from start", model.Task{State: model.StateRunning, Created: ago(time.Hour), Started: ago(42 * time.Second)}, "42s"},
 		{"paused counts from start", model.Task{State: model.StatePaused, Started: ago(3*time.Minute + 4*time.Second)}, "3m4s"},
-		{"done counts from end", model.Task{State: model.StateDone, Started: ago(time.Hour), Ended: ago(26 * time.Hour)}, "26h"},
+		{"done counts from end", model.Task{State: model.StateDone, Started: ago(time.Hour), Ended: ago(26 * time.Hour)}, "1d2h"},
 		{"backoff counts from the failure", model.Task{State: model.StateBackoff, Started: ago(time.Minute), Ended: ago(3 * time.Second)}, "3s"},
 		{"falls back to creation", model.Task{State: model.StateRunning, Created: ago(5 * time.Second)}, "5s"},
 		{"future is zero", model.Task{State: model.StateRunning, Started: fixtureNow.Add(time.Second)}, "0s"},
