@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"runtime"
 	"strconv"
 	"sync"
@@ -171,6 +172,10 @@ func (p *Pool) Stop(wait bool) {
 	}
 }
 
+// maxPoolWorkers bounds a pool's size through Apply: a held key or a typo must
+// not ask for millions of workers.
+const maxPoolWorkers = 1 << 20
+
 // Resize sets MaxWorkers to n (at least 1) at once. Growing starts queued work
 // at once; shrinking lets running work finish, and the workers beyond n exit as
 // they come back for more.
@@ -181,6 +186,35 @@ func (p *Pool) Resize(n int) {
 	defer e.mu.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.resizeLocked(n)
+}
+
+// ResizeBy changes MaxWorkers by delta (negative: fewer) from what it is when
+// the call takes the pool's lock, so concurrent callers each make their step.
+// It returns the new size; a size below 1 or above maxPoolWorkers is an error
+// wrapping ErrPoolSize, and the size is left as it was.
+func (p *Pool) ResizeBy(delta int) (int, error) {
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	old := p.limit
+	n := old + delta
+	switch {
+	case delta < 0 && n < 1:
+		return old, fmt.Errorf("engine: pool %q has %d workers, cannot remove %d (1 is the fewest): %w", p.name, old, -delta, ErrPoolSize)
+	case delta > 0 && (n > maxPoolWorkers || n < old):
+		return old, fmt.Errorf("engine: pool %q has %d workers, cannot add %d (%d is the most): %w", p.name, old, delta, maxPoolWorkers, ErrPoolSize)
+	}
+	p.resizeLocked(n)
+	return n, nil
+}
+
+// resizeLocked sets MaxWorkers to n (at least 1). The caller holds Engine.mu
+// and p.mu.
+func (p *Pool) resizeLocked(n int) {
+	e := p.e
 	old := p.limit
 	if n == old {
 		return
