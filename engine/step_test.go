@@ -123,3 +123,20 @@ func TestApplyStepOnlyWhereItMeansSomething(t *testing.T) {
 		}
 	})
 }
+
+func TestPollerStepErrorSaysWhy(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := engine.New()
+		defer closeEngine(t, e)
+		p := e.NewPoller("disk", time.Millisecond, tick)
+		_, err := p.ScalePeriod(-1)
+		if want := `engine: poller "disk": period 1ms halved is 500µs, below the 1ms floor: engine: invalid poller period`; err == nil || err.Error() != want {
+			t.Errorf("error %v, want %s", err, want)
+		}
+		p2 := e.NewPoller("slow", 20*time.Hour, tick)
+		_, err = p2.ScalePeriod(2)
+		if want := `engine: poller "slow": period 20h doubled 2 times is past the 1d ceiling: engine: invalid poller period`; err == nil || err.Error() != want {
+			t.Errorf("error %v, want %s", err, want)
+		}
+	})
+}
