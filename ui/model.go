@@ -87,7 +87,7 @@ func New(src Source, opts ...Option) Model {
 		confirm:   newConfirmDialog(&st),
 		status:    newStatusBar(&st),
 		srcErr:    newSourceErrorLine(&st),
-		filter:    newFilterInput(&st),
+		filter:    newFilterInput(o.color),
 		footer:    newFooter(&st),
 	}
 	m.resize(80, 24) // until the first tea.WindowSizeMsg

@@ -164,7 +164,7 @@ func TestFilter(t *testing.T) {
 		want   []model.TaskID
 		screen []string // substrings of the frame
 	}{
-		{"live while typing", []string{"/", "r", "e", "n", "d"}, []model.TaskID{"t4", "t10", "t8", "t12"}, []string{"/rend█", "[filter: rend]", "(4/15)"}},
+		{"live while typing", []string{"/", "r", "e", "n", "d"}, []model.TaskID{"t4", "t10", "t8", "t12"}, []string{" /rend ", "[filter: rend]", "(4/15)"}},
 		{"enter keeps it", []string{"/", "i", "o", "enter"}, []model.TaskID{"t9", "t7", "t11"}, []string{"[filter: io]"}},
 		{"matches state", []string{"/", "f", "a", "i", "l", "e", "d", "enter"}, []model.TaskID{"t7", "t8"}, nil},
 		{"matches id", []string{"/", "t", "1", "5", "enter"}, []model.TaskID{"t15"}, nil},

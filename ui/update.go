@@ -47,9 +47,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case confirmMsg:
 		return m.answered(msg)
-	case filterMsg:
-		m.setFilter(msg.value)
-		return m, nil
+	case tea.PasteMsg:
+		return m.paste(msg)
 	case shutdownDoneMsg:
 		m.quitting = false
 		if m.err == nil {
@@ -111,6 +110,28 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 	}
 }
 
+// editFilter hands a key or a paste to the open filter line and applies what
+// it changed at once: a command would let a burst of keys arrive out of order.
+func (m *Model) editFilter(msg tea.Msg) {
+	switch m.filter.Update(msg, m.keys) {
+	case filterChanged, filterKept:
+		m.setFilter(m.filter.Value())
+	case filterCleared:
+		m.setFilter("")
+	}
+}
+
+// paste types pasted text into the filter line; with the line closed it says
+// where pasting works.
+func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
+	if m.filter.active {
+		m.editFilter(msg)
+		return m, nil
+	}
+	m.status.Set(statusInfo, "pasting goes into the filter: "+m.keys.Filter.Help().Key+" opens it")
+	return m, nil
+}
+
 // setFilter applies the filter text to every list view.
 func (m *Model) setFilter(s string) {
 	m.applyFilter(newFilter(s))
@@ -137,9 +158,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	if m.filter.active {
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg, k)
-		return m, cmd
+		m.editFilter(msg)
+		return m, nil
 	}
 	if m.help.open {
 		switch {
