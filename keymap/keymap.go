@@ -48,6 +48,7 @@ type KeyMap struct {
 	// Global.
 	HaltAll   key.Binding // halt every live task (asks first)
 	Reload    key.Binding // re-read the task file now (model.OpReload)
+	Errors    key.Binding // show every error of the source (a task file that did not validate) in full
 	Help      key.Binding // toggle the full help overlay
 	Quit      key.Binding // graceful quit; pressed again while quitting, quit at once
 	ForceQuit key.Binding // quit at once
@@ -95,6 +96,7 @@ func Default() KeyMap {
 
 		HaltAll:   b("H", "halt all", "H"),
 		Reload:    b("ctrl+r", "reload task file", "ctrl+r"),
+		Errors:    b("e", "all errors of the task file", "e"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q"),
 		ForceQuit: b("ctrl+c", "force quit", "ctrl+c"),
@@ -132,7 +134,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.NextView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Detail, k.Back},
 		{k.Mark, k.Halt, k.Pause, k.Kill, k.Restart, k.Run},
 		{k.Grow, k.Shrink, k.PauseAll},
-		{k.HaltAll, k.Reload, k.Help, k.Quit, k.ForceQuit},
+		{k.HaltAll, k.Reload, k.Errors, k.Help, k.Quit, k.ForceQuit},
 	}
 }
 

@@ -61,7 +61,7 @@ func (k *KeyMap) actions() []action {
 		{"mark", &k.Mark}, {"halt", &k.Halt}, {"pause", &k.Pause}, {"kill", &k.Kill},
 		{"restart", &k.Restart}, {"run", &k.Run},
 		{"grow", &k.Grow}, {"shrink", &k.Shrink}, {"pause_all", &k.PauseAll},
-		{"halt_all", &k.HaltAll}, {"reload", &k.Reload}, {"help", &k.Help}, {"quit", &k.Quit}, {"force_quit", &k.ForceQuit},
+		{"halt_all", &k.HaltAll}, {"reload", &k.Reload}, {"errors", &k.Errors}, {"help", &k.Help}, {"quit", &k.Quit}, {"force_quit", &k.ForceQuit},
 		{"yes", &k.Yes}, {"no", &k.No},
 	}
 }

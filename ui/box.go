@@ -63,7 +63,11 @@ func dialog(st *Styles, title string, lines []string, maxWidth int) []string {
 	for _, l := range lines {
 		w = max(w, visibleWidth(l)+4)
 	}
-	w = min(w, maxWidth)
+	return dialogOf(st, title, lines, min(w, maxWidth))
+}
+
+// dialogOf draws the box of dialog w cells wide.
+func dialogOf(st *Styles, title string, lines []string, w int) []string {
 	x := box{st: st, width: w}
 	out := make([]string, 0, len(lines)+2)
 	t := st.title.render(truncate(title, max(x.innerWidth()-2, 0)))

@@ -7,16 +7,28 @@ import (
 )
 
 // eventsList is the Events view: what happened, newest first (the snapshot's
-// order), one line each with its level coloured.
+// order), one line each with its level coloured; an event of several lines (a
+// task file's errors, one a line) shows every line, the later ones under the
+// first with the other columns left blank.
 type eventsList struct {
 	st *Styles
 
 	events []model.Event // the snapshot's (shared, immutable)
 	have   bool
 	filter filter
+	shown  int        // events that pass the filter
+	buf    []eventRow // the rows, which rowList points into; reused
 
-	rowList[model.Event]     // the rows and the cursor, kept on its line number
-	taskW, groupW        int // data-sized columns
+	rowList[eventRow]     // the rows and the cursor, kept on its line number
+	taskW, groupW     int // data-sized columns
+}
+
+// eventRow is one line of the Events view: an event's first line, or a later
+// line of its text (cont).
+type eventRow struct {
+	ev   *model.Event
+	text string
+	cont bool
 }
 
 // newEventsList returns an empty list.
@@ -38,17 +50,39 @@ func (l *eventsList) SetFilter(f filter) {
 	l.rebuild()
 }
 
+// SelectedEvent returns the event of the selected line, or nil.
+func (l *eventsList) SelectedEvent() *model.Event {
+	if r := l.Selected(); r != nil {
+		return r.ev
+	}
+	return nil
+}
+
 // rebuild recomputes the rows and the column widths.
 func (l *eventsList) rebuild() {
-	l.rows = l.rows[:0]
-	l.taskW, l.groupW = 4, 5
+	clear(l.buf)
+	l.buf = l.buf[:0]
+	l.taskW, l.groupW, l.shown = 4, 5, 0
 	for i := range l.events {
 		e := &l.events[i]
-		if l.filter.matchEvent(e) {
-			l.rows = append(l.rows, e)
-			l.taskW = max(l.taskW, min(len(e.Task), 12))
-			l.groupW = max(l.groupW, min(len(e.Group), 16))
+		if !l.filter.matchEvent(e) {
+			continue
 		}
+		l.shown++
+		l.taskW = max(l.taskW, min(len(e.Task), 12))
+		l.groupW = max(l.groupW, min(len(e.Group), 16))
+		first, rest, _ := strings.Cut(strings.TrimRight(e.Text, "\r\n"), "\n")
+		l.buf = append(l.buf, eventRow{ev: e, text: first})
+		for line := range strings.SplitSeq(rest, "\n") {
+			if strings.TrimSpace(line) != "" {
+				l.buf = append(l.buf, eventRow{ev: e, text: line, cont: true})
+			}
+		}
+	}
+	clear(l.rows)
+	l.rows = l.rows[:0]
+	for i := range l.buf {
+		l.rows = append(l.rows, &l.buf[i])
 	}
 	l.follow(-1)
 }
@@ -64,7 +98,7 @@ func (l *eventsList) columns() (widths [5]int, gap int) {
 
 // View draws the list in its box; only the visible events are formatted.
 func (l *eventsList) View() []string {
-	title, tw := listTitle(l.st, "Events", len(l.rows), len(l.events), l.filter)
+	title, tw := listTitle(l.st, "Events", l.shown, len(l.events), l.filter)
 	widths, gap := l.columns()
 	var c strings.Builder
 	writeSpaces(&c, 2)
@@ -79,11 +113,16 @@ func (l *eventsList) View() []string {
 	return l.view(l.st, title, tw, fitLine(c.String(), l.innerWidth()), note, l.rowLine)
 }
 
-// rowLine appends event i, fitted to the inner width. The selected event is in
+// rowLine appends line i, fitted to the inner width. The selected line is in
 // reverse video; others paint the level and the dim columns.
 func (l *eventsList) rowLine(out *strings.Builder, i int) {
 	widths, gap := l.columns()
-	cells := renderEvent(l.rows[i])
+	r := l.rows[i]
+	cells := renderEvent(r.ev)
+	cells[4] = cleanCell(r.text)
+	if r.cont {
+		cells[0], cells[1], cells[2], cells[3] = "", "", "", ""
+	}
 	var c strings.Builder
 	selected := i == l.cursor
 	use := func(p paint) paint { return p }
@@ -92,7 +131,7 @@ func (l *eventsList) rowLine(out *strings.Builder, i int) {
 		use = func(paint) paint { return paint{} }
 	}
 	writeSpaces(&c, 2)
-	paints := [5]paint{l.st.desc, l.levelPaint(l.rows[i].Level), paint{}, l.st.desc, paint{}}
+	paints := [5]paint{l.st.desc, l.levelPaint(r.ev.Level), paint{}, l.st.desc, paint{}}
 	for k := range cells {
 		if k > 0 {
 			writeSpaces(&c, gap)
@@ -111,4 +150,28 @@ func (l *eventsList) levelPaint(lv model.Level) paint {
 		return p
 	}
 	return paint{}
+}
+
+// eventContent returns the lines of event e in full for the text overlay, w
+// cells wide: when, level, task and group, then its text; gone says its task
+// has left the snapshot.
+func eventContent(st *Styles, e *model.Event, gone bool) func(w int) []string {
+	return func(w int) []string {
+		head := e.Time.Format("2006-01-02 15:04:05.000") + "  " + string(e.Level)
+		if e.Task != "" {
+			head += "  task " + string(e.Task)
+			if gone {
+				head += " (no longer in the snapshot)"
+			}
+		}
+		if e.Group != "" {
+			head += "  group " + cleanCell(e.Group)
+		}
+		p := paint{}
+		if lp, ok := st.level[e.Level]; ok && e.Level == model.LevelError {
+			p = lp
+		}
+		lines := []string{st.label.render(truncate(head, w)), ""}
+		return append(lines, wrapLines(e.Text, w, 4, p)...)
+	}
 }

@@ -41,6 +41,9 @@ func TestGolden(t *testing.T) {
 		{name: "detail_process", snap: processSnapshot, sel: "t1", keys: []string{"enter"}},
 		{name: "detail_process_backoff", snap: processSnapshot, sel: "t4", keys: []string{"enter"}},
 		{name: "source_error", snap: sourceErrorSnapshot, keys: []string{"ctrl+r"}},
+		{name: "source_errors_overlay", snap: sourceErrorsSnapshot, keys: []string{"e"}},
+		{name: "events_source_errors", snap: sourceErrorsSnapshot, keys: []string{"4"}},
+		{name: "event_overlay", snap: sourceErrorsSnapshot, keys: []string{"4", "enter"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,6 +67,12 @@ func TestGolden(t *testing.T) {
 // with a second line of detail.
 func sourceErrorSnapshot() model.Snapshot {
 	return withSourceError(processSnapshot(), fixtureSourceError+"\nspindle.yaml:14:9: bad duration \"2x\"")
+}
+
+// sourceErrorsSnapshot is the fixture after a save with three errors, which
+// the engine also records as an event.
+func sourceErrorsSnapshot() model.Snapshot {
+	return withSourceErrorEvent(fixtureSnapshot(), threeErrors)
 }
 
 // colourSGR matches an SGR sequence that sets a foreground or background colour.

@@ -14,7 +14,15 @@ import (
 // is a task file, the reload key.
 func (m *Model) footerBindings() []key.Binding {
 	bs := m.focusBindings()
-	if looksLikeFile(m.snap.Source) && !m.confirm.open && !m.filter.active && !m.help.open {
+	if m.confirm.open || m.filter.active || m.help.open || m.text.open {
+		return bs
+	}
+	if m.srcErr.Shown() {
+		e := m.keys.Errors
+		e.SetHelp(e.Help().Key, "errors")
+		bs = append(bs, e)
+	}
+	if looksLikeFile(m.snap.Source) {
 		bs = append(bs, m.keys.Reload) // last: the first to go when the line is full
 	}
 	return bs
@@ -34,6 +42,9 @@ func (m *Model) focusBindings() []key.Binding {
 	case m.filter.active:
 		enter := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
 		return []key.Binding{enter, hint(km.Back, "clear filter")}
+	case m.text.open:
+		closeText := key.NewBinding(key.WithKeys("esc"), key.WithHelp(km.Back.Help().Key, "close"))
+		return []key.Binding{closeText, km.Quit}
 	case m.help.open:
 		closeHelp := key.NewBinding(key.WithKeys("esc"), key.WithHelp(km.Back.Help().Key+"/"+km.Help.Help().Key, "close help"))
 		return []key.Binding{closeHelp, km.Quit}

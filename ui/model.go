@@ -36,20 +36,22 @@ type Model struct {
 	sub         <-chan model.Snapshot
 	unsubscribe func()
 
-	active  view
-	header  header
-	workers workersTable
-	pools   poolsTable
-	pollers pollersTable
-	events  eventsList
-	detail  detailPane
-	pollerD pollerDetail
-	help    helpOverlay
-	confirm confirmDialog
-	status  statusBar
-	srcErr  sourceErrorLine
-	filter  filterInput
-	footer  footer
+	active   view
+	header   header
+	workers  workersTable
+	pools    poolsTable
+	pollers  pollersTable
+	events   eventsList
+	detail   detailPane
+	pollerD  pollerDetail
+	help     helpOverlay
+	confirm  confirmDialog
+	text     textOverlay // the errors of the source, an event in full
+	textKind textKind    // what text shows
+	status   statusBar
+	srcErr   sourceErrorLine
+	filter   filterInput
+	footer   footer
 
 	width, height int
 
@@ -85,6 +87,7 @@ func New(src Source, opts ...Option) Model {
 		pollerD:   newPollerDetail(&st),
 		help:      newHelpOverlay(&st),
 		confirm:   newConfirmDialog(&st),
+		text:      newTextOverlay(&st),
 		status:    newStatusBar(&st),
 		srcErr:    newSourceErrorLine(&st),
 		filter:    newFilterInput(o.color),
@@ -105,6 +108,15 @@ func (m Model) Init() tea.Cmd {
 // Err returns the graceful shutdown's error, ErrForcedQuit if the user did not
 // wait for it, or nil.
 func (m Model) Err() error { return m.err }
+
+// textKind is what the text overlay shows.
+type textKind int
+
+// The text overlay's contents.
+const (
+	textErrors textKind = iota // every error of the source; it follows the snapshots
+	textEvent                  // one event in full
+)
 
 // headerLines is the header's full height: the summary line and the tab line.
 const headerLines = 2
@@ -153,6 +165,7 @@ func (m *Model) resize(w, h int) {
 	m.pollerD.SetSize(m.width, body)
 	m.help.SetSize(m.width, body)
 	m.confirm.SetSize(m.width, body)
+	m.text.SetSize(m.width, body)
 	m.status.SetSize(m.width)
 	m.srcErr.SetSize(m.width)
 	m.filter.SetSize(m.width)
@@ -183,13 +196,16 @@ func (m Model) View() tea.View {
 	if m.help.open {
 		body = m.help.Overlay(body, m.keys)
 	}
+	if m.text.open {
+		body = m.text.Overlay(body, m.textCloseHint())
+	}
 	if m.confirm.open {
 		body = m.confirm.Overlay(body, m.keys)
 	}
 	lines = append(lines, body...)
 
 	if m.srcErr.Shown() {
-		lines = append(lines, m.srcErr.View())
+		lines = append(lines, m.srcErr.View(m.keys.Errors.Help().Key))
 	}
 	if m.filter.active {
 		lines = append(lines, m.filter.View())

@@ -295,11 +295,11 @@ func TestEventsNavigation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := newHarness(t)
 		h.keys("4", "j", "j", "G")
-		if e := h.m.events.Selected(); e == nil || e.Group != "crawl" {
+		if e := h.m.events.SelectedEvent(); e == nil || e.Group != "crawl" {
 			t.Errorf("G selected %+v, want the oldest event", e)
 		}
 		h.keys("g")
-		if e := h.m.events.Selected(); e == nil || e.Task != "t4" {
+		if e := h.m.events.SelectedEvent(); e == nil || e.Task != "t4" {
 			t.Errorf("g selected %+v, want the newest event", e)
 		}
 	})

@@ -238,9 +238,9 @@ func TestSourceErrorLine(t *testing.T) {
 		want  []string // on the error line
 		avoid []string
 	}{
-		{"one line verbatim", fixtureSourceError, []string{fixtureSourceError}, nil},
-		{"multi-line shows the first and a count", "spindle.yaml:3:1: bad\n  line two\n  line three\n", []string{"spindle.yaml:3:1: bad (+2 more)"}, []string{"line two"}},
-		{"long text is cut, the count stays", long + "\nsecond", []string{"spindle.yaml:40:3: very long", "… (+1 more)"}, []string{"END"}},
+		{"one error", fixtureSourceError, []string{`spindle.yaml:12:7: unknown field "comand"`, "… (1 error: e shows it)"}, nil},
+		{"an error's own lines stay in it", "spindle.yaml:3:1: bad\n  line two\n  line three\n", []string{"spindle.yaml:3:1: bad (1 error: e shows it)"}, []string{"line two"}},
+		{"long text is cut, the count stays", long + "\nsecond", []string{"spindle.yaml:40:3: very long", "… (2 errors: e shows all)"}, []string{"END"}},
 		{"connection loss", "connection lost: dial unix /run/spindle.sock: connect: refused; reconnecting", []string{"connection lost: dial unix"}, nil},
 	}
 	for _, tt := range tests {

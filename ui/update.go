@@ -105,6 +105,14 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 	m.detail.SetSnapshot(&m.snap)
 	m.pollerD.SetSnapshot(&m.snap)
 	m.status.SetManagers(m.snap.Managers)
+	if m.text.open && m.textKind == textErrors { // the errors shown follow the file
+		if !m.srcErr.Shown() {
+			m.text.Close()
+			m.status.Set(statusOK, "the source has no errors now")
+		} else {
+			m.text.Open(m.srcErr.title(), m.srcErr.content)
+		}
+	}
 	if m.quitting {
 		m.status.Set(statusWarn, m.quittingText())
 	}
@@ -161,6 +169,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.editFilter(msg)
 		return m, nil
 	}
+	if m.text.open {
+		return m.textKey(msg)
+	}
 	if m.help.open {
 		switch {
 		case key.Matches(msg, k.Help, k.Back):
@@ -180,6 +191,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.act(planHaltAll(m.snap.Counts))
 	case key.Matches(msg, k.Reload):
 		return m.act(planReload())
+	case key.Matches(msg, k.Errors):
+		m.showErrors()
+		return m, nil
 	}
 	if a, ok := m.actionOf(msg); ok {
 		return m.act(m.planFor(a))
@@ -191,6 +205,38 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.detailKey(msg)
 	}
 	return m.listKey(msg)
+}
+
+// showErrors opens every error of the source in the text overlay.
+func (m *Model) showErrors() {
+	if !m.srcErr.Shown() {
+		m.status.Set(statusInfo, "no errors to show: the source has none")
+		return
+	}
+	m.text.Open(m.srcErr.title(), m.srcErr.content)
+	m.textKind = textErrors
+}
+
+// textKey handles the keys of the text overlay: the navigation keys scroll
+// it, esc (or enter, or the key that opened it) closes it, q quits; the
+// others say how to close it.
+func (m Model) textKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case m.navigate(msg, &m.text):
+	case key.Matches(msg, k.Back, k.Detail) || m.textKind == textErrors && key.Matches(msg, k.Errors):
+		m.text.Close()
+	case key.Matches(msg, k.Quit):
+		return m.startQuit()
+	default:
+		m.status.Set(statusInfo, m.textCloseHint())
+	}
+	return m, nil
+}
+
+// textCloseHint says how the text overlay closes.
+func (m *Model) textCloseHint() string {
+	return m.keys.Back.Help().Key + " closes this box"
 }
 
 // nextView returns the view after v in tab order.
@@ -209,16 +255,23 @@ func (m *Model) switchView(v view) {
 	m.active, m.header.active = v, v
 }
 
-// openDetail opens the detail pane on the selected task (in Events, the event's).
+// openDetail opens the detail pane on the selected task; in Events, on the
+// event's task, or, for an event of no task (or of one no longer in the
+// snapshot), the event in full.
 func (m *Model) openDetail() {
-	t := m.detailCandidate()
-	if t == nil {
-		if e := m.events.Selected(); m.active == viewEvents && e != nil && e.Task != "" {
-			m.status.Set(statusInfo, "task "+string(e.Task)+" is no longer in the snapshot")
-		}
+	if t := m.detailCandidate(); t != nil {
+		m.detail.Open(t, &m.snap)
 		return
 	}
-	m.detail.Open(t, &m.snap)
+	switch e := m.events.SelectedEvent(); {
+	case m.active == viewEvents && e != nil:
+		m.text.Open("Event", eventContent(m.st, e, e.Task != ""))
+		m.textKind = textEvent
+	case m.active == viewEvents:
+		m.status.Set(statusInfo, "no event selected")
+	default:
+		m.status.Set(statusInfo, "no task selected")
+	}
 }
 
 // detailCandidate returns the task enter would open: the selected row, or in
@@ -227,7 +280,7 @@ func (m *Model) detailCandidate() *model.Task {
 	if m.active == viewWorkers {
 		return m.workers.Selected()
 	}
-	e := m.events.Selected()
+	e := m.events.SelectedEvent()
 	if e == nil || e.Task == "" {
 		return nil
 	}
