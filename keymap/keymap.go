@@ -21,6 +21,7 @@ type KeyMap struct {
 
 	// Views and the table.
 	NextView    key.Binding // cycle through the available views
+	PrevView    key.Binding // cycle back through the views
 	WorkersView key.Binding // the Workers view (running and queued work)
 	PoolsView   key.Binding // the Pools view (namespaces of workers)
 	PollersView key.Binding // the Pollers view (periodic work and its timing)
@@ -72,6 +73,7 @@ func Default() KeyMap {
 		Bottom:   b("G", "bottom", "G", "end"),
 
 		NextView:    b("tab", "next view", "tab"),
+		PrevView:    b("shift+tab", "previous view", "shift+tab"),
 		WorkersView: b("1", "workers", "1"),
 		PoolsView:   b("2", "pools", "2"),
 		PollersView: b("3", "pollers", "3"),
@@ -126,12 +128,18 @@ func (k KeyMap) PollersShortHelp() []key.Binding {
 	return []key.Binding{k.Pause, k.Kill, k.Restart, k.Grow, k.Shrink, k.PauseAll, k.Detail, k.Filter, k.Help, k.Quit}
 }
 
+// EventsShortHelp returns the footer bindings of the Events view: an event's
+// task or text, filter, sort.
+func (k KeyMap) EventsShortHelp() []key.Binding {
+	return []key.Binding{k.Detail, k.Filter, k.Sort, k.SortReverse, k.Help, k.Quit}
+}
+
 // FullHelp returns every binding for the help overlay, in the groups named by
 // GroupTitles: navigation, view, task actions, pools and pollers, global.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Detail, k.Back},
+		{k.NextView, k.PrevView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Detail, k.Back},
 		{k.Mark, k.Halt, k.Pause, k.Kill, k.Restart, k.Run},
 		{k.Grow, k.Shrink, k.PauseAll},
 		{k.HaltAll, k.Reload, k.Errors, k.Help, k.Quit, k.ForceQuit},

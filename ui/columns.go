@@ -82,11 +82,14 @@ func colGap(w int) int {
 // content needs (capped), CPU and RSS only when some task is a process, narrow
 // screens drop the least useful columns first, and the spare width goes to NAME
 // (up to its content) and LAST ERROR.
-func layoutColumns(w int, m measure) []column {
+func layoutColumns(w int, m measure, sorted colKind) []column {
 	specs := colSpecs()
 	widths := [numCols]int{}
 	for k, s := range specs {
 		widths[k] = max(s.min, len(s.title))
+		if colKind(k) == sorted {
+			widths[k] = max(widths[k], len(s.title)+1) // the title and its arrow
+		}
 	}
 	widths[colID] = max(widths[colID], min(m.id, 12))
 	widths[colGroup] = max(widths[colGroup], min(m.group, 16))

@@ -16,8 +16,10 @@ type eventsList struct {
 	events []model.Event // the snapshot's (shared, immutable)
 	have   bool
 	filter filter
-	shown  int        // events that pass the filter
-	buf    []eventRow // the rows, which rowList points into; reused
+	shown  int            // events that pass the filter
+	evs    []*model.Event // those events, sorted; reused
+	buf    []eventRow     // the rows, which rowList points into; reused
+	order  tableOrder     // how the events are sorted; newest first by default
 
 	rowList[eventRow]     // the rows and the cursor, kept on its line number
 	taskW, groupW     int // data-sized columns
@@ -32,7 +34,27 @@ type eventRow struct {
 }
 
 // newEventsList returns an empty list.
-func newEventsList(st *Styles) eventsList { return eventsList{st: st} }
+func newEventsList(st *Styles) eventsList {
+	return eventsList{st: st, order: eventsDefaultOrder}
+}
+
+// eventsDefaultOrder is the snapshot's order: newest first.
+var eventsDefaultOrder = tableOrder{col: eventColTime, reverse: true}
+
+// CycleSort sorts by the next column, ascending (TIME: newest first).
+func (l *eventsList) CycleSort() {
+	l.order = tableOrder{col: (l.order.col + 1) % numEventCols}
+	if l.order.col == eventColTime {
+		l.order = eventsDefaultOrder
+	}
+	l.rebuild()
+}
+
+// ReverseSort flips the sort direction.
+func (l *eventsList) ReverseSort() {
+	l.order.reverse = !l.order.reverse
+	l.rebuild()
+}
 
 // SetSize lays the list out for w×h cells (borders included).
 func (l *eventsList) SetSize(w, h int) { l.resize(w, h) }
@@ -61,14 +83,19 @@ func (l *eventsList) SelectedEvent() *model.Event {
 // rebuild recomputes the rows and the column widths.
 func (l *eventsList) rebuild() {
 	clear(l.buf)
-	l.buf = l.buf[:0]
-	l.taskW, l.groupW, l.shown = 4, 5, 0
+	clear(l.evs)
+	l.buf, l.evs = l.buf[:0], l.evs[:0]
+	l.taskW, l.groupW = 5, 6 // the titles and a sort arrow
 	for i := range l.events {
-		e := &l.events[i]
-		if !l.filter.matchEvent(e) {
-			continue
+		if e := &l.events[i]; l.filter.matchEvent(e) {
+			l.evs = append(l.evs, e)
 		}
-		l.shown++
+	}
+	l.shown = len(l.evs)
+	if l.order != eventsDefaultOrder {
+		sortRows(l.evs, l.order, compareEvents, func(a, b *model.Event) int { return b.Time.Compare(a.Time) })
+	}
+	for _, e := range l.evs {
 		l.taskW = max(l.taskW, min(len(e.Task), 12))
 		l.groupW = max(l.groupW, min(len(e.Group), 16))
 		first, rest, _ := strings.Cut(strings.TrimRight(e.Text, "\r\n"), "\n")
@@ -92,19 +119,22 @@ func (l *eventsList) rebuild() {
 func (l *eventsList) columns() (widths [5]int, gap int) {
 	inner := l.innerWidth()
 	gap = colGap(inner)
-	textW := max(inner-2-8-5-l.taskW-l.groupW-4*gap, 1)
-	return [5]int{8, 5, l.taskW, l.groupW, textW}, gap
+	textW := max(inner-2-8-6-l.taskW-l.groupW-4*gap, 1)
+	return [5]int{8, 6, l.taskW, l.groupW, textW}, gap
 }
 
 // View draws the list in its box; only the visible events are formatted.
 func (l *eventsList) View() []string {
-	title, tw := listTitle(l.st, "Events", l.shown, len(l.events), l.filter)
+	title, tw := listTitle(l.st, "Events", l.shown, len(l.events), l.filter, sortTitle(eventTitles[l.order.col], l.order.reverse))
 	widths, gap := l.columns()
 	var c strings.Builder
 	writeSpaces(&c, 2)
-	for i, h := range [5]string{"TIME", "LEVEL", "TASK", "GROUP", "TEXT"} {
+	for i, h := range eventTitles {
 		if i > 0 {
 			writeSpaces(&c, gap)
+		}
+		if colKind(i) == l.order.col {
+			h += l.order.arrow()
 		}
 		writePadded(&c, l.st.columnHead, h, widths[i])
 	}

@@ -55,6 +55,11 @@ func (m *Model) focusBindings() []key.Binding {
 	case focusPollers:
 		return m.pollerBindings(km)
 	}
+	if m.active == viewEvents && !m.detail.open {
+		km.Detail.SetEnabled(m.events.SelectedEvent() != nil)
+		km.Detail.SetHelp(km.Detail.Help().Key, "task or text")
+		return km.EventsShortHelp()
+	}
 	targets := m.targets()
 	onTasks := m.active == viewWorkers || m.detail.open
 	for _, a := range []struct {

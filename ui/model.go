@@ -85,7 +85,7 @@ func New(src Source, opts ...Option) Model {
 		events:    newEventsList(&st),
 		detail:    newDetailPane(&st),
 		pollerD:   newPollerDetail(&st),
-		help:      newHelpOverlay(&st),
+		help:      newHelpOverlay(&st, o.keys),
 		confirm:   newConfirmDialog(&st),
 		text:      newTextOverlay(&st),
 		status:    newStatusBar(&st),

@@ -42,7 +42,7 @@ type pollersTable struct {
 
 // newPollersTable returns an empty table.
 func newPollersTable(st *Styles) pollersTable {
-	return pollersTable{st: st, columnTable: newColumnTable(numPollCols, pollerName)}
+	return pollersTable{st: st, columnTable: newColumnTable(numPollCols, pollerName, tableOrder{col: pollColName}, comparePollers, pollersByName)}
 }
 
 // pollerName is the key a poller is followed by across snapshots.
@@ -63,12 +63,12 @@ func (t *pollersTable) SetFilter(f filter) {
 // rebuild recomputes the rows, the selection and the column widths.
 func (t *pollersTable) rebuild() {
 	specs := pollerSpecs()
-	t.follow(t.collect(t.pollers, t.filter.matchPoller, func(p *model.Poller) {
+	t.arrange(t.pollers, t.filter.matchPoller, func(p *model.Poller) {
 		specs[pollColName].width = max(specs[pollColName].width, min(len(p.Name), 24))
 		specs[pollColCount].width = max(specs[pollColCount].width, digits(p.Count))
 		specs[pollColErrors].width = max(specs[pollColErrors].width, digits(p.Errors))
 		specs[pollColSkipped].width = max(specs[pollColSkipped].width, digits(p.Skipped))
-	}))
+	})
 	t.refit(specs[:])
 }
 
@@ -95,7 +95,7 @@ func pollerSpecs() [numPollCols]tableCol {
 
 // View draws the table in its box: only the rows on screen are formatted.
 func (t *pollersTable) View() []string {
-	title, tw := listTitle(t.st, "Pollers", len(t.rows), len(t.pollers), t.filter)
+	title, tw := listTitle(t.st, "Pollers", len(t.rows), len(t.pollers), t.filter, sortTitle(t.sortName(), t.order.reverse))
 	note := emptyNote(t.have, len(t.rows), t.filter, "poller", " no pollers")
 	return t.view(t.st, title, tw, t.header(t.st), note, t.rowLine)
 }

@@ -37,7 +37,7 @@ type poolsTable struct {
 
 // newPoolsTable returns an empty table.
 func newPoolsTable(st *Styles) poolsTable {
-	return poolsTable{st: st, columnTable: newColumnTable(numPoolCols, poolName)}
+	return poolsTable{st: st, columnTable: newColumnTable(numPoolCols, poolName, tableOrder{col: poolColName}, comparePools, poolsByName)}
 }
 
 // poolName is the key a pool is followed by across snapshots.
@@ -59,7 +59,7 @@ func (t *poolsTable) SetFilter(f filter) {
 func (t *poolsTable) rebuild() {
 	specs := poolSpecs()
 	grow := func(k colKind, n int) { specs[k].width = max(specs[k].width, n) }
-	t.follow(t.collect(t.pools, t.filter.matchPool, func(p *model.Pool) {
+	t.arrange(t.pools, t.filter.matchPool, func(p *model.Pool) {
 		grow(poolColName, min(len(p.Name), 20))
 		grow(poolColOwner, min(len(p.Owner)+1+len(p.OwnerName), 24))
 		grow(poolColType, min(len(p.Type), 16))
@@ -68,7 +68,7 @@ func (t *poolsTable) rebuild() {
 		grow(poolColDone, digits(p.Done))
 		grow(poolColFailed, digits(p.Failed))
 		grow(poolColRejected, digits(p.Rejected))
-	}))
+	})
 	t.refit(specs[:])
 }
 
@@ -91,7 +91,7 @@ func poolSpecs() [numPoolCols]tableCol {
 
 // View draws the table in its box: only the rows on screen are formatted.
 func (t *poolsTable) View() []string {
-	title, tw := listTitle(t.st, "Pools", len(t.rows), len(t.pools), t.filter)
+	title, tw := listTitle(t.st, "Pools", len(t.rows), len(t.pools), t.filter, sortTitle(t.sortName(), t.order.reverse))
 	note := emptyNote(t.have, len(t.rows), t.filter, "pool", " no pools (pools are namespaces of workers that a program creates through engine.ResolvePool)")
 	return t.view(t.st, title, tw, t.header(t.st), note, t.rowLine)
 }

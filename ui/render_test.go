@@ -101,7 +101,7 @@ func TestLayoutColumns(t *testing.T) {
 			want -= 2 // CPU and RSS only show for processes
 		}
 		for _, w := range []int{0, 5, 20, 40, 60, 80, 100, 118, 158, 250} {
-			cols := layoutColumns(w, m)
+			cols := layoutColumns(w, m, colState)
 			total := gutterWidth
 			kinds := map[colKind]bool{}
 			for i, c := range cols {

@@ -21,6 +21,9 @@ const (
 	sortAge
 	sortProgress
 	sortRestarts
+	sortCPU
+	sortRSS
+	sortLastError
 	numSortColumns
 )
 
@@ -41,6 +44,12 @@ func (c sortColumn) String() string {
 		return "PROGRESS"
 	case sortRestarts:
 		return "RESTARTS"
+	case sortCPU:
+		return "CPU"
+	case sortRSS:
+		return "RSS"
+	case sortLastError:
+		return "LAST ERROR"
 	}
 	return "?"
 }
@@ -102,16 +111,30 @@ func numericKey(t *model.Task, c sortColumn) uint64 {
 		return orderedInt(int64(t.Progress() * 1e9))
 	case sortRestarts:
 		return orderedInt(int64(t.Restarts))
+	case sortCPU: // a task that shows no CPU sorts below 0.0%
+		if !showsResources(t) {
+			return 0
+		}
+		return orderedInt(int64(t.CPU*1000)) + 1
+	case sortRSS:
+		if !showsResources(t) {
+			return 0
+		}
+		return orderedInt(t.RSS) + 1
 	}
 	return 0
 }
 
-// compareTasks orders two tasks by a text column (NAME, GROUP), then ID.
+// compareTasks orders two tasks by a text column (NAME, GROUP, LAST ERROR),
+// then ID.
 func compareTasks(a, b *model.Task, o rowOrder) int {
 	var c int
-	if o.col == sortGroup {
+	switch o.col {
+	case sortGroup:
 		c = strings.Compare(a.Group, b.Group)
-	} else {
+	case sortLastError:
+		c = strings.Compare(a.Error, b.Error)
+	default:
 		c = strings.Compare(a.Name, b.Name)
 	}
 	if o.reverse {
@@ -177,7 +200,7 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 // others go through numeric keys.
 func (rb *rowBuilder) sortByKey(o rowOrder) {
 	rows := rb.rows
-	if o.col == sortName || o.col == sortGroup {
+	if o.col == sortName || o.col == sortGroup || o.col == sortLastError {
 		slices.SortFunc(rows, func(a, b *model.Task) int { return compareTasks(a, b, o) })
 		return
 	}

@@ -28,6 +28,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, waitSnapshotCmd(m.sub)
 	case clockMsg:
 		m.age(time.Time(msg))
+		m.status.Expire(time.Time(msg))
 		if m.opts.noClock {
 			return m, nil
 		}
@@ -35,7 +36,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sourceClosedMsg:
 		m.header.closed = true
 		if !m.quitting {
-			m.status.Set(statusError, "source closed: no more updates ("+m.keys.Quit.Help().Key+" quits)")
+			m.status.SetSticky(statusError, "source closed: no more updates ("+m.keys.Quit.Help().Key+" quits)")
 		}
 		return m, nil
 	case tea.WindowSizeMsg:
@@ -114,7 +115,7 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 		}
 	}
 	if m.quitting {
-		m.status.Set(statusWarn, m.quittingText())
+		m.status.SetSticky(statusWarn, m.quittingText())
 	}
 }
 
@@ -163,6 +164,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.confirm.open {
 		var cmd tea.Cmd
 		m.confirm, cmd = m.confirm.Update(msg, k)
+		if cmd == nil {
+			m.status.Set(statusInfo, "answer "+k.Yes.Help().Key+" or "+k.No.Help().Key)
+		}
 		return m, cmd
 	}
 	if m.filter.active {
@@ -178,6 +182,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.help.Toggle()
 		case key.Matches(msg, k.Quit):
 			return m.startQuit()
+		case m.navigate(msg, &m.help):
+		default:
+			m.status.Set(statusInfo, k.Back.Help().Key+" or "+k.Help.Help().Key+" closes the help")
 		}
 		return m, nil
 	}
@@ -239,12 +246,12 @@ func (m *Model) textCloseHint() string {
 	return m.keys.Back.Help().Key + " closes this box"
 }
 
-// nextView returns the view after v in tab order.
-func nextView(v view) view {
+// nextView returns the view dir steps after v in tab order (-1: the one before).
+func nextView(v view, dir int) view {
 	vs := availableViews()
 	for i, x := range vs {
 		if x == v {
-			return vs[(i+1)%len(vs)]
+			return vs[((i+dir)%len(vs)+len(vs))%len(vs)]
 		}
 	}
 	return vs[0]
@@ -326,7 +333,7 @@ func (m Model) startQuit() (tea.Model, tea.Cmd) {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	m.quitting, m.cancelShutdown = true, cancel
 	m.header.notice = "quitting…"
-	m.status.Set(statusWarn, m.quittingText())
+	m.status.SetSticky(statusWarn, m.quittingText())
 	return m, shutdownCmd(ctx, m.opts.shutdown)
 }
 

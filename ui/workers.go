@@ -50,7 +50,7 @@ func taskID(t *model.Task) string { return string(t.ID) }
 // SetSize lays the table out for w×h cells (borders included).
 func (t *workersTable) SetSize(w, h int) {
 	t.resize(w, h)
-	t.cols = layoutColumns(t.innerWidth(), t.measure)
+	t.layout()
 }
 
 // SetSnapshot shows a new snapshot, keeping the selection on the same task.
@@ -72,10 +72,28 @@ func (t *workersTable) rearrange() {
 	t.rebuild()
 }
 
-// CycleSort moves to the next sort column, ascending.
+// CycleSort sorts by the next column on screen, ascending.
 func (t *workersTable) CycleSort() {
-	t.order = rowOrder{col: (t.order.col + 1) % numSortColumns}
+	next := -1
+	for i, c := range t.cols {
+		if sortColumnOf(c.kind) == t.order.col {
+			next = (i + 1) % len(t.cols)
+			break
+		}
+	}
+	if next < 0 && len(t.cols) > 0 {
+		next = 0
+	}
+	if next >= 0 {
+		t.order = rowOrder{col: sortColumnOf(t.cols[next].kind)}
+	}
+	t.layout()
 	t.rearrange()
+}
+
+// layout fits the columns into the box, the sort column wide enough for its arrow.
+func (t *workersTable) layout() {
+	t.cols = layoutColumns(t.innerWidth(), t.measure, columnOfSort(t.order.col))
 }
 
 // ReverseSort flips the sort direction.
@@ -108,7 +126,7 @@ func (t *workersTable) rebuild() {
 	t.collectMarks()
 	if m != t.measure || t.cols == nil {
 		t.measure = m
-		t.cols = layoutColumns(t.innerWidth(), t.measure)
+		t.layout()
 	}
 }
 
@@ -223,7 +241,17 @@ func (t *workersTable) headerLine() string {
 	return fitLine(c.String(), inner)
 }
 
-// sortColumnOf maps a table column to its sort column (LAST ERROR has none).
+// columnOfSort maps a sort column to its table column.
+func columnOfSort(c sortColumn) colKind {
+	for k := range numCols {
+		if sortColumnOf(k) == c {
+			return k
+		}
+	}
+	return -1
+}
+
+// sortColumnOf maps a table column to its sort column.
 func sortColumnOf(k colKind) sortColumn {
 	switch k {
 	case colID:
@@ -240,6 +268,12 @@ func sortColumnOf(k colKind) sortColumn {
 		return sortProgress
 	case colRestarts:
 		return sortRestarts
+	case colCPU:
+		return sortCPU
+	case colRSS:
+		return sortRSS
+	case colLastError:
+		return sortLastError
 	}
 	return -1
 }
