@@ -77,14 +77,14 @@ type Pool struct {
 	stuck    int       // in a run that was abandoned; discounted until it returns
 
 	// Counters of work that ended without a worker, and of exited workers;
-	// a live worker keeps its own (worker.done, worker.failed).
-	submitted, done, failed, rejected int64
-	rejectedAt, rejectedQuiet         int64 // last rejection event (unix ns), rejections since
-	throughput                        throughputRing
-	ids                               poolIDs
-	stamp                             queueStamp
-	foldScratch                       []doneTask // foldLocked's merge buffer
-	lastSrc                           *jobSource // see sourceLocked
+	// a live worker keeps its own (worker.done, worker.failed, worker.halted).
+	submitted, done, failed, halted, rejected int64
+	rejectedAt, rejectedQuiet                 int64 // last rejection event (unix ns), rejections since
+	throughput                                throughputRing
+	ids                                       poolIDs
+	stamp                                     queueStamp
+	foldScratch                               []doneTask // foldLocked's merge buffer
+	lastSrc                                   *jobSource // see sourceLocked
 }
 
 // poolJob is what pool work adds to a task: its type, parent and future, and
@@ -319,16 +319,17 @@ func (p *Pool) Stats() model.Pool {
 // when a second or more has passed. The caller holds p.mu and every worker's
 // lock.
 func (p *Pool) statsLocked(now int64) model.Pool {
-	done, failed, busy, queued := p.done, p.failed, 0, p.q.Len()
+	done, failed, halted, busy, queued := p.done, p.failed, p.halted, 0, p.q.Len()
 	for _, w := range p.ws {
 		done += w.done
 		failed += w.failed
+		halted += w.halted
 		queued += w.blen
 		if w.t.state.Live() {
 			busy++
 		}
 	}
-	p.throughput.advance(now, done+failed)
+	p.throughput.advance(now, done+failed+halted)
 	return model.Pool{
 		Name:       p.name,
 		Owner:      p.creator,
@@ -342,6 +343,7 @@ func (p *Pool) statsLocked(now int64) model.Pool {
 		Submitted:  p.submitted,
 		Done:       done,
 		Failed:     failed,
+		Halted:     halted,
 		Rejected:   p.rejected,
 		Throughput: p.throughput.oldestFirst(),
 	}
