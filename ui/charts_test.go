@@ -176,7 +176,9 @@ func TestHeaderSummary(t *testing.T) {
 	}{
 		{"full when there is room", func(s *model.Snapshot) { s.Counts = model.StateCounts{} },
 			"pools 5 (1 paused)  pollers 6 (1 paused, 1 killed)", ""},
-		{"short when the counts fill the line", func(*model.Snapshot) {}, "pools 5  pollers 6", "(1 paused)"},
+		{"short when the counts fill the line", func(s *model.Snapshot) { s.Counts[model.StateHalted], s.Counts[model.StateDone] = 0, 0 },
+			"pools 5  pollers 6", "(1 paused)"},
+		{"gone when the counts need the line", func(*model.Snapshot) {}, "halted 1", "pools"},
 		{"none without pools or pollers", func(s *model.Snapshot) { s.Pools, s.Pollers = nil, nil }, "done 40", "pollers"},
 	}
 	for _, tt := range tests {

@@ -173,8 +173,9 @@ func (h *header) View() []string {
 
 // countsLine returns the count per state, only the non-zero ones, each in its
 // state's colour: "running 3  queued 12  done 40"; tighter when the line is full.
-// The pools and pollers summary, when there are any, is flush right, and the
-// counts give way to it.
+// The pools and pollers summary, when there are any, is flush right; it gives
+// way to the counts (first its notes, then all of it), since the Pools and
+// Pollers views have it too.
 func (h *header) countsLine() string {
 	if !h.have {
 		return " " + h.st.dim.render("waiting for the source…")
@@ -184,6 +185,9 @@ func (h *header) countsLine() string {
 		plain = h.summaryText
 		if h.countsWidth(1)+3+len(plain)+1 > h.width {
 			plain = h.summaryShort
+		}
+		if h.counts.Total() > 0 && h.countsWidth(1)+3+len(plain)+1 > h.width {
+			plain = ""
 		}
 	}
 	summary, room := "", h.width

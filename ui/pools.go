@@ -15,6 +15,7 @@ const (
 	poolColQueued
 	poolColDone
 	poolColFailed
+	poolColHalted
 	poolColRejected
 	poolColDaemon
 	poolColState
@@ -67,6 +68,7 @@ func (t *poolsTable) rebuild() {
 		grow(poolColQueued, digits(int64(p.Queued)))
 		grow(poolColDone, digits(p.Done))
 		grow(poolColFailed, digits(p.Failed))
+		grow(poolColHalted, digits(p.Halted))
 		grow(poolColRejected, digits(p.Rejected))
 	})
 	t.refit(specs[:])
@@ -82,6 +84,7 @@ func poolSpecs() [numPoolCols]tableCol {
 		poolColQueued:     {title: "QUEUED", width: 6, right: true, drop: 7},
 		poolColDone:       {title: "DONE", width: 4, right: true, drop: 5},
 		poolColFailed:     {title: "FAILED", width: 6, right: true, drop: 4},
+		poolColHalted:     {title: "HALTED", width: 6, right: true, drop: 6},
 		poolColRejected:   {title: "REJECTED", width: 8, right: true, drop: 6},
 		poolColDaemon:     {title: "DAEMON", width: 6, drop: 1},
 		poolColState:      {title: "STATE", width: 8},
@@ -127,6 +130,8 @@ func (t *poolsTable) rowLine(c *strings.Builder, i int) {
 			writeRight(c, paint{}, renderCount(p.Done), w)
 		case poolColFailed:
 			writeRight(c, use(t.alertIf(p.Failed > 0)), renderCount(p.Failed), w)
+		case poolColHalted:
+			writeRight(c, paint{}, renderCount(p.Halted), w)
 		case poolColRejected:
 			writeRight(c, use(t.alertIf(p.Rejected > 0)), renderCount(p.Rejected), w)
 		case poolColDaemon:

@@ -151,6 +151,7 @@ func compareTasks(a, b *model.Task, o rowOrder) int {
 // buffers have grown; and it reads each task once, in memory order, because with a
 // big snapshot it is the cache misses, not the comparisons, that cost.
 type rowBuilder struct {
+	listed  model.StateCounts // the snapshot's tasks by state, filter or not
 	rows    []*model.Task
 	scratch []*model.Task // the counting sort's output
 	states  []uint8       // rows[i]'s state, so the counting sort reads no task
@@ -168,9 +169,13 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 	idSorted, stateSorted := true, true
 	var prevState uint8
 	var lastID [model.NumStates + 1]model.TaskID // the last ID seen in each state
+	rb.listed = model.StateCounts{}
 	for i := range tasks {
 		t := &tasks[i]
 		m.procs = m.procs || t.Kind == model.KindProcess // of the whole snapshot, so a filter does not move columns
+		if int(t.State) < model.NumStates {
+			rb.listed[t.State]++
+		}
 		if !f.matchTask(t) {
 			continue
 		}

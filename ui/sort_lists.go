@@ -28,6 +28,8 @@ func comparePools(a, b *model.Pool, k colKind) int {
 		return cmp.Compare(a.Done, b.Done)
 	case poolColFailed:
 		return cmp.Compare(a.Failed, b.Failed)
+	case poolColHalted:
+		return cmp.Compare(a.Halted, b.Halted)
 	case poolColRejected:
 		return cmp.Compare(a.Rejected, b.Rejected)
 	case poolColDaemon:

@@ -15,10 +15,11 @@ import (
 type workersTable struct {
 	st *Styles
 
-	now   time.Time    // the snapshot's time; ages count to it
-	tasks []model.Task // the snapshot's tasks (shared, immutable)
-	build rowBuilder   // makes rows; its buffers are reused across snapshots
-	have  bool         // a snapshot has arrived
+	now    time.Time         // the snapshot's time; ages count to it
+	tasks  []model.Task      // the snapshot's tasks (shared, immutable)
+	counts model.StateCounts // every task the engine knows, by state
+	build  rowBuilder        // makes rows; its buffers are reused across snapshots
+	have   bool              // a snapshot has arrived
 
 	order  rowOrder
 	filter filter
@@ -55,7 +56,7 @@ func (t *workersTable) SetSize(w, h int) {
 
 // SetSnapshot shows a new snapshot, keeping the selection on the same task.
 func (t *workersTable) SetSnapshot(s *model.Snapshot) {
-	t.now, t.tasks, t.have = s.Time, s.Tasks, true
+	t.now, t.tasks, t.counts, t.have = s.Time, s.Tasks, s.Counts, true
 	t.rebuild()
 }
 
@@ -199,7 +200,26 @@ func (t *workersTable) title() (string, int) {
 	if len(t.marked) > 0 {
 		add(t.st.marked, " [marked "+strconv.Itoa(len(t.marked))+"]")
 	}
+	if n := t.notListed(); n != "" {
+		add(t.st.titleCount, " [not listed: "+n+"]")
+	}
 	return b.String(), tw + textWidth(plain.String())
+}
+
+// notListed says which of the tasks the header counts the snapshot does not
+// list, by state, "" when it lists them all: the tail of a long queue, the
+// finished runs older than the history ring, tasks a reload forgot.
+func (t *workersTable) notListed() string {
+	var b strings.Builder
+	for s, n := range t.counts {
+		if extra := n - t.build.listed[s]; extra > 0 {
+			if b.Len() > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(model.State(s).String() + " " + strconv.Itoa(extra))
+		}
+	}
+	return b.String()
 }
 
 // arrow shows a sort direction.
