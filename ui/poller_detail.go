@@ -130,7 +130,18 @@ func (d *pollerDetail) render() {
 	for _, l := range wrapBlock(p.LastError, inner-2) {
 		lines = append(lines, "  "+d.st.state[model.StateFailed].render(l))
 	}
-	lines = append(lines, "", d.st.label.render("Value"))
+	valueHead := d.st.label.render("Value")
+	if note := staleNote(p, d.now); note != "" {
+		why := "stale: the last " + plural(int(p.Failing), "run") + " failed"
+		if !p.ValueAt.IsZero() {
+			why = "stale: from " + model.FormatAge(d.now.Sub(p.ValueAt)) + " ago; the last " + plural(int(p.Failing), "run") + " failed"
+		}
+		if p.Failing == 1 {
+			why = strings.Replace(why, "the last 1 run failed", "the last run failed", 1)
+		}
+		valueHead += d.st.alert.render(" (" + why + ")")
+	}
+	lines = append(lines, "", valueHead)
 	if p.Value == "" {
 		lines = append(lines, "  "+d.st.dim.render("(none)"))
 	}

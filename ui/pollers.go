@@ -68,6 +68,9 @@ func (t *pollersTable) rebuild() {
 		specs[pollColCount].width = max(specs[pollColCount].width, digits(p.Count))
 		specs[pollColErrors].width = max(specs[pollColErrors].width, digits(p.Errors))
 		specs[pollColSkipped].width = max(specs[pollColSkipped].width, digits(p.Skipped))
+		if note := staleNote(p, t.now); note != "" { // "stale 12s" must be readable
+			specs[pollColValue].width = max(specs[pollColValue].width, textWidth(note)+1)
+		}
 	})
 	t.refit(specs[:])
 }
@@ -145,6 +148,14 @@ func (t *pollersTable) rowLine(c *strings.Builder, i int) {
 		case pollColDelays:
 			t.writeDelays(c, p, w, selected)
 		case pollColValue:
+			if note := staleNote(p, t.now); note != "" { // the note stays when the value is cut
+				if textWidth(note)+len(noteSep)+minNotedMsg > w {
+					writePadded(c, use(t.st.alert), note, w) // no room for both: that it is stale matters more
+				} else {
+					writeNoted(c, use(t.st.alert), renderPollerValue(p), w, note)
+				}
+				break
+			}
 			writePadded(c, use(t.st.desc), renderPollerValue(p), w)
 		}
 	})

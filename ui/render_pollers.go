@@ -94,3 +94,16 @@ func renderPollerValue(p *model.Poller) string {
 	}
 	return cleanCell(firstLine(p.Value))
 }
+
+// staleNote returns the note a value carries when the runs since it failed:
+// "stale 12s" (its age at now), "stale" when the engine gave no time, "" when
+// the last run succeeded (or there is no value).
+func staleNote(p *model.Poller, now time.Time) string {
+	switch {
+	case p.Failing == 0 || p.Value == "":
+		return ""
+	case p.ValueAt.IsZero():
+		return "stale"
+	}
+	return "stale " + model.FormatAge(now.Sub(p.ValueAt))
+}
