@@ -212,7 +212,7 @@ func (p *Pool) requeueLocked(t *task) {
 	p.forgetNumLocked(t.nid)
 	f := t.pool.fut
 	src := *f.source()
-	src.restarts, src.proc = t.restarts, t.proc
+	src.restarts, src.proc, src.queued = t.restarts, t.proc, time.Now().UnixNano()
 	if r := t.run; r != nil {
 		r.logMu.Lock()
 		src.log = r.log[:len(r.log):len(r.log)]
