@@ -34,15 +34,23 @@ func renderGroup(t *model.Task) string { return cleanCell(t.Group) }
 // renderState returns the STATE cell.
 func renderState(t *model.Task) string { return t.State.String() }
 
-// ageSince returns the time a task's AGE counts from: a queued task's creation, a
-// live task's start, a finished (or backing off) task's end, falling back to
-// creation when the engine did not fill the later fields.
+// ageSince returns the time a task's AGE counts from, the start of what it is
+// doing now: a queued task's queueing (its creation, or the restart that
+// queued it again), a live task's start, an abandoned one's giving up, a
+// finished (or backing off) task's end; falling back to creation when the
+// engine did not fill the later fields.
 func ageSince(t *model.Task) time.Time {
 	var at time.Time
 	switch {
 	case t.State == model.StateQueued:
+		at = t.Queued
 	case t.State.Live():
 		at = t.Started
+	case t.State == model.StateAbandoned: // it never ended: Asked is when it was given up on
+		at = t.Asked
+		if at.IsZero() {
+			at = t.Ended
+		}
 	default:
 		at = t.Ended
 	}

@@ -17,6 +17,8 @@ func TestRenderAge(t *testing.T) {
 		want string
 	}{
 		{"queued counts from creation", model.Task{State: model.StateQueued, Created: ago(2 * time.Minute), Started: ago(time.Second)}, "2m"},
+		{"queued again counts from the restart", model.Task{State: model.StateQueued, Created: ago(100 * time.Second), Queued: ago(4 * time.Second)}, "4s"},
+		{"abandoned counts from when it was given up", model.Task{State: model.StateAbandoned, Created: ago(time.Hour), Started: ago(10 * time.Minute), Asked: ago(90 * time.Second)}, "1m30s"},
 		{"running counts from start", model.Task{State: model.StateRunning, Created: ago(time.Hour), Started: ago(42 * time.Second)}, "42s"},
 		{"paused counts from start", model.Task{State: model.StatePaused, Started: ago(3*time.Minute + 4*time.Second)}, "3m4s"},
 		{"done counts from end", model.Task{State: model.StateDone, Started: ago(time.Hour), Ended: ago(26 * time.Hour)}, "1d2h"},
