@@ -57,6 +57,10 @@ const (
 	rssWidth = 6
 )
 
+// maxNoteWant caps the LAST ERROR width a long error asks for when deciding
+// whether empty columns must yield.
+const maxNoteWant = 48
+
 // maxDrop is the highest drop order in colSpecs.
 const maxDrop = 6
 
@@ -68,6 +72,10 @@ const gutterWidth = 2
 type measure struct {
 	id, name, group int
 	procs           bool // some task in the snapshot is a process: show CPU and RSS
+	liveProcs       bool // some row is a live process: CPU and RSS have something to show
+	progress        bool // some row reports progress
+	restarts        bool // some row was restarted
+	notes           int  // the longest LAST ERROR a row may show (an error, a wait), roughly; 0: none
 }
 
 // colGap returns the blank cells between columns for a table w cells wide.
@@ -110,6 +118,16 @@ func layoutColumns(w int, m measure, sorted colKind) []column {
 			}
 		}
 		return n + gap*max(cols-1, 0)
+	}
+	// When the content does not fit (NAME in full, LAST ERROR its longest
+	// note), the columns with nothing to show give their width up first.
+	want := need() + max(m.name-widths[colName], 0) + max(min(m.notes, maxNoteWant)-widths[colLastError], 0)
+	if want > w {
+		empty := [numCols]bool{colProgress: !m.progress, colCPU: !m.liveProcs, colRSS: !m.liveProcs,
+			colRestarts: !m.restarts, colLastError: m.notes == 0}
+		for k := range keep {
+			keep[k] = keep[k] && !empty[k]
+		}
 	}
 	for drop := 1; need() > w && drop <= maxDrop; drop++ {
 		for k, s := range specs {

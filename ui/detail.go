@@ -14,7 +14,8 @@ import (
 // panic stack, lineage and the tail of its log. The log follows live: when the
 // view is scrolled to the bottom it stays there as lines arrive.
 type detailPane struct {
-	st *Styles
+	st    *Styles
+	waits *waitReasons // what queued tasks wait for
 
 	open   bool
 	id     model.TaskID
@@ -27,7 +28,9 @@ type detailPane struct {
 }
 
 // newDetailPane returns a closed pane.
-func newDetailPane(st *Styles) detailPane { return detailPane{st: st} }
+func newDetailPane(st *Styles, waits *waitReasons) detailPane {
+	return detailPane{st: st, waits: waits}
+}
 
 // Open shows task t (found in s).
 func (d *detailPane) Open(t *model.Task, s *model.Snapshot) {
@@ -111,6 +114,15 @@ func (d *detailPane) render() {
 		state += " (no longer in the snapshot)"
 	}
 	field("State", state, d.st.state[min(int(t.State), model.NumStates-1)])
+	if r, ok := d.waits.of(t); ok && !d.gone {
+		for i, l := range commandLines(r.long, inner-10) {
+			if i == 0 {
+				field("Waiting", l, d.st.state[model.StateQueued])
+			} else {
+				lines = append(lines, padRight("", 10)+d.st.state[model.StateQueued].render(l))
+			}
+		}
+	}
 	if isProcess(t) {
 		d.processFields(field)
 	}
@@ -122,6 +134,9 @@ func (d *detailPane) render() {
 		field("Parent", p, paint{})
 	}
 	field("Created", d.when(t.Created), paint{})
+	if !t.Queued.IsZero() {
+		field("Queued", d.when(t.Queued)+" (restarted)", paint{})
+	}
 	field("Started", d.when(t.Started), paint{})
 	field("Ended", d.when(t.Ended), paint{})
 	field("Restarts", strconv.Itoa(t.Restarts), paint{})

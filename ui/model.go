@@ -29,6 +29,7 @@ type Model struct {
 	st   *Styles
 
 	snap        model.Snapshot // the latest snapshot (its Time moved on by age)
+	waits       *waitReasons   // what its queued tasks wait for (shared with workers and detail)
 	taken       time.Time      // the Time the latest snapshot came with
 	arrived     time.Time      // when it arrived, by the wall clock
 	clockStop   chan struct{}  // closed by stopClock (on quit): ends the clock
@@ -70,6 +71,7 @@ func New(src Source, opts ...Option) Model {
 	}
 	st := newStyles(o.color)
 	clockStop := make(chan struct{})
+	waits := &waitReasons{}
 	m := Model{
 		clockStop: clockStop,
 		stopClock: sync.OnceFunc(func() { close(clockStop) }),
@@ -77,13 +79,14 @@ func New(src Source, opts ...Option) Model {
 		opts:      o,
 		keys:      o.keys,
 		st:        &st,
+		waits:     waits,
 		active:    viewWorkers,
 		header:    newHeader(&st, o.origin),
-		workers:   newWorkersTable(&st),
+		workers:   newWorkersTable(&st, waits),
 		pools:     newPoolsTable(&st),
 		pollers:   newPollersTable(&st),
 		events:    newEventsList(&st),
-		detail:    newDetailPane(&st),
+		detail:    newDetailPane(&st, waits),
 		pollerD:   newPollerDetail(&st),
 		help:      newHelpOverlay(&st, o.keys),
 		confirm:   newConfirmDialog(&st),

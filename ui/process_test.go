@@ -135,7 +135,7 @@ func TestProcessColumnsOnlyWithProcesses(t *testing.T) {
 		cells  []string
 	}{
 		{"goroutines only", withoutProcesses, nil, false, nil},
-		{"fixture has processes", fixtureSnapshot, nil, true, nil},
+		{"processes, none live: the empty columns yield", fixtureSnapshot, nil, false, nil},
 		{"processes running", processSnapshot, nil, true, []string{"3.2%", "12.3Mi", "188%", "1.5Gi", "0.0%", "879Ki"}},
 		{"a filter hiding the processes keeps the columns", processSnapshot, []string{"/", "w", "a", "r", "m"}, true, nil},
 	}

@@ -97,7 +97,7 @@ func TestRenderEvent(t *testing.T) {
 
 func TestLayoutColumns(t *testing.T) {
 	for _, procs := range []bool{false, true} {
-		m := measure{id: 3, name: 30, group: 6, procs: procs}
+		m := measure{id: 3, name: 30, group: 6, procs: procs, liveProcs: procs, progress: true, restarts: true, notes: 20}
 		want := int(numCols) // every column at 118 cells and wider
 		if !procs {
 			want -= 2 // CPU and RSS only show for processes
@@ -131,6 +131,44 @@ func TestLayoutColumns(t *testing.T) {
 				t.Errorf("procs=%v w=%d: %d columns, want %d", procs, w, len(cols), want)
 			}
 		}
+	}
+}
+
+// TestEmptyColumnsYieldFirst: on a narrow screen, a column with nothing in
+// it gives its width up before NAME is cut or a column with content dropped.
+func TestEmptyColumnsYieldFirst(t *testing.T) {
+	titles := func(cols []column) []string {
+		var out []string
+		for _, c := range cols {
+			out = append(out, c.title)
+		}
+		return out
+	}
+	width := func(cols []column, k colKind) int {
+		for _, c := range cols {
+			if c.kind == k {
+				return c.width
+			}
+		}
+		return 0
+	}
+	empty := measure{id: 3, name: 17, group: 9} // no progress, restarts, errors or processes
+	cols := layoutColumns(78, empty, colState)
+	if got := strings.Join(titles(cols), " "); got != "ID NAME GROUP STATE AGE" {
+		t.Errorf("at 78 the columns are %q, want the empty ones gone", got)
+	}
+	if w := width(cols, colName); w < 17 {
+		t.Errorf("NAME is %d wide at 78 with empty columns to spare", w)
+	}
+	some := empty
+	some.progress, some.notes = true, 14
+	cols = layoutColumns(78, some, colState)
+	if got := strings.Join(titles(cols), " "); got != "ID NAME GROUP STATE AGE PROGRESS LAST ERROR" {
+		t.Errorf("at 78 with progress and errors the columns are %q", got)
+	}
+	wide := layoutColumns(158, empty, colState)
+	if got := len(wide); got != int(numCols)-2 {
+		t.Errorf("at 158 an empty column may stay: %d columns %q", got, titles(wide))
 	}
 }
 

@@ -98,6 +98,7 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 	if shown != m.srcErr.Shown() {
 		m.resize(m.width, m.height)
 	}
+	m.waits.build(&m.snap, &m.keys)
 	m.header.SetSnapshot(&m.snap)
 	m.workers.SetSnapshot(&m.snap)
 	m.pools.SetSnapshot(&m.snap)

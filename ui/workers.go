@@ -13,7 +13,8 @@ import (
 // rebuilds the sorted, filtered []*model.Task once, and View formats only the rows
 // on screen.
 type workersTable struct {
-	st *Styles
+	st    *Styles
+	waits *waitReasons // what queued tasks wait for
 
 	now    time.Time         // the snapshot's time; ages count to it
 	tasks  []model.Task      // the snapshot's tasks (shared, immutable)
@@ -38,9 +39,9 @@ type workersTable struct {
 }
 
 // newWorkersTable returns an empty table sorted by state.
-func newWorkersTable(st *Styles) workersTable {
+func newWorkersTable(st *Styles, waits *waitReasons) workersTable {
 	return workersTable{
-		st: st, rowList: newRowList(taskID),
+		st: st, waits: waits, rowList: newRowList(taskID),
 		order: rowOrder{col: sortState}, marks: map[model.TaskID]struct{}{},
 	}
 }
@@ -113,6 +114,9 @@ func (t *workersTable) ToggleTree() {
 func (t *workersTable) rebuild() {
 	var m measure
 	t.rows, m = t.build.build(t.tasks, t.filter, t.order)
+	if t.build.queuedRows > 0 {
+		m.notes = max(m.notes, len("waiting: ")+t.waits.longestShort())
+	}
 	t.info = nil
 	if t.tree {
 		var depth int
