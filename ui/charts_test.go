@@ -167,6 +167,25 @@ func TestLayoutTable(t *testing.T) {
 	}
 }
 
+// TestLayoutTableEmptyYieldFirst: an empty column goes before a column with
+// content, whatever their drop order, when not everything fits.
+func TestLayoutTableEmptyYieldFirst(t *testing.T) {
+	cols := []tableCol{{title: "A", width: 10}, {title: "B", width: 10, drop: 1}, {title: "E", width: 8, drop: 5, empty: true}, {title: "C", width: 5, flex: true}}
+	for _, tt := range []struct {
+		w      int
+		titles string
+	}{{60, "A B E C"}, {36, "A B C"}, {20, "A C"}} {
+		got, _ := layoutTable(cols, tt.w)
+		var titles []string
+		for _, c := range got {
+			titles = append(titles, c.title)
+		}
+		if strings.Join(titles, " ") != tt.titles {
+			t.Errorf("w=%d: %v, want %s", tt.w, titles, tt.titles)
+		}
+	}
+}
+
 func TestHeaderSummary(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -216,7 +216,7 @@ func (m Model) View() tea.View {
 		lines = append(lines, m.status.View())
 	}
 	if m.footerLinesShown() > 0 {
-		lines = append(lines, m.footer.View(m.footerBindings()))
+		lines = append(lines, m.footer.View(m.footerBindings(), m.keys.Help, m.keys.Quit))
 	}
 
 	v := tea.NewView(fitScreen(lines, m.width, m.height))

@@ -63,7 +63,15 @@ func (t *pollersTable) SetFilter(f filter) {
 // rebuild recomputes the rows, the selection and the column widths.
 func (t *pollersTable) rebuild() {
 	specs := pollerSpecs()
+	for _, k := range []colKind{pollColErrors, pollColSkipped, pollColDelays, pollColValue} {
+		specs[k].empty = true // until a row has something in it
+	}
+	some := func(k colKind, has bool) { specs[k].empty = specs[k].empty && !has }
 	t.arrange(t.pollers, t.filter.matchPoller, func(p *model.Poller) {
+		some(pollColErrors, p.Errors > 0)
+		some(pollColSkipped, p.Skipped > 0)
+		some(pollColDelays, len(p.Delays) > 0)
+		some(pollColValue, p.Value != "")
 		specs[pollColName].width = max(specs[pollColName].width, min(len(p.Name), 24))
 		specs[pollColCount].width = max(specs[pollColCount].width, digits(p.Count))
 		specs[pollColErrors].width = max(specs[pollColErrors].width, digits(p.Errors))

@@ -59,7 +59,11 @@ func (t *poolsTable) SetFilter(f filter) {
 // rebuild recomputes the rows, the selection and the column widths.
 func (t *poolsTable) rebuild() {
 	specs := poolSpecs()
+	for _, k := range []colKind{poolColQueued, poolColDone, poolColFailed, poolColHalted, poolColRejected, poolColThroughput} {
+		specs[k].empty = true // until a row has something in it
+	}
 	grow := func(k colKind, n int) { specs[k].width = max(specs[k].width, n) }
+	some := func(k colKind, has bool) { specs[k].empty = specs[k].empty && !has }
 	t.arrange(t.pools, t.filter.matchPool, func(p *model.Pool) {
 		grow(poolColName, min(len(p.Name), 20))
 		grow(poolColOwner, min(len(p.Owner)+1+len(p.OwnerName), 24))
@@ -70,6 +74,12 @@ func (t *poolsTable) rebuild() {
 		grow(poolColFailed, digits(p.Failed))
 		grow(poolColHalted, digits(p.Halted))
 		grow(poolColRejected, digits(p.Rejected))
+		some(poolColQueued, p.Queued > 0)
+		some(poolColDone, p.Done > 0)
+		some(poolColFailed, p.Failed > 0)
+		some(poolColHalted, p.Halted > 0)
+		some(poolColRejected, p.Rejected > 0)
+		some(poolColThroughput, len(p.Throughput) > 0)
 	})
 	t.refit(specs[:])
 }

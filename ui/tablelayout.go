@@ -13,6 +13,7 @@ type tableCol struct {
 	right bool // right-aligned (numbers)
 	flex  bool // takes the spare width (the last flex column gets it)
 	drop  int  // drop order when the screen is narrow: 1 goes first, 0 never
+	empty bool // no row has anything in it: it goes before any other
 }
 
 // listGutter is the blank cell at the left of a Pools or Pollers row (they have
@@ -20,8 +21,8 @@ type tableCol struct {
 const listGutter = 1
 
 // layoutTable fits cols into w cells after the gutter: two blanks between
-// columns when all of them fit so, else one; then the least useful columns are
-// dropped, in their drop order, until the rest fit; then the flex columns give up
+// columns when all of them fit so, else one and the empty columns go; then the
+// least useful columns are dropped, in their drop order, until the rest fit; then the flex columns give up
 // what is still missing; the spare width goes to the last flex column. It returns
 // the kept columns (kind is the index into cols) and the gap.
 func layoutTable(cols []tableCol, w int) ([]column, int) {
@@ -42,6 +43,9 @@ func layoutTable(cols []tableCol, w int) ([]column, int) {
 	gap := 2
 	if need(gap) > w {
 		gap = 1
+		for i, c := range cols { // what has nothing to show yields first
+			keep[i] = keep[i] && !c.empty
+		}
 	}
 	for drop := 1; need(gap) > w; drop++ {
 		found := false
