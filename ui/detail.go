@@ -11,8 +11,8 @@ import (
 )
 
 // detailPane shows one task in full in the body of the screen: its fields, error,
-// panic stack, lineage and the tail of its log. The log follows live: when the
-// view is scrolled to the bottom it stays there as lines arrive.
+// panic stack, lineage and the tail of its log. It opens at the newest log line
+// and follows: while the view is at the bottom it stays there as lines arrive.
 type detailPane struct {
 	st    *Styles
 	waits *waitReasons // what queued tasks wait for
@@ -32,11 +32,13 @@ func newDetailPane(st *Styles, waits *waitReasons) detailPane {
 	return detailPane{st: st, waits: waits}
 }
 
-// Open shows task t (found in s).
+// Open shows task t (found in s), at the newest log line, following new ones
+// as tail -f does until the user scrolls up.
 func (d *detailPane) Open(t *model.Task, s *model.Snapshot) {
 	d.open, d.id, d.offset = true, t.ID, 0
-	d.lines = d.lines[:0] // a fresh pane starts at the top, not following
+	d.lines = d.lines[:0]
 	d.SetSnapshot(s)
+	d.MoveTo(d.maxOffset())
 }
 
 // Close hides the pane.
