@@ -164,16 +164,18 @@ func planRun(targets []*model.Task, managers []model.Manager) plan {
 		why := ""
 		switch m := findManager(managers, t.Group); {
 		case t.Group == "":
-			why = string(t.ID) + " belongs to no manager"
+			why = ": " + string(t.ID) + " belongs to no manager"
+		case m == nil && t.Type != "":
+			why = ": " + cleanCell(t.Group) + " is a pool, not a manager (a pool starts its own work)"
 		case m == nil:
-			why = t.Group + " is not a manager"
+			why = ": " + cleanCell(t.Group) + " is not a manager"
 		case m.Queued == 0:
-			why = t.Group + ": nothing queued"
+			why = " " + cleanCell(t.Group) + ": nothing queued"
 		}
 		if why != "" {
 			p.skipped++
 			if p.reason == "" {
-				p.reason = "cannot run " + why
+				p.reason = "cannot run" + why
 			}
 			continue
 		}

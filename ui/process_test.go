@@ -24,11 +24,16 @@ func TestRenderProcessCells(t *testing.T) {
 		{"busy process passes 100%", model.Task{Kind: proc, State: model.StateRunning, CPU: 312.46, RSS: 1 << 30}, "312%", "1.0Gi", ""},
 		{"small process", model.Task{Kind: proc, State: model.StatePaused, RSS: 512}, "0.0%", "512B", ""},
 		{"goroutine has none", model.Task{State: model.StateRunning, CPU: 50, RSS: 1 << 20}, "", "", ""},
-		{"ended process has none", model.Task{Kind: proc, State: model.StateDone, CPU: 5, RSS: 1 << 20, ExitCode: exitCode(0)}, "", "", "exit 0"},
+		{"ended process has none, and a success no error", model.Task{Kind: proc, State: model.StateDone, CPU: 5, RSS: 1 << 20, ExitCode: exitCode(0)}, "", "", ""},
+		{"a halt you asked for is no error", model.Task{Kind: proc, State: model.StateHalted, Signal: "SIGTERM", Error: "signal: terminated"}, "", "", ""},
+		{"a halted process that exited by itself", model.Task{Kind: proc, State: model.StateHalted, ExitCode: exitCode(0)}, "", "", ""},
+		{"a halted goroutine", model.Task{State: model.StateHalted, Error: "halted"}, "", "", ""},
+		{"a signal nobody asked for", model.Task{Kind: proc, State: model.StateFailed, Signal: "SIGSEGV", Error: "signal: segmentation fault"}, "", "", "SIGSEGV"},
 		{"exit code replaces exec's words", model.Task{Kind: proc, State: model.StateFailed, ExitCode: exitCode(3), Error: "exit status 3"}, "", "", "exit 3"},
 		{"exit code and more lines", model.Task{Kind: proc, State: model.StateFailed, ExitCode: exitCode(3), Error: "exit status 3\nstderr: boom"}, "", "", "exit 3…"},
 		{"exit code before other words", model.Task{Kind: proc, State: model.StateFailed, ExitCode: exitCode(2), Error: "timed out after 5s"}, "", "", "exit 2 · timed out after 5s"},
-		{"signal", model.Task{Kind: proc, State: model.StateKilled, Signal: "SIGKILL", Error: "signal: killed"}, "", "", "SIGKILL"},
+		{"a kill you asked for is no error", model.Task{Kind: proc, State: model.StateKilled, Signal: "SIGKILL", Error: "signal: killed"}, "", "", ""},
+		{"an exit code while halting is", model.Task{Kind: proc, State: model.StateHalted, ExitCode: exitCode(3), Error: "exit status 3"}, "", "", "exit 3"},
 		{"backoff counts down", model.Task{Kind: proc, State: model.StateBackoff, ExitCode: exitCode(1), Error: "exit status 1", Retry: fixtureNow.Add(2 * time.Second)}, "", "", "exit status 1 · retry in 2s"},
 		{"backoff rounds up", model.Task{Kind: proc, State: model.StateBackoff, Error: "exit status 1\nstderr: x", Retry: fixtureNow.Add(300 * time.Millisecond)}, "", "", "exit status 1 · retry in 1s"},
 		{"backoff due", model.Task{Kind: proc, State: model.StateBackoff, Error: "exit status 1", Retry: ago(time.Second)}, "", "", "exit status 1 · retrying"},
@@ -174,11 +179,16 @@ func TestProcessLastErrorOnScreen(t *testing.T) {
 			return ""
 		}
 		for id, want := range map[string]string{
-			"t4": "exit status 1 · retry in 2s", "t5": "exit status 1 · gave up",
-			"t6": "exit 0", "t7": "exit 3", "t8": "SIGKILL",
+			"t4": "exit status 1 · retry in 2s", "t5": "exit status 1 · gave up", "t7": "exit 3",
 		} {
 			if r := row(id); !strings.Contains(r, want) {
 				t.Errorf("%s: %q lacks %q", id, r, want)
+			}
+		}
+		// A success and a kill that was asked for are no errors.
+		for id, avoid := range map[string]string{"t6": "exit 0", "t8": "SIGKILL"} {
+			if r := row(id); strings.Contains(r, avoid) {
+				t.Errorf("%s: %q shows %q as an error", id, r, avoid)
 			}
 		}
 	})
