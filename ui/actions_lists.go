@@ -139,7 +139,7 @@ func planPoller(a action, p *model.Poller) plan {
 		}
 		return sendPlan(verb, model.Command{Op: model.OpSetPeriod, Poller: p.Name, Step: step}, label+" (period "+change+")")
 	case actHalt:
-		return cannotPlan("halt", label, "a poller is paused (p) or killed (x)")
+		return cannotPlan("halt", label, "a poller is paused or killed, not halted")
 	case actRun:
 		return cannotPlan("run", label, "run starts a manager's queue")
 	}

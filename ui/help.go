@@ -104,7 +104,18 @@ func (h *helpOverlay) content(w int) []string {
 	return lines
 }
 
+// scrollKeys names the keys that scroll a box: "↑/k ↓/j pgup pgdn".
+func scrollKeys(km keymap.KeyMap) string {
+	var parts []string
+	for _, b := range []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown} {
+		if len(b.Keys()) > 0 {
+			parts = append(parts, b.Help().Key)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 // Overlay draws the help over base (the body lines) and returns the result.
 func (h *helpOverlay) Overlay(base []string, km keymap.KeyMap) []string {
-	return h.textOverlay.Overlay(base, km.Back.Help().Key+" or "+km.Help.Help().Key+" closes this help")
+	return h.textOverlay.Overlay(base, km.Back.Help().Key+" or "+km.Help.Help().Key+" closes this help", scrollKeys(km))
 }

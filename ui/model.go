@@ -7,6 +7,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -97,6 +98,13 @@ func New(src Source, opts ...Option) Model {
 		footer:    newFooter(&st),
 	}
 	m.resize(80, 24) // until the first tea.WindowSizeMsg
+	if o.keysErr != nil {
+		first, rest, _ := strings.Cut(o.keysErr.Error(), "\n")
+		if rest != "" {
+			first += " (+" + plural(strings.Count(rest, "\n")+1, "more problem") + ")"
+		}
+		m.status.SetSticky(statusError, "keys: "+first+"; using the default keys")
+	}
 	return m
 }
 
@@ -200,7 +208,7 @@ func (m Model) View() tea.View {
 		body = m.help.Overlay(body, m.keys)
 	}
 	if m.text.open {
-		body = m.text.Overlay(body, m.textCloseHint())
+		body = m.text.Overlay(body, m.textCloseHint(), scrollKeys(m.keys))
 	}
 	if m.confirm.open {
 		body = m.confirm.Overlay(body, m.keys)

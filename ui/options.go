@@ -12,6 +12,7 @@ type Option func(*options)
 // options is what the Options set.
 type options struct {
 	keys     keymap.KeyMap
+	keysErr  error // what was wrong with the user's key config
 	shutdown func(ctx context.Context) error
 	color    bool
 	origin   string
@@ -27,6 +28,17 @@ func defaultOptions() options {
 // WithKeyMap uses k instead of keymap.Default (for user overrides).
 func WithKeyMap(k keymap.KeyMap) Option {
 	return func(o *options) { o.keys = k }
+}
+
+// WithKeyConfig uses the user's keys as keymap.Load returned them: k, and
+// err, the problems of a config that could not be applied (k is then the
+// defaults). The dashboard says what was wrong, with file:line:col, in the
+// status bar when it starts.
+//
+//	keys, err := keymap.Load(keymap.ConfigPath())
+//	ui.New(src, ui.WithKeyConfig(keys, err))
+func WithKeyConfig(k keymap.KeyMap, err error) Option {
+	return func(o *options) { o.keys, o.keysErr = k, err }
 }
 
 // WithShutdown makes q a graceful quit: f is called (in a command, with a context

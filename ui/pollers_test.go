@@ -43,7 +43,7 @@ func TestPollerActions(t *testing.T) {
 		{"slower doubles", "disk", []string{"-"}, nil, period("disk", 1), "slow down poller disk (period ×2): ok"},
 		{"faster a killed one", "watchdog", []string{"+"}, nil, period("watchdog", -1), "speed up poller watchdog (period ÷2): ok"},
 		{"pause all", "disk", []string{"P"}, nil, []model.Command{{Op: model.OpPauseAll}}, "pause all 3 running pollers: ok"},
-		{"halt", "disk", []string{"h"}, nil, nil, "cannot halt poller disk: a poller is paused (p) or killed (x)"},
+		{"halt", "disk", []string{"h"}, nil, nil, "cannot halt poller disk: a poller is paused or killed, not halted"},
 		{"run", "disk", []string{"R"}, nil, nil, "cannot run poller disk: run starts a manager's queue"},
 		{"engine refuses", "disk", []string{"-"}, map[model.Op]error{model.OpSetPeriod: errors.New("invalid period")},
 			period("disk", 1), "cannot slow down poller disk (period ×2): invalid period"},

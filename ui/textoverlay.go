@@ -69,8 +69,8 @@ func (o *textOverlay) MoveTo(i int) { o.offset = min(max(i, 0), o.maxOffset()) }
 func (o *textOverlay) Page(dir int) { o.Move(dir * o.visibleRows()) }
 
 // Overlay draws the box over base, the lines on screen and, last, hint (how
-// to close it, and to scroll when the text does not fit).
-func (o *textOverlay) Overlay(base []string, hint string) []string {
+// to close it), with scroll (the keys that scroll it) when the text does not fit.
+func (o *textOverlay) Overlay(base []string, hint, scroll string) []string {
 	rows := o.visibleRows()
 	end := min(o.offset+rows, len(o.lines))
 	shown := make([]string, 0, end-o.offset+2)
@@ -78,7 +78,7 @@ func (o *textOverlay) Overlay(base []string, hint string) []string {
 	title := o.title
 	if len(o.lines) > rows {
 		title += " [" + strconv.Itoa(o.offset+1) + "-" + strconv.Itoa(end) + "/" + strconv.Itoa(len(o.lines)) + "]"
-		hint = "↑↓ pgup pgdn scroll · " + hint
+		hint = scroll + " scroll · " + hint
 	}
 	shown = append(shown, "", o.st.dim.render(hint))
 	w := textWidth(title) + 4
