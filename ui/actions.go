@@ -95,10 +95,11 @@ func (p plan) ok() bool { return len(p.cmds) > 0 }
 
 // taskLabel names a task in messages: `t3 "fetch page 7"`.
 func taskLabel(t *model.Task) string {
+	id := cleanCell(string(t.ID))
 	if t.Name == "" {
-		return string(t.ID)
+		return id
 	}
-	return string(t.ID) + " " + strconv.Quote(t.Name)
+	return id + " " + strconv.Quote(cleanCell(t.Name)) // Quote escapes what cleanCell keeps unprintable
 }
 
 // planTasks plans a per-task action (halt, pause/resume, kill, restart) on targets:

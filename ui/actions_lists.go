@@ -43,7 +43,7 @@ func planPool(a action, p *model.Pool) plan {
 	if p == nil {
 		return plan{verb: a.verb(), reason: "cannot " + a.verb() + ": no pool selected"}
 	}
-	label := "pool " + p.Name
+	label := "pool " + cleanCell(p.Name)
 	over := p.State == model.PoolStopping || p.State == model.PoolStopped
 	isState := "it is " + string(p.State)
 	switch a {
@@ -82,7 +82,7 @@ func planPool(a action, p *model.Pool) plan {
 			return cannotPlan("stop", label, "it is already "+string(p.State))
 		}
 		pl := sendPlan("stop", model.Command{Op: model.OpStop, Pool: p.Name}, label)
-		pl.confirm = "Stop pool " + p.Name + "? It takes no new work; its " + strconv.Itoa(p.Busy) +
+		pl.confirm = "Stop " + label + "? It takes no new work; its " + strconv.Itoa(p.Busy) +
 			" running and " + strconv.Itoa(p.Queued) + " queued tasks finish first"
 		return pl
 	case actRestart:
@@ -100,7 +100,7 @@ func planPoller(a action, p *model.Poller) plan {
 	if p == nil {
 		return plan{verb: a.verb(), reason: "cannot " + a.verb() + ": no poller selected"}
 	}
-	label := "poller " + p.Name
+	label := "poller " + cleanCell(p.Name)
 	state := p.PollerState()
 	switch a {
 	case actPause:
@@ -118,7 +118,7 @@ func planPoller(a action, p *model.Poller) plan {
 			return cannotPlan("kill", label, "it is already killed")
 		}
 		pl := sendPlan("kill", model.Command{Op: model.OpKill, Poller: p.Name}, label)
-		pl.confirm = "Kill poller " + p.Name + "? Its schedule ends and a run under way is cancelled (restart brings it back)"
+		pl.confirm = "Kill " + label + "? Its schedule ends and a run under way is cancelled (restart brings it back)"
 		return pl
 	case actRestart:
 		return sendPlan("restart", model.Command{Op: model.OpRestart, Poller: p.Name}, label+" with fresh stats")

@@ -129,9 +129,9 @@ func (d *detailPane) render() {
 		d.processFields(field)
 	}
 	if t.Parent != "" {
-		p := string(t.Parent)
+		p := cleanCell(string(t.Parent))
 		if d.parent != "" {
-			p += " " + strconv.Quote(d.parent)
+			p += " " + strconv.Quote(cleanCell(d.parent))
 		}
 		field("Parent", p, paint{})
 	}
@@ -180,7 +180,7 @@ func (d *detailPane) when(at time.Time) string {
 
 // View draws the pane in its box.
 func (d *detailPane) View() []string {
-	return d.view(d.st, "Task "+string(d.task.ID)+" "+strconv.Quote(d.task.Name))
+	return d.view(d.st, "Task "+taskLabel(&d.task))
 }
 
 // padRight pads s with blanks to w cells.

@@ -187,9 +187,9 @@ func (l *eventsList) levelPaint(lv model.Level) paint {
 // has left the snapshot.
 func eventContent(st *Styles, e *model.Event, gone bool) func(w int) []string {
 	return func(w int) []string {
-		head := e.Time.Format("2006-01-02 15:04:05.000") + "  " + string(e.Level)
+		head := e.Time.Format("2006-01-02 15:04:05.000") + "  " + cleanCell(string(e.Level))
 		if e.Task != "" {
-			head += "  task " + string(e.Task)
+			head += "  task " + cleanCell(string(e.Task))
 			if gone {
 				head += " (no longer in the snapshot)"
 			}

@@ -231,7 +231,7 @@ func (m Model) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "spindle"
 	if m.snap.Source != "" {
-		v.WindowTitle += " · " + m.snap.Source
+		v.WindowTitle += " · " + cleanCell(m.snap.Source) // a title is a control sequence: nothing may end it early
 	}
 	return v
 }

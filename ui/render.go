@@ -23,7 +23,7 @@ const progressWidth = barWidth + 5
 const noValue = "·"
 
 // renderID returns the ID cell.
-func renderID(t *model.Task) string { return string(t.ID) }
+func renderID(t *model.Task) string { return cleanCell(string(t.ID)) }
 
 // renderName returns the NAME cell.
 func renderName(t *model.Task) string { return cleanCell(t.Name) }
@@ -118,5 +118,5 @@ func eventTime(e *model.Event) string { return e.Time.Format("15:04:05") }
 
 // renderEvent returns the cells of an event row: time, level, task, group, text.
 func renderEvent(e *model.Event) [5]string {
-	return [5]string{eventTime(e), string(e.Level), string(e.Task), cleanCell(e.Group), cleanCell(firstLine(e.Text))}
+	return [5]string{eventTime(e), cleanCell(string(e.Level)), cleanCell(string(e.Task)), cleanCell(e.Group), cleanCell(firstLine(e.Text))}
 }

@@ -76,7 +76,7 @@ func (s *statusBar) SetManagers(ms []model.Manager) {
 		if i > 0 {
 			b.WriteString("   ")
 		}
-		b.WriteString(m.Name + " " + strconv.Itoa(m.Running) + "/" + strconv.Itoa(m.Limit))
+		b.WriteString(cleanCell(m.Name) + " " + strconv.Itoa(m.Running) + "/" + strconv.Itoa(m.Limit))
 		if m.Queued > 0 {
 			b.WriteString(", " + strconv.Itoa(m.Queued) + " queued")
 		}
@@ -100,7 +100,7 @@ func (s *statusBar) View() string {
 	}
 	var b strings.Builder
 	b.WriteByte(' ')
-	text := truncate(firstLine(s.text), max(s.width-1, 0))
+	text := truncate(cleanCell(firstLine(s.text)), max(s.width-1, 0)) // an engine's error may quote a child
 	p.write(&b, text)
 	used := 1 + textWidth(text)
 	if mw := textWidth(s.managers); mw > 0 && used+3+mw+1 <= s.width {
