@@ -76,16 +76,19 @@ func (o *textOverlay) Overlay(base []string, hint, scroll string) []string {
 	shown := make([]string, 0, end-o.offset+2)
 	shown = append(shown, o.lines[o.offset:end]...)
 	title := o.title
-	if len(o.lines) > rows {
-		title += " [" + strconv.Itoa(o.offset+1) + "-" + strconv.Itoa(end) + "/" + strconv.Itoa(len(o.lines)) + "]"
-		hint = scroll + " scroll · " + hint
-	}
-	shown = append(shown, "", o.st.dim.render(hint))
 	w := textWidth(title) + 4
 	for _, l := range o.lines { // sized to all the text, so scrolling does not move the box
 		w = max(w, visibleWidth(l)+4)
 	}
-	d := dialogOf(o.st, title, shown, min(w, o.width))
+	if len(o.lines) > rows {
+		title += " [" + strconv.Itoa(o.offset+1) + "-" + strconv.Itoa(end) + "/" + strconv.Itoa(len(o.lines)) + "]"
+		if full := scroll + " scroll · " + hint; textWidth(full)+4 <= o.width {
+			hint = full // when it does not fit, the closing keys matter more
+		}
+	}
+	w = min(max(w, textWidth(hint)+4), o.width)
+	shown = append(shown, "", o.st.dim.render(hint))
+	d := dialogOf(o.st, title, shown, w)
 	return overlay(base, d, centre(o.width, visibleWidth(d[0])), centre(o.height, len(d)))
 }
 
