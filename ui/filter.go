@@ -16,7 +16,7 @@ import (
 // clears it.
 type filterInput struct {
 	active bool
-	input  textinput.Model
+	input  *textinput.Model // behind a pointer: it is large, and the Model is copied on every message
 }
 
 // filterEdit is what a key or paste did to the filter line.
@@ -50,7 +50,7 @@ func newFilterInput(color bool) filterInput {
 	in.KeyMap.AcceptSuggestion.Unbind()
 	in.KeyMap.NextSuggestion.Unbind()
 	in.KeyMap.PrevSuggestion.Unbind()
-	return filterInput{input: in}
+	return filterInput{input: &in}
 }
 
 // SetSize sets the line's width: one blank, the prompt, the text.
@@ -81,7 +81,7 @@ func (f *filterInput) Update(msg tea.Msg, km keymap.KeyMap) filterEdit {
 		}
 	}
 	old := f.input.Value()
-	f.input, _ = f.input.Update(msg) // a steady cursor asks for no commands
+	*f.input, _ = f.input.Update(msg) // a steady cursor asks for no commands
 	if f.input.Value() == old {
 		return filterUnchanged
 	}

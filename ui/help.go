@@ -14,11 +14,11 @@ import (
 // under one another, and the box scrolls when they are taller than the body.
 type helpOverlay struct {
 	textOverlay
-	keys keymap.KeyMap
+	keys *keymap.KeyMap
 }
 
 // newHelpOverlay returns a closed overlay of the bindings in keys.
-func newHelpOverlay(st *Styles, keys keymap.KeyMap) helpOverlay {
+func newHelpOverlay(st *Styles, keys *keymap.KeyMap) helpOverlay {
 	return helpOverlay{textOverlay: newTextOverlay(st), keys: keys}
 }
 

@@ -31,7 +31,7 @@ func (m *Model) footerBindings() []key.Binding {
 // focusBindings returns the footer's bindings for what has the focus (see
 // footerBindings), before the reload key a task file adds.
 func (m *Model) focusBindings() []key.Binding {
-	km := m.keys // a copy: the live keymap stays enabled, so a press explains itself
+	km := *m.keys // a copy: the live keymap stays enabled, so a press explains itself
 	hint := func(b key.Binding, desc string) key.Binding {
 		b.SetHelp(b.Help().Key, desc)
 		return b

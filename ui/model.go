@@ -26,7 +26,7 @@ var ErrForcedQuit = errors.New("ui: quit before the shutdown finished")
 type Model struct {
 	src  Source
 	opts options
-	keys keymap.KeyMap
+	keys *keymap.KeyMap // shared by the copies Update makes: a Model is copied on every message
 	st   *Styles
 
 	snap        model.Snapshot // the latest snapshot (its Time moved on by age)
@@ -69,6 +69,10 @@ func New(src Source, opts ...Option) Model {
 	o := defaultOptions()
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if o.keys == nil {
+		k := keymap.Default()
+		o.keys = &k
 	}
 	st := newStyles(o.color)
 	clockStop := make(chan struct{})
@@ -205,13 +209,13 @@ func (m Model) View() tea.View {
 	}
 	body = fitLines(body, m.bodyHeight())
 	if m.help.open {
-		body = m.help.Overlay(body, m.keys)
+		body = m.help.Overlay(body, *m.keys)
 	}
 	if m.text.open {
-		body = m.text.Overlay(body, m.textCloseHint(), scrollKeys(m.keys))
+		body = m.text.Overlay(body, m.textCloseHint(), scrollKeys(*m.keys))
 	}
 	if m.confirm.open {
-		body = m.confirm.Overlay(body, m.keys)
+		body = m.confirm.Overlay(body, *m.keys)
 	}
 	lines = append(lines, body...)
 

@@ -98,7 +98,7 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 	if shown != m.srcErr.Shown() {
 		m.resize(m.width, m.height)
 	}
-	m.waits.build(&m.snap, &m.keys)
+	m.waits.build(&m.snap, m.keys)
 	m.header.SetSnapshot(&m.snap)
 	m.workers.SetSnapshot(&m.snap)
 	m.pools.SetSnapshot(&m.snap)
@@ -123,7 +123,7 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 // editFilter hands a key or a paste to the open filter line and applies what
 // it changed at once: a command would let a burst of keys arrive out of order.
 func (m *Model) editFilter(msg tea.Msg) {
-	switch m.filter.Update(msg, m.keys) {
+	switch m.filter.Update(msg, *m.keys) {
 	case filterChanged, filterKept:
 		m.setFilter(m.filter.Value())
 	case filterCleared:
@@ -164,7 +164,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if m.confirm.open {
 		var cmd tea.Cmd
-		m.confirm, cmd = m.confirm.Update(msg, k)
+		m.confirm, cmd = m.confirm.Update(msg, *k)
 		if cmd == nil {
 			m.status.Set(statusInfo, "answer "+k.Yes.Help().Key+" or "+k.No.Help().Key)
 		}

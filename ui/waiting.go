@@ -8,14 +8,23 @@ import (
 )
 
 // waitReasons says what the queued tasks of each manager and each pool wait
-// for, worked out once per snapshot from the managers, the pools and the live
-// tasks holding their slots: a limit reached (by whom), a manager that is not
-// watching, a paused or busy pool. The Workers row shows the short form, the
-// detail pane the long one.
+// for: a limit reached (and by whom), a manager that is not watching, a paused
+// or busy pool. A reason is worked out when a row on screen asks for it, once
+// per group and snapshot, from the managers, the pools and the live tasks
+// holding their slots. The Workers row shows the short form, the detail pane
+// the long one.
 type waitReasons struct {
-	managers map[string]waitReason
-	pools    map[string]waitReason
-	holders  map[string][]*model.Task // live tasks of each manager at its limit (the first few)
+	keys     *keymap.KeyMap
+	managers []model.Manager // the snapshot's (shared, immutable)
+	pools    []model.Pool
+	tasks    []model.Task
+	cache    map[waitKey]waitReason // this snapshot's reasons, by group
+}
+
+// waitKey names a queue: a manager's, or a pool's.
+type waitKey struct {
+	pool  bool
+	group string
 }
 
 // waitReason is one reason, short ("limit 1/1 reached by web") and long.
@@ -24,52 +33,17 @@ type waitReason struct{ short, long string }
 // holdersShown is how many slot holders a reason names.
 const holdersShown = 2
 
-// build works the reasons out for s; keys name the keys that help.
-func (w *waitReasons) build(s *model.Snapshot, keys *keymap.KeyMap) {
-	if w.managers == nil {
-		w.managers, w.pools, w.holders = map[string]waitReason{}, map[string]waitReason{}, map[string][]*model.Task{}
-	}
-	clear(w.managers)
-	clear(w.pools)
-	clear(w.holders)
-	full := false
-	for i := range s.Managers {
-		m := &s.Managers[i]
-		if m.Queued > 0 && m.Running >= m.Limit {
-			w.holders[m.Name], full = nil, true
-		}
-	}
-	if full { // who holds the slots: only the managers at their limit need it
-		for i := range s.Tasks {
-			t := &s.Tasks[i]
-			if h, ok := w.holders[t.Group]; ok && t.Type == "" && t.State.Live() {
-				w.holders[t.Group] = append(h, t)
-			}
-		}
-	}
-	for i := range s.Managers {
-		m := &s.Managers[i]
-		if m.Queued > 0 {
-			w.managers[m.Name] = managerWait(m, w.holders[m.Name], keys)
-		}
-	}
-	for i := range s.Pools {
-		if p := &s.Pools[i]; p.Queued > 0 {
-			w.pools[p.Name] = poolWait(p, keys)
-		}
-	}
-}
+// waitNoteWidth is about the widest short reason, with its "waiting: ", for
+// sizing the LAST ERROR column before any is worked out.
+const waitNoteWidth = len("waiting: limit 3/3 reached by fetch page 1")
 
-// longestShort returns the length of the longest short reason, in bytes.
-func (w *waitReasons) longestShort() int {
-	n := 0
-	for _, r := range w.managers {
-		n = max(n, len(r.short))
+// build takes a new snapshot s; keys name the keys that help.
+func (w *waitReasons) build(s *model.Snapshot, keys *keymap.KeyMap) {
+	w.keys, w.managers, w.pools, w.tasks = keys, s.Managers, s.Pools, s.Tasks
+	if w.cache == nil {
+		w.cache = map[waitKey]waitReason{}
 	}
-	for _, r := range w.pools {
-		n = max(n, len(r.short))
-	}
-	return n
+	clear(w.cache)
 }
 
 // of returns what queued task t waits for; ok is false when nothing says.
@@ -77,12 +51,40 @@ func (w *waitReasons) of(t *model.Task) (waitReason, bool) {
 	if t.State != model.StateQueued {
 		return waitReason{}, false
 	}
-	if t.Type != "" {
-		r, ok := w.pools[t.Group]
-		return r, ok
+	k := waitKey{pool: t.Type != "", group: t.Group}
+	r, ok := w.cache[k]
+	if !ok {
+		r = w.reason(k)
+		w.cache[k] = r
 	}
-	r, ok := w.managers[t.Group]
-	return r, ok
+	return r, r.short != ""
+}
+
+// reason works out what queue k waits for (nothing when neither its manager
+// nor its pool is in the snapshot).
+func (w *waitReasons) reason(k waitKey) waitReason {
+	if k.pool {
+		for i := range w.pools {
+			if w.pools[i].Name == k.group {
+				return poolWait(&w.pools[i], w.keys)
+			}
+		}
+		return waitReason{}
+	}
+	for i := range w.managers {
+		if m := &w.managers[i]; m.Name == k.group {
+			var holders []*model.Task
+			if m.Running >= m.Limit { // who holds the slots
+				for j := range w.tasks {
+					if t := &w.tasks[j]; t.Group == k.group && t.Type == "" && t.State.Live() {
+						holders = append(holders, t)
+					}
+				}
+			}
+			return managerWait(m, holders, w.keys)
+		}
+	}
+	return waitReason{}
 }
 
 // managerWait is what the queue of manager m waits for; holders are its live

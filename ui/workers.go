@@ -115,7 +115,7 @@ func (t *workersTable) rebuild() {
 	var m measure
 	t.rows, m = t.build.build(t.tasks, t.filter, t.order)
 	if t.build.queuedRows > 0 {
-		m.notes = max(m.notes, len("waiting: ")+t.waits.longestShort())
+		m.notes = max(m.notes, waitNoteWidth)
 	}
 	t.info = nil
 	if t.tree {
