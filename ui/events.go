@@ -41,18 +41,18 @@ func newEventsList(st *Styles) eventsList {
 // eventsDefaultOrder is the snapshot's order: newest first.
 var eventsDefaultOrder = tableOrder{col: eventColTime, reverse: true}
 
-// CycleSort sorts by the next column, ascending (TIME: newest first).
-func (l *eventsList) CycleSort() {
-	l.order = tableOrder{col: (l.order.col + 1) % numEventCols}
-	if l.order.col == eventColTime {
-		l.order = eventsDefaultOrder
+// Sort sorts by the next column, ascending (TIME: newest first), or reverses
+// the order.
+func (l *eventsList) Sort(reverse bool) {
+	switch {
+	case reverse:
+		l.order.reverse = !l.order.reverse
+	default:
+		l.order = tableOrder{col: (l.order.col + 1) % numEventCols}
+		if l.order.col == eventColTime {
+			l.order = eventsDefaultOrder
+		}
 	}
-	l.rebuild()
-}
-
-// ReverseSort flips the sort direction.
-func (l *eventsList) ReverseSort() {
-	l.order.reverse = !l.order.reverse
 	l.rebuild()
 }
 

@@ -183,36 +183,24 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) bool {
 	return true
 }
 
+// sortable is a table s and S sort.
+type sortable interface {
+	// Sort sorts by the next column on screen, or reverses the order.
+	Sort(reverse bool)
+}
+
 // sortActive sorts the active view by its next column, or reverses its order.
 func (m *Model) sortActive(reverse bool) {
+	var t sortable = &m.workers
 	switch m.active {
 	case viewPools:
-		if reverse {
-			m.pools.ReverseSort()
-		} else {
-			m.pools.CycleSort()
-		}
-		m.pools.rebuild()
+		t = &m.pools
 	case viewPollers:
-		if reverse {
-			m.pollers.ReverseSort()
-		} else {
-			m.pollers.CycleSort()
-		}
-		m.pollers.rebuild()
+		t = &m.pollers
 	case viewEvents:
-		if reverse {
-			m.events.ReverseSort()
-		} else {
-			m.events.CycleSort()
-		}
-	default:
-		if reverse {
-			m.workers.ReverseSort()
-		} else {
-			m.workers.CycleSort()
-		}
+		t = &m.events
 	}
+	t.Sort(reverse)
 }
 
 // unknownKey says that msg does nothing here, and where the keys are listed.

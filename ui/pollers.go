@@ -60,6 +60,12 @@ func (t *pollersTable) SetFilter(f filter) {
 	t.rebuild()
 }
 
+// Sort sorts by the next column on screen, or reverses the order.
+func (t *pollersTable) Sort(reverse bool) {
+	t.sortBy(reverse)
+	t.rebuild()
+}
+
 // rebuild recomputes the rows, the selection and the column widths.
 func (t *pollersTable) rebuild() {
 	specs := pollerSpecs()

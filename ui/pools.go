@@ -56,6 +56,12 @@ func (t *poolsTable) SetFilter(f filter) {
 	t.rebuild()
 }
 
+// Sort sorts by the next column on screen, or reverses the order.
+func (t *poolsTable) Sort(reverse bool) {
+	t.sortBy(reverse)
+	t.rebuild()
+}
+
 // rebuild recomputes the rows, the selection and the column widths.
 func (t *poolsTable) rebuild() {
 	specs := poolSpecs()

@@ -161,15 +161,14 @@ func (t *columnTable[T]) arrange(items []T, keep func(*T) bool, fit func(*T)) {
 	t.follow(idx)
 }
 
-// CycleSort sorts by the next column on screen, ascending.
-func (t *columnTable[T]) CycleSort() {
-	t.order = tableOrder{col: nextColumn(t.cols, t.order.col)}
-	t.touched = true
-}
-
-// ReverseSort flips the sort direction.
-func (t *columnTable[T]) ReverseSort() {
-	t.order.reverse = !t.order.reverse
+// sortBy moves the order to the next column on screen, ascending, or
+// reverses it; the caller rebuilds the rows.
+func (t *columnTable[T]) sortBy(reverse bool) {
+	if reverse {
+		t.order.reverse = !t.order.reverse
+	} else {
+		t.order = tableOrder{col: nextColumn(t.cols, t.order.col)}
+	}
 	t.touched = true
 }
 

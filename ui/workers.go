@@ -74,6 +74,15 @@ func (t *workersTable) rearrange() {
 	t.rebuild()
 }
 
+// Sort sorts by the next column on screen, or reverses the order.
+func (t *workersTable) Sort(reverse bool) {
+	if reverse {
+		t.ReverseSort()
+	} else {
+		t.CycleSort()
+	}
+}
+
 // CycleSort sorts by the next column on screen, ascending.
 func (t *workersTable) CycleSort() {
 	next := -1
