@@ -34,6 +34,7 @@ import (
 	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/engine/remote"
 	"github.com/spindle-tui/spindle/engine/spec"
+	"github.com/spindle-tui/spindle/keymap"
 	"github.com/spindle-tui/spindle/sampletasks"
 	"github.com/spindle-tui/spindle/ui"
 )
@@ -418,7 +419,7 @@ func (c *closer) within(ctx context.Context) error {
 // uiOptions are the dashboard options of both the local and the attached
 // dashboard. (The user's key bindings are loaded here.)
 func uiOptions() []ui.Option {
-	return []ui.Option{ui.WithColor(os.Getenv("NO_COLOR") == "")}
+	return []ui.Option{ui.WithColor(os.Getenv("NO_COLOR") == ""), ui.WithKeyConfig(keymap.Load(keymap.ConfigPath()))}
 }
 
 // newProgram makes the dashboard's program with spindle's own signal

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,7 +14,9 @@ import (
 // not know and a *TransitionError when the task's state does not allow it; OpRun
 // returns what Manager.Run returns, or ErrUnknownManager; OpHaltAll halts every
 // live task and stops every watch; OpReload calls the reloader (SetReloader) or
-// returns ErrNothingToReload. Process tasks are signalled (see ProcessSpec): a
+// returns ErrNothingToReload. A relative OpResize or OpSetPeriod (Command.Step)
+// reads and changes the value in one step; a Step on any other op returns an
+// error wrapping errors.ErrUnsupported. Process tasks are signalled (see ProcessSpec): a
 // pause takes effect at once. Once Close has begun Apply returns ErrClosed,
 // except OpKill while Close is still draining (to kill what will not halt).
 //
@@ -25,6 +28,9 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 	}
 	if !cmd.Op.Valid() {
 		return &notFoundError{msg: fmt.Sprintf("engine: unknown op %q", cmd.Op), sentinel: ErrUnknownOp}
+	}
+	if cmd.Relative() && cmd.Op != model.OpResize && cmd.Op != model.OpSetPeriod {
+		return fmt.Errorf("engine: %s: a step applies only to %s and %s: %w", cmd, model.OpResize, model.OpSetPeriod, errors.ErrUnsupported)
 	}
 	if cmd.Op == model.OpReload {
 		return e.reload(ctx) // reload.go

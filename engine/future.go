@@ -54,6 +54,7 @@ type jobSource struct {
 	parentID model.TaskID
 	proc     *process
 	restarts int32
+	queued   int64           // when a restart queued the work again (unix ns); 0: queued when submitted
 	log      []model.LogLine // the log so far, for a restart
 	// valuesType is values' dynamic type if it is comparable, else nil
 	// (sameContext).

@@ -132,6 +132,9 @@ func (m *Manager) requeueLocked(t *task) {
 		m.occupy(t, m.launchLocked(t, t.run))
 		return
 	}
+	if t.run != nil { // the snapshot shows since when it waits again
+		t.run.requeued = time.Now().UnixNano()
+	}
 	m.queue.PushFront(t)
 }
 

@@ -308,6 +308,15 @@ func (p *Poller) SetPeriod(d time.Duration) error {
 		return fmt.Errorf("engine: poller %q: period %s: %w", p.name, d, ErrInvalidPeriod)
 	}
 	p.mu.Lock()
+	old := p.setPeriodLocked(d)
+	p.mu.Unlock()
+	p.periodEvent(old, d)
+	return nil
+}
+
+// setPeriodLocked makes d the period (see SetPeriod) and returns the old one.
+// The caller holds p.mu.
+func (p *Poller) setPeriodLocked(d time.Duration) time.Duration {
 	old := p.cfg.period
 	p.cfg.period = d
 	if l := p.life; l != nil && l.next != 0 {
@@ -315,11 +324,14 @@ func (p *Poller) SetPeriod(d time.Duration) error {
 		l.next = max(next, time.Now().UnixNano())
 		l.wakeUp()
 	}
-	p.mu.Unlock()
+	return old
+}
+
+// periodEvent records a change of period, if there was one.
+func (p *Poller) periodEvent(old, d time.Duration) {
 	if old != d {
 		p.event(model.LevelInfo, "period "+old.String()+" → "+d.String())
 	}
-	return nil
 }
 
 // period returns the current period.

@@ -194,7 +194,7 @@ func (l *pollLife) end(start, end int64, v any, err error) {
 	case err == nil:
 		l.errStreak = 0
 		if v != nil {
-			l.st.value = formatValue(v)
+			l.st.value, l.st.valueAt = formatValue(v), end
 		}
 	}
 	p.mu.Unlock()

@@ -207,6 +207,10 @@ func (e *Engine) applyPoller(cmd model.Command) (bool, error) {
 	case model.OpRestart:
 		return true, p.Restart()
 	case model.OpSetPeriod:
+		if cmd.Relative() {
+			_, err := p.ScalePeriod(int(max(min(cmd.Step, 64), -64))) // past ±64 every period is out of bounds
+			return true, err
+		}
 		return true, p.SetPeriod(time.Duration(cmd.Value))
 	}
 	return true, fmt.Errorf("engine: %s does not apply to poller %q: %w", cmd.Op, cmd.Poller, ErrUnknownOp)

@@ -17,6 +17,7 @@ type pollCounters struct {
 	last                   int64
 	lastError              string
 	value                  string
+	valueAt                int64 // when the run that returned value ended
 }
 
 // statsLocked returns p as a viewer sees it at now.
@@ -39,7 +40,8 @@ func (p *Poller) statsLocked(now int64) model.Poller {
 	s.Paused = l.paused && !p.killed
 	s.Count, s.Errors, s.LastError, s.Skipped = c.count, c.errors, c.lastError, c.skipped
 	s.Delay, s.AccDelay = c.delay, c.accDelay
-	s.Last, s.Duration, s.Value = unixTime(c.last), c.duration, c.value
+	s.Last, s.Duration, s.Value, s.ValueAt = unixTime(c.last), c.duration, c.value, unixTime(c.valueAt)
+	s.Failing = int64(l.errStreak)
 	if s.Alive && !s.Paused && l.next != 0 {
 		s.Next = unixTime(max(l.next, l.notBefore))
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"runtime"
 	"strconv"
 	"sync"
@@ -76,14 +77,14 @@ type Pool struct {
 	stuck    int       // in a run that was abandoned; discounted until it returns
 
 	// Counters of work that ended without a worker, and of exited workers;
-	// a live worker keeps its own (worker.done, worker.failed).
-	submitted, done, failed, rejected int64
-	rejectedAt, rejectedQuiet         int64 // last rejection event (unix ns), rejections since
-	throughput                        throughputRing
-	ids                               poolIDs
-	stamp                             queueStamp
-	foldScratch                       []doneTask // foldLocked's merge buffer
-	lastSrc                           *jobSource // see sourceLocked
+	// a live worker keeps its own (worker.done, worker.failed, worker.halted).
+	submitted, done, failed, halted, rejected int64
+	rejectedAt, rejectedQuiet                 int64 // last rejection event (unix ns), rejections since
+	throughput                                throughputRing
+	ids                                       poolIDs
+	stamp                                     queueStamp
+	foldScratch                               []doneTask // foldLocked's merge buffer
+	lastSrc                                   *jobSource // see sourceLocked
 }
 
 // poolJob is what pool work adds to a task: its type, parent and future, and
@@ -171,6 +172,10 @@ func (p *Pool) Stop(wait bool) {
 	}
 }
 
+// maxPoolWorkers bounds a pool's size through Apply: a held key or a typo must
+// not ask for millions of workers.
+const maxPoolWorkers = 1 << 20
+
 // Resize sets MaxWorkers to n (at least 1) at once. Growing starts queued work
 // at once; shrinking lets running work finish, and the workers beyond n exit as
 // they come back for more.
@@ -181,6 +186,35 @@ func (p *Pool) Resize(n int) {
 	defer e.mu.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.resizeLocked(n)
+}
+
+// ResizeBy changes MaxWorkers by delta (negative: fewer) from what it is when
+// the call takes the pool's lock, so concurrent callers each make their step.
+// It returns the new size; a size below 1 or above maxPoolWorkers is an error
+// wrapping ErrPoolSize, and the size is left as it was.
+func (p *Pool) ResizeBy(delta int) (int, error) {
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	old := p.limit
+	n := old + delta
+	switch {
+	case delta < 0 && n < 1:
+		return old, fmt.Errorf("engine: pool %q has %d workers, cannot remove %d (1 is the fewest): %w", p.name, old, -delta, ErrPoolSize)
+	case delta > 0 && (n > maxPoolWorkers || n < old):
+		return old, fmt.Errorf("engine: pool %q has %d workers, cannot add %d (%d is the most): %w", p.name, old, delta, maxPoolWorkers, ErrPoolSize)
+	}
+	p.resizeLocked(n)
+	return n, nil
+}
+
+// resizeLocked sets MaxWorkers to n (at least 1). The caller holds Engine.mu
+// and p.mu.
+func (p *Pool) resizeLocked(n int) {
+	e := p.e
 	old := p.limit
 	if n == old {
 		return
@@ -285,16 +319,17 @@ func (p *Pool) Stats() model.Pool {
 // when a second or more has passed. The caller holds p.mu and every worker's
 // lock.
 func (p *Pool) statsLocked(now int64) model.Pool {
-	done, failed, busy, queued := p.done, p.failed, 0, p.q.Len()
+	done, failed, halted, busy, queued := p.done, p.failed, p.halted, 0, p.q.Len()
 	for _, w := range p.ws {
 		done += w.done
 		failed += w.failed
+		halted += w.halted
 		queued += w.blen
 		if w.t.state.Live() {
 			busy++
 		}
 	}
-	p.throughput.advance(now, done+failed)
+	p.throughput.advance(now, done+failed+halted)
 	return model.Pool{
 		Name:       p.name,
 		Owner:      p.creator,
@@ -308,6 +343,7 @@ func (p *Pool) statsLocked(now int64) model.Pool {
 		Submitted:  p.submitted,
 		Done:       done,
 		Failed:     failed,
+		Halted:     halted,
 		Rejected:   p.rejected,
 		Throughput: p.throughput.oldestFirst(),
 	}

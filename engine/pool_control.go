@@ -8,7 +8,7 @@ import (
 )
 
 // applyPool carries out a command that names a pool (Command.Pool) and reports
-// whether cmd was one: OpResize (Value workers), OpPause and OpResume (queued
+// whether cmd was one: OpResize (Value workers, or Step more or fewer), OpPause and OpResume (queued
 // work waits; running work goes on), OpHalt (halt its running work) and OpStop
 // (take no more work; what was submitted drains). Other ops on a pool return an
 // error wrapping errors.ErrUnsupported.
@@ -28,10 +28,14 @@ func (e *Engine) applyPool(cmd model.Command) (bool, error) {
 	}
 	switch cmd.Op {
 	case model.OpResize:
+		if cmd.Relative() {
+			_, err := p.ResizeBy(int(max(min(cmd.Step, maxPoolWorkers), -maxPoolWorkers)))
+			return true, err
+		}
 		if cmd.Value < 1 {
 			return true, fmt.Errorf("engine: %s: %w", cmd, ErrPoolSize)
 		}
-		p.Resize(int(min(cmd.Value, 1<<20)))
+		p.Resize(int(min(cmd.Value, maxPoolWorkers)))
 	case model.OpPause:
 		return true, p.Pause()
 	case model.OpResume:

@@ -138,10 +138,13 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 	if final == model.StateHalted || final == model.StateKilled {
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
 	}
-	if final == model.StateDone {
+	switch final {
+	case model.StateDone:
 		w.done++
-	} else {
+	case model.StateFailed:
 		w.failed++
+	default: // halted or killed: asked for, not a failure
+		w.halted++
 	}
 	err = o.err
 	if !o.returned {

@@ -146,7 +146,7 @@ func (p *Pool) settleRetiredLocked(t *task) {
 	if j.fut.over() {
 		return
 	}
-	p.failed++
+	p.halted++ // halted while queued, or abandoned: asked for, not a failure
 	var err error
 	switch {
 	case t.state == model.StateAbandoned:
@@ -173,7 +173,7 @@ func (p *Pool) dropQueueLocked() (n int, calls []func()) {
 	p.q.Each(func(f *Future) bool {
 		p.counts[model.StateQueued]--
 		p.counts[model.StateHalted]++
-		p.failed++
+		p.halted++
 		err := fmt.Errorf("engine: %s %q %w: %w", f.ID(), p.nameOf(f), errNotRun, ErrHalted)
 		if cbs := f.settle(err); cbs != nil {
 			calls = append(calls, func() { runCallbacks(cbs, err) })
@@ -212,7 +212,7 @@ func (p *Pool) requeueLocked(t *task) {
 	p.forgetNumLocked(t.nid)
 	f := t.pool.fut
 	src := *f.source()
-	src.restarts, src.proc = t.restarts, t.proc
+	src.restarts, src.proc, src.queued = t.restarts, t.proc, time.Now().UnixNano()
 	if r := t.run; r != nil {
 		r.logMu.Lock()
 		src.log = r.log[:len(r.log):len(r.log)]

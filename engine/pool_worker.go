@@ -48,6 +48,7 @@ type worker struct {
 	counts  model.StateCounts
 	done    int64
 	failed  int64
+	halted  int64
 	recent  ring.Ring[doneTask]
 
 	// nbatch is blen as of the last claim, steal or hand-back, or 0 once the
@@ -211,6 +212,7 @@ func (p *Pool) foldLocked(w *worker) {
 	}
 	p.done += w.done
 	p.failed += w.failed
+	p.halted += w.halted
 	for s, n := range w.counts {
 		p.counts[s] += n
 	}

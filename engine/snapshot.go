@@ -100,13 +100,19 @@ func (t *task) view(v *model.Task, tail int) {
 	if r == nil {
 		return
 	}
+	if t.state == model.StateQueued { // queued again by a restart: the last run's times and end are not this run's
+		v.Queued = unixTime(r.requeued)
+		v.ExitCode, v.Signal = nil, ""
+		if tail > 0 {
+			v.Log = r.logTail(tail)
+		}
+		return
+	}
 	v.Started = unixTime(r.started)
 	v.Ended = unixTime(r.ended)
-	if t.state != model.StateQueued { // a restarted task shows its last run, not its last asks
-		v.Asked = unixTime(r.asked)
-		v.Done = r.done.Load()
-		v.Total = r.total.Load()
-	}
+	v.Asked = unixTime(r.asked)
+	v.Done = r.done.Load()
+	v.Total = r.total.Load()
 	v.Error = r.errText
 	v.Stack = r.stack
 	if tail > 0 {

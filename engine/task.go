@@ -59,6 +59,7 @@ type run struct {
 	started   int64         // unix nanoseconds
 	ended     int64         // unix nanoseconds; 0 while the function runs
 	asked     int64         // when a pending pause/halt/kill was asked; 0 if none
+	requeued  int64         // when a restart queued the task again after this run; 0 if not
 	resume    chan struct{} // closed by resume; made by pause
 	returned  chan struct{} // closed once the function returned and was accounted for
 	killTimer *time.Timer   // abandons the run when the kill grace ends

@@ -21,6 +21,7 @@ type KeyMap struct {
 
 	// Views and the table.
 	NextView    key.Binding // cycle through the available views
+	PrevView    key.Binding // cycle back through the views
 	WorkersView key.Binding // the Workers view (running and queued work)
 	PoolsView   key.Binding // the Pools view (namespaces of workers)
 	PollersView key.Binding // the Pollers view (periodic work and its timing)
@@ -48,6 +49,7 @@ type KeyMap struct {
 	// Global.
 	HaltAll   key.Binding // halt every live task (asks first)
 	Reload    key.Binding // re-read the task file now (model.OpReload)
+	Errors    key.Binding // show every error of the source (a task file that did not validate) in full
 	Help      key.Binding // toggle the full help overlay
 	Quit      key.Binding // graceful quit; pressed again while quitting, quit at once
 	ForceQuit key.Binding // quit at once
@@ -71,6 +73,7 @@ func Default() KeyMap {
 		Bottom:   b("G", "bottom", "G", "end"),
 
 		NextView:    b("tab", "next view", "tab"),
+		PrevView:    b("shift+tab", "previous view", "shift+tab"),
 		WorkersView: b("1", "workers", "1"),
 		PoolsView:   b("2", "pools", "2"),
 		PollersView: b("3", "pollers", "3"),
@@ -95,6 +98,7 @@ func Default() KeyMap {
 
 		HaltAll:   b("H", "halt all", "H"),
 		Reload:    b("ctrl+r", "reload task file", "ctrl+r"),
+		Errors:    b("e", "all errors of the task file", "e"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q"),
 		ForceQuit: b("ctrl+c", "force quit", "ctrl+c"),
@@ -124,15 +128,21 @@ func (k KeyMap) PollersShortHelp() []key.Binding {
 	return []key.Binding{k.Pause, k.Kill, k.Restart, k.Grow, k.Shrink, k.PauseAll, k.Detail, k.Filter, k.Help, k.Quit}
 }
 
+// EventsShortHelp returns the footer bindings of the Events view: an event's
+// task or text, filter, sort.
+func (k KeyMap) EventsShortHelp() []key.Binding {
+	return []key.Binding{k.Detail, k.Filter, k.Sort, k.SortReverse, k.Help, k.Quit}
+}
+
 // FullHelp returns every binding for the help overlay, in the groups named by
 // GroupTitles: navigation, view, task actions, pools and pollers, global.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Detail, k.Back},
+		{k.NextView, k.PrevView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Detail, k.Back},
 		{k.Mark, k.Halt, k.Pause, k.Kill, k.Restart, k.Run},
 		{k.Grow, k.Shrink, k.PauseAll},
-		{k.HaltAll, k.Reload, k.Help, k.Quit, k.ForceQuit},
+		{k.HaltAll, k.Reload, k.Errors, k.Help, k.Quit, k.ForceQuit},
 	}
 }
 

@@ -64,7 +64,7 @@ func TestDefaultMatches(t *testing.T) {
 		{"y", k.Yes, "yes"}, {"n", k.No, "no"},
 		{"2", k.PoolsView, "pools"}, {"3", k.PollersView, "pollers"}, {"t", k.Tree, "tree"},
 		{"+", k.Grow, "grow"}, {"=", k.Grow, "grow unshifted"}, {"-", k.Shrink, "shrink"},
-		{"P", k.PauseAll, "pause all"}, {"ctrl+r", k.Reload, "reload"},
+		{"P", k.PauseAll, "pause all"}, {"ctrl+r", k.Reload, "reload"}, {"e", k.Errors, "errors"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -253,7 +253,7 @@ func TestOverrideErrorsNameTheProblem(t *testing.T) {
 
 func TestActionsCoverEveryBinding(t *testing.T) {
 	names := Actions()
-	if len(names) != 33 {
+	if len(names) != 35 {
 		t.Errorf("%d actions: %v", len(names), names)
 	}
 	seen := map[string]bool{}

@@ -54,14 +54,14 @@ func (k *KeyMap) actions() []action {
 	return []action{
 		{"up", &k.Up}, {"down", &k.Down}, {"page_up", &k.PageUp}, {"page_down", &k.PageDown},
 		{"top", &k.Top}, {"bottom", &k.Bottom},
-		{"next_view", &k.NextView}, {"workers_view", &k.WorkersView}, {"pools_view", &k.PoolsView},
+		{"next_view", &k.NextView}, {"prev_view", &k.PrevView}, {"workers_view", &k.WorkersView}, {"pools_view", &k.PoolsView},
 		{"pollers_view", &k.PollersView}, {"events_view", &k.EventsView},
 		{"filter", &k.Filter}, {"sort", &k.Sort}, {"sort_reverse", &k.SortReverse},
 		{"tree", &k.Tree}, {"detail", &k.Detail}, {"back", &k.Back},
 		{"mark", &k.Mark}, {"halt", &k.Halt}, {"pause", &k.Pause}, {"kill", &k.Kill},
 		{"restart", &k.Restart}, {"run", &k.Run},
 		{"grow", &k.Grow}, {"shrink", &k.Shrink}, {"pause_all", &k.PauseAll},
-		{"halt_all", &k.HaltAll}, {"reload", &k.Reload}, {"help", &k.Help}, {"quit", &k.Quit}, {"force_quit", &k.ForceQuit},
+		{"halt_all", &k.HaltAll}, {"reload", &k.Reload}, {"errors", &k.Errors}, {"help", &k.Help}, {"quit", &k.Quit}, {"force_quit", &k.ForceQuit},
 		{"yes", &k.Yes}, {"no", &k.No},
 	}
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -18,9 +19,9 @@ const (
 	OpHaltAll Op = "halt_all" // halt every live task; Target is ignored
 	OpRun     Op = "run"      // start a manager's queued work up to its limit; Group names it
 
-	OpResize    Op = "resize"     // set a pool's MaxWorkers to Value; Pool names it
+	OpResize    Op = "resize"     // set a pool's MaxWorkers to Value, or change it by Step; Pool names it
 	OpStop      Op = "stop"       // stop a pool (no more work; running work finishes); Pool names it
-	OpSetPeriod Op = "set_period" // set a poller's period to Value nanoseconds; Poller names it
+	OpSetPeriod Op = "set_period" // set a poller's period to Value nanoseconds, or double it Step times; Poller names it
 	OpPauseAll  Op = "pause_all"  // pause every poller
 	OpResumeAll Op = "resume_all" // resume every paused poller
 	OpKillAll   Op = "kill_all"   // kill every poller
@@ -47,6 +48,13 @@ func (op Op) Valid() bool {
 // Pool and Poller names what it acts on (none for the *_all ops): halt, pause,
 // resume, kill and restart apply to a task, a pool (pause/resume its queue, halt
 // its running work) or a poller (restart = start again with fresh stats).
+//
+// OpResize and OpSetPeriod come in two forms: absolute (Value: the new size or
+// period) and relative (Step: how many steps from the current value, which the
+// engine reads and changes in one atomic operation). A key pressed four times
+// before a snapshot shows the first press sends four relative commands and
+// makes four steps, where four absolute ones computed from the same stale
+// snapshot would make one.
 type Command struct {
 	Op     Op     `json:"op"`
 	Target TaskID `json:"target,omitempty"` // a task
@@ -54,7 +62,15 @@ type Command struct {
 	Pool   string `json:"pool,omitempty"`   // a pool namespace
 	Poller string `json:"poller,omitempty"` // a poller
 	Value  int64  `json:"value,omitempty"`  // OpResize: workers; OpSetPeriod: nanoseconds
+	// Step, when not zero, makes OpResize and OpSetPeriod relative, and Value is
+	// ignored: OpResize adds Step workers (a negative Step removes them);
+	// OpSetPeriod doubles the period Step times (a negative Step halves it).
+	// Other ops take no Step.
+	Step int64 `json:"step,omitempty"`
 }
+
+// Relative reports whether c changes a quantity by steps rather than setting it.
+func (c Command) Relative() bool { return c.Step != 0 }
 
 // String renders c the way the status bar reports it: "halt t3", "run batch".
 func (c Command) String() string {
@@ -71,11 +87,27 @@ func (c Command) String() string {
 	default:
 		s = string(c.Op)
 	}
-	switch c.Op {
-	case OpResize:
+	switch {
+	case c.Relative() && c.Op == OpSetPeriod:
+		s += " " + periodFactor(c.Step)
+	case c.Relative():
+		s += fmt.Sprintf(" by %+d", c.Step)
+	case c.Op == OpResize:
 		s += fmt.Sprintf(" to %d", c.Value)
-	case OpSetPeriod:
-		s += " to " + time.Duration(c.Value).String()
+	case c.Op == OpSetPeriod:
+		s += " to " + FormatDuration(time.Duration(c.Value))
 	}
 	return s
+}
+
+// periodFactor renders a period step as the factor it applies: "×2", "÷4".
+func periodFactor(step int64) string {
+	op := "×"
+	if step < 0 {
+		op, step = "÷", -step
+	}
+	if step >= 63 {
+		return op + "2^" + strconv.FormatInt(step, 10)
+	}
+	return op + strconv.FormatInt(1<<step, 10)
 }

@@ -20,16 +20,20 @@ type Poller struct {
 	Count     int64  `json:"count"`  // runs finished
 	Errors    int64  `json:"errors"` // runs that returned an error (or timed out)
 	LastError string `json:"last_error,omitempty"`
-	Skipped   int64  `json:"skipped"` // ticks skipped because a run overran
+	// Failing is how many runs in a row have failed, up to the last one: 0
+	// when the last run succeeded. While it is above 0, Value is stale.
+	Failing int64 `json:"failing,omitempty"`
+	Skipped int64 `json:"skipped"` // ticks skipped because a run overran
 
 	Delay    time.Duration `json:"delay"`     // how late the last run started against its deadline
 	AccDelay time.Duration `json:"acc_delay"` // the sum of every run's delay
 	Usage    float64       `json:"usage"`     // busy fraction over a sliding window, 0..1 (can pass 1 with Concurrency > 1)
 
-	Last     time.Time     `json:"last,omitzero"`   // when the last run started
-	Duration time.Duration `json:"duration"`        // how long the last run took
-	Next     time.Time     `json:"next,omitzero"`   // the next deadline
-	Value    string        `json:"value,omitempty"` // the last value, formatted
+	Last     time.Time     `json:"last,omitzero"`     // when the last run started
+	Duration time.Duration `json:"duration"`          // how long the last run took
+	Next     time.Time     `json:"next,omitzero"`     // the next deadline
+	Value    string        `json:"value,omitempty"`   // the last value, formatted
+	ValueAt  time.Time     `json:"value_at,omitzero"` // when the run that returned Value ended
 
 	Delays    []time.Duration `json:"delays,omitempty"`    // recent delays, oldest first, bounded
 	Durations []time.Duration `json:"durations,omitempty"` // recent run durations, oldest first, bounded

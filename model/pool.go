@@ -28,7 +28,8 @@ type Pool struct {
 
 	Submitted int64 `json:"submitted"`
 	Done      int64 `json:"done"`
-	Failed    int64 `json:"failed"`
+	Failed    int64 `json:"failed"`   // returned an error or panicked
+	Halted    int64 `json:"halted"`   // halted, killed or abandoned before it finished, or dropped before it ran
 	Rejected  int64 `json:"rejected"` // refused: wrong task type or pool stopped
 
 	// Throughput is tasks completed per second, one sample per second, oldest

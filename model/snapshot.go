@@ -23,8 +23,9 @@ type Task struct {
 	State  State  `json:"state"`
 
 	Created time.Time `json:"created"`          // when it was appended
-	Started time.Time `json:"started,omitzero"` // when the current (or last) run began
-	Ended   time.Time `json:"ended,omitzero"`   // when the last run returned
+	Queued  time.Time `json:"queued,omitzero"`  // when a restart queued it again (zero: queued since Created)
+	Started time.Time `json:"started,omitzero"` // when the current (or last) run began; zero while queued
+	Ended   time.Time `json:"ended,omitzero"`   // when the last run returned; zero while queued
 	Asked   time.Time `json:"asked,omitzero"`   // when a pending pause/halt/kill was asked
 
 	Done     int64 `json:"done,omitempty"`  // progress: units done
@@ -43,7 +44,7 @@ type Task struct {
 	// Retry is when a task in backoff will be restarted.
 	Retry time.Time `json:"retry,omitzero"`
 
-	Error string    `json:"error,omitempty"` // the last run's error, if any
+	Error string    `json:"error,omitempty"` // the last run's error, if any (none while queued again)
 	Stack string    `json:"stack,omitempty"` // the stack of a recovered panic
 	Log   []LogLine `json:"log,omitempty"`   // the tail of the task's log, oldest first
 }

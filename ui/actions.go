@@ -95,10 +95,11 @@ func (p plan) ok() bool { return len(p.cmds) > 0 }
 
 // taskLabel names a task in messages: `t3 "fetch page 7"`.
 func taskLabel(t *model.Task) string {
+	id := cleanCell(string(t.ID))
 	if t.Name == "" {
-		return string(t.ID)
+		return id
 	}
-	return string(t.ID) + " " + strconv.Quote(t.Name)
+	return id + " " + strconv.Quote(cleanCell(t.Name)) // Quote escapes what cleanCell keeps unprintable
 }
 
 // planTasks plans a per-task action (halt, pause/resume, kill, restart) on targets:
@@ -164,16 +165,18 @@ func planRun(targets []*model.Task, managers []model.Manager) plan {
 		why := ""
 		switch m := findManager(managers, t.Group); {
 		case t.Group == "":
-			why = string(t.ID) + " belongs to no manager"
+			why = ": " + string(t.ID) + " belongs to no manager"
+		case m == nil && t.Type != "":
+			why = ": " + cleanCell(t.Group) + " is a pool, not a manager (a pool starts its own work)"
 		case m == nil:
-			why = t.Group + " is not a manager"
+			why = ": " + cleanCell(t.Group) + " is not a manager"
 		case m.Queued == 0:
-			why = t.Group + ": nothing queued"
+			why = " " + cleanCell(t.Group) + ": nothing queued"
 		}
 		if why != "" {
 			p.skipped++
 			if p.reason == "" {
-				p.reason = "cannot run " + why
+				p.reason = "cannot run" + why
 			}
 			continue
 		}

@@ -11,8 +11,9 @@ import (
 // spare the user commands that must fail and say why before anything is sent;
 // the engine decides in the end.
 
-// Bounds of the period +/- set, so a poller is never driven to a busy loop or
-// out of sight by a held key.
+// The bounds within which the engine steps a period (engine.Poller.ScalePeriod
+// refuses to leave them); the dashboard checks them first to dim + and - and
+// say why.
 const (
 	minPollerPeriod = time.Millisecond
 	maxPollerPeriod = 24 * time.Hour
@@ -36,28 +37,31 @@ func workersNoun(n int) string {
 	return strconv.Itoa(n) + " workers"
 }
 
-// planPool plans a key's action on pool p: + and - resize it, p pauses or
+// planPool plans a key's action on pool p: + and - resize it by one worker, p pauses or
 // resumes its queue, h halts its running work, x stops it (asking first).
 func planPool(a action, p *model.Pool) plan {
 	if p == nil {
 		return plan{verb: a.verb(), reason: "cannot " + a.verb() + ": no pool selected"}
 	}
-	label := "pool " + p.Name
+	label := "pool " + cleanCell(p.Name)
 	over := p.State == model.PoolStopping || p.State == model.PoolStopped
 	isState := "it is " + string(p.State)
 	switch a {
 	case actGrow, actShrink:
-		n := p.MaxWorkers + 1
+		// A relative step: the engine adds it to the size it holds, so presses
+		// faster than snapshots each count. The checks here only spare a
+		// command the last snapshot says must fail.
+		step, change := int64(1), "+1 worker"
 		if a == actShrink {
-			n = p.MaxWorkers - 1
+			step, change = -1, "-1 worker"
 		}
 		switch {
 		case over:
 			return cannotPlan(a.verb(), label, isState)
-		case n < 1:
+		case a == actShrink && p.MaxWorkers <= 1:
 			return cannotPlan(a.verb(), label, "it has "+workersNoun(p.MaxWorkers)+", the fewest a pool can have")
 		}
-		return sendPlan("resize", model.Command{Op: model.OpResize, Pool: p.Name, Value: int64(n)}, label+" to "+workersNoun(n))
+		return sendPlan("resize", model.Command{Op: model.OpResize, Pool: p.Name, Step: step}, label+" by "+change)
 	case actPause:
 		switch p.State {
 		case model.PoolRunning:
@@ -78,7 +82,7 @@ func planPool(a action, p *model.Pool) plan {
 			return cannotPlan("stop", label, "it is already "+string(p.State))
 		}
 		pl := sendPlan("stop", model.Command{Op: model.OpStop, Pool: p.Name}, label)
-		pl.confirm = "Stop pool " + p.Name + "? It takes no new work; its " + strconv.Itoa(p.Busy) +
+		pl.confirm = "Stop " + label + "? It takes no new work; its " + strconv.Itoa(p.Busy) +
 			" running and " + strconv.Itoa(p.Queued) + " queued tasks finish first"
 		return pl
 	case actRestart:
@@ -96,7 +100,7 @@ func planPoller(a action, p *model.Poller) plan {
 	if p == nil {
 		return plan{verb: a.verb(), reason: "cannot " + a.verb() + ": no poller selected"}
 	}
-	label := "poller " + p.Name
+	label := "poller " + cleanCell(p.Name)
 	state := p.PollerState()
 	switch a {
 	case actPause:
@@ -114,27 +118,28 @@ func planPoller(a action, p *model.Poller) plan {
 			return cannotPlan("kill", label, "it is already killed")
 		}
 		pl := sendPlan("kill", model.Command{Op: model.OpKill, Poller: p.Name}, label)
-		pl.confirm = "Kill poller " + p.Name + "? Its schedule ends and a run under way is cancelled (restart brings it back)"
+		pl.confirm = "Kill " + label + "? Its schedule ends and a run under way is cancelled (restart brings it back)"
 		return pl
 	case actRestart:
 		return sendPlan("restart", model.Command{Op: model.OpRestart, Poller: p.Name}, label+" with fresh stats")
 	case actGrow, actShrink:
-		verb, d := "speed up", p.Period/2
+		// A relative step, as for pools: the engine halves or doubles the
+		// period it holds, within its bounds.
+		verb, step, change, d := "speed up", int64(-1), "÷2", p.Period/2
 		if a == actShrink {
-			verb, d = "slow down", p.Period*2
+			verb, step, change, d = "slow down", 1, "×2", p.Period*2
 		}
 		switch {
 		case p.Period <= 0:
 			return cannotPlan(verb, label, "it has no period")
 		case d < minPollerPeriod:
-			return cannotPlan(verb, label, "its period "+fmtDur(p.Period)+" is the shortest the dashboard sets")
+			return cannotPlan(verb, label, "its period "+model.FormatDuration(p.Period)+" is the shortest the engine sets by steps")
 		case d > maxPollerPeriod:
-			return cannotPlan(verb, label, "its period "+fmtDur(p.Period)+" is the longest the dashboard sets")
+			return cannotPlan(verb, label, "its period "+model.FormatDuration(p.Period)+" is the longest the engine sets by steps")
 		}
-		return sendPlan(verb, model.Command{Op: model.OpSetPeriod, Poller: p.Name, Value: int64(d)},
-			label+" (period "+fmtDur(p.Period)+" → "+fmtDur(d)+")")
+		return sendPlan(verb, model.Command{Op: model.OpSetPeriod, Poller: p.Name, Step: step}, label+" (period "+change+")")
 	case actHalt:
-		return cannotPlan("halt", label, "a poller is paused (p) or killed (x)")
+		return cannotPlan("halt", label, "a poller is paused or killed, not halted")
 	case actRun:
 		return cannotPlan("run", label, "run starts a manager's queue")
 	}

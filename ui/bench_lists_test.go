@@ -148,7 +148,7 @@ func BenchmarkListRenderers(b *testing.B) {
 		{"RunDuration", func() string { return renderRunDuration(&poller) }},
 		{"DelaySpark", func() string { return renderDelaySpark(&poller, 16) }},
 		{"PollerValue", func() string { return renderPollerValue(&poller) }},
-		{"FmtDur", func() string { return fmtDur(1234 * time.Microsecond) }},
+		{"FormatDuration", func() string { return model.FormatDuration(1234 * time.Microsecond) }},
 		{"BarChart", func() string { return barChart(poller.Durations, 100, 8, 0)[7] }},
 		{"TreeGuides", func() string {
 			var g strings.Builder

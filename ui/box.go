@@ -2,6 +2,8 @@ package ui
 
 import (
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // box draws the k9s-style frame around the body: a top border with the title in its
@@ -15,13 +17,17 @@ type box struct {
 // innerWidth returns the cells between the side borders.
 func (x box) innerWidth() int { return max(x.width-2, 0) }
 
-// top returns the top border with title (already styled, titleWidth cells) centred.
+// top returns the top border with title (already styled, titleWidth cells)
+// centred; a title too wide is cut with …, its start (the name and counts) kept.
 func (x box) top(title string, titleWidth int) string {
 	var b strings.Builder
 	inner := x.innerWidth()
 	if titleWidth+2 > inner {
-		x.st.border.write(&b, "┌"+strings.Repeat("─", inner)+"┐")
-		return b.String()
+		if inner < 4 {
+			x.st.border.write(&b, "┌"+strings.Repeat("─", inner)+"┐")
+			return b.String()
+		}
+		title, titleWidth = ansi.Truncate(title, inner-2, ellipsis)+ansi.ResetStyle, inner-2
 	}
 	left := (inner - titleWidth - 2) / 2
 	right := inner - titleWidth - 2 - left
@@ -63,7 +69,11 @@ func dialog(st *Styles, title string, lines []string, maxWidth int) []string {
 	for _, l := range lines {
 		w = max(w, visibleWidth(l)+4)
 	}
-	w = min(w, maxWidth)
+	return dialogOf(st, title, lines, min(w, maxWidth))
+}
+
+// dialogOf draws the box of dialog w cells wide.
+func dialogOf(st *Styles, title string, lines []string, w int) []string {
 	x := box{st: st, width: w}
 	out := make([]string, 0, len(lines)+2)
 	t := st.title.render(truncate(title, max(x.innerWidth()-2, 0)))

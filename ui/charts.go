@@ -7,38 +7,9 @@ import (
 	"time"
 )
 
-// The small graphics of the Pools and Pollers views: compact durations,
+// The small graphics of the Pools and Pollers views: compact rates,
 // sparklines and multi-row bar charts, all pure functions of their data. They
 // draw with the block elements ▁▂▃▄▅▆▇█ (U+2581..U+2588), one cell each.
-
-// fmtDur formats a duration compactly and readably, with about three significant
-// digits: "850ns", "850µs", "1.2ms", "12ms", "1.2s", "45s", "1m30s", "2h5m", "3d4h".
-func fmtDur(d time.Duration) string {
-	if d < 0 {
-		return "-" + fmtDur(-d)
-	}
-	for _, u := range [...]struct {
-		unit   time.Duration
-		suffix string
-	}{{1, "ns"}, {time.Microsecond, "µs"}, {time.Millisecond, "ms"}} {
-		if v := float64(d) / float64(u.unit); v < 999.5 {
-			return decimal(v) + u.suffix
-		}
-	}
-	if v := d.Seconds(); v < 59.95 {
-		return decimal(v) + "s"
-	}
-	d = d.Round(time.Second)
-	if d < time.Hour {
-		return pair(int64(d/time.Minute), "m", int64(d%time.Minute/time.Second), "s")
-	}
-	d = d.Round(time.Minute)
-	if d < 24*time.Hour {
-		return pair(int64(d/time.Hour), "h", int64(d%time.Hour/time.Minute), "m")
-	}
-	d = d.Round(time.Hour)
-	return pair(int64(d/(24*time.Hour)), "d", int64(d%(24*time.Hour)/time.Hour), "h")
-}
 
 // decimal formats v with one decimal under 10 ("1.2", "3") and none above ("12").
 func decimal(v float64) string {
@@ -47,15 +18,6 @@ func decimal(v float64) string {
 	}
 	s := strconv.FormatFloat(v, 'f', 1, 64)
 	return strings.TrimSuffix(s, ".0")
-}
-
-// pair formats a two-unit amount, leaving out a zero second unit: "1m30s", "2m".
-func pair(a int64, ua string, b int64, ub string) string {
-	s := strconv.FormatInt(a, 10) + ua
-	if b != 0 {
-		s += strconv.FormatInt(b, 10) + ub
-	}
-	return s
 }
 
 // fmtRate formats a per-second rate compactly: "0.5/s", "12/s", "1.2k/s".

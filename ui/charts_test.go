@@ -9,37 +9,6 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-func TestFmtDur(t *testing.T) {
-	tests := []struct {
-		d    time.Duration
-		want string
-	}{
-		{0, "0ns"},
-		{850, "850ns"},
-		{999, "999ns"},
-		{1500, "1.5µs"},
-		{850 * time.Microsecond, "850µs"},
-		{999_700, "1ms"},
-		{1200 * time.Microsecond, "1.2ms"},
-		{12 * time.Millisecond, "12ms"},
-		{12_400 * time.Microsecond, "12ms"},
-		{1200 * time.Millisecond, "1.2s"},
-		{2 * time.Second, "2s"},
-		{45 * time.Second, "45s"},
-		{59_960 * time.Millisecond, "1m"},
-		{90 * time.Second, "1m30s"},
-		{2 * time.Hour, "2h"},
-		{2*time.Hour + 5*time.Minute + 20*time.Second, "2h5m"},
-		{50 * time.Hour, "2d2h"},
-		{-3 * time.Millisecond, "-3ms"},
-	}
-	for _, tt := range tests {
-		if got := fmtDur(tt.d); got != tt.want {
-			t.Errorf("fmtDur(%v) = %q, want %q", tt.d, got, tt.want)
-		}
-	}
-}
-
 func TestFmtRate(t *testing.T) {
 	for v, want := range map[float64]string{0: "0/s", 0.5: "0.5/s", 12: "12/s", 1234: "1.2k/s", 2.5e6: "2.5M/s"} {
 		if got := fmtRate(v); got != want {
@@ -148,6 +117,7 @@ func TestRenderPollerCells(t *testing.T) {
 		{"acc delay", renderAccDelay(&health), "1m35s"},
 		{"usage", renderUsage(&model.Poller{Usage: 1.3}), "130%"},
 		{"last", renderLast(&disk, fixtureNow), "1.2s ago"},
+		{"last just now", renderLast(&model.Poller{Count: 1, Last: fixtureNow}, fixtureNow), "0s ago"},
 		{"next", renderNext(&disk, fixtureNow), "in 800ms"},
 		{"next due", renderNext(&health, fixtureNow), "due"},
 		{"next paused", renderNext(&model.Poller{Started: true, Alive: true, Paused: true, Next: fixtureNow.Add(time.Second)}, fixtureNow), "·"},
@@ -197,6 +167,25 @@ func TestLayoutTable(t *testing.T) {
 	}
 }
 
+// TestLayoutTableEmptyYieldFirst: an empty column goes before a column with
+// content, whatever their drop order, when not everything fits.
+func TestLayoutTableEmptyYieldFirst(t *testing.T) {
+	cols := []tableCol{{title: "A", width: 10}, {title: "B", width: 10, drop: 1}, {title: "E", width: 8, drop: 5, empty: true}, {title: "C", width: 5, flex: true}}
+	for _, tt := range []struct {
+		w      int
+		titles string
+	}{{60, "A B E C"}, {36, "A B C"}, {20, "A C"}} {
+		got, _ := layoutTable(cols, tt.w)
+		var titles []string
+		for _, c := range got {
+			titles = append(titles, c.title)
+		}
+		if strings.Join(titles, " ") != tt.titles {
+			t.Errorf("w=%d: %v, want %s", tt.w, titles, tt.titles)
+		}
+	}
+}
+
 func TestHeaderSummary(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -206,7 +195,9 @@ func TestHeaderSummary(t *testing.T) {
 	}{
 		{"full when there is room", func(s *model.Snapshot) { s.Counts = model.StateCounts{} },
 			"pools 5 (1 paused)  pollers 6 (1 paused, 1 killed)", ""},
-		{"short when the counts fill the line", func(*model.Snapshot) {}, "pools 5  pollers 6", "(1 paused)"},
+		{"short when the counts fill the line", func(s *model.Snapshot) { s.Counts[model.StateHalted], s.Counts[model.StateDone] = 0, 0 },
+			"pools 5  pollers 6", "(1 paused)"},
+		{"gone when the counts need the line", func(*model.Snapshot) {}, "halted 1", "pools"},
 		{"none without pools or pollers", func(s *model.Snapshot) { s.Pools, s.Pollers = nil, nil }, "done 40", "pollers"},
 	}
 	for _, tt := range tests {

@@ -57,6 +57,10 @@ const (
 	rssWidth = 6
 )
 
+// maxNoteWant caps the LAST ERROR width a long error asks for when deciding
+// whether empty columns must yield.
+const maxNoteWant = 48
+
 // maxDrop is the highest drop order in colSpecs.
 const maxDrop = 6
 
@@ -68,6 +72,10 @@ const gutterWidth = 2
 type measure struct {
 	id, name, group int
 	procs           bool // some task in the snapshot is a process: show CPU and RSS
+	liveProcs       bool // some row is a live process: CPU and RSS have something to show
+	progress        bool // some row reports progress
+	restarts        bool // some row was restarted
+	notes           int  // the longest LAST ERROR a row may show (an error, a wait), roughly; 0: none
 }
 
 // colGap returns the blank cells between columns for a table w cells wide.
@@ -82,11 +90,14 @@ func colGap(w int) int {
 // content needs (capped), CPU and RSS only when some task is a process, narrow
 // screens drop the least useful columns first, and the spare width goes to NAME
 // (up to its content) and LAST ERROR.
-func layoutColumns(w int, m measure) []column {
+func layoutColumns(w int, m measure, sorted colKind) []column {
 	specs := colSpecs()
 	widths := [numCols]int{}
 	for k, s := range specs {
 		widths[k] = max(s.min, len(s.title))
+		if colKind(k) == sorted {
+			widths[k] = max(widths[k], len(s.title)+1) // the title and its arrow
+		}
 	}
 	widths[colID] = max(widths[colID], min(m.id, 12))
 	widths[colGroup] = max(widths[colGroup], min(m.group, 16))
@@ -107,6 +118,16 @@ func layoutColumns(w int, m measure) []column {
 			}
 		}
 		return n + gap*max(cols-1, 0)
+	}
+	// When the content does not fit (NAME in full, LAST ERROR its longest
+	// note), the columns with nothing to show give their width up first.
+	want := need() + max(m.name-widths[colName], 0) + max(min(m.notes, maxNoteWant)-widths[colLastError], 0)
+	if want > w {
+		empty := [numCols]bool{colProgress: !m.progress, colCPU: !m.liveProcs, colRSS: !m.liveProcs,
+			colRestarts: !m.restarts, colLastError: m.notes == 0}
+		for k := range keep {
+			keep[k] = keep[k] && !empty[k]
+		}
 	}
 	for drop := 1; need() > w && drop <= maxDrop; drop++ {
 		for k, s := range specs {

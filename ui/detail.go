@@ -6,16 +6,16 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"k8s.io/apimachinery/pkg/util/duration"
 
 	"github.com/spindle-tui/spindle/model"
 )
 
 // detailPane shows one task in full in the body of the screen: its fields, error,
-// panic stack, lineage and the tail of its log. The log follows live: when the
-// view is scrolled to the bottom it stays there as lines arrive.
+// panic stack, lineage and the tail of its log. It opens at the newest log line
+// and follows: while the view is at the bottom it stays there as lines arrive.
 type detailPane struct {
-	st *Styles
+	st    *Styles
+	waits *waitReasons // what queued tasks wait for
 
 	open   bool
 	id     model.TaskID
@@ -28,13 +28,17 @@ type detailPane struct {
 }
 
 // newDetailPane returns a closed pane.
-func newDetailPane(st *Styles) detailPane { return detailPane{st: st} }
+func newDetailPane(st *Styles, waits *waitReasons) detailPane {
+	return detailPane{st: st, waits: waits}
+}
 
-// Open shows task t (found in s).
+// Open shows task t (found in s), at the newest log line, following new ones
+// as tail -f does until the user scrolls up.
 func (d *detailPane) Open(t *model.Task, s *model.Snapshot) {
 	d.open, d.id, d.offset = true, t.ID, 0
-	d.lines = d.lines[:0] // a fresh pane starts at the top, not following
+	d.lines = d.lines[:0]
 	d.SetSnapshot(s)
+	d.MoveTo(d.maxOffset())
 }
 
 // Close hides the pane.
@@ -112,17 +116,29 @@ func (d *detailPane) render() {
 		state += " (no longer in the snapshot)"
 	}
 	field("State", state, d.st.state[min(int(t.State), model.NumStates-1)])
+	if r, ok := d.waits.of(t); ok && !d.gone {
+		for i, l := range commandLines(r.long, inner-10) {
+			if i == 0 {
+				field("Waiting", l, d.st.state[model.StateQueued])
+			} else {
+				lines = append(lines, padRight("", 10)+d.st.state[model.StateQueued].render(l))
+			}
+		}
+	}
 	if isProcess(t) {
 		d.processFields(field)
 	}
 	if t.Parent != "" {
-		p := string(t.Parent)
+		p := cleanCell(string(t.Parent))
 		if d.parent != "" {
-			p += " " + strconv.Quote(d.parent)
+			p += " " + strconv.Quote(cleanCell(d.parent))
 		}
 		field("Parent", p, paint{})
 	}
 	field("Created", d.when(t.Created), paint{})
+	if !t.Queued.IsZero() {
+		field("Queued", d.when(t.Queued)+" (restarted)", paint{})
+	}
 	field("Started", d.when(t.Started), paint{})
 	field("Ended", d.when(t.Ended), paint{})
 	field("Restarts", strconv.Itoa(t.Restarts), paint{})
@@ -159,12 +175,12 @@ func (d *detailPane) when(at time.Time) string {
 	if at.IsZero() {
 		return noValue
 	}
-	return at.Format("2006-01-02 15:04:05.000") + " (" + duration.HumanDuration(max(d.now.Sub(at), 0)) + " ago)"
+	return at.Format("2006-01-02 15:04:05.000") + " (" + model.FormatAge(d.now.Sub(at)) + " ago)"
 }
 
 // View draws the pane in its box.
 func (d *detailPane) View() []string {
-	return d.view(d.st, "Task "+string(d.task.ID)+" "+strconv.Quote(d.task.Name))
+	return d.view(d.st, "Task "+taskLabel(&d.task))
 }
 
 // padRight pads s with blanks to w cells.

@@ -52,7 +52,12 @@ func (d *detailPane) processFields(field fieldFunc) {
 		exit = noValue
 	}
 	p := paint{}
-	if exit != "exit 0" && (t.Signal != "" || t.ExitCode != nil) {
+	switch {
+	case askedEnd(t) && (t.Signal != "" || t.ExitCode != nil):
+		if t.State != model.StateDone {
+			exit += " (as asked)" // the halt's or kill's signal: no error
+		}
+	case exit != "exit 0" && (t.Signal != "" || t.ExitCode != nil):
 		p = d.st.state[model.StateFailed]
 	}
 	field("Exit", exit, p)

@@ -7,20 +7,54 @@ import (
 )
 
 // eventsList is the Events view: what happened, newest first (the snapshot's
-// order), one line each with its level coloured.
+// order), one line each with its level coloured; an event of several lines (a
+// task file's errors, one a line) shows every line, the later ones under the
+// first with the other columns left blank.
 type eventsList struct {
 	st *Styles
 
 	events []model.Event // the snapshot's (shared, immutable)
 	have   bool
 	filter filter
+	shown  int            // events that pass the filter
+	evs    []*model.Event // those events, sorted; reused
+	buf    []eventRow     // the rows, which rowList points into; reused
+	order  tableOrder     // how the events are sorted; newest first by default
 
-	rowList[model.Event]     // the rows and the cursor, kept on its line number
-	taskW, groupW        int // data-sized columns
+	rowList[eventRow]     // the rows and the cursor, kept on its line number
+	taskW, groupW     int // data-sized columns
+}
+
+// eventRow is one line of the Events view: an event's first line, or a later
+// line of its text (cont).
+type eventRow struct {
+	ev   *model.Event
+	text string
+	cont bool
 }
 
 // newEventsList returns an empty list.
-func newEventsList(st *Styles) eventsList { return eventsList{st: st} }
+func newEventsList(st *Styles) eventsList {
+	return eventsList{st: st, order: eventsDefaultOrder}
+}
+
+// eventsDefaultOrder is the snapshot's order: newest first.
+var eventsDefaultOrder = tableOrder{col: eventColTime, reverse: true}
+
+// Sort sorts by the next column, ascending (TIME: newest first), or reverses
+// the order.
+func (l *eventsList) Sort(reverse bool) {
+	switch {
+	case reverse:
+		l.order.reverse = !l.order.reverse
+	default:
+		l.order = tableOrder{col: (l.order.col + 1) % numEventCols}
+		if l.order.col == eventColTime {
+			l.order = eventsDefaultOrder
+		}
+	}
+	l.rebuild()
+}
 
 // SetSize lays the list out for w×h cells (borders included).
 func (l *eventsList) SetSize(w, h int) { l.resize(w, h) }
@@ -38,17 +72,44 @@ func (l *eventsList) SetFilter(f filter) {
 	l.rebuild()
 }
 
+// SelectedEvent returns the event of the selected line, or nil.
+func (l *eventsList) SelectedEvent() *model.Event {
+	if r := l.Selected(); r != nil {
+		return r.ev
+	}
+	return nil
+}
+
 // rebuild recomputes the rows and the column widths.
 func (l *eventsList) rebuild() {
-	l.rows = l.rows[:0]
-	l.taskW, l.groupW = 4, 5
+	clear(l.buf)
+	clear(l.evs)
+	l.buf, l.evs = l.buf[:0], l.evs[:0]
+	l.taskW, l.groupW = 5, 6 // the titles and a sort arrow
 	for i := range l.events {
-		e := &l.events[i]
-		if l.filter.matchEvent(e) {
-			l.rows = append(l.rows, e)
-			l.taskW = max(l.taskW, min(len(e.Task), 12))
-			l.groupW = max(l.groupW, min(len(e.Group), 16))
+		if e := &l.events[i]; l.filter.matchEvent(e) {
+			l.evs = append(l.evs, e)
 		}
+	}
+	l.shown = len(l.evs)
+	if l.order != eventsDefaultOrder {
+		sortRows(l.evs, l.order, compareEvents, func(a, b *model.Event) int { return b.Time.Compare(a.Time) })
+	}
+	for _, e := range l.evs {
+		l.taskW = max(l.taskW, min(len(e.Task), 12))
+		l.groupW = max(l.groupW, min(len(e.Group), 16))
+		first, rest, _ := strings.Cut(strings.TrimRight(e.Text, "\r\n"), "\n")
+		l.buf = append(l.buf, eventRow{ev: e, text: first})
+		for line := range strings.SplitSeq(rest, "\n") {
+			if strings.TrimSpace(line) != "" {
+				l.buf = append(l.buf, eventRow{ev: e, text: line, cont: true})
+			}
+		}
+	}
+	clear(l.rows)
+	l.rows = l.rows[:0]
+	for i := range l.buf {
+		l.rows = append(l.rows, &l.buf[i])
 	}
 	l.follow(-1)
 }
@@ -58,19 +119,22 @@ func (l *eventsList) rebuild() {
 func (l *eventsList) columns() (widths [5]int, gap int) {
 	inner := l.innerWidth()
 	gap = colGap(inner)
-	textW := max(inner-2-8-5-l.taskW-l.groupW-4*gap, 1)
-	return [5]int{8, 5, l.taskW, l.groupW, textW}, gap
+	textW := max(inner-2-8-6-l.taskW-l.groupW-4*gap, 1)
+	return [5]int{8, 6, l.taskW, l.groupW, textW}, gap
 }
 
 // View draws the list in its box; only the visible events are formatted.
 func (l *eventsList) View() []string {
-	title, tw := listTitle(l.st, "Events", len(l.rows), len(l.events), l.filter)
+	title, tw := listTitle(l.st, "Events", l.shown, len(l.events), l.filter, sortTitle(eventTitles[l.order.col], l.order.reverse))
 	widths, gap := l.columns()
 	var c strings.Builder
 	writeSpaces(&c, 2)
-	for i, h := range [5]string{"TIME", "LEVEL", "TASK", "GROUP", "TEXT"} {
+	for i, h := range eventTitles {
 		if i > 0 {
 			writeSpaces(&c, gap)
+		}
+		if colKind(i) == l.order.col {
+			h += l.order.arrow()
 		}
 		writePadded(&c, l.st.columnHead, h, widths[i])
 	}
@@ -79,11 +143,16 @@ func (l *eventsList) View() []string {
 	return l.view(l.st, title, tw, fitLine(c.String(), l.innerWidth()), note, l.rowLine)
 }
 
-// rowLine appends event i, fitted to the inner width. The selected event is in
+// rowLine appends line i, fitted to the inner width. The selected line is in
 // reverse video; others paint the level and the dim columns.
 func (l *eventsList) rowLine(out *strings.Builder, i int) {
 	widths, gap := l.columns()
-	cells := renderEvent(l.rows[i])
+	r := l.rows[i]
+	cells := renderEvent(r.ev)
+	cells[4] = cleanCell(r.text)
+	if r.cont {
+		cells[0], cells[1], cells[2], cells[3] = "", "", "", ""
+	}
 	var c strings.Builder
 	selected := i == l.cursor
 	use := func(p paint) paint { return p }
@@ -92,7 +161,7 @@ func (l *eventsList) rowLine(out *strings.Builder, i int) {
 		use = func(paint) paint { return paint{} }
 	}
 	writeSpaces(&c, 2)
-	paints := [5]paint{l.st.desc, l.levelPaint(l.rows[i].Level), paint{}, l.st.desc, paint{}}
+	paints := [5]paint{l.st.desc, l.levelPaint(r.ev.Level), paint{}, l.st.desc, paint{}}
 	for k := range cells {
 		if k > 0 {
 			writeSpaces(&c, gap)
@@ -111,4 +180,28 @@ func (l *eventsList) levelPaint(lv model.Level) paint {
 		return p
 	}
 	return paint{}
+}
+
+// eventContent returns the lines of event e in full for the text overlay, w
+// cells wide: when, level, task and group, then its text; gone says its task
+// has left the snapshot.
+func eventContent(st *Styles, e *model.Event, gone bool) func(w int) []string {
+	return func(w int) []string {
+		head := e.Time.Format("2006-01-02 15:04:05.000") + "  " + cleanCell(string(e.Level))
+		if e.Task != "" {
+			head += "  task " + cleanCell(string(e.Task))
+			if gone {
+				head += " (no longer in the snapshot)"
+			}
+		}
+		if e.Group != "" {
+			head += "  group " + cleanCell(e.Group)
+		}
+		p := paint{}
+		if lp, ok := st.level[e.Level]; ok && e.Level == model.LevelError {
+			p = lp
+		}
+		lines := []string{st.label.render(truncate(head, w)), ""}
+		return append(lines, wrapLines(e.Text, w, 4, p)...)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/synctest"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -41,6 +42,9 @@ func TestGolden(t *testing.T) {
 		{name: "detail_process", snap: processSnapshot, sel: "t1", keys: []string{"enter"}},
 		{name: "detail_process_backoff", snap: processSnapshot, sel: "t4", keys: []string{"enter"}},
 		{name: "source_error", snap: sourceErrorSnapshot, keys: []string{"ctrl+r"}},
+		{name: "source_errors_overlay", snap: sourceErrorsSnapshot, keys: []string{"e"}},
+		{name: "events_source_errors", snap: sourceErrorsSnapshot, keys: []string{"4"}},
+		{name: "event_overlay", snap: sourceErrorsSnapshot, keys: []string{"4", "enter"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,6 +68,61 @@ func TestGolden(t *testing.T) {
 // with a second line of detail.
 func sourceErrorSnapshot() model.Snapshot {
 	return withSourceError(processSnapshot(), fixtureSourceError+"\nspindle.yaml:14:9: bad duration \"2x\"")
+}
+
+// TestGoldenSmall compares whole frames on small terminals, 80x24 and 60x15:
+// what has nothing to show yields first, the help scrolls, and the footer
+// keeps ? and q.
+func TestGoldenSmall(t *testing.T) {
+	views := []struct {
+		name string
+		snap func() model.Snapshot
+		keys []string
+	}{
+		{"workers", nil, nil},
+		{"workers_processes", processSnapshot, nil},
+		{"help", nil, []string{"?"}},
+		{"help_scrolled", nil, []string{"?", "G"}},
+		{"pools", nil, []string{"2"}},
+		{"pollers", nil, []string{"3"}},
+		{"events", nil, []string{"4"}},
+		{"detail", nil, []string{"enter"}},
+		{"source_error", sourceErrorsSnapshot, nil},
+	}
+	for _, size := range [][2]int{{80, 24}, {60, 15}} {
+		for _, v := range views {
+			t.Run(itoa(size[0])+"x"+itoa(size[1])+"_"+v.name, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					h := newHarness(t)
+					if v.snap != nil {
+						h.publish(v.snap())
+					}
+					h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+					h.keys(v.keys...)
+					frame := ansi.Strip(h.m.View().Content)
+					lines := strings.Split(frame, "\n")
+					if len(lines) != size[1] {
+						t.Fatalf("%d lines, want %d", len(lines), size[1])
+					}
+					for i, l := range lines {
+						if w := ansi.StringWidth(l); w != size[0] {
+							t.Errorf("line %d is %d cells: %q", i, w, l)
+						}
+					}
+					if footer := lines[len(lines)-1]; !strings.Contains(footer, "? help") && !strings.Contains(footer, "close") && !strings.Contains(footer, "q quit") {
+						t.Errorf("the footer lost ? and q: %q", footer)
+					}
+					golden.RequireEqual(t, []byte(frame))
+				})
+			})
+		}
+	}
+}
+
+// sourceErrorsSnapshot is the fixture after a save with three errors, which
+// the engine also records as an event.
+func sourceErrorsSnapshot() model.Snapshot {
+	return withSourceErrorEvent(fixtureSnapshot(), threeErrors)
 }
 
 // colourSGR matches an SGR sequence that sets a foreground or background colour.
@@ -90,4 +149,18 @@ func TestNoColorHasNoColours(t *testing.T) {
 	if !colourSGR.MatchString(coloured) {
 		t.Errorf("with colour, running is drawn as %q", coloured)
 	}
+}
+
+// TestLongTitlesAreCut: a title wider than its box is cut, its start kept,
+// instead of vanishing.
+func TestLongTitlesAreCut(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		h.send(tea.WindowSizeMsg{Width: 60, Height: 15})
+		h.keys("space", "t", "/", "c", "r", "a", "w", "l", "enter")
+		top := strings.Split(h.screen(), "\n")[2]
+		if !strings.Contains(top, "Workers (") || !strings.Contains(top, "…") {
+			t.Errorf("title line %q, want the title cut with …", top)
+		}
+	})
 }

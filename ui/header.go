@@ -168,13 +168,18 @@ func (h *header) View() []string {
 		b.WriteString("   ")
 		h.st.statusWarn.write(&b, h.notice)
 	}
-	return []string{rightAlign(b.String(), h.tabs(), h.width), h.countsLine()}
+	left, tabs := b.String(), h.tabs(false)
+	if visibleWidth(left)+visibleWidth(tabs)+1 > h.width {
+		tabs = h.tabs(true) // a narrow screen keeps the brand and source readable
+	}
+	return []string{rightAlign(left, tabs, h.width), h.countsLine()}
 }
 
 // countsLine returns the count per state, only the non-zero ones, each in its
 // state's colour: "running 3  queued 12  done 40"; tighter when the line is full.
-// The pools and pollers summary, when there are any, is flush right, and the
-// counts give way to it.
+// The pools and pollers summary, when there are any, is flush right; it gives
+// way to the counts (first its notes, then all of it), since the Pools and
+// Pollers views have it too.
 func (h *header) countsLine() string {
 	if !h.have {
 		return " " + h.st.dim.render("waiting for the source…")
@@ -184,6 +189,9 @@ func (h *header) countsLine() string {
 		plain = h.summaryText
 		if h.countsWidth(1)+3+len(plain)+1 > h.width {
 			plain = h.summaryShort
+		}
+		if h.counts.Total() > 0 && h.countsWidth(1)+3+len(plain)+1 > h.width {
+			plain = ""
 		}
 	}
 	summary, room := "", h.width
@@ -234,18 +242,21 @@ func (h *header) countsWidth(gap int) int {
 	return need + gap*max(k-1, 0)
 }
 
-// tabs returns the view tabs: "1 Workers  4 Events", the active one in reverse.
-func (h *header) tabs() string {
+// tabs returns the view tabs: "1 Workers  4 Events", the active one in
+// reverse; compact, only the active one is named: "1 Workers  2  3  4".
+func (h *header) tabs(compact bool) string {
 	var b strings.Builder
 	for i, v := range availableViews() {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		p := h.st.tabOff
+		p, name := h.st.tabOff, " "+v.String()
 		if v == h.active {
 			p = h.st.tabOn
+		} else if compact {
+			name = ""
 		}
-		p.write(&b, " "+strconv.Itoa(int(v))+" "+v.String()+" ")
+		p.write(&b, " "+strconv.Itoa(int(v))+name+" ")
 	}
 	b.WriteByte(' ')
 	return b.String()

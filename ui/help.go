@@ -8,22 +8,28 @@ import (
 	"github.com/spindle-tui/spindle/keymap"
 )
 
-// helpOverlay is the full help (?): every binding of the keymap, grouped, in a box
-// drawn over the body. It is generated from the keymap, so remapped keys show.
+// helpOverlay is the full help (?): every binding of the keymap, grouped, in a
+// box drawn over the body. It is generated from the keymap, so remapped keys
+// show. The groups are laid side by side as far as the width allows, in bands
+// under one another, and the box scrolls when they are taller than the body.
 type helpOverlay struct {
-	st            *Styles
-	open          bool
-	width, height int // the area it is centred in
+	textOverlay
+	keys *keymap.KeyMap
 }
 
-// newHelpOverlay returns a closed overlay.
-func newHelpOverlay(st *Styles) helpOverlay { return helpOverlay{st: st} }
-
-// SetSize sets the area the overlay is centred in.
-func (h *helpOverlay) SetSize(w, hgt int) { h.width, h.height = max(w, 0), max(hgt, 0) }
+// newHelpOverlay returns a closed overlay of the bindings in keys.
+func newHelpOverlay(st *Styles, keys *keymap.KeyMap) helpOverlay {
+	return helpOverlay{textOverlay: newTextOverlay(st), keys: keys}
+}
 
 // Toggle opens or closes the overlay.
-func (h *helpOverlay) Toggle() { h.open = !h.open }
+func (h *helpOverlay) Toggle() {
+	if h.open {
+		h.Close()
+		return
+	}
+	h.Open("Help", h.content)
+}
 
 // helpColumn is one group laid out: its lines and its width.
 type helpColumn struct {
@@ -50,11 +56,12 @@ func (h *helpOverlay) column(title string, bs []key.Binding) helpColumn {
 	return col
 }
 
-// Overlay draws the help over base (the body lines) and returns the result.
-func (h *helpOverlay) Overlay(base []string, km keymap.KeyMap) []string {
+// content lays the groups out for w cells: bands of as many groups side by
+// side as fit.
+func (h *helpOverlay) content(w int) []string {
 	titles := keymap.GroupTitles()
 	var cols []helpColumn
-	for i, g := range km.FullHelp() {
+	for i, g := range h.keys.FullHelp() {
 		title := ""
 		if i < len(titles) {
 			title = titles[i]
@@ -62,12 +69,11 @@ func (h *helpOverlay) Overlay(base []string, km keymap.KeyMap) []string {
 		cols = append(cols, h.column(title, g))
 	}
 	const gap = 4
-	maxInner := max(h.width-6, 10)
 	var lines []string
-	for len(cols) > 0 { // bands of as many columns as fit side by side
-		n, w := 1, cols[0].width
-		for n < len(cols) && w+gap+cols[n].width <= maxInner {
-			w += gap + cols[n].width
+	for len(cols) > 0 {
+		n, cw := 1, cols[0].width
+		for n < len(cols) && cw+gap+cols[n].width <= w {
+			cw += gap + cols[n].width
 			n++
 		}
 		band := cols[:n]
@@ -95,8 +101,21 @@ func (h *helpOverlay) Overlay(base []string, km keymap.KeyMap) []string {
 			lines = append(lines, b.String())
 		}
 	}
-	closeKeys := km.Back.Help().Key + " or " + km.Help.Help().Key
-	lines = append(lines, "", h.st.dim.render(closeKeys+" closes this help"))
-	d := dialog(h.st, "Help", lines, h.width)
-	return overlay(base, d, centre(h.width, visibleWidth(d[0])), centre(h.height, len(d)))
+	return lines
+}
+
+// scrollKeys names the keys that scroll a box: "↑/k ↓/j pgup pgdn".
+func scrollKeys(km keymap.KeyMap) string {
+	var parts []string
+	for _, b := range []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown} {
+		if len(b.Keys()) > 0 {
+			parts = append(parts, b.Help().Key)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// Overlay draws the help over base (the body lines) and returns the result.
+func (h *helpOverlay) Overlay(base []string, km keymap.KeyMap) []string {
+	return h.textOverlay.Overlay(base, km.Back.Help().Key+" or "+km.Help.Help().Key+" closes this help", scrollKeys(km))
 }

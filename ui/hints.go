@@ -14,7 +14,15 @@ import (
 // is a task file, the reload key.
 func (m *Model) footerBindings() []key.Binding {
 	bs := m.focusBindings()
-	if looksLikeFile(m.snap.Source) && !m.confirm.open && !m.filter.active && !m.help.open {
+	if m.confirm.open || m.filter.active || m.help.open || m.text.open {
+		return bs
+	}
+	if m.srcErr.Shown() {
+		e := m.keys.Errors
+		e.SetHelp(e.Help().Key, "errors")
+		bs = append(bs, e)
+	}
+	if looksLikeFile(m.snap.Source) {
 		bs = append(bs, m.keys.Reload) // last: the first to go when the line is full
 	}
 	return bs
@@ -23,7 +31,7 @@ func (m *Model) footerBindings() []key.Binding {
 // focusBindings returns the footer's bindings for what has the focus (see
 // footerBindings), before the reload key a task file adds.
 func (m *Model) focusBindings() []key.Binding {
-	km := m.keys // a copy: the live keymap stays enabled, so a press explains itself
+	km := *m.keys // a copy: the live keymap stays enabled, so a press explains itself
 	hint := func(b key.Binding, desc string) key.Binding {
 		b.SetHelp(b.Help().Key, desc)
 		return b
@@ -34,6 +42,9 @@ func (m *Model) focusBindings() []key.Binding {
 	case m.filter.active:
 		enter := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
 		return []key.Binding{enter, hint(km.Back, "clear filter")}
+	case m.text.open:
+		closeText := key.NewBinding(key.WithKeys("esc"), key.WithHelp(km.Back.Help().Key, "close"))
+		return []key.Binding{closeText, km.Quit}
 	case m.help.open:
 		closeHelp := key.NewBinding(key.WithKeys("esc"), key.WithHelp(km.Back.Help().Key+"/"+km.Help.Help().Key, "close help"))
 		return []key.Binding{closeHelp, km.Quit}
@@ -43,6 +54,11 @@ func (m *Model) focusBindings() []key.Binding {
 		return m.poolBindings(km)
 	case focusPollers:
 		return m.pollerBindings(km)
+	}
+	if m.active == viewEvents && !m.detail.open {
+		km.Detail.SetEnabled(m.events.SelectedEvent() != nil)
+		km.Detail.SetHelp(km.Detail.Help().Key, "task or text")
+		return km.EventsShortHelp()
 	}
 	targets := m.targets()
 	onTasks := m.active == viewWorkers || m.detail.open

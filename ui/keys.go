@@ -110,34 +110,31 @@ func (m *Model) activeList() list {
 }
 
 // listKey handles the keys of the list views: moving, switching views, filter,
-// sort, marks, tree, enter and esc.
+// sort, marks, tree, enter and esc. A key that cannot apply here says why.
 func (m Model) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	workers := m.active == viewWorkers
-	if m.navigate(msg, m.activeList()) {
+	if m.navigate(msg, m.activeList()) || m.viewKey(msg) {
 		return m, nil
 	}
 	switch {
-	case key.Matches(msg, k.NextView):
-		m.switchView(nextView(m.active))
-	case key.Matches(msg, k.WorkersView):
-		m.switchView(viewWorkers)
-	case key.Matches(msg, k.PoolsView):
-		m.switchView(viewPools)
-	case key.Matches(msg, k.PollersView):
-		m.switchView(viewPollers)
-	case key.Matches(msg, k.EventsView):
-		m.switchView(viewEvents)
 	case key.Matches(msg, k.Filter):
 		m.filter.Open(string(m.workers.filter))
-	case key.Matches(msg, k.Sort) && workers:
-		m.workers.CycleSort()
-	case key.Matches(msg, k.SortReverse) && workers:
-		m.workers.ReverseSort()
+	case key.Matches(msg, k.Sort):
+		m.sortActive(false)
+	case key.Matches(msg, k.SortReverse):
+		m.sortActive(true)
 	case key.Matches(msg, k.Mark) && workers:
+		if m.workers.Selected() == nil {
+			m.status.Set(statusInfo, "nothing to mark: no task selected")
+		}
 		m.workers.ToggleMark()
+	case key.Matches(msg, k.Mark):
+		m.status.Set(statusInfo, "marks are for tasks: "+k.WorkersView.Help().Key+" shows Workers")
 	case key.Matches(msg, k.Tree) && workers:
 		m.workers.ToggleTree()
+	case key.Matches(msg, k.Tree):
+		m.status.Set(statusInfo, "the tree is of tasks by parent: "+k.WorkersView.Help().Key+" shows Workers")
 	case key.Matches(msg, k.Detail):
 		m.enter()
 	case key.Matches(msg, k.Back):
@@ -146,9 +143,69 @@ func (m Model) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.setFilter("")
 		case m.workers.ClearMarks():
 			m.status.Set(statusInfo, "marks cleared")
+		default:
+			m.status.Set(statusInfo, "nothing to clear: "+k.Back.Help().Key+" clears the filter, then the marks")
 		}
+	default:
+		m.unknownKey(msg)
 	}
 	return m, nil
+}
+
+// viewKey switches views on tab, shift+tab and the view numbers; it reports
+// whether msg was one of them.
+func (m *Model) viewKey(msg tea.KeyPressMsg) bool {
+	k := m.keys
+	to := m.active
+	switch {
+	case key.Matches(msg, k.NextView):
+		to = nextView(m.active, 1)
+	case key.Matches(msg, k.PrevView):
+		to = nextView(m.active, -1)
+	case key.Matches(msg, k.WorkersView):
+		to = viewWorkers
+	case key.Matches(msg, k.PoolsView):
+		to = viewPools
+	case key.Matches(msg, k.PollersView):
+		to = viewPollers
+	case key.Matches(msg, k.EventsView):
+		to = viewEvents
+	default:
+		return false
+	}
+	m.detail.Close()
+	m.pollerD.Close()
+	if to == m.active {
+		m.status.Set(statusInfo, "this is "+to.String())
+		return true
+	}
+	m.switchView(to)
+	return true
+}
+
+// sortable is a table s and S sort.
+type sortable interface {
+	// Sort sorts by the next column on screen, or reverses the order.
+	Sort(reverse bool)
+}
+
+// sortActive sorts the active view by its next column, or reverses its order.
+func (m *Model) sortActive(reverse bool) {
+	var t sortable = &m.workers
+	switch m.active {
+	case viewPools:
+		t = &m.pools
+	case viewPollers:
+		t = &m.pollers
+	case viewEvents:
+		t = &m.events
+	}
+	t.Sort(reverse)
+}
+
+// unknownKey says that msg does nothing here, and where the keys are listed.
+func (m *Model) unknownKey(msg tea.KeyPressMsg) {
+	m.status.Set(statusInfo, msg.String()+" does nothing here ("+m.keys.Help.Help().Key+" lists the keys)")
 }
 
 // enter opens what the selection leads to: a task's or a poller's detail, or,
@@ -213,11 +270,17 @@ func (m Model) pollerDetailKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// paneKey scrolls p, or closes it on esc (or enter again).
+// paneKey scrolls p, closes it on esc (or enter again), or leaves it for
+// another view; other keys say that they apply to the list, not the pane.
 func (m *Model) paneKey(msg tea.KeyPressMsg, p pane) {
-	if key.Matches(msg, m.keys.Back, m.keys.Detail) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Back, k.Detail):
 		p.Close()
-		return
+	case m.navigate(msg, p) || m.viewKey(msg):
+	case key.Matches(msg, k.Filter, k.Sort, k.SortReverse, k.Mark, k.Tree):
+		m.status.Set(statusInfo, msg.String()+" applies to the list: "+k.Back.Help().Key+" goes back to it")
+	default:
+		m.unknownKey(msg)
 	}
-	m.navigate(msg, p)
 }

@@ -7,6 +7,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,10 +26,11 @@ var ErrForcedQuit = errors.New("ui: quit before the shutdown finished")
 type Model struct {
 	src  Source
 	opts options
-	keys keymap.KeyMap
+	keys *keymap.KeyMap // shared by the copies Update makes: a Model is copied on every message
 	st   *Styles
 
 	snap        model.Snapshot // the latest snapshot (its Time moved on by age)
+	waits       *waitReasons   // what its queued tasks wait for (shared with workers and detail)
 	taken       time.Time      // the Time the latest snapshot came with
 	arrived     time.Time      // when it arrived, by the wall clock
 	clockStop   chan struct{}  // closed by stopClock (on quit): ends the clock
@@ -36,20 +38,22 @@ type Model struct {
 	sub         <-chan model.Snapshot
 	unsubscribe func()
 
-	active  view
-	header  header
-	workers workersTable
-	pools   poolsTable
-	pollers pollersTable
-	events  eventsList
-	detail  detailPane
-	pollerD pollerDetail
-	help    helpOverlay
-	confirm confirmDialog
-	status  statusBar
-	srcErr  sourceErrorLine
-	filter  filterInput
-	footer  footer
+	active   view
+	header   header
+	workers  workersTable
+	pools    poolsTable
+	pollers  pollersTable
+	events   eventsList
+	detail   detailPane
+	pollerD  pollerDetail
+	help     helpOverlay
+	confirm  confirmDialog
+	text     textOverlay // the errors of the source, an event in full
+	textKind textKind    // what text shows
+	status   statusBar
+	srcErr   sourceErrorLine
+	filter   filterInput
+	footer   footer
 
 	width, height int
 
@@ -66,8 +70,13 @@ func New(src Source, opts ...Option) Model {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.keys == nil {
+		k := keymap.Default()
+		o.keys = &k
+	}
 	st := newStyles(o.color)
 	clockStop := make(chan struct{})
+	waits := &waitReasons{}
 	m := Model{
 		clockStop: clockStop,
 		stopClock: sync.OnceFunc(func() { close(clockStop) }),
@@ -75,22 +84,31 @@ func New(src Source, opts ...Option) Model {
 		opts:      o,
 		keys:      o.keys,
 		st:        &st,
+		waits:     waits,
 		active:    viewWorkers,
 		header:    newHeader(&st, o.origin),
-		workers:   newWorkersTable(&st),
+		workers:   newWorkersTable(&st, waits),
 		pools:     newPoolsTable(&st),
 		pollers:   newPollersTable(&st),
 		events:    newEventsList(&st),
-		detail:    newDetailPane(&st),
+		detail:    newDetailPane(&st, waits),
 		pollerD:   newPollerDetail(&st),
-		help:      newHelpOverlay(&st),
+		help:      newHelpOverlay(&st, o.keys),
 		confirm:   newConfirmDialog(&st),
+		text:      newTextOverlay(&st),
 		status:    newStatusBar(&st),
 		srcErr:    newSourceErrorLine(&st),
-		filter:    newFilterInput(&st),
+		filter:    newFilterInput(o.color),
 		footer:    newFooter(&st),
 	}
 	m.resize(80, 24) // until the first tea.WindowSizeMsg
+	if o.keysErr != nil {
+		first, rest, _ := strings.Cut(o.keysErr.Error(), "\n")
+		if rest != "" {
+			first += " (+" + plural(strings.Count(rest, "\n")+1, "more problem") + ")"
+		}
+		m.status.SetSticky(statusError, "keys: "+first+"; using the default keys")
+	}
 	return m
 }
 
@@ -105,6 +123,15 @@ func (m Model) Init() tea.Cmd {
 // Err returns the graceful shutdown's error, ErrForcedQuit if the user did not
 // wait for it, or nil.
 func (m Model) Err() error { return m.err }
+
+// textKind is what the text overlay shows.
+type textKind int
+
+// The text overlay's contents.
+const (
+	textErrors textKind = iota // every error of the source; it follows the snapshots
+	textEvent                  // one event in full
+)
 
 // headerLines is the header's full height: the summary line and the tab line.
 const headerLines = 2
@@ -153,6 +180,7 @@ func (m *Model) resize(w, h int) {
 	m.pollerD.SetSize(m.width, body)
 	m.help.SetSize(m.width, body)
 	m.confirm.SetSize(m.width, body)
+	m.text.SetSize(m.width, body)
 	m.status.SetSize(m.width)
 	m.srcErr.SetSize(m.width)
 	m.filter.SetSize(m.width)
@@ -181,15 +209,18 @@ func (m Model) View() tea.View {
 	}
 	body = fitLines(body, m.bodyHeight())
 	if m.help.open {
-		body = m.help.Overlay(body, m.keys)
+		body = m.help.Overlay(body, *m.keys)
+	}
+	if m.text.open {
+		body = m.text.Overlay(body, m.textCloseHint(), scrollKeys(*m.keys))
 	}
 	if m.confirm.open {
-		body = m.confirm.Overlay(body, m.keys)
+		body = m.confirm.Overlay(body, *m.keys)
 	}
 	lines = append(lines, body...)
 
 	if m.srcErr.Shown() {
-		lines = append(lines, m.srcErr.View())
+		lines = append(lines, m.srcErr.View(m.keys.Errors.Help().Key))
 	}
 	if m.filter.active {
 		lines = append(lines, m.filter.View())
@@ -197,14 +228,14 @@ func (m Model) View() tea.View {
 		lines = append(lines, m.status.View())
 	}
 	if m.footerLinesShown() > 0 {
-		lines = append(lines, m.footer.View(m.footerBindings()))
+		lines = append(lines, m.footer.View(m.footerBindings(), m.keys.Help, m.keys.Quit))
 	}
 
 	v := tea.NewView(fitScreen(lines, m.width, m.height))
 	v.AltScreen = true
 	v.WindowTitle = "spindle"
 	if m.snap.Source != "" {
-		v.WindowTitle += " · " + m.snap.Source
+		v.WindowTitle += " · " + cleanCell(m.snap.Source) // a title is a control sequence: nothing may end it early
 	}
 	return v
 }

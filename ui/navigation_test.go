@@ -130,13 +130,16 @@ func TestSorting(t *testing.T) {
 		{[]string{"s"}, "[sort: AGE ↑]", []model.TaskID{"t9", "t3", "t2"}},
 		{[]string{"s", "s"}, "[sort: PROGRESS ↑]", []model.TaskID{"t2", "t4", "t5"}},
 		{[]string{"s", "s", "S"}, "[sort: PROGRESS ↓]", []model.TaskID{"t11", "t1", "t10"}},
-		{[]string{"s", "s", "s"}, "[sort: RESTARTS ↑]", []model.TaskID{"t1", "t2", "t3"}},
-		{[]string{"s", "s", "s", "S"}, "[sort: RESTARTS ↓]", []model.TaskID{"t15", "t9", "t7"}},
-		{[]string{"s", "s", "s", "s"}, "[sort: ID ↑]", []model.TaskID{"t1", "t2", "t3"}},
-		{[]string{"s", "s", "s", "s", "S"}, "[sort: ID ↓]", []model.TaskID{"t15", "t14", "t13"}},
-		{[]string{"s", "s", "s", "s", "s"}, "[sort: NAME ↑]", []model.TaskID{"t11", "t1", "t7"}},
-		{[]string{"s", "s", "s", "s", "s", "s"}, "[sort: GROUP ↑]", []model.TaskID{"t14", "t15", "t1"}},
-		{[]string{"s", "s", "s", "s", "s", "s", "s"}, "[sort: STATE ↑]", []model.TaskID{"t1", "t2", "t4"}},
+		// CPU and RSS are not on screen (no live process): s skips them.
+		{presses(3, "s"), "[sort: RESTARTS ↑]", []model.TaskID{"t1", "t2", "t3"}},
+		{append(presses(3, "s"), "S"), "[sort: RESTARTS ↓]", []model.TaskID{"t15", "t9", "t7"}},
+		{presses(4, "s"), "[sort: LAST ERROR ↑]", []model.TaskID{"t1", "t2", "t3"}},
+		{append(presses(4, "s"), "S"), "[sort: LAST ERROR ↓]", []model.TaskID{"t14", "t8", "t12"}},
+		{presses(5, "s"), "[sort: ID ↑]", []model.TaskID{"t1", "t2", "t3"}},
+		{append(presses(5, "s"), "S"), "[sort: ID ↓]", []model.TaskID{"t15", "t14", "t13"}},
+		{presses(6, "s"), "[sort: NAME ↑]", []model.TaskID{"t11", "t1", "t7"}},
+		{presses(7, "s"), "[sort: GROUP ↑]", []model.TaskID{"t14", "t15", "t1"}},
+		{presses(8, "s"), "[sort: STATE ↑]", []model.TaskID{"t1", "t2", "t4"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.keys, ""), func(t *testing.T) {
@@ -157,6 +160,15 @@ func TestSorting(t *testing.T) {
 	}
 }
 
+// presses returns k n times.
+func presses(n int, k string) []string {
+	ks := make([]string, n)
+	for i := range ks {
+		ks[i] = k
+	}
+	return ks
+}
+
 func TestFilter(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -164,7 +176,7 @@ func TestFilter(t *testing.T) {
 		want   []model.TaskID
 		screen []string // substrings of the frame
 	}{
-		{"live while typing", []string{"/", "r", "e", "n", "d"}, []model.TaskID{"t4", "t10", "t8", "t12"}, []string{"/rend█", "[filter: rend]", "(4/15)"}},
+		{"live while typing", []string{"/", "r", "e", "n", "d"}, []model.TaskID{"t4", "t10", "t8", "t12"}, []string{" /rend ", "[filter: rend]", "(4/15)"}},
 		{"enter keeps it", []string{"/", "i", "o", "enter"}, []model.TaskID{"t9", "t7", "t11"}, []string{"[filter: io]"}},
 		{"matches state", []string{"/", "f", "a", "i", "l", "e", "d", "enter"}, []model.TaskID{"t7", "t8"}, nil},
 		{"matches id", []string{"/", "t", "1", "5", "enter"}, []model.TaskID{"t15"}, nil},
@@ -295,11 +307,11 @@ func TestEventsNavigation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := newHarness(t)
 		h.keys("4", "j", "j", "G")
-		if e := h.m.events.Selected(); e == nil || e.Group != "crawl" {
+		if e := h.m.events.SelectedEvent(); e == nil || e.Group != "crawl" {
 			t.Errorf("G selected %+v, want the oldest event", e)
 		}
 		h.keys("g")
-		if e := h.m.events.Selected(); e == nil || e.Task != "t4" {
+		if e := h.m.events.SelectedEvent(); e == nil || e.Task != "t4" {
 			t.Errorf("g selected %+v, want the newest event", e)
 		}
 	})

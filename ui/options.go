@@ -11,7 +11,8 @@ type Option func(*options)
 
 // options is what the Options set.
 type options struct {
-	keys     keymap.KeyMap
+	keys     *keymap.KeyMap // nil: keymap.Default()
+	keysErr  error          // what was wrong with the user's key config
 	shutdown func(ctx context.Context) error
 	color    bool
 	origin   string
@@ -21,12 +22,23 @@ type options struct {
 // defaultOptions are the defaults: the default keymap, no shutdown (q just quits),
 // colours on.
 func defaultOptions() options {
-	return options{keys: keymap.Default(), color: true}
+	return options{color: true}
 }
 
 // WithKeyMap uses k instead of keymap.Default (for user overrides).
 func WithKeyMap(k keymap.KeyMap) Option {
-	return func(o *options) { o.keys = k }
+	return func(o *options) { o.keys = &k }
+}
+
+// WithKeyConfig uses the user's keys as keymap.Load returned them: k, and
+// err, the problems of a config that could not be applied (k is then the
+// defaults). The dashboard says what was wrong, with file:line:col, in the
+// status bar when it starts.
+//
+//	keys, err := keymap.Load(keymap.ConfigPath())
+//	ui.New(src, ui.WithKeyConfig(keys, err))
+func WithKeyConfig(k keymap.KeyMap, err error) Option {
+	return func(o *options) { o.keys, o.keysErr = &k, err }
 }
 
 // WithShutdown makes q a graceful quit: f is called (in a command, with a context

@@ -102,7 +102,7 @@ func (d *pollerDetail) render() {
 		group = p.Group + " (PollDict)"
 	}
 	lines = append(lines, d.st.label.render(padRight("State", labelW))+d.st.pollerState[p.PollerState()].render(state))
-	pairs([2]string{"Period", fmtDur(p.Period)}, [2]string{"Min wait", fmtDur(p.MinWait)},
+	pairs([2]string{"Period", model.FormatDuration(p.Period)}, [2]string{"Min wait", orNone(p.MinWait)},
 		[2]string{"Timeout", orNone(p.Timeout)}, [2]string{"Concurrency", strconv.Itoa(p.Concurrency)})
 	pairs([2]string{"Count", renderCount(p.Count)}, [2]string{"Errors", renderCount(p.Errors)},
 		[2]string{"Skipped", renderCount(p.Skipped)}, [2]string{"Usage", renderUsage(p)})
@@ -118,7 +118,7 @@ func (d *pollerDetail) render() {
 	}
 	note := ""
 	if p.Period > 0 {
-		note = "   (period " + fmtDur(p.Period) + ": late past " + fmtDur(p.Period/10) + ", very late past " + fmtDur(p.Period/2) + ")"
+		note = "   (period " + model.FormatDuration(p.Period) + ": late past " + model.FormatDuration(p.Period/10) + ", very late past " + model.FormatDuration(p.Period/2) + ")"
 	}
 	lines = d.chart(lines, "Delay", p.Delays, delayTop(p), grades, note, width, h)
 	lines = d.chart(lines, "Duration", p.Durations, 0, nil, "", width, h)
@@ -130,7 +130,18 @@ func (d *pollerDetail) render() {
 	for _, l := range wrapBlock(p.LastError, inner-2) {
 		lines = append(lines, "  "+d.st.state[model.StateFailed].render(l))
 	}
-	lines = append(lines, "", d.st.label.render("Value"))
+	valueHead := d.st.label.render("Value")
+	if note := staleNote(p, d.now); note != "" {
+		why := "stale: the last " + plural(int(p.Failing), "run") + " failed"
+		if !p.ValueAt.IsZero() {
+			why = "stale: from " + model.FormatAge(d.now.Sub(p.ValueAt)) + " ago; the last " + plural(int(p.Failing), "run") + " failed"
+		}
+		if p.Failing == 1 {
+			why = strings.Replace(why, "the last 1 run failed", "the last run failed", 1)
+		}
+		valueHead += d.st.alert.render(" (" + why + ")")
+	}
+	lines = append(lines, "", valueHead)
 	if p.Value == "" {
 		lines = append(lines, "  "+d.st.dim.render("(none)"))
 	}
@@ -146,7 +157,7 @@ func orNone(d time.Duration) string {
 	if d <= 0 {
 		return noValue
 	}
-	return fmtDur(d)
+	return model.FormatDuration(d)
 }
 
 // wrapBlock cleans text and wraps it to w cells.
@@ -169,7 +180,7 @@ func (d *pollerDetail) chart(lines []string, title string, samples []time.Durati
 	lo, p50, hi := durStats(shown)
 	head := d.st.label.render(title) + d.st.dim.render(", last "+strconv.Itoa(len(shown))+" runs")
 	if len(shown) > 0 {
-		head += "   min " + fmtDur(lo) + "   p50 " + fmtDur(p50) + "   max " + fmtDur(hi)
+		head += "   min " + model.FormatDuration(lo) + "   p50 " + model.FormatDuration(p50) + "   max " + model.FormatDuration(hi)
 	}
 	lines = append(lines, "", head+d.st.dim.render(note))
 	if len(shown) == 0 {
@@ -182,7 +193,7 @@ func (d *pollerDetail) chart(lines []string, title string, samples []time.Durati
 		axis := ""
 		switch r {
 		case 0:
-			axis = fmtDur(top)
+			axis = model.FormatDuration(top)
 		case h - 1:
 			axis = "0"
 		}

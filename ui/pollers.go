@@ -42,7 +42,7 @@ type pollersTable struct {
 
 // newPollersTable returns an empty table.
 func newPollersTable(st *Styles) pollersTable {
-	return pollersTable{st: st, columnTable: newColumnTable(numPollCols, pollerName)}
+	return pollersTable{st: st, columnTable: newColumnTable(numPollCols, pollerName, tableOrder{col: pollColName}, comparePollers, pollersByName)}
 }
 
 // pollerName is the key a poller is followed by across snapshots.
@@ -60,15 +60,32 @@ func (t *pollersTable) SetFilter(f filter) {
 	t.rebuild()
 }
 
+// Sort sorts by the next column on screen, or reverses the order.
+func (t *pollersTable) Sort(reverse bool) {
+	t.sortBy(reverse)
+	t.rebuild()
+}
+
 // rebuild recomputes the rows, the selection and the column widths.
 func (t *pollersTable) rebuild() {
 	specs := pollerSpecs()
-	t.follow(t.collect(t.pollers, t.filter.matchPoller, func(p *model.Poller) {
+	for _, k := range []colKind{pollColErrors, pollColSkipped, pollColDelays, pollColValue} {
+		specs[k].empty = true // until a row has something in it
+	}
+	some := func(k colKind, has bool) { specs[k].empty = specs[k].empty && !has }
+	t.arrange(t.pollers, t.filter.matchPoller, func(p *model.Poller) {
+		some(pollColErrors, p.Errors > 0)
+		some(pollColSkipped, p.Skipped > 0)
+		some(pollColDelays, len(p.Delays) > 0)
+		some(pollColValue, p.Value != "")
 		specs[pollColName].width = max(specs[pollColName].width, min(len(p.Name), 24))
 		specs[pollColCount].width = max(specs[pollColCount].width, digits(p.Count))
 		specs[pollColErrors].width = max(specs[pollColErrors].width, digits(p.Errors))
 		specs[pollColSkipped].width = max(specs[pollColSkipped].width, digits(p.Skipped))
-	}))
+		if note := staleNote(p, t.now); note != "" { // "stale 12s" must be readable
+			specs[pollColValue].width = max(specs[pollColValue].width, textWidth(note)+1)
+		}
+	})
 	t.refit(specs[:])
 }
 
@@ -95,7 +112,7 @@ func pollerSpecs() [numPollCols]tableCol {
 
 // View draws the table in its box: only the rows on screen are formatted.
 func (t *pollersTable) View() []string {
-	title, tw := listTitle(t.st, "Pollers", len(t.rows), len(t.pollers), t.filter)
+	title, tw := listTitle(t.st, "Pollers", len(t.rows), len(t.pollers), t.filter, sortTitle(t.sortName(), t.order.reverse))
 	note := emptyNote(t.have, len(t.rows), t.filter, "poller", " no pollers")
 	return t.view(t.st, title, tw, t.header(t.st), note, t.rowLine)
 }
@@ -145,6 +162,14 @@ func (t *pollersTable) rowLine(c *strings.Builder, i int) {
 		case pollColDelays:
 			t.writeDelays(c, p, w, selected)
 		case pollColValue:
+			if note := staleNote(p, t.now); note != "" { // the note stays when the value is cut
+				if textWidth(note)+len(noteSep)+minNotedMsg > w {
+					writePadded(c, use(t.st.alert), note, w) // no room for both: that it is stale matters more
+				} else {
+					writeNoted(c, use(t.st.alert), renderPollerValue(p), w, note)
+				}
+				break
+			}
 			writePadded(c, use(t.st.desc), renderPollerValue(p), w)
 		}
 	})

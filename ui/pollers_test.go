@@ -20,8 +20,8 @@ func (h *harness) selectPoller(name string) {
 }
 
 func TestPollerActions(t *testing.T) {
-	period := func(name string, d time.Duration) []model.Command {
-		return []model.Command{{Op: model.OpSetPeriod, Poller: name, Value: int64(d)}}
+	period := func(name string, step int64) []model.Command {
+		return []model.Command{{Op: model.OpSetPeriod, Poller: name, Step: step}}
 	}
 	tests := []struct {
 		name   string
@@ -39,14 +39,14 @@ func TestPollerActions(t *testing.T) {
 		{"kill asks, no", "disk", []string{"x", "n"}, nil, nil, "kill cancelled"},
 		{"kill killed", "watchdog", []string{"x"}, nil, nil, "cannot kill poller watchdog: it is already killed"},
 		{"restart", "watchdog", []string{"r"}, nil, []model.Command{{Op: model.OpRestart, Poller: "watchdog"}}, "restart poller watchdog with fresh stats: ok"},
-		{"faster halves", "disk", []string{"+"}, nil, period("disk", time.Second), "speed up poller disk (period 2s → 1s): ok"},
-		{"slower doubles", "disk", []string{"-"}, nil, period("disk", 4*time.Second), "slow down poller disk (period 2s → 4s): ok"},
-		{"faster a killed one", "watchdog", []string{"+"}, nil, period("watchdog", 2500*time.Millisecond), "speed up poller watchdog (period 5s → 2.5s): ok"},
+		{"faster halves", "disk", []string{"+"}, nil, period("disk", -1), "speed up poller disk (period ÷2): ok"},
+		{"slower doubles", "disk", []string{"-"}, nil, period("disk", 1), "slow down poller disk (period ×2): ok"},
+		{"faster a killed one", "watchdog", []string{"+"}, nil, period("watchdog", -1), "speed up poller watchdog (period ÷2): ok"},
 		{"pause all", "disk", []string{"P"}, nil, []model.Command{{Op: model.OpPauseAll}}, "pause all 3 running pollers: ok"},
-		{"halt", "disk", []string{"h"}, nil, nil, "cannot halt poller disk: a poller is paused (p) or killed (x)"},
+		{"halt", "disk", []string{"h"}, nil, nil, "cannot halt poller disk: a poller is paused or killed, not halted"},
 		{"run", "disk", []string{"R"}, nil, nil, "cannot run poller disk: run starts a manager's queue"},
 		{"engine refuses", "disk", []string{"-"}, map[model.Op]error{model.OpSetPeriod: errors.New("invalid period")},
-			period("disk", 4*time.Second), "cannot slow down poller disk (period 2s → 4s): invalid period"},
+			period("disk", 1), "cannot slow down poller disk (period ×2): invalid period"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,13 +65,13 @@ func TestPlanPollerPeriodBounds(t *testing.T) {
 	tests := []struct {
 		period time.Duration
 		a      action
-		want   time.Duration // 0: refused
+		want   int64 // the step; 0: refused
 		reason string
 	}{
-		{2 * time.Millisecond, actGrow, time.Millisecond, ""},
-		{time.Millisecond, actGrow, 0, "cannot speed up poller p: its period 1ms is the shortest the dashboard sets"},
-		{24 * time.Hour, actShrink, 0, "cannot slow down poller p: its period 1d is the longest the dashboard sets"},
-		{12 * time.Hour, actShrink, 24 * time.Hour, ""},
+		{2 * time.Millisecond, actGrow, -1, ""},
+		{time.Millisecond, actGrow, 0, "cannot speed up poller p: its period 1ms is the shortest the engine sets by steps"},
+		{24 * time.Hour, actShrink, 0, "cannot slow down poller p: its period 1d is the longest the engine sets by steps"},
+		{12 * time.Hour, actShrink, 1, ""},
 		{0, actGrow, 0, "cannot speed up poller p: it has no period"},
 	}
 	for _, tt := range tests {
@@ -79,7 +79,7 @@ func TestPlanPollerPeriodBounds(t *testing.T) {
 		switch {
 		case tt.want == 0 && (p.ok() || p.reason != tt.reason):
 			t.Errorf("%v %v: sent %v, reason %q", tt.period, tt.a.verb(), p.cmds, p.reason)
-		case tt.want != 0 && (!p.ok() || p.cmds[0].Value != int64(tt.want)):
+		case tt.want != 0 && (!p.ok() || p.cmds[0].Step != tt.want):
 			t.Errorf("%v %v: sent %v, want %v", tt.period, tt.a.verb(), p.cmds, tt.want)
 		}
 	}
@@ -171,6 +171,9 @@ func TestPollerDetail(t *testing.T) {
 			if !strings.Contains(scr, want) {
 				t.Errorf("detail lacks %q", want)
 			}
+		}
+		if strings.Contains(scr, "0ns") { // health has no MinWait: none, not a zero duration
+			t.Errorf("detail shows a zero duration as 0ns:\n%s", scr)
 		}
 		h.keys("p") // acts on the poller shown
 		if got := h.src.commands(); !slices.Equal(got, []model.Command{{Op: model.OpPause, Poller: "health"}}) {

@@ -15,6 +15,7 @@ const (
 	poolColQueued
 	poolColDone
 	poolColFailed
+	poolColHalted
 	poolColRejected
 	poolColDaemon
 	poolColState
@@ -37,7 +38,7 @@ type poolsTable struct {
 
 // newPoolsTable returns an empty table.
 func newPoolsTable(st *Styles) poolsTable {
-	return poolsTable{st: st, columnTable: newColumnTable(numPoolCols, poolName)}
+	return poolsTable{st: st, columnTable: newColumnTable(numPoolCols, poolName, tableOrder{col: poolColName}, comparePools, poolsByName)}
 }
 
 // poolName is the key a pool is followed by across snapshots.
@@ -55,11 +56,21 @@ func (t *poolsTable) SetFilter(f filter) {
 	t.rebuild()
 }
 
+// Sort sorts by the next column on screen, or reverses the order.
+func (t *poolsTable) Sort(reverse bool) {
+	t.sortBy(reverse)
+	t.rebuild()
+}
+
 // rebuild recomputes the rows, the selection and the column widths.
 func (t *poolsTable) rebuild() {
 	specs := poolSpecs()
+	for _, k := range []colKind{poolColQueued, poolColDone, poolColFailed, poolColHalted, poolColRejected, poolColThroughput} {
+		specs[k].empty = true // until a row has something in it
+	}
 	grow := func(k colKind, n int) { specs[k].width = max(specs[k].width, n) }
-	t.follow(t.collect(t.pools, t.filter.matchPool, func(p *model.Pool) {
+	some := func(k colKind, has bool) { specs[k].empty = specs[k].empty && !has }
+	t.arrange(t.pools, t.filter.matchPool, func(p *model.Pool) {
 		grow(poolColName, min(len(p.Name), 20))
 		grow(poolColOwner, min(len(p.Owner)+1+len(p.OwnerName), 24))
 		grow(poolColType, min(len(p.Type), 16))
@@ -67,8 +78,15 @@ func (t *poolsTable) rebuild() {
 		grow(poolColQueued, digits(int64(p.Queued)))
 		grow(poolColDone, digits(p.Done))
 		grow(poolColFailed, digits(p.Failed))
+		grow(poolColHalted, digits(p.Halted))
 		grow(poolColRejected, digits(p.Rejected))
-	}))
+		some(poolColQueued, p.Queued > 0)
+		some(poolColDone, p.Done > 0)
+		some(poolColFailed, p.Failed > 0)
+		some(poolColHalted, p.Halted > 0)
+		some(poolColRejected, p.Rejected > 0)
+		some(poolColThroughput, len(p.Throughput) > 0)
+	})
 	t.refit(specs[:])
 }
 
@@ -82,6 +100,7 @@ func poolSpecs() [numPoolCols]tableCol {
 		poolColQueued:     {title: "QUEUED", width: 6, right: true, drop: 7},
 		poolColDone:       {title: "DONE", width: 4, right: true, drop: 5},
 		poolColFailed:     {title: "FAILED", width: 6, right: true, drop: 4},
+		poolColHalted:     {title: "HALTED", width: 6, right: true, drop: 6},
 		poolColRejected:   {title: "REJECTED", width: 8, right: true, drop: 6},
 		poolColDaemon:     {title: "DAEMON", width: 6, drop: 1},
 		poolColState:      {title: "STATE", width: 8},
@@ -91,7 +110,7 @@ func poolSpecs() [numPoolCols]tableCol {
 
 // View draws the table in its box: only the rows on screen are formatted.
 func (t *poolsTable) View() []string {
-	title, tw := listTitle(t.st, "Pools", len(t.rows), len(t.pools), t.filter)
+	title, tw := listTitle(t.st, "Pools", len(t.rows), len(t.pools), t.filter, sortTitle(t.sortName(), t.order.reverse))
 	note := emptyNote(t.have, len(t.rows), t.filter, "pool", " no pools (pools are namespaces of workers that a program creates through engine.ResolvePool)")
 	return t.view(t.st, title, tw, t.header(t.st), note, t.rowLine)
 }
@@ -127,6 +146,8 @@ func (t *poolsTable) rowLine(c *strings.Builder, i int) {
 			writeRight(c, paint{}, renderCount(p.Done), w)
 		case poolColFailed:
 			writeRight(c, use(t.alertIf(p.Failed > 0)), renderCount(p.Failed), w)
+		case poolColHalted:
+			writeRight(c, paint{}, renderCount(p.Halted), w)
 		case poolColRejected:
 			writeRight(c, use(t.alertIf(p.Rejected > 0)), renderCount(p.Rejected), w)
 		case poolColDaemon:

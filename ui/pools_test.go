@@ -18,8 +18,8 @@ func (h *harness) selectPool(name string) {
 }
 
 func TestPoolActions(t *testing.T) {
-	resize := func(pool string, n int64) []model.Command {
-		return []model.Command{{Op: model.OpResize, Pool: pool, Value: n}}
+	resize := func(pool string, step int64) []model.Command {
+		return []model.Command{{Op: model.OpResize, Pool: pool, Step: step}}
 	}
 	tests := []struct {
 		name   string
@@ -29,10 +29,10 @@ func TestPoolActions(t *testing.T) {
 		want   []model.Command
 		status string
 	}{
-		{"grow", "io", []string{"+"}, nil, resize("io", 5), "resize pool io to 5 workers: ok"},
-		{"grow unshifted", "io", []string{"="}, nil, resize("io", 5), "resize pool io to 5 workers: ok"},
-		{"shrink", "io", []string{"-"}, nil, resize("io", 3), "resize pool io to 3 workers: ok"},
-		{"shrink to one", "render", []string{"-"}, nil, resize("render", 1), "resize pool render to 1 worker: ok"},
+		{"grow", "io", []string{"+"}, nil, resize("io", 1), "resize pool io by +1 worker: ok"},
+		{"grow unshifted", "io", []string{"="}, nil, resize("io", 1), "resize pool io by +1 worker: ok"},
+		{"shrink", "io", []string{"-"}, nil, resize("io", -1), "resize pool io by -1 worker: ok"},
+		{"shrink to one", "render", []string{"-"}, nil, resize("render", -1), "resize pool render by -1 worker: ok"},
 		{"shrink at one", "thumbs", []string{"-"}, nil, nil, "cannot shrink pool thumbs: it has 1 worker, the fewest a pool can have"},
 		{"grow stopped", "legacy", []string{"+"}, nil, nil, "cannot grow pool legacy: it is stopped"},
 		{"grow stopping", "uploads", []string{"+"}, nil, nil, "cannot grow pool uploads: it is stopping"},
@@ -52,7 +52,7 @@ func TestPoolActions(t *testing.T) {
 		{"run", "io", []string{"R"}, nil, nil, "cannot run pool io: a pool starts its own work (run starts a manager's queue)"},
 		{"pause all", "io", []string{"P"}, nil, nil, "pause all applies to pollers: 3 shows them"},
 		{"engine refuses", "io", []string{"+"}, map[model.Op]error{model.OpResize: errors.New("engine closed")},
-			resize("io", 5), "cannot resize pool io to 5 workers: engine closed"},
+			resize("io", 1), "cannot resize pool io by +1 worker: engine closed"},
 		{"halt all still global", "io", []string{"H", "y"}, nil, []model.Command{{Op: model.OpHaltAll}}, "halt all: ok"},
 	}
 	for _, tt := range tests {
@@ -163,7 +163,7 @@ func TestRemappedGrowKey(t *testing.T) {
 			t.Fatalf("the old key still grows: %v", h.src.commands())
 		}
 		h.keys("]")
-		if got := h.src.commands(); !slices.Equal(got, []model.Command{{Op: model.OpResize, Pool: "io", Value: 5}}) {
+		if got := h.src.commands(); !slices.Equal(got, []model.Command{{Op: model.OpResize, Pool: "io", Step: 1}}) {
 			t.Errorf("sent %v", got)
 		}
 		if !strings.Contains(h.screen(), "] more workers") {

@@ -24,16 +24,21 @@ func TestRenderProcessCells(t *testing.T) {
 		{"busy process passes 100%", model.Task{Kind: proc, State: model.StateRunning, CPU: 312.46, RSS: 1 << 30}, "312%", "1.0Gi", ""},
 		{"small process", model.Task{Kind: proc, State: model.StatePaused, RSS: 512}, "0.0%", "512B", ""},
 		{"goroutine has none", model.Task{State: model.StateRunning, CPU: 50, RSS: 1 << 20}, "", "", ""},
-		{"ended process has none", model.Task{Kind: proc, State: model.StateDone, CPU: 5, RSS: 1 << 20, ExitCode: exitCode(0)}, "", "", "exit 0"},
+		{"ended process has none, and a success no error", model.Task{Kind: proc, State: model.StateDone, CPU: 5, RSS: 1 << 20, ExitCode: exitCode(0)}, "", "", ""},
+		{"a halt you asked for is no error", model.Task{Kind: proc, State: model.StateHalted, Signal: "SIGTERM", Error: "signal: terminated"}, "", "", ""},
+		{"a halted process that exited by itself", model.Task{Kind: proc, State: model.StateHalted, ExitCode: exitCode(0)}, "", "", ""},
+		{"a halted goroutine", model.Task{State: model.StateHalted, Error: "halted"}, "", "", ""},
+		{"a signal nobody asked for", model.Task{Kind: proc, State: model.StateFailed, Signal: "SIGSEGV", Error: "signal: segmentation fault"}, "", "", "SIGSEGV"},
 		{"exit code replaces exec's words", model.Task{Kind: proc, State: model.StateFailed, ExitCode: exitCode(3), Error: "exit status 3"}, "", "", "exit 3"},
 		{"exit code and more lines", model.Task{Kind: proc, State: model.StateFailed, ExitCode: exitCode(3), Error: "exit status 3\nstderr: boom"}, "", "", "exit 3…"},
 		{"exit code before other words", model.Task{Kind: proc, State: model.StateFailed, ExitCode: exitCode(2), Error: "timed out after 5s"}, "", "", "exit 2 · timed out after 5s"},
-		{"signal", model.Task{Kind: proc, State: model.StateKilled, Signal: "SIGKILL", Error: "signal: killed"}, "", "", "SIGKILL"},
+		{"a kill you asked for is no error", model.Task{Kind: proc, State: model.StateKilled, Signal: "SIGKILL", Error: "signal: killed"}, "", "", ""},
+		{"an exit code while halting is", model.Task{Kind: proc, State: model.StateHalted, ExitCode: exitCode(3), Error: "exit status 3"}, "", "", "exit 3"},
 		{"backoff counts down", model.Task{Kind: proc, State: model.StateBackoff, ExitCode: exitCode(1), Error: "exit status 1", Retry: fixtureNow.Add(2 * time.Second)}, "", "", "exit status 1 · retry in 2s"},
 		{"backoff rounds up", model.Task{Kind: proc, State: model.StateBackoff, Error: "exit status 1\nstderr: x", Retry: fixtureNow.Add(300 * time.Millisecond)}, "", "", "exit status 1 · retry in 1s"},
 		{"backoff due", model.Task{Kind: proc, State: model.StateBackoff, Error: "exit status 1", Retry: ago(time.Second)}, "", "", "exit status 1 · retrying"},
 		{"backoff without a time", model.Task{State: model.StateBackoff, Error: "boom"}, "", "", "boom"},
-		{"backoff without an error", model.Task{Kind: proc, State: model.StateBackoff, ExitCode: exitCode(4), Retry: fixtureNow.Add(90 * time.Second)}, "", "", "exit 4 · retry in 90s"},
+		{"backoff without an error", model.Task{Kind: proc, State: model.StateBackoff, ExitCode: exitCode(4), Retry: fixtureNow.Add(90 * time.Second)}, "", "", "exit 4 · retry in 1m30s"},
 		{"fatal gave up", model.Task{Kind: proc, State: model.StateFatal, ExitCode: exitCode(1), Error: "exit status 1", Restarts: 5}, "", "", "exit status 1 · gave up after 5 restarts"},
 		{"fatal after one", model.Task{State: model.StateFatal, Error: "boom", Restarts: 1}, "", "", "boom · gave up after 1 restart"},
 		{"goroutine error unchanged", model.Task{State: model.StateFailed, Error: "exit status 1\nmore"}, "", "", "exit status 1…"},
@@ -135,7 +140,7 @@ func TestProcessColumnsOnlyWithProcesses(t *testing.T) {
 		cells  []string
 	}{
 		{"goroutines only", withoutProcesses, nil, false, nil},
-		{"fixture has processes", fixtureSnapshot, nil, true, nil},
+		{"processes, none live: the empty columns yield", fixtureSnapshot, nil, false, nil},
 		{"processes running", processSnapshot, nil, true, []string{"3.2%", "12.3Mi", "188%", "1.5Gi", "0.0%", "879Ki"}},
 		{"a filter hiding the processes keeps the columns", processSnapshot, []string{"/", "w", "a", "r", "m"}, true, nil},
 	}
@@ -174,11 +179,16 @@ func TestProcessLastErrorOnScreen(t *testing.T) {
 			return ""
 		}
 		for id, want := range map[string]string{
-			"t4": "exit status 1 · retry in 2s", "t5": "exit status 1 · gave up",
-			"t6": "exit 0", "t7": "exit 3", "t8": "SIGKILL",
+			"t4": "exit status 1 · retry in 2s", "t5": "exit status 1 · gave up", "t7": "exit 3",
 		} {
 			if r := row(id); !strings.Contains(r, want) {
 				t.Errorf("%s: %q lacks %q", id, r, want)
+			}
+		}
+		// A success and a kill that was asked for are no errors.
+		for id, avoid := range map[string]string{"t6": "exit 0", "t8": "SIGKILL"} {
+			if r := row(id); strings.Contains(r, avoid) {
+				t.Errorf("%s: %q shows %q as an error", id, r, avoid)
 			}
 		}
 	})
@@ -238,9 +248,9 @@ func TestSourceErrorLine(t *testing.T) {
 		want  []string // on the error line
 		avoid []string
 	}{
-		{"one line verbatim", fixtureSourceError, []string{fixtureSourceError}, nil},
-		{"multi-line shows the first and a count", "spindle.yaml:3:1: bad\n  line two\n  line three\n", []string{"spindle.yaml:3:1: bad (+2 more)"}, []string{"line two"}},
-		{"long text is cut, the count stays", long + "\nsecond", []string{"spindle.yaml:40:3: very long", "… (+1 more)"}, []string{"END"}},
+		{"one error", fixtureSourceError, []string{`spindle.yaml:12:7: unknown field "comand"`, "… (1 error: e shows it)"}, nil},
+		{"an error's own lines stay in it", "spindle.yaml:3:1: bad\n  line two\n  line three\n", []string{"spindle.yaml:3:1: bad (1 error: e shows it)"}, []string{"line two"}},
+		{"long text is cut, the count stays", long + "\nsecond", []string{"spindle.yaml:40:3: very long", "… (2 errors: e shows all)"}, []string{"END"}},
 		{"connection loss", "connection lost: dial unix /run/spindle.sock: connect: refused; reconnecting", []string{"connection lost: dial unix"}, nil},
 	}
 	for _, tt := range tests {

@@ -31,3 +31,10 @@ func TestProgram(t *testing.T) {
 		t.Error("quitting did not end the subscription")
 	}
 }
+
+// waitScreen waits until the program's output holds s.
+func waitScreen(t *testing.T, tm *teatest.TestModel, s string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/util/duration"
-
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -25,7 +23,7 @@ const progressWidth = barWidth + 5
 const noValue = "·"
 
 // renderID returns the ID cell.
-func renderID(t *model.Task) string { return string(t.ID) }
+func renderID(t *model.Task) string { return cleanCell(string(t.ID)) }
 
 // renderName returns the NAME cell.
 func renderName(t *model.Task) string { return cleanCell(t.Name) }
@@ -36,15 +34,23 @@ func renderGroup(t *model.Task) string { return cleanCell(t.Group) }
 // renderState returns the STATE cell.
 func renderState(t *model.Task) string { return t.State.String() }
 
-// ageSince returns the time a task's AGE counts from: a queued task's creation, a
-// live task's start, a finished (or backing off) task's end, falling back to
-// creation when the engine did not fill the later fields.
+// ageSince returns the time a task's AGE counts from, the start of what it is
+// doing now: a queued task's queueing (its creation, or the restart that
+// queued it again), a live task's start, an abandoned one's giving up, a
+// finished (or backing off) task's end; falling back to creation when the
+// engine did not fill the later fields.
 func ageSince(t *model.Task) time.Time {
 	var at time.Time
 	switch {
 	case t.State == model.StateQueued:
+		at = t.Queued
 	case t.State.Live():
 		at = t.Started
+	case t.State == model.StateAbandoned: // it never ended: Asked is when it was given up on
+		at = t.Asked
+		if at.IsZero() {
+			at = t.Ended
+		}
 	default:
 		at = t.Ended
 	}
@@ -61,7 +67,7 @@ func renderAge(t *model.Task, now time.Time) string {
 	if at.IsZero() {
 		return noValue
 	}
-	return duration.HumanDuration(max(now.Sub(at), 0))
+	return model.FormatAge(now.Sub(at))
 }
 
 // renderProgress returns the PROGRESS cell: "███████░░░  70%", or · when the task
@@ -112,5 +118,5 @@ func eventTime(e *model.Event) string { return e.Time.Format("15:04:05") }
 
 // renderEvent returns the cells of an event row: time, level, task, group, text.
 func renderEvent(e *model.Event) [5]string {
-	return [5]string{eventTime(e), string(e.Level), string(e.Task), cleanCell(e.Group), cleanCell(firstLine(e.Text))}
+	return [5]string{eventTime(e), cleanCell(string(e.Level)), cleanCell(string(e.Task)), cleanCell(e.Group), cleanCell(firstLine(e.Text))}
 }

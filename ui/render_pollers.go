@@ -18,7 +18,7 @@ func renderPollerName(p *model.Poller) string { return cleanCell(p.Name) }
 func renderPollerState(p *model.Poller) string { return p.PollerState() }
 
 // renderPeriod returns the PERIOD cell.
-func renderPeriod(p *model.Poller) string { return fmtDur(p.Period) }
+func renderPeriod(p *model.Poller) string { return model.FormatDuration(p.Period) }
 
 // ran reports whether the poller has finished a run, so its timings mean something.
 func ran(p *model.Poller) bool { return p.Count > 0 || !p.Last.IsZero() }
@@ -28,7 +28,7 @@ func renderDelay(p *model.Poller) string {
 	if !ran(p) {
 		return noValue
 	}
-	return fmtDur(p.Delay)
+	return model.FormatDuration(p.Delay)
 }
 
 // renderAccDelay returns the ACC DELAY cell: every run's delay added up.
@@ -36,7 +36,7 @@ func renderAccDelay(p *model.Poller) string {
 	if !ran(p) {
 		return noValue
 	}
-	return fmtDur(p.AccDelay)
+	return model.FormatDuration(p.AccDelay)
 }
 
 // renderUsage returns the USAGE cell: the busy fraction as a percentage ("42%");
@@ -50,7 +50,7 @@ func renderLast(p *model.Poller, now time.Time) string {
 	if p.Last.IsZero() {
 		return noValue
 	}
-	return fmtDur(max(now.Sub(p.Last), 0)) + " ago"
+	return model.FormatDuration(max(now.Sub(p.Last), 0)) + " ago"
 }
 
 // renderNext returns the NEXT cell: the countdown to the next deadline, "in 1.2s",
@@ -63,7 +63,7 @@ func renderNext(p *model.Poller, now time.Time) string {
 	if d <= 0 {
 		return "due"
 	}
-	return "in " + fmtDur(d)
+	return "in " + model.FormatDuration(d)
 }
 
 // renderRunDuration returns the DURATION cell: how long the last run took.
@@ -71,7 +71,7 @@ func renderRunDuration(p *model.Poller) string {
 	if !ran(p) {
 		return noValue
 	}
-	return fmtDur(p.Duration)
+	return model.FormatDuration(p.Duration)
 }
 
 // delayTop is the top of a delay sparkline's scale: the largest delay, but at
@@ -93,4 +93,17 @@ func renderPollerValue(p *model.Poller) string {
 		return ""
 	}
 	return cleanCell(firstLine(p.Value))
+}
+
+// staleNote returns the note a value carries when the runs since it failed:
+// "stale 12s" (its age at now), "stale" when the engine gave no time, "" when
+// the last run succeeded (or there is no value).
+func staleNote(p *model.Poller, now time.Time) string {
+	switch {
+	case p.Failing == 0 || p.Value == "":
+		return ""
+	case p.ValueAt.IsZero():
+		return "stale"
+	}
+	return "stale " + model.FormatAge(now.Sub(p.ValueAt))
 }

@@ -25,9 +25,9 @@ func renderPoolOwner(p *model.Pool) string {
 	case p.Owner == "":
 		return "root"
 	case p.OwnerName == "":
-		return string(p.Owner)
+		return cleanCell(string(p.Owner))
 	}
-	return string(p.Owner) + ": " + cleanCell(p.OwnerName)
+	return cleanCell(string(p.Owner)) + ": " + cleanCell(p.OwnerName)
 }
 
 // renderPoolType returns the TYPE cell: the task type the pool accepts.
@@ -89,7 +89,7 @@ func renderPoolState(p *model.Pool) string {
 	if p.State == "" {
 		return noValue
 	}
-	return string(p.State)
+	return cleanCell(string(p.State))
 }
 
 // renderThroughput returns the THROUGHPUT cell, w cells wide: a sparkline of the

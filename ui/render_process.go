@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/util/duration"
-
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -104,7 +102,7 @@ func retryText(t *model.Task, now time.Time) string {
 	if d <= 0 {
 		return "retrying"
 	}
-	return "retry in " + duration.HumanDuration(d.Truncate(time.Second)+secondIfCut(d))
+	return "retry in " + model.FormatDuration(d.Truncate(time.Second)+secondIfCut(d))
 }
 
 // secondIfCut returns a second when d is not whole seconds, to round d up.
@@ -136,10 +134,15 @@ func shortNote(t *model.Task) string {
 // lastErrorParts returns the LAST ERROR cell in two parts: the message and a
 // note the table keeps visible when it cuts the message. The message is the
 // error's first line (… when more follow); for a process that ended, how it
-// ended first ("exit 3", "SIGKILL", "exit 0" when it has no error), replacing an
-// error that says only that. The note is a backoff's countdown ("retry in 2s")
-// or that a fatal task gave up; those keep the error's own words.
+// ended first ("exit 3", "SIGSEGV"), replacing an error that says only that.
+// An end that is no error says nothing: a success ("exit 0"), or the signal or
+// words of a halt or kill that was asked for (the STATE column says it). The
+// note is a backoff's countdown ("retry in 2s") or that a fatal task gave up;
+// those keep the error's own words.
 func lastErrorParts(t *model.Task, now time.Time) (msg, note string) {
+	if askedEnd(t) {
+		return "", ""
+	}
 	switch t.State {
 	case model.StateBackoff:
 		note = retryText(t, now)
@@ -168,6 +171,21 @@ func lastErrorParts(t *model.Task, now time.Time) (msg, note string) {
 		msg += ellipsis // the detail pane has the rest
 	}
 	return msg, note
+}
+
+// askedEnd reports whether t ended the way it was asked to or by itself
+// without an error: done with exit 0, or halted or killed with nothing to say
+// beyond the signal (or the words) of that halt or kill.
+func askedEnd(t *model.Task) bool {
+	line := firstLine(t.Error)
+	plain := line == "" || onlyHowItEnded(line) || line == t.State.String()
+	switch t.State {
+	case model.StateDone:
+		return t.Error == "" && (t.ExitCode == nil || *t.ExitCode == 0)
+	case model.StateHalted, model.StateKilled:
+		return plain && (t.ExitCode == nil || *t.ExitCode == 0) && !strings.Contains(t.Error, "\n")
+	}
+	return false
 }
 
 // joinNote joins two cell parts with noteSep, leaving out an empty one.

@@ -17,9 +17,11 @@ func TestRenderAge(t *testing.T) {
 		want string
 	}{
 		{"queued counts from creation", model.Task{State: model.StateQueued, Created: ago(2 * time.Minute), Started: ago(time.Second)}, "2m"},
+		{"queued again counts from the restart", model.Task{State: model.StateQueued, Created: ago(100 * time.Second), Queued: ago(4 * time.Second)}, "4s"},
+		{"abandoned counts from when it was given up", model.Task{State: model.StateAbandoned, Created: ago(time.Hour), Started: ago(10 * time.Minute), Asked: ago(90 * time.Second)}, "1m30s"},
 		{"running counts from start", model.Task{State: model.StateRunning, Created: ago(time.Hour), Started: ago(42 * time.Second)}, "42s"},
 		{"paused counts from start", model.Task{State: model.StatePaused, Started: ago(3*time.Minute + 4*time.Second)}, "3m4s"},
-		{"done counts from end", model.Task{State: model.StateDone, Started: ago(time.Hour), Ended: ago(26 * time.Hour)}, "26h"},
+		{"done counts from end", model.Task{State: model.StateDone, Started: ago(time.Hour), Ended: ago(26 * time.Hour)}, "1d2h"},
 		{"backoff counts from the failure", model.Task{State: model.StateBackoff, Started: ago(time.Minute), Ended: ago(3 * time.Second)}, "3s"},
 		{"falls back to creation", model.Task{State: model.StateRunning, Created: ago(5 * time.Second)}, "5s"},
 		{"future is zero", model.Task{State: model.StateRunning, Started: fixtureNow.Add(time.Second)}, "0s"},
@@ -95,13 +97,13 @@ func TestRenderEvent(t *testing.T) {
 
 func TestLayoutColumns(t *testing.T) {
 	for _, procs := range []bool{false, true} {
-		m := measure{id: 3, name: 30, group: 6, procs: procs}
+		m := measure{id: 3, name: 30, group: 6, procs: procs, liveProcs: procs, progress: true, restarts: true, notes: 20}
 		want := int(numCols) // every column at 118 cells and wider
 		if !procs {
 			want -= 2 // CPU and RSS only show for processes
 		}
 		for _, w := range []int{0, 5, 20, 40, 60, 80, 100, 118, 158, 250} {
-			cols := layoutColumns(w, m)
+			cols := layoutColumns(w, m, colState)
 			total := gutterWidth
 			kinds := map[colKind]bool{}
 			for i, c := range cols {
@@ -129,6 +131,44 @@ func TestLayoutColumns(t *testing.T) {
 				t.Errorf("procs=%v w=%d: %d columns, want %d", procs, w, len(cols), want)
 			}
 		}
+	}
+}
+
+// TestEmptyColumnsYieldFirst: on a narrow screen, a column with nothing in
+// it gives its width up before NAME is cut or a column with content dropped.
+func TestEmptyColumnsYieldFirst(t *testing.T) {
+	titles := func(cols []column) []string {
+		var out []string
+		for _, c := range cols {
+			out = append(out, c.title)
+		}
+		return out
+	}
+	width := func(cols []column, k colKind) int {
+		for _, c := range cols {
+			if c.kind == k {
+				return c.width
+			}
+		}
+		return 0
+	}
+	empty := measure{id: 3, name: 17, group: 9} // no progress, restarts, errors or processes
+	cols := layoutColumns(78, empty, colState)
+	if got := strings.Join(titles(cols), " "); got != "ID NAME GROUP STATE AGE" {
+		t.Errorf("at 78 the columns are %q, want the empty ones gone", got)
+	}
+	if w := width(cols, colName); w < 17 {
+		t.Errorf("NAME is %d wide at 78 with empty columns to spare", w)
+	}
+	some := empty
+	some.progress, some.notes = true, 14
+	cols = layoutColumns(78, some, colState)
+	if got := strings.Join(titles(cols), " "); got != "ID NAME GROUP STATE AGE PROGRESS LAST ERROR" {
+		t.Errorf("at 78 with progress and errors the columns are %q", got)
+	}
+	wide := layoutColumns(158, empty, colState)
+	if got := len(wide); got != int(numCols)-2 {
+		t.Errorf("at 158 an empty column may stay: %d columns %q", got, titles(wide))
 	}
 }
 

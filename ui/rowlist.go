@@ -140,8 +140,9 @@ func emptyNote(have bool, n int, f filter, item, none string) string {
 	return ""
 }
 
-// listTitle returns a list's title and its width: "Pools (3/3) [filter: io]".
-func listTitle(st *Styles, name string, shown, total int, f filter) (string, int) {
+// listTitle returns a list's title and its width: "Pools (3/3) [filter: io]",
+// then the extras (" [sort: NAME ↑]"), in the title colour.
+func listTitle(st *Styles, name string, shown, total int, f filter, extras ...string) (string, int) {
 	var b strings.Builder
 	st.title.write(&b, name)
 	b.WriteByte(' ')
@@ -151,6 +152,10 @@ func listTitle(st *Styles, name string, shown, total int, f filter) (string, int
 	if f != "" {
 		s := " [filter: " + string(f) + "]"
 		st.titleCount.write(&b, s)
+		w += textWidth(s)
+	}
+	for _, s := range extras {
+		st.title.write(&b, s)
 		w += textWidth(s)
 	}
 	return b.String(), w

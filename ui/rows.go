@@ -21,6 +21,9 @@ const (
 	sortAge
 	sortProgress
 	sortRestarts
+	sortCPU
+	sortRSS
+	sortLastError
 	numSortColumns
 )
 
@@ -41,6 +44,12 @@ func (c sortColumn) String() string {
 		return "PROGRESS"
 	case sortRestarts:
 		return "RESTARTS"
+	case sortCPU:
+		return "CPU"
+	case sortRSS:
+		return "RSS"
+	case sortLastError:
+		return "LAST ERROR"
 	}
 	return "?"
 }
@@ -102,16 +111,30 @@ func numericKey(t *model.Task, c sortColumn) uint64 {
 		return orderedInt(int64(t.Progress() * 1e9))
 	case sortRestarts:
 		return orderedInt(int64(t.Restarts))
+	case sortCPU: // a task that shows no CPU sorts below 0.0%
+		if !showsResources(t) {
+			return 0
+		}
+		return orderedInt(int64(t.CPU*1000)) + 1
+	case sortRSS:
+		if !showsResources(t) {
+			return 0
+		}
+		return orderedInt(t.RSS) + 1
 	}
 	return 0
 }
 
-// compareTasks orders two tasks by a text column (NAME, GROUP), then ID.
+// compareTasks orders two tasks by a text column (NAME, GROUP, LAST ERROR),
+// then ID.
 func compareTasks(a, b *model.Task, o rowOrder) int {
 	var c int
-	if o.col == sortGroup {
+	switch o.col {
+	case sortGroup:
 		c = strings.Compare(a.Group, b.Group)
-	} else {
+	case sortLastError:
+		c = strings.Compare(a.Error, b.Error)
+	default:
 		c = strings.Compare(a.Name, b.Name)
 	}
 	if o.reverse {
@@ -123,15 +146,38 @@ func compareTasks(a, b *model.Task, o rowOrder) int {
 	return compareIDs(a.ID, b.ID)
 }
 
+// measureCells records what t shows in the columns that may be empty.
+func (m *measure) measureCells(t *model.Task) {
+	if t.State == model.StateQueued && t.Error == "" && t.Total <= 0 && t.Restarts == 0 {
+		return // the backlog: nothing more to see (a queued row's wait is measured apart)
+	}
+	m.progress = m.progress || t.Total > 0
+	m.restarts = m.restarts || t.Restarts > 0
+	if isProcess(t) {
+		m.liveProcs = m.liveProcs || t.State.Live()
+		if t.ExitCode != nil || t.Signal != "" {
+			m.notes = max(m.notes, len("exit 255"))
+		}
+	}
+	switch {
+	case t.Error != "":
+		m.notes = max(m.notes, min(len(t.Error), maxNoteWant))
+	case t.State == model.StateBackoff || t.State == model.StateFatal:
+		m.notes = max(m.notes, len("gave up after 5 restarts"))
+	}
+}
+
 // rowBuilder turns a snapshot's tasks into the table's rows. Its buffers are
 // reused from one snapshot to the next, so a snapshot costs no allocation once the
 // buffers have grown; and it reads each task once, in memory order, because with a
 // big snapshot it is the cache misses, not the comparisons, that cost.
 type rowBuilder struct {
-	rows    []*model.Task
-	scratch []*model.Task // the counting sort's output
-	states  []uint8       // rows[i]'s state, so the counting sort reads no task
-	keys    []sortKey     // the other sorts' keys
+	listed     model.StateCounts // the snapshot's tasks by state, filter or not
+	queuedRows int               // rows that are queued
+	rows       []*model.Task
+	scratch    []*model.Task // the counting sort's output
+	states     []uint8       // rows[i]'s state, so the counting sort reads no task
+	keys       []sortKey     // the other sorts' keys
 }
 
 // build returns pointers to the tasks that pass f, sorted by o, and their measure.
@@ -145,9 +191,13 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 	idSorted, stateSorted := true, true
 	var prevState uint8
 	var lastID [model.NumStates + 1]model.TaskID // the last ID seen in each state
+	rb.listed = model.StateCounts{}
 	for i := range tasks {
 		t := &tasks[i]
 		m.procs = m.procs || t.Kind == model.KindProcess // of the whole snapshot, so a filter does not move columns
+		if int(t.State) < model.NumStates {
+			rb.listed[t.State]++
+		}
 		if !f.matchTask(t) {
 			continue
 		}
@@ -158,13 +208,14 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 		m.id = max(m.id, len(t.ID))
 		m.name = max(m.name, len(t.Name))
 		m.group = max(m.group, len(t.Group))
+		m.measureCells(t)
 		stateSorted = stateSorted && prevState <= s
 		if idSorted && counts[s] > 1 && compareIDs(lastID[s], t.ID) > 0 {
 			idSorted = false // within one state, IDs go down: that state's run needs sorting
 		}
 		lastID[s], prevState = t.ID, s
 	}
-	rb.rows, rb.states = rows, states
+	rb.rows, rb.states, rb.queuedRows = rows, states, counts[model.StateQueued]
 	if o.col == sortState && !o.reverse {
 		rb.sortByState(counts, stateSorted, idSorted)
 	} else {
@@ -177,7 +228,7 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 // others go through numeric keys.
 func (rb *rowBuilder) sortByKey(o rowOrder) {
 	rows := rb.rows
-	if o.col == sortName || o.col == sortGroup {
+	if o.col == sortName || o.col == sortGroup || o.col == sortLastError {
 		slices.SortFunc(rows, func(a, b *model.Task) int { return compareTasks(a, b, o) })
 		return
 	}

@@ -13,6 +13,7 @@ type tableCol struct {
 	right bool // right-aligned (numbers)
 	flex  bool // takes the spare width (the last flex column gets it)
 	drop  int  // drop order when the screen is narrow: 1 goes first, 0 never
+	empty bool // no row has anything in it: it goes before any other
 }
 
 // listGutter is the blank cell at the left of a Pools or Pollers row (they have
@@ -20,8 +21,8 @@ type tableCol struct {
 const listGutter = 1
 
 // layoutTable fits cols into w cells after the gutter: two blanks between
-// columns when all of them fit so, else one; then the least useful columns are
-// dropped, in their drop order, until the rest fit; then the flex columns give up
+// columns when all of them fit so, else one and the empty columns go; then the
+// least useful columns are dropped, in their drop order, until the rest fit; then the flex columns give up
 // what is still missing; the spare width goes to the last flex column. It returns
 // the kept columns (kind is the index into cols) and the gap.
 func layoutTable(cols []tableCol, w int) ([]column, int) {
@@ -42,6 +43,9 @@ func layoutTable(cols []tableCol, w int) ([]column, int) {
 	gap := 2
 	if need(gap) > w {
 		gap = 1
+		for i, c := range cols { // what has nothing to show yields first
+			keep[i] = keep[i] && !c.empty
+		}
 	}
 	for drop := 1; need(gap) > w; drop++ {
 		found := false
@@ -86,18 +90,22 @@ func layoutTable(cols []tableCol, w int) ([]column, int) {
 }
 
 // tableHeader returns the column names of a laid-out table, innerWidth wide
-// (without borders).
-func tableHeader(st *Styles, cols []column, gap, innerWidth int) string {
+// (without borders), the sort column marked with its arrow.
+func tableHeader(st *Styles, cols []column, gap, innerWidth int, o tableOrder) string {
 	var c strings.Builder
 	writeSpaces(&c, listGutter)
 	for i, col := range cols {
 		if i > 0 {
 			writeSpaces(&c, gap)
 		}
+		title := col.title
+		if col.kind == o.col {
+			title += o.arrow()
+		}
 		if col.right {
-			writeRight(&c, st.columnHead, col.title, col.width)
+			writeRight(&c, st.columnHead, title, col.width)
 		} else {
-			writePadded(&c, st.columnHead, col.title, col.width)
+			writePadded(&c, st.columnHead, title, col.width)
 		}
 	}
 	return fitLine(c.String(), innerWidth)
@@ -117,18 +125,59 @@ func digits(n int64) int {
 }
 
 // columnTable is what the Pools and Pollers views share: a list whose columns
-// are sized for its rows and laid out to the box.
+// are sized for its rows and laid out to the box, sorted by any of them.
 type columnTable[T any] struct {
 	rowList[T]
 	specs []tableCol // sized for the rows
 	cols  []column
 	gap   int
+
+	order   tableOrder                     // how the rows are sorted
+	def     tableOrder                     // the snapshot's own order, which needs no sorting
+	compare func(a, b *T, col colKind) int // orders two rows by a column
+	tie     func(a, b *T) int              // breaks ties (by name)
 }
 
 // newColumnTable returns an empty table of n columns, following its selection
-// by keyOf.
-func newColumnTable[T any](n colKind, keyOf func(*T) string) columnTable[T] {
-	return columnTable[T]{rowList: newRowList(keyOf), specs: make([]tableCol, n)}
+// by keyOf, in the snapshot's order def until sorted otherwise by compare.
+func newColumnTable[T any](n colKind, keyOf func(*T) string, def tableOrder, compare func(a, b *T, col colKind) int, tie func(a, b *T) int) columnTable[T] {
+	return columnTable[T]{rowList: newRowList(keyOf), specs: make([]tableCol, n), order: def, def: def, compare: compare, tie: tie}
+}
+
+// arrange refills the rows with the items keep accepts (fit sizes the columns
+// for each), sorts them and puts the cursor back on the selected item.
+func (t *columnTable[T]) arrange(items []T, keep func(*T) bool, fit func(*T)) {
+	idx := t.collect(items, keep, fit)
+	if t.order != t.def {
+		sortRows(t.rows, t.order, t.compare, t.tie)
+		idx = -1
+		for i, r := range t.rows {
+			if t.keyOf(r) == t.sel {
+				idx = i
+				break
+			}
+		}
+	}
+	t.follow(idx)
+}
+
+// sortBy moves the order to the next column on screen, ascending, or
+// reverses it; the caller rebuilds the rows.
+func (t *columnTable[T]) sortBy(reverse bool) {
+	if reverse {
+		t.order.reverse = !t.order.reverse
+	} else {
+		t.order = tableOrder{col: nextColumn(t.cols, t.order.col)}
+	}
+	t.touched = true
+}
+
+// sortName returns the sort column's title.
+func (t *columnTable[T]) sortName() string {
+	if int(t.order.col) < len(t.specs) {
+		return t.specs[t.order.col].title
+	}
+	return "?"
 }
 
 // SetSize lays the table out for w×h cells (borders included).
@@ -144,8 +193,11 @@ func (t *columnTable[T]) layout() {
 }
 
 // refit lays the table out again when the columns sized for new rows differ
-// from the ones laid out.
+// from the ones laid out. The sort column is widened for its arrow.
 func (t *columnTable[T]) refit(specs []tableCol) {
+	if c := int(t.order.col); c < len(specs) {
+		specs[c].width = max(specs[c].width, textWidth(specs[c].title)+1)
+	}
 	if !slices.Equal(specs, t.specs) || t.cols == nil {
 		t.specs = append(t.specs[:0], specs...)
 		t.layout()
@@ -154,7 +206,7 @@ func (t *columnTable[T]) refit(specs []tableCol) {
 
 // header returns the column names, the inner width wide.
 func (t *columnTable[T]) header(st *Styles) string {
-	return tableHeader(st, t.cols, t.gap, t.innerWidth())
+	return tableHeader(st, t.cols, t.gap, t.innerWidth(), t.order)
 }
 
 // writeCells appends the cells of a row: the gutter, each laid-out column's

@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -206,22 +207,33 @@ func visibleWidth(s string) int {
 	return ansi.StringWidth(s)
 }
 
-// hasControl reports whether s holds a control character (tab, escape, CR, ...).
-func hasControl(s string) bool {
+// plainText reports whether s is printable ASCII, tabs and line breaks aside:
+// text that clean returns as it is. Anything else (a control character, an
+// escape, any byte of 0x80 or above, which may be a C1 control, a bidi
+// override or invalid UTF-8) takes the careful path.
+func plainText(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f {
-			return true
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
-// clean makes text from tasks safe to draw: a child process's colours and cursor
-// moves are stripped, tabs become tabWidth blanks, other control characters go, and
-// line breaks are kept only when keepNewlines (for blocks like a stack).
+// clean makes text from tasks (a child's output, a peer's names) safe to
+// draw: no byte of it reaches the terminal as a control. Escape sequences
+// (colours, cursor moves, OSC 52 clipboard writes, title changes) are
+// stripped; tabs become tabWidth blanks; line breaks are kept only when
+// keepNewlines (for blocks like a stack); other C0 and C1 controls go; format
+// characters that change how text reads without showing (bidi overrides,
+// zero-width characters, a BOM) and invalid UTF-8 bytes (a raw 0x9b is a
+// C1 CSI to some terminals) are shown escaped: \u202e, \xff.
 func clean(s string, tabWidth int, keepNewlines bool) string {
-	if !hasControl(s) {
+	if plainText(s) {
 		return s
+	}
+	if !utf8.ValidString(s) {
+		s = escapeInvalid(s) // first, so that no stray byte can join an escape sequence
 	}
 	if strings.IndexByte(s, 0x1b) >= 0 {
 		s = ansi.Strip(s)
@@ -237,9 +249,31 @@ func clean(s string, tabWidth int, keepNewlines bool) string {
 		case r == '\n':
 			b.WriteByte(' ')
 		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+		case unicode.Is(unicode.Cf, r):
+			b.WriteString(`\u`)
+			b.WriteString(strconv.FormatInt(int64(r), 16))
 		default:
 			b.WriteRune(r)
 		}
+	}
+	return b.String()
+}
+
+// escapeInvalid replaces every byte of s that is not part of valid UTF-8 with
+// its escape, \xff.
+func escapeInvalid(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteString(`\x`)
+			b.WriteByte("0123456789abcdef"[s[i]>>4])
+			b.WriteByte("0123456789abcdef"[s[i]&0xf])
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
 	}
 	return b.String()
 }

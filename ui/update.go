@@ -28,6 +28,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, waitSnapshotCmd(m.sub)
 	case clockMsg:
 		m.age(time.Time(msg))
+		m.status.Expire(time.Time(msg))
 		if m.opts.noClock {
 			return m, nil
 		}
@@ -35,7 +36,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sourceClosedMsg:
 		m.header.closed = true
 		if !m.quitting {
-			m.status.Set(statusError, "source closed: no more updates ("+m.keys.Quit.Help().Key+" quits)")
+			m.status.SetSticky(statusError, "source closed: no more updates ("+m.keys.Quit.Help().Key+" quits)")
 		}
 		return m, nil
 	case tea.WindowSizeMsg:
@@ -47,9 +48,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case confirmMsg:
 		return m.answered(msg)
-	case filterMsg:
-		m.setFilter(msg.value)
-		return m, nil
+	case tea.PasteMsg:
+		return m.paste(msg)
 	case shutdownDoneMsg:
 		m.quitting = false
 		if m.err == nil {
@@ -98,6 +98,7 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 	if shown != m.srcErr.Shown() {
 		m.resize(m.width, m.height)
 	}
+	m.waits.build(&m.snap, m.keys)
 	m.header.SetSnapshot(&m.snap)
 	m.workers.SetSnapshot(&m.snap)
 	m.pools.SetSnapshot(&m.snap)
@@ -106,9 +107,39 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 	m.detail.SetSnapshot(&m.snap)
 	m.pollerD.SetSnapshot(&m.snap)
 	m.status.SetManagers(m.snap.Managers)
-	if m.quitting {
-		m.status.Set(statusWarn, m.quittingText())
+	if m.text.open && m.textKind == textErrors { // the errors shown follow the file
+		if !m.srcErr.Shown() {
+			m.text.Close()
+			m.status.Set(statusOK, "the source has no errors now")
+		} else {
+			m.text.Open(m.srcErr.title(), m.srcErr.content)
+		}
 	}
+	if m.quitting {
+		m.status.SetSticky(statusWarn, m.quittingText())
+	}
+}
+
+// editFilter hands a key or a paste to the open filter line and applies what
+// it changed at once: a command would let a burst of keys arrive out of order.
+func (m *Model) editFilter(msg tea.Msg) {
+	switch m.filter.Update(msg, *m.keys) {
+	case filterChanged, filterKept:
+		m.setFilter(m.filter.Value())
+	case filterCleared:
+		m.setFilter("")
+	}
+}
+
+// paste types pasted text into the filter line; with the line closed it says
+// where pasting works.
+func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
+	if m.filter.active {
+		m.editFilter(msg)
+		return m, nil
+	}
+	m.status.Set(statusInfo, "pasting goes into the filter: "+m.keys.Filter.Help().Key+" opens it")
+	return m, nil
 }
 
 // setFilter applies the filter text to every list view.
@@ -133,13 +164,18 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if m.confirm.open {
 		var cmd tea.Cmd
-		m.confirm, cmd = m.confirm.Update(msg, k)
+		m.confirm, cmd = m.confirm.Update(msg, *k)
+		if cmd == nil {
+			m.status.Set(statusInfo, "answer "+k.Yes.Help().Key+" or "+k.No.Help().Key)
+		}
 		return m, cmd
 	}
 	if m.filter.active {
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg, k)
-		return m, cmd
+		m.editFilter(msg)
+		return m, nil
+	}
+	if m.text.open {
+		return m.textKey(msg)
 	}
 	if m.help.open {
 		switch {
@@ -147,6 +183,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.help.Toggle()
 		case key.Matches(msg, k.Quit):
 			return m.startQuit()
+		case m.navigate(msg, &m.help):
+		default:
+			m.status.Set(statusInfo, k.Back.Help().Key+" or "+k.Help.Help().Key+" closes the help")
 		}
 		return m, nil
 	}
@@ -160,6 +199,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.act(planHaltAll(m.snap.Counts))
 	case key.Matches(msg, k.Reload):
 		return m.act(planReload())
+	case key.Matches(msg, k.Errors):
+		m.showErrors()
+		return m, nil
 	}
 	if a, ok := m.actionOf(msg); ok {
 		return m.act(m.planFor(a))
@@ -173,12 +215,44 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m.listKey(msg)
 }
 
-// nextView returns the view after v in tab order.
-func nextView(v view) view {
+// showErrors opens every error of the source in the text overlay.
+func (m *Model) showErrors() {
+	if !m.srcErr.Shown() {
+		m.status.Set(statusInfo, "no errors to show: the source has none")
+		return
+	}
+	m.text.Open(m.srcErr.title(), m.srcErr.content)
+	m.textKind = textErrors
+}
+
+// textKey handles the keys of the text overlay: the navigation keys scroll
+// it, esc (or enter, or the key that opened it) closes it, q quits; the
+// others say how to close it.
+func (m Model) textKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case m.navigate(msg, &m.text):
+	case key.Matches(msg, k.Back, k.Detail) || m.textKind == textErrors && key.Matches(msg, k.Errors):
+		m.text.Close()
+	case key.Matches(msg, k.Quit):
+		return m.startQuit()
+	default:
+		m.status.Set(statusInfo, m.textCloseHint())
+	}
+	return m, nil
+}
+
+// textCloseHint says how the text overlay closes.
+func (m *Model) textCloseHint() string {
+	return m.keys.Back.Help().Key + " closes this box"
+}
+
+// nextView returns the view dir steps after v in tab order (-1: the one before).
+func nextView(v view, dir int) view {
 	vs := availableViews()
 	for i, x := range vs {
 		if x == v {
-			return vs[(i+1)%len(vs)]
+			return vs[((i+dir)%len(vs)+len(vs))%len(vs)]
 		}
 	}
 	return vs[0]
@@ -189,16 +263,23 @@ func (m *Model) switchView(v view) {
 	m.active, m.header.active = v, v
 }
 
-// openDetail opens the detail pane on the selected task (in Events, the event's).
+// openDetail opens the detail pane on the selected task; in Events, on the
+// event's task, or, for an event of no task (or of one no longer in the
+// snapshot), the event in full.
 func (m *Model) openDetail() {
-	t := m.detailCandidate()
-	if t == nil {
-		if e := m.events.Selected(); m.active == viewEvents && e != nil && e.Task != "" {
-			m.status.Set(statusInfo, "task "+string(e.Task)+" is no longer in the snapshot")
-		}
+	if t := m.detailCandidate(); t != nil {
+		m.detail.Open(t, &m.snap)
 		return
 	}
-	m.detail.Open(t, &m.snap)
+	switch e := m.events.SelectedEvent(); {
+	case m.active == viewEvents && e != nil:
+		m.text.Open("Event", eventContent(m.st, e, e.Task != ""))
+		m.textKind = textEvent
+	case m.active == viewEvents:
+		m.status.Set(statusInfo, "no event selected")
+	default:
+		m.status.Set(statusInfo, "no task selected")
+	}
 }
 
 // detailCandidate returns the task enter would open: the selected row, or in
@@ -207,7 +288,7 @@ func (m *Model) detailCandidate() *model.Task {
 	if m.active == viewWorkers {
 		return m.workers.Selected()
 	}
-	e := m.events.Selected()
+	e := m.events.SelectedEvent()
 	if e == nil || e.Task == "" {
 		return nil
 	}
@@ -253,7 +334,7 @@ func (m Model) startQuit() (tea.Model, tea.Cmd) {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	m.quitting, m.cancelShutdown = true, cancel
 	m.header.notice = "quitting…"
-	m.status.Set(statusWarn, m.quittingText())
+	m.status.SetSticky(statusWarn, m.quittingText())
 	return m, shutdownCmd(ctx, m.opts.shutdown)
 }
 

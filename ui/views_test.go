@@ -88,15 +88,16 @@ func TestDetailLogFollows(t *testing.T) {
 		}
 		h.publish(withLog(60))
 		h.keys("enter")
-		if h.m.detail.offset != 0 {
-			t.Fatalf("opened at offset %d", h.m.detail.offset)
+		end := h.m.detail.maxOffset()
+		if h.m.detail.offset != end {
+			t.Fatalf("opened at offset %d, want the newest line (%d)", h.m.detail.offset, end)
 		}
-		h.keys("j", "j")
-		if h.m.detail.offset != 2 {
-			t.Errorf("j j scrolled to %d", h.m.detail.offset)
+		h.keys("k", "k")
+		if h.m.detail.offset != end-2 {
+			t.Errorf("k k scrolled to %d", h.m.detail.offset)
 		}
 		h.publish(withLog(70))
-		if h.m.detail.offset != 2 {
+		if h.m.detail.offset != end-2 {
 			t.Errorf("a reader mid-log was moved to %d", h.m.detail.offset)
 		}
 		h.keys("G")

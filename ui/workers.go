@@ -13,12 +13,14 @@ import (
 // rebuilds the sorted, filtered []*model.Task once, and View formats only the rows
 // on screen.
 type workersTable struct {
-	st *Styles
+	st    *Styles
+	waits *waitReasons // what queued tasks wait for
 
-	now   time.Time    // the snapshot's time; ages count to it
-	tasks []model.Task // the snapshot's tasks (shared, immutable)
-	build rowBuilder   // makes rows; its buffers are reused across snapshots
-	have  bool         // a snapshot has arrived
+	now    time.Time         // the snapshot's time; ages count to it
+	tasks  []model.Task      // the snapshot's tasks (shared, immutable)
+	counts model.StateCounts // every task the engine knows, by state
+	build  rowBuilder        // makes rows; its buffers are reused across snapshots
+	have   bool              // a snapshot has arrived
 
 	order  rowOrder
 	filter filter
@@ -37,9 +39,9 @@ type workersTable struct {
 }
 
 // newWorkersTable returns an empty table sorted by state.
-func newWorkersTable(st *Styles) workersTable {
+func newWorkersTable(st *Styles, waits *waitReasons) workersTable {
 	return workersTable{
-		st: st, rowList: newRowList(taskID),
+		st: st, waits: waits, rowList: newRowList(taskID),
 		order: rowOrder{col: sortState}, marks: map[model.TaskID]struct{}{},
 	}
 }
@@ -50,12 +52,12 @@ func taskID(t *model.Task) string { return string(t.ID) }
 // SetSize lays the table out for w×h cells (borders included).
 func (t *workersTable) SetSize(w, h int) {
 	t.resize(w, h)
-	t.cols = layoutColumns(t.innerWidth(), t.measure)
+	t.layout()
 }
 
 // SetSnapshot shows a new snapshot, keeping the selection on the same task.
 func (t *workersTable) SetSnapshot(s *model.Snapshot) {
-	t.now, t.tasks, t.have = s.Time, s.Tasks, true
+	t.now, t.tasks, t.counts, t.have = s.Time, s.Tasks, s.Counts, true
 	t.rebuild()
 }
 
@@ -72,10 +74,37 @@ func (t *workersTable) rearrange() {
 	t.rebuild()
 }
 
-// CycleSort moves to the next sort column, ascending.
+// Sort sorts by the next column on screen, or reverses the order.
+func (t *workersTable) Sort(reverse bool) {
+	if reverse {
+		t.ReverseSort()
+	} else {
+		t.CycleSort()
+	}
+}
+
+// CycleSort sorts by the next column on screen, ascending.
 func (t *workersTable) CycleSort() {
-	t.order = rowOrder{col: (t.order.col + 1) % numSortColumns}
+	next := -1
+	for i, c := range t.cols {
+		if sortColumnOf(c.kind) == t.order.col {
+			next = (i + 1) % len(t.cols)
+			break
+		}
+	}
+	if next < 0 && len(t.cols) > 0 {
+		next = 0
+	}
+	if next >= 0 {
+		t.order = rowOrder{col: sortColumnOf(t.cols[next].kind)}
+	}
+	t.layout()
 	t.rearrange()
+}
+
+// layout fits the columns into the box, the sort column wide enough for its arrow.
+func (t *workersTable) layout() {
+	t.cols = layoutColumns(t.innerWidth(), t.measure, columnOfSort(t.order.col))
 }
 
 // ReverseSort flips the sort direction.
@@ -94,6 +123,9 @@ func (t *workersTable) ToggleTree() {
 func (t *workersTable) rebuild() {
 	var m measure
 	t.rows, m = t.build.build(t.tasks, t.filter, t.order)
+	if t.build.queuedRows > 0 {
+		m.notes = max(m.notes, waitNoteWidth)
+	}
 	t.info = nil
 	if t.tree {
 		var depth int
@@ -108,7 +140,7 @@ func (t *workersTable) rebuild() {
 	t.collectMarks()
 	if m != t.measure || t.cols == nil {
 		t.measure = m
-		t.cols = layoutColumns(t.innerWidth(), t.measure)
+		t.layout()
 	}
 }
 
@@ -181,7 +213,26 @@ func (t *workersTable) title() (string, int) {
 	if len(t.marked) > 0 {
 		add(t.st.marked, " [marked "+strconv.Itoa(len(t.marked))+"]")
 	}
+	if n := t.notListed(); n != "" {
+		add(t.st.titleCount, " [not listed: "+n+"]")
+	}
 	return b.String(), tw + textWidth(plain.String())
+}
+
+// notListed says which of the tasks the header counts the snapshot does not
+// list, by state, "" when it lists them all: the tail of a long queue, the
+// finished runs older than the history ring, tasks a reload forgot.
+func (t *workersTable) notListed() string {
+	var b strings.Builder
+	for s, n := range t.counts {
+		if extra := n - t.build.listed[s]; extra > 0 {
+			if b.Len() > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(model.State(s).String() + " " + strconv.Itoa(extra))
+		}
+	}
+	return b.String()
 }
 
 // arrow shows a sort direction.
@@ -223,7 +274,17 @@ func (t *workersTable) headerLine() string {
 	return fitLine(c.String(), inner)
 }
 
-// sortColumnOf maps a table column to its sort column (LAST ERROR has none).
+// columnOfSort maps a sort column to its table column.
+func columnOfSort(c sortColumn) colKind {
+	for k := range numCols {
+		if sortColumnOf(k) == c {
+			return k
+		}
+	}
+	return -1
+}
+
+// sortColumnOf maps a table column to its sort column.
 func sortColumnOf(k colKind) sortColumn {
 	switch k {
 	case colID:
@@ -240,6 +301,12 @@ func sortColumnOf(k colKind) sortColumn {
 		return sortProgress
 	case colRestarts:
 		return sortRestarts
+	case colCPU:
+		return sortCPU
+	case colRSS:
+		return sortRSS
+	case colLastError:
+		return sortLastError
 	}
 	return -1
 }

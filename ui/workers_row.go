@@ -74,6 +74,10 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 		case colRSS:
 			writeRight(c, paint{}, renderRSS(task), col.width)
 		case colLastError:
+			if r, ok := t.waits.of(task); ok {
+				writePadded(c, use(t.st.desc), "waiting: "+r.short, col.width)
+				break
+			}
 			p := t.st.desc // "exit 0", "retry in 2s": how it ended, not an error
 			if task.Error != "" {
 				p = t.st.state[model.StateFailed]

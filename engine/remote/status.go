@@ -9,8 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"k8s.io/apimachinery/pkg/util/duration"
-
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -51,8 +49,8 @@ func WriteStatus(w io.Writer, s model.Snapshot, asJSON bool) error {
 		fmt.Fprintln(tw, "\nPOLLER\tSTATE\tPERIOD\tRUNS\tERRORS\tSKIPPED\tDELAY\tUSAGE\tVALUE")
 		for i := range s.Pollers {
 			p := &s.Pollers[i]
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%.0f%%\t%s\n", p.Name, p.PollerState(), p.Period,
-				p.Count, p.Errors, p.Skipped, p.Delay.Round(time.Microsecond), p.Usage*100, orDash(clip(p.Value, 40)))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%.0f%%\t%s\n", p.Name, p.PollerState(), model.FormatDuration(p.Period),
+				p.Count, p.Errors, p.Skipped, model.FormatDuration(p.Delay), p.Usage*100, orDash(clip(p.Value, 40)))
 		}
 	}
 	if len(s.Tasks) > 0 {
@@ -87,7 +85,7 @@ func writeSummary(w io.Writer, s *model.Snapshot) {
 	}
 	if len(s.Events) > 0 {
 		ev := s.Events[0]
-		fmt.Fprintf(w, "LAST EVENT %s ago: %s\n", duration.HumanDuration(s.Time.Sub(ev.Time)), clip(ev.Text, 100))
+		fmt.Fprintf(w, "LAST EVENT %s ago: %s\n", model.FormatAge(s.Time.Sub(ev.Time)), clip(ev.Text, 100))
 	}
 }
 
@@ -104,7 +102,7 @@ func age(now time.Time, t *model.Task) string {
 	if since.IsZero() || now.IsZero() {
 		return "-"
 	}
-	return duration.HumanDuration(max(now.Sub(since), 0))
+	return model.FormatAge(now.Sub(since))
 }
 
 // progress is "42%" or "3/7" or "-".

@@ -31,7 +31,7 @@ func statusFixture() model.Snapshot {
 		Managers: []model.Manager{{Name: "crawl", Limit: 3, Running: 1, Queued: 1, Watching: true, Counts: counts}},
 		Pools:    []model.Pool{{Name: "io", Type: "io", State: model.PoolRunning, MaxWorkers: 4, Busy: 2, Done: 10, Rejected: 1}},
 		Pollers: []model.Poller{{Name: "disk", Period: 2 * time.Second, Started: true, Alive: true, Count: 12,
-			Delay: 1500 * time.Microsecond, Usage: 0.25, Value: "42%"}},
+			Delay: 26574 * time.Microsecond, Usage: 0.25, Value: "42%"}},
 		Events: []model.Event{{Time: now.Add(-5 * time.Second), Text: "halt t3"}},
 	}
 }
@@ -47,10 +47,10 @@ func TestWriteStatus(t *testing.T) {
 		"LAST EVENT 5s ago: halt t3",
 		"MANAGER", "crawl 3 1 1 yes 4 0 0",
 		"POOL", "io running io 2/4 0 10 0 1 no",
-		"POLLER", "disk running 2s 12 0 0 1.5ms 25% 42%",
+		"POLLER", "disk running 2s 12 0 0 27ms 25% 42%",
 		"ID NAME GROUP STATE AGE PROGRESS RESTARTS ERROR",
-		"t1 fetch page 7 crawl running 90s 75% 0 -",
-		"t2 fetch page 8 crawl queued 120m - 0 -",
+		"t1 fetch page 7 crawl running 1m30s 75% 0 -",
+		"t2 fetch page 8 crawl queued 2h - 0 -",
 		"t0 vet builds failed 30s - 2 exit status 1…",
 	} {
 		if !strings.Contains(out, want) {

@@ -10,7 +10,7 @@ import (
 var ErrInvalid = errors.New("invalid task file")
 
 // Validate runs `spindle validate`: it loads the task file at path and prints
-// its summary to stdout, or every error (file:line:col each) to stderr and
+// its warnings (see File.Warnings) to stderr and its summary to stdout, or every error (file:line:col each) to stderr and
 // returns an error matching ErrInvalid that counts them.
 func Validate(stdout, stderr io.Writer, path string) error {
 	f, err := Load(path)
@@ -21,6 +21,9 @@ func Validate(stdout, stderr io.Writer, path string) error {
 		}
 		fmt.Fprintln(stderr, err)
 		return invalidError(fmt.Sprintf("%s: %s", path, plural(list.Count(), "error")))
+	}
+	for _, w := range f.Warnings() {
+		fmt.Fprintln(stderr, "warning:", w)
 	}
 	fmt.Fprintf(stdout, "%s: %s\n", path, f.Summary())
 	return nil
