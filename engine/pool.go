@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spindle-tui/spindle/engine/internal/deque"
+	"github.com/spindle-tui/spindle/engine/internal/rate"
 	"github.com/spindle-tui/spindle/engine/internal/ring"
 	"github.com/spindle-tui/spindle/model"
 )
@@ -80,7 +81,7 @@ type Pool struct {
 	// a live worker keeps its own (worker.done, worker.failed, worker.halted).
 	submitted, done, failed, halted, rejected int64
 	rejectedAt, rejectedQuiet                 int64 // last rejection event (unix ns), rejections since
-	throughput                                throughputRing
+	throughput                                rate.Rates
 	ids                                       poolIDs
 	stamp                                     queueStamp
 	foldScratch                               []doneTask // foldLocked's merge buffer
@@ -171,6 +172,9 @@ func (p *Pool) Stop(wait bool) {
 		<-quiet
 	}
 }
+
+// throughputSamples is how many one-second throughput samples a pool keeps.
+const throughputSamples = 60
 
 // maxPoolWorkers bounds a pool's size through Apply: a held key or a typo must
 // not ask for millions of workers.
@@ -329,7 +333,7 @@ func (p *Pool) statsLocked(now int64) model.Pool {
 			busy++
 		}
 	}
-	p.throughput.advance(now, done+failed+halted)
+	p.throughput.Advance(now, done+failed+halted)
 	return model.Pool{
 		Name:       p.name,
 		Owner:      p.creator,
@@ -345,7 +349,7 @@ func (p *Pool) statsLocked(now int64) model.Pool {
 		Failed:     failed,
 		Halted:     halted,
 		Rejected:   p.rejected,
-		Throughput: p.throughput.oldestFirst(),
+		Throughput: p.throughput.OldestFirst(),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/rate"
 	"github.com/spindle-tui/spindle/engine/internal/ring"
 	"github.com/spindle-tui/spindle/model"
 )
@@ -29,7 +30,7 @@ func (e *Engine) newPoolLocked(id string, creator *run) *Pool {
 		r.epoch = time.Now()
 	}
 	p := &Pool{e: e, id: id, state: model.PoolIdle, epoch: r.epoch, epochWall: r.epoch.UnixNano(),
-		recent: ring.New[doneTask](e.cfg.history)}
+		recent: ring.New[doneTask](e.cfg.history), throughput: rate.New(throughputSamples)}
 	p.name = name
 	p.cond.L = &p.mu
 	if creator != nil {
