@@ -79,9 +79,14 @@ type pollerConfig struct {
 // PollerOption configures a Poller in NewPoller.
 type PollerOption func(*pollerConfig)
 
-// MinWait sets the least gap between the end of a run and the start of the next
-// (Fandango's min_wait). It only binds when runs overrun: a run that ends well
-// before its next deadline waits for the deadline anyway. d < 0 is treated as 0.
+// MinWait sets the least gap between the end of an overrunning run and the
+// start of the next (Fandango's min_wait). It binds only when a run ends at or
+// after its next deadline with every slot taken (see Concurrency), so that the
+// next start was waiting on it: that start is then at least d after the end.
+// A run that ends before its next deadline, however close, leaves the next
+// start on the deadline. Either way the schedule stays start + k·period: the
+// next run serves the latest deadline passed and the one after is a period on.
+// d < 0 is treated as 0.
 func MinWait(d time.Duration) PollerOption {
 	return func(c *pollerConfig) { c.minWait = max(d, 0) }
 }

@@ -168,7 +168,10 @@ func (l *pollLife) end(start, end int64, v any, err error) {
 	p := l.p
 	p.mu.Lock()
 	if i := slices.Index(l.inflight, start); i >= 0 {
-		if len(l.inflight) >= p.cfg.concurrency { // every slot was taken: an overrun
+		// An overrun: the next deadline has come while every slot was taken,
+		// so the next start waits on this end. Only then does MinWait bind; a
+		// run that ends before the deadline leaves the grid alone.
+		if end >= l.next && len(l.inflight) >= p.cfg.concurrency {
 			l.notBefore = max(l.notBefore, end+int64(p.cfg.minWait))
 		}
 		l.inflight = slices.Delete(l.inflight, i, i+1)

@@ -247,7 +247,7 @@ func pollerFields() []field[Poller] {
 	return []field[Poller]{
 		durField("period", "How often the command runs.", func(p *Poller) *time.Duration { return &p.Period }).
 			atLeast(1).req().eg("period: 2s"),
-		durField("min_wait", "The least pause between the end of a run and the next start.",
+		durField("min_wait", "The least pause before the next start after a run that overran its period.",
 			func(p *Poller) *time.Duration { return &p.MinWait }).dflt("0s"),
 		durField("timeout", "How long a run may take; 0 for no limit.", func(p *Poller) *time.Duration { return &p.Timeout }).dflt("0s"),
 		intField("concurrency", "How many runs may overlap.", func(p *Poller) *int { return &p.Concurrency }).
