@@ -36,7 +36,10 @@ var (
 	// ErrPollerKilled is returned by Start, Pause and Resume on a killed poller
 	// (Restart brings it back).
 	ErrPollerKilled = errors.New("engine: poller killed")
-	// ErrInvalidPeriod is returned by SetPeriod (and Apply(OpSetPeriod)) for d <= 0.
+	// ErrInvalidPeriod is returned by SetPeriod, Apply(OpSetPeriod) and
+	// PollDict.Add for a period <= 0 or below the poller's floor
+	// (MinPollPeriod, or what PeriodFloor set), and by Start and Restart for a
+	// poller NewPoller made with a period below its floor.
 	ErrInvalidPeriod = errors.New("engine: invalid poller period")
 	// ErrPollTimeout is the error of a run that outlasted its Timeout.
 	ErrPollTimeout = errors.New("engine: poll timed out")
@@ -70,6 +73,7 @@ func (e *PollerStateError) Is(target error) bool { return target == ErrBadTransi
 // (under Poller.mu); the rest is fixed at creation.
 type pollerConfig struct {
 	period      time.Duration
+	floor       time.Duration // the least period (poller_floor.go)
 	minWait     time.Duration
 	timeout     time.Duration
 	concurrency int
@@ -132,14 +136,16 @@ type Poller struct {
 
 // NewPoller registers a poller named name (a name already taken gets "-2", "-3"
 // appended) that runs fn every period. It is created idle: call Start. A period
-// <= 0 is treated as DefaultPollPeriod; a nil fn fails every run with ErrNilFunc.
-// After Close the poller exists but Start returns ErrClosed.
+// <= 0 is treated as DefaultPollPeriod; a period below the poller's floor
+// (MinPollPeriod, see PeriodFloor) makes Start return an error wrapping
+// ErrInvalidPeriod that says the floor. A nil fn fails every run with
+// ErrNilFunc. After Close the poller exists but Start returns ErrClosed.
 func (e *Engine) NewPoller(name string, period time.Duration, fn PollFunc, opts ...PollerOption) *Poller {
 	return e.newPoller(name, "", period, fn, opts)
 }
 
 func (e *Engine) newPoller(name, group string, period time.Duration, fn PollFunc, opts []PollerOption) *Poller {
-	cfg := pollerConfig{period: period, concurrency: 1}
+	cfg := pollerConfig{period: period, floor: MinPollPeriod, concurrency: 1}
 	if cfg.period <= 0 {
 		cfg.period = DefaultPollPeriod
 	}
@@ -160,8 +166,8 @@ func (p *Poller) Name() string { return p.name }
 
 // Start begins the schedule: the first run is at once (or, with StartPaused,
 // the poller waits paused for Resume). It returns an error wrapping ErrClosed
-// once the engine is closing, ErrAlreadyRunning once started and ErrPollerKilled
-// after Kill.
+// once the engine is closing, ErrAlreadyRunning once started, ErrPollerKilled
+// after Kill and ErrInvalidPeriod for a period below the poller's floor.
 func (p *Poller) Start() error {
 	p.mu.Lock()
 	var err error
@@ -283,12 +289,17 @@ func (p *Poller) kill() bool {
 // Restart ends the current schedule (cancelling a run under way without waiting
 // for it) and starts a fresh one, running (even with StartPaused), with fresh
 // stats. It works in any state, killed included; it returns ErrClosed once the
-// engine is closing.
+// engine is closing and, changing nothing, ErrInvalidPeriod for a period below
+// the poller's floor.
 func (p *Poller) Restart() error {
 	if p.e.pollers.isClosed() {
 		return p.errf(ErrClosed)
 	}
 	p.mu.Lock()
+	if err := p.checkPeriod(p.cfg.period); err != nil {
+		p.mu.Unlock()
+		return err
+	}
 	if l := p.life; l != nil {
 		l.cancel()
 	}
@@ -307,10 +318,11 @@ func (p *Poller) Restart() error {
 // SetPeriod changes the period. The next deadline becomes the last one plus d
 // (at once if that has already passed) and the grid goes on from there: the new
 // period takes effect at the next deadline, without waiting out the old period
-// and without a burst. It returns an error wrapping ErrInvalidPeriod for d <= 0.
+// and without a burst. It returns an error wrapping ErrInvalidPeriod, and
+// changes nothing, for d <= 0 or below the poller's floor (see PeriodFloor).
 func (p *Poller) SetPeriod(d time.Duration) error {
-	if d <= 0 {
-		return fmt.Errorf("engine: poller %q: period %s: %w", p.name, d, ErrInvalidPeriod)
+	if err := p.checkPeriod(d); err != nil {
+		return err
 	}
 	p.mu.Lock()
 	old := p.setPeriodLocked(d)
@@ -357,6 +369,9 @@ func (p *Poller) Stats() model.Poller {
 
 // launchLocked starts a fresh schedule (a new life with zero stats).
 func (p *Poller) launchLocked(paused bool) error {
+	if err := p.checkPeriod(p.cfg.period); err != nil {
+		return err
+	}
 	ctx, cancel := p.e.newRootTaskContext()
 	l := &pollLife{
 		p:      p,
