@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -28,46 +27,6 @@ const (
 	errorEventEvery = 10  // a failing poller records every 10th consecutive error
 	maxValueLen     = 120 // runes of the formatted value kept
 )
-
-// Poller sentinel errors; test them with errors.Is.
-var (
-	// ErrUnknownPoller is returned by Apply for a poller name the engine does not know.
-	ErrUnknownPoller = errors.New("engine: unknown poller")
-	// ErrPollerKilled is returned by Start, Pause and Resume on a killed poller
-	// (Restart brings it back).
-	ErrPollerKilled = errors.New("engine: poller killed")
-	// ErrInvalidPeriod is returned by SetPeriod, Apply(OpSetPeriod) and
-	// PollDict.Add for a period <= 0 or below the poller's floor
-	// (MinPollPeriod, or what PeriodFloor set), and by Start and Restart for a
-	// poller NewPoller made with a period below its floor.
-	ErrInvalidPeriod = errors.New("engine: invalid poller period")
-	// ErrPollTimeout is the error of a run that outlasted its Timeout.
-	ErrPollTimeout = errors.New("engine: poll timed out")
-)
-
-// PollerStateError reports a poller command that makes no sense in the poller's
-// current state: pausing an idle or paused poller, resuming a running one. It
-// matches ErrBadTransition with errors.Is.
-type PollerStateError struct {
-	Name  string
-	Op    model.Op
-	State string // as model.Poller.PollerState says it: idle, running, paused
-}
-
-// Error reads like `cannot resume poller "disk": it is running, not paused`.
-func (e *PollerStateError) Error() string {
-	why := "it is " + e.State
-	switch {
-	case e.Op == model.OpPause && e.State == "paused":
-		why = "it is already paused"
-	case e.Op == model.OpResume:
-		why += ", not paused"
-	}
-	return fmt.Sprintf("cannot %s poller %q: %s", e.Op, e.Name, why)
-}
-
-// Is makes errors.Is(err, ErrBadTransition) true.
-func (e *PollerStateError) Is(target error) bool { return target == ErrBadTransition }
 
 // pollerConfig is what NewPoller's options set. period is changed by SetPeriod
 // (under Poller.mu); the rest is fixed at creation.
@@ -123,15 +82,17 @@ func StartPaused() PollerOption {
 // next deadline of the same grid; Kill ends it; Restart starts it again with
 // fresh stats. All methods are safe for concurrent use.
 type Poller struct {
-	e     *Engine
-	name  string
-	group string
-	fn    PollFunc
-
-	mu     sync.Mutex // guards what follows; never held while taking Engine.mu
+	mu     sync.Mutex // guards what follows up to fn; never held while taking Engine.mu
 	cfg    pollerConfig
 	life   *pollLife // the current schedule; nil until the first Start
 	killed bool
+
+	// Fixed at creation (name by the poller set). A run reads fn and e, so
+	// they follow mu and cfg, on the cache lines a run touches anyway.
+	fn    PollFunc
+	e     *Engine
+	name  string
+	group string
 }
 
 // NewPoller registers a poller named name (a name already taken gets "-2", "-3"
@@ -281,7 +242,7 @@ func (p *Poller) kill() bool {
 	}
 	p.killed = true
 	if l := p.life; l != nil {
-		l.cancel()
+		l.stopLocked()
 	}
 	return true
 }
@@ -301,7 +262,7 @@ func (p *Poller) Restart() error {
 		return err
 	}
 	if l := p.life; l != nil {
-		l.cancel()
+		l.stopLocked()
 	}
 	p.killed = false
 	err := p.launchLocked(false)
@@ -382,6 +343,7 @@ func (p *Poller) launchLocked(paused bool) error {
 		paused: paused,
 		begun:  time.Now().UnixNano(),
 	}
+	l.inflight = l.inflightBuf[:0]
 	if p.cfg.concurrency > 1 {
 		l.slot = make(chan struct{}, 1)
 	}
