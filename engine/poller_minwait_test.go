@@ -73,16 +73,11 @@ func TestPollerMinWait(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				e := engine.New()
-				defer closeEngine(t, e)
-				rec := newRecorder(tt.work...)
-				p := e.NewPoller("p", period, rec.poll, engine.MinWait(tt.minWait), engine.Concurrency(tt.concurrency))
-				mustStart(t, p)
-				sleepUntil(rec.t0, tt.until)
-				if got := rec.starts(); !slices.Equal(got, tt.wantStarts) {
-					t.Fatalf("starts %v, want %v", got, tt.wantStarts)
+				opts := []engine.PollerOption{engine.MinWait(tt.minWait), engine.Concurrency(tt.concurrency)}
+				starts, s := runSchedule(t, period, tt.work, opts, tt.until)
+				if !slices.Equal(starts, tt.wantStarts) {
+					t.Fatalf("starts %v, want %v", starts, tt.wantStarts)
 				}
-				s := p.Stats()
 				if !slices.Equal(s.Delays, tt.wantDelays) {
 					t.Fatalf("delays %v, want %v", s.Delays, tt.wantDelays)
 				}

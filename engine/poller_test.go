@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spindle-tui/spindle/engine"
+	"github.com/spindle-tui/spindle/model"
 )
 
 // recorder is a poll func that notes when each run started (as an offset from
@@ -120,21 +121,30 @@ func TestPollerSchedule(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				e := engine.New()
-				defer closeEngine(t, e)
-				rec := newRecorder(tt.work...)
-				p := e.NewPoller("p", tt.period, rec.poll, tt.opts...)
-				mustStart(t, p)
-				sleepUntil(rec.t0, tt.until)
-				if got := rec.starts(); !slices.Equal(got, tt.wantStarts) {
-					t.Fatalf("starts %v, want %v", got, tt.wantStarts)
+				starts, s := runSchedule(t, tt.period, tt.work, tt.opts, tt.until)
+				if !slices.Equal(starts, tt.wantStarts) {
+					t.Fatalf("starts %v, want %v", starts, tt.wantStarts)
 				}
-				if s := p.Stats(); s.Skipped != tt.wantSkipped {
+				if s.Skipped != tt.wantSkipped {
 					t.Fatalf("skipped %d, want %d", s.Skipped, tt.wantSkipped)
 				}
 			})
 		})
 	}
+}
+
+// runSchedule runs a poller of a recorder with work (see recorder) in a
+// synctest bubble until until, and returns when its runs started and its stats.
+func runSchedule(t *testing.T, period time.Duration, work []time.Duration, opts []engine.PollerOption,
+	until time.Duration) ([]time.Duration, model.Poller) {
+	t.Helper()
+	e := engine.New()
+	defer closeEngine(t, e)
+	rec := newRecorder(work...)
+	p := e.NewPoller("p", period, rec.poll, opts...)
+	mustStart(t, p)
+	sleepUntil(rec.t0, until)
+	return rec.starts(), p.Stats()
 }
 
 func TestPollerTimingStats(t *testing.T) {
