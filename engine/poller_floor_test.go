@@ -50,6 +50,17 @@ func TestPollerPeriodFloors(t *testing.T) {
 				return e.Apply(context.Background(), model.Command{Op: model.OpSetPeriod, Poller: p.Name(), Value: 1})
 			},
 			wantErr: `poller "p": period 1ns is below the floor of 10ms`},
+		{name: "halving a command poller below its floor", period: 16 * time.Millisecond, opts: []engine.PollerOption{command},
+			change: func(e *engine.Engine, p *engine.Poller) error {
+				return e.Apply(context.Background(), model.Command{Op: model.OpSetPeriod, Poller: p.Name(), Step: -1})
+			},
+			wantErr: "period 16ms halved is 8ms, below the 10ms floor"},
+		{name: "halving a command poller to its floor", period: 20 * time.Millisecond, opts: []engine.PollerOption{command},
+			change: func(_ *engine.Engine, p *engine.Poller) error {
+				_, err := p.ScalePeriod(-1)
+				return err
+			},
+			wantPeriod: engine.MinCommandPollPeriod},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
