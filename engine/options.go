@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // Defaults for the options of New.
 const (
@@ -15,6 +18,16 @@ const (
 	// eventRing is how many events the engine keeps.
 	eventRing = 200
 )
+
+// MinRefresh is the floor of the snapshot coalescing interval: at most 100
+// snapshots a second. A terminal dashboard redraws 30 to 60 times a second at
+// most (spindle's asks Bubble Tea for 30), so a shorter interval only costs: a
+// snapshot of 1,000 pollers takes about 0.3ms (BenchmarkSnapshotPollers),
+// 3% of a core at 10ms, while a refresh of 1ns took a quarter of one (issue 11).
+const MinRefresh = 10 * time.Millisecond
+
+// ErrInvalidRefresh is returned by SetRefresh for an interval below MinRefresh.
+var ErrInvalidRefresh = errors.New("engine: invalid refresh interval")
 
 // config is what the Options of New set.
 type config struct {
@@ -44,11 +57,13 @@ func defaultConfig() config {
 type Option func(*config)
 
 // WithRefresh sets the snapshot coalescing interval: subscribers get at most one
-// snapshot per d. d <= 0 keeps the default (100ms).
+// snapshot per d. d <= 0 keeps the default (100ms); a d below MinRefresh is
+// raised to MinRefresh (New has no error to return: validate user input with
+// SetRefresh's error, or against MinRefresh, first).
 func WithRefresh(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
-			c.refresh = d
+			c.refresh = max(d, MinRefresh)
 		}
 	}
 }

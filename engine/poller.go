@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -29,47 +28,11 @@ const (
 	maxValueLen     = 120 // runes of the formatted value kept
 )
 
-// Poller sentinel errors; test them with errors.Is.
-var (
-	// ErrUnknownPoller is returned by Apply for a poller name the engine does not know.
-	ErrUnknownPoller = errors.New("engine: unknown poller")
-	// ErrPollerKilled is returned by Start, Pause and Resume on a killed poller
-	// (Restart brings it back).
-	ErrPollerKilled = errors.New("engine: poller killed")
-	// ErrInvalidPeriod is returned by SetPeriod (and Apply(OpSetPeriod)) for d <= 0.
-	ErrInvalidPeriod = errors.New("engine: invalid poller period")
-	// ErrPollTimeout is the error of a run that outlasted its Timeout.
-	ErrPollTimeout = errors.New("engine: poll timed out")
-)
-
-// PollerStateError reports a poller command that makes no sense in the poller's
-// current state: pausing an idle or paused poller, resuming a running one. It
-// matches ErrBadTransition with errors.Is.
-type PollerStateError struct {
-	Name  string
-	Op    model.Op
-	State string // as model.Poller.PollerState says it: idle, running, paused
-}
-
-// Error reads like `cannot resume poller "disk": it is running, not paused`.
-func (e *PollerStateError) Error() string {
-	why := "it is " + e.State
-	switch {
-	case e.Op == model.OpPause && e.State == "paused":
-		why = "it is already paused"
-	case e.Op == model.OpResume:
-		why += ", not paused"
-	}
-	return fmt.Sprintf("cannot %s poller %q: %s", e.Op, e.Name, why)
-}
-
-// Is makes errors.Is(err, ErrBadTransition) true.
-func (e *PollerStateError) Is(target error) bool { return target == ErrBadTransition }
-
 // pollerConfig is what NewPoller's options set. period is changed by SetPeriod
 // (under Poller.mu); the rest is fixed at creation.
 type pollerConfig struct {
 	period      time.Duration
+	floor       time.Duration // the least period (poller_floor.go)
 	minWait     time.Duration
 	timeout     time.Duration
 	concurrency int
@@ -79,9 +42,14 @@ type pollerConfig struct {
 // PollerOption configures a Poller in NewPoller.
 type PollerOption func(*pollerConfig)
 
-// MinWait sets the least gap between the end of a run and the start of the next
-// (Fandango's min_wait). It only binds when runs overrun: a run that ends well
-// before its next deadline waits for the deadline anyway. d < 0 is treated as 0.
+// MinWait sets the least gap between the end of an overrunning run and the
+// start of the next (Fandango's min_wait). It binds only when a run ends at or
+// after its next deadline with every slot taken (see Concurrency), so that the
+// next start was waiting on it: that start is then at least d after the end.
+// A run that ends before its next deadline, however close, leaves the next
+// start on the deadline. Either way the schedule stays start + k·period: the
+// next run serves the latest deadline passed and the one after is a period on.
+// d < 0 is treated as 0.
 func MinWait(d time.Duration) PollerOption {
 	return func(c *pollerConfig) { c.minWait = max(d, 0) }
 }
@@ -114,27 +82,31 @@ func StartPaused() PollerOption {
 // next deadline of the same grid; Kill ends it; Restart starts it again with
 // fresh stats. All methods are safe for concurrent use.
 type Poller struct {
-	e     *Engine
-	name  string
-	group string
-	fn    PollFunc
-
-	mu     sync.Mutex // guards what follows; never held while taking Engine.mu
+	mu     sync.Mutex // guards what follows up to fn; never held while taking Engine.mu
 	cfg    pollerConfig
 	life   *pollLife // the current schedule; nil until the first Start
 	killed bool
+
+	// Fixed at creation (name by the poller set). A run reads fn and e, so
+	// they follow mu and cfg, on the cache lines a run touches anyway.
+	fn    PollFunc
+	e     *Engine
+	name  string
+	group string
 }
 
 // NewPoller registers a poller named name (a name already taken gets "-2", "-3"
 // appended) that runs fn every period. It is created idle: call Start. A period
-// <= 0 is treated as DefaultPollPeriod; a nil fn fails every run with ErrNilFunc.
-// After Close the poller exists but Start returns ErrClosed.
+// <= 0 is treated as DefaultPollPeriod; a period below the poller's floor
+// (MinPollPeriod, see PeriodFloor) makes Start return an error wrapping
+// ErrInvalidPeriod that says the floor. A nil fn fails every run with
+// ErrNilFunc. After Close the poller exists but Start returns ErrClosed.
 func (e *Engine) NewPoller(name string, period time.Duration, fn PollFunc, opts ...PollerOption) *Poller {
 	return e.newPoller(name, "", period, fn, opts)
 }
 
 func (e *Engine) newPoller(name, group string, period time.Duration, fn PollFunc, opts []PollerOption) *Poller {
-	cfg := pollerConfig{period: period, concurrency: 1}
+	cfg := pollerConfig{period: period, floor: MinPollPeriod, concurrency: 1}
 	if cfg.period <= 0 {
 		cfg.period = DefaultPollPeriod
 	}
@@ -155,8 +127,8 @@ func (p *Poller) Name() string { return p.name }
 
 // Start begins the schedule: the first run is at once (or, with StartPaused,
 // the poller waits paused for Resume). It returns an error wrapping ErrClosed
-// once the engine is closing, ErrAlreadyRunning once started and ErrPollerKilled
-// after Kill.
+// once the engine is closing, ErrAlreadyRunning once started, ErrPollerKilled
+// after Kill and ErrInvalidPeriod for a period below the poller's floor.
 func (p *Poller) Start() error {
 	p.mu.Lock()
 	var err error
@@ -270,7 +242,7 @@ func (p *Poller) kill() bool {
 	}
 	p.killed = true
 	if l := p.life; l != nil {
-		l.cancel()
+		l.stopLocked()
 	}
 	return true
 }
@@ -278,14 +250,19 @@ func (p *Poller) kill() bool {
 // Restart ends the current schedule (cancelling a run under way without waiting
 // for it) and starts a fresh one, running (even with StartPaused), with fresh
 // stats. It works in any state, killed included; it returns ErrClosed once the
-// engine is closing.
+// engine is closing and, changing nothing, ErrInvalidPeriod for a period below
+// the poller's floor.
 func (p *Poller) Restart() error {
 	if p.e.pollers.isClosed() {
 		return p.errf(ErrClosed)
 	}
 	p.mu.Lock()
+	if err := p.checkPeriod(p.cfg.period); err != nil {
+		p.mu.Unlock()
+		return err
+	}
 	if l := p.life; l != nil {
-		l.cancel()
+		l.stopLocked()
 	}
 	p.killed = false
 	err := p.launchLocked(false)
@@ -302,10 +279,11 @@ func (p *Poller) Restart() error {
 // SetPeriod changes the period. The next deadline becomes the last one plus d
 // (at once if that has already passed) and the grid goes on from there: the new
 // period takes effect at the next deadline, without waiting out the old period
-// and without a burst. It returns an error wrapping ErrInvalidPeriod for d <= 0.
+// and without a burst. It returns an error wrapping ErrInvalidPeriod, and
+// changes nothing, for d <= 0 or below the poller's floor (see PeriodFloor).
 func (p *Poller) SetPeriod(d time.Duration) error {
-	if d <= 0 {
-		return fmt.Errorf("engine: poller %q: period %s: %w", p.name, d, ErrInvalidPeriod)
+	if err := p.checkPeriod(d); err != nil {
+		return err
 	}
 	p.mu.Lock()
 	old := p.setPeriodLocked(d)
@@ -352,6 +330,9 @@ func (p *Poller) Stats() model.Poller {
 
 // launchLocked starts a fresh schedule (a new life with zero stats).
 func (p *Poller) launchLocked(paused bool) error {
+	if err := p.checkPeriod(p.cfg.period); err != nil {
+		return err
+	}
 	ctx, cancel := p.e.newRootTaskContext()
 	l := &pollLife{
 		p:      p,
@@ -362,6 +343,7 @@ func (p *Poller) launchLocked(paused bool) error {
 		paused: paused,
 		begun:  time.Now().UnixNano(),
 	}
+	l.inflight = l.inflightBuf[:0]
 	if p.cfg.concurrency > 1 {
 		l.slot = make(chan struct{}, 1)
 	}

@@ -295,7 +295,7 @@ func TestCloseKillsPollers(t *testing.T) {
 // TestPollerRace drives a fast poller from several goroutines at once, in real
 // time, for the race detector.
 func TestPollerRace(t *testing.T) {
-	e := engine.New(engine.WithRefresh(time.Millisecond))
+	e := engine.New(engine.WithRefresh(engine.MinRefresh))
 	defer closeEngine(t, e)
 	ch, cancel := e.Subscribe()
 	defer cancel()
@@ -303,7 +303,7 @@ func TestPollerRace(t *testing.T) {
 		for range ch {
 		}
 	}()
-	p := e.NewPoller("fast", 100*time.Microsecond, func(ctx context.Context) (any, error) {
+	p := e.NewPoller("fast", engine.MinPollPeriod, func(ctx context.Context) (any, error) {
 		return time.Now().Nanosecond(), nil
 	}, engine.Concurrency(2), engine.MinWait(10*time.Microsecond))
 	mustStart(t, p)
@@ -312,7 +312,7 @@ func TestPollerRace(t *testing.T) {
 	var ops = []func(i int){
 		func(int) { _ = p.Pause() },
 		func(int) { _ = p.Resume() },
-		func(i int) { _ = p.SetPeriod(time.Duration(50+i%100) * time.Microsecond) },
+		func(i int) { _ = p.SetPeriod(engine.MinPollPeriod + time.Duration(i%100)*time.Microsecond) },
 		func(int) { _ = p.Stats() },
 		func(int) { _ = e.Snapshot() },
 		func(i int) { _ = d.Add(i%5, time.Millisecond) },

@@ -17,26 +17,43 @@ var errPollGoexit = errors.New("exited without returning (runtime.Goexit)")
 // pollLife is one schedule of a Poller, from Start (or Restart) to Kill: its
 // goroutine, its grid of deadlines and its stats. Restart makes a new life, so a
 // run of the old one that ends late never touches the fresh stats.
+//
+// What a run touches comes first, in this struct rather than in objects of its
+// own (the inflight starts, whether the life is stopped): a poller sleeps a
+// period between runs, so each cache line a run touches is likely a miss, and
+// misses were most of what a run cost over a bare Ticker's (perf, 1000 pollers
+// at 10ms).
 type pollLife struct {
-	p      *Poller
-	ctx    context.Context // cancelled by Kill, Restart and Close
+	p    *Poller
+	ctx  context.Context // cancelled by Kill, Restart and Close
+	wake chan struct{}   // cap 1: pause, resume, SetPeriod and the end of ctx wake the loop
+
+	// Guarded by Poller.mu. Times are unix nanoseconds.
+	stopped     bool // ctx is cancelled or about to be: the loop ends
+	paused      bool
+	next        int64   // the deadline of the next tick; 0: set by the first Resume
+	notBefore   int64   // the end of the last overrunning run plus MinWait
+	inflight    []int64 // start times of the runs under way, in inflightBuf up to its size
+	inflightBuf [2]int64
+	errStreak   int64 // consecutive failed runs, for rate-limiting error events
+	st          pollCounters
+	delays      sampleHist
+	durations   sampleHist
+	spans       spanRing
+	begun       int64
+
 	cancel context.CancelFunc
-	wake   chan struct{}  // cap 1: pause, resume and SetPeriod wake the loop
 	slot   chan struct{}  // cap 1: a run ended (Concurrency > 1 only)
 	done   chan struct{}  // closed when the loop and all its runs have returned
 	runs   sync.WaitGroup // runs in their own goroutines (Concurrency > 1)
+}
 
-	// Guarded by Poller.mu. Times are unix nanoseconds.
-	begun     int64
-	paused    bool
-	next      int64   // the deadline of the next tick; 0: set by the first Resume
-	notBefore int64   // the end of the last overrunning run plus MinWait
-	inflight  []int64 // start times of the runs under way
-	errStreak int64   // consecutive failed runs, for rate-limiting error events
-	st        pollCounters
-	delays    sampleHist
-	durations sampleHist
-	spans     spanRing
+// stopLocked ends the life: its loop returns at its next look and the context
+// of a run under way is cancelled. The caller holds Poller.mu.
+func (l *pollLife) stopLocked() {
+	l.stopped = true
+	l.cancel()
+	l.wakeUp()
 }
 
 // wakeUp makes the loop look at its state again. It never blocks.
@@ -50,23 +67,29 @@ func (l *pollLife) wakeUp() {
 // loop is the poller's goroutine: it sleeps until the next deadline (or until a
 // run slot frees, or it is woken), starts a run, and repeats until killed.
 // With Concurrency 1 the run executes here, so a poller costs one goroutine.
+// The end of ctx arrives as a wake-up too (stopLocked; the engine's base
+// context through AfterFunc), so that each sleep waits on two channels, not
+// three: 1000 pollers at 10ms sleep 100k times a second.
 func (l *pollLife) loop() {
 	p := l.p
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
-	defer l.exit(timer)
+	stop := context.AfterFunc(l.ctx, func() {
+		p.mu.Lock()
+		l.stopped = true
+		p.mu.Unlock()
+		l.wakeUp()
+	})
+	defer l.exit(timer, stop)
 	for {
 		p.mu.Lock()
-		if l.ctx.Err() != nil {
+		if l.stopped {
 			p.mu.Unlock()
 			return
 		}
 		if l.paused {
 			p.mu.Unlock()
-			select {
-			case <-l.wake:
-			case <-l.ctx.Done():
-			}
+			<-l.wake
 			continue
 		}
 		now := time.Now().UnixNano()
@@ -76,7 +99,6 @@ func (l *pollLife) loop() {
 			select {
 			case <-timer.C:
 			case <-l.wake:
-			case <-l.ctx.Done():
 			}
 			continue
 		}
@@ -85,7 +107,6 @@ func (l *pollLife) loop() {
 			select {
 			case <-l.slot:
 			case <-l.wake:
-			case <-l.ctx.Done():
 			}
 			continue
 		}
@@ -168,7 +189,10 @@ func (l *pollLife) end(start, end int64, v any, err error) {
 	p := l.p
 	p.mu.Lock()
 	if i := slices.Index(l.inflight, start); i >= 0 {
-		if len(l.inflight) >= p.cfg.concurrency { // every slot was taken: an overrun
+		// An overrun: the next deadline has come while every slot was taken,
+		// so the next start waits on this end. Only then does MinWait bind; a
+		// run that ends before the deadline leaves the grid alone.
+		if end >= l.next && len(l.inflight) >= p.cfg.concurrency {
 			l.notBefore = max(l.notBefore, end+int64(p.cfg.minWait))
 		}
 		l.inflight = slices.Delete(l.inflight, i, i+1)
@@ -179,7 +203,7 @@ func (l *pollLife) end(start, end int64, v any, err error) {
 	l.durations.push(dur)
 	l.spans.push(start, end)
 	var text string
-	cancelled := l.ctx.Err() != nil // killed: an error now is the kill's, not the poll's
+	cancelled := l.stopped // killed: an error now is the kill's, not the poll's
 	switch {
 	case err != nil && !cancelled:
 		l.st.errors++
@@ -212,10 +236,14 @@ func (l *pollLife) end(start, end int64, v any, err error) {
 
 // exit ends the loop: it waits for the runs it started, marks the poller killed
 // if it ended by itself (runtime.Goexit in a run) and tells Close it is over.
-func (l *pollLife) exit(timer *time.Timer) {
+func (l *pollLife) exit(timer *time.Timer, stopWake func() bool) {
 	timer.Stop()
+	stopWake()
 	p := l.p
-	goexit := l.ctx.Err() == nil
+	p.mu.Lock()
+	goexit := !l.stopped // the loop returned without being stopped: runtime.Goexit
+	l.stopped = true
+	p.mu.Unlock()
 	l.cancel()
 	l.runs.Wait()
 	if goexit {

@@ -79,11 +79,13 @@ func overlap(a, b, from, to int64) int64 {
 // span is one run, start to end, in unix nanoseconds.
 type span struct{ start, end int64 }
 
-// spanRing keeps the last pollSpans runs (in no particular order: usage sums them).
+// spanRing keeps the last pollSpans runs (in no particular order: usage sums
+// them). Its counters come before the 1 KB buffer, on the line of the fields
+// before it, so a push touches one line of its own, not two.
 type spanRing struct {
-	buf  [pollSpans]span
 	next int
 	n    int
+	buf  [pollSpans]span
 }
 
 func (r *spanRing) push(start, end int64) {
@@ -93,30 +95,42 @@ func (r *spanRing) push(start, end int64) {
 }
 
 // sampleHist is a bounded history of durations that snapshots share without
-// copying. Like a task log it is append-only: elements below len are never
-// written again, so tail can hand out a sub-slice. When it reaches 2×pollHistory
-// the last pollHistory-1 samples move to a fresh array (old snapshots keep the
-// old one) and the new sample follows them.
-type sampleHist struct{ buf []time.Duration }
+// copying. While a tail of the array is out (shared: Stats or a snapshot took
+// one since the array was made), it is append-only like a task log: elements
+// below len are never written again, so tail can hand out a sub-slice. When it
+// reaches 2×pollHistory the last pollHistory-1 samples move to the front: of a
+// fresh array if a tail of the old one is out (old snapshots keep it), else of
+// the same one. So runs nobody looks at allocate nothing, and runs that are
+// looked at allocate no more than once per pollHistory+1 samples.
+type sampleHist struct {
+	buf    []time.Duration
+	shared bool
+}
 
 func (h *sampleHist) push(d time.Duration) {
-	if len(h.buf) >= 2*pollHistory {
-		keep := make([]time.Duration, pollHistory-1, 2*pollHistory)
+	switch {
+	case h.buf == nil:
+		h.buf = make([]time.Duration, 0, 2*pollHistory)
+	case len(h.buf) >= 2*pollHistory:
+		keep := h.buf[:pollHistory-1]
+		if h.shared {
+			keep = make([]time.Duration, pollHistory-1, 2*pollHistory)
+			h.shared = false
+		}
 		copy(keep, h.buf[len(h.buf)-(pollHistory-1):])
 		h.buf = keep
-	} else if h.buf == nil {
-		h.buf = make([]time.Duration, 0, 2*pollHistory)
 	}
 	h.buf = append(h.buf, d)
 }
 
 // tail returns the last pollHistory samples, oldest first, capacity clipped so
-// no one can append into the shared array.
+// no one can append into the shared array, and marks the array shared.
 func (h *sampleHist) tail() []time.Duration {
 	n := len(h.buf)
 	if n == 0 {
 		return nil
 	}
+	h.shared = true
 	return h.buf[max(0, n-pollHistory):n:n]
 }
 

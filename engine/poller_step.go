@@ -7,25 +7,24 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-// The bounds of ScalePeriod: a held key doubles or halves a period, and must
-// drive a poller neither into a busy loop nor out of sight.
-const (
-	minStepPeriod = time.Millisecond
-	maxStepPeriod = 24 * time.Hour
-)
+// maxStepPeriod is ScalePeriod's ceiling: a held key doubles or halves a
+// period, and must drive a poller neither out of sight nor (below the poller's
+// floor, MinPollPeriod or PeriodFloor's) into a busy loop.
+const maxStepPeriod = 24 * time.Hour
 
 // ScalePeriod doubles the period steps times (a negative steps halves it) from
 // what it is when the call takes the poller's lock, so concurrent callers each
 // make their step, and sets it as SetPeriod does. It returns the new period; a
-// result below 1ms or above 24h is an error wrapping ErrInvalidPeriod, and the
+// result below the poller's floor (1ms, 10ms for a command poller: see
+// PeriodFloor) or above 24h is an error wrapping ErrInvalidPeriod, and the
 // period is left as it was.
 func (p *Poller) ScalePeriod(steps int) (time.Duration, error) {
 	p.mu.Lock()
 	old := p.cfg.period
-	d, over := scaled(old, steps)
+	d, over := scaled(old, steps, p.cfg.floor)
 	if over != 0 {
 		p.mu.Unlock()
-		what := fmt.Sprintf("is %s, below the %s floor", model.FormatDuration(d), model.FormatDuration(minStepPeriod))
+		what := fmt.Sprintf("is %s, below the %s floor", model.FormatDuration(d), model.FormatDuration(p.cfg.floor))
 		if over > 0 {
 			what = "is past the " + model.FormatDuration(maxStepPeriod) + " ceiling"
 		}
@@ -39,8 +38,8 @@ func (p *Poller) ScalePeriod(steps int) (time.Duration, error) {
 }
 
 // scaled returns d doubled steps times (halved for negative steps), and -1 when
-// that falls below minStepPeriod, 1 when it passes maxStepPeriod, else 0.
-func scaled(d time.Duration, steps int) (time.Duration, int) {
+// that falls below floor, 1 when it passes maxStepPeriod, else 0.
+func scaled(d time.Duration, steps int, floor time.Duration) (time.Duration, int) {
 	for ; steps > 0; steps-- {
 		if d > maxStepPeriod/2 {
 			return d, 1
@@ -51,7 +50,7 @@ func scaled(d time.Duration, steps int) (time.Duration, int) {
 		d /= 2
 	}
 	switch {
-	case d < minStepPeriod:
+	case d < floor:
 		return d, -1
 	case d > maxStepPeriod:
 		return d, 1

@@ -18,7 +18,8 @@ const pollOutputTail = 4096
 // the last line of stderr, e.g. `exit status 1: df: /nope: No such file or
 // directory`. When the run's context is done (the poller's Timeout, Kill,
 // Close) the group is SIGKILLed at once. Only Command, Dir and Env of spec
-// are used: a poll is not restarted or stopped gracefully.
+// are used: a poll is not restarted or stopped gracefully. Give its poller
+// PeriodFloor(MinCommandPollPeriod), as task-file pollers have.
 func CommandPoll(spec ProcessSpec) PollFunc {
 	spec = spec.withDefaults()
 	return func(ctx context.Context) (any, error) {

@@ -42,11 +42,14 @@ func (e *Engine) SetSourceError(msg string) {
 }
 
 // SetRefresh changes the snapshot coalescing interval (see WithRefresh); it
-// takes effect after the next snapshot. d <= 0 is ignored.
-func (e *Engine) SetRefresh(d time.Duration) {
-	if d > 0 {
-		e.refresh.Store(int64(d))
+// takes effect after the next snapshot. For d below MinRefresh it changes
+// nothing and returns an error wrapping ErrInvalidRefresh that says the floor.
+func (e *Engine) SetRefresh(d time.Duration) error {
+	if d < MinRefresh {
+		return fmt.Errorf("engine: refresh %s is below the floor of %s: %w", d, MinRefresh, ErrInvalidRefresh)
 	}
+	e.refresh.Store(int64(d))
+	return nil
 }
 
 // SetReloader sets what Apply(OpReload) calls (nil removes it). It runs in the

@@ -63,7 +63,7 @@ func (s *Supervisor) apply(ctx context.Context, f *File) (Plan, error) {
 	plan := Diff(s.cur, f)
 	var errs []error
 	if plan.RefreshChanged {
-		s.e.SetRefresh(plan.Refresh)
+		errs = append(errs, s.e.SetRefresh(plan.Refresh))
 	}
 	errs = append(errs, s.removeLocked(ctx, plan)...)
 	errs = append(errs, s.addLocked(ctx, plan)...)
@@ -229,7 +229,8 @@ func (s *Supervisor) applyPoolLocked(ctx context.Context, pd PoolDiff) []error {
 }
 
 func (s *Supervisor) startPoller(p *Poller) error {
-	opts := []engine.PollerOption{engine.Concurrency(p.Concurrency)}
+	// A command poller's floor stays with it, so set_period cannot go below it.
+	opts := []engine.PollerOption{engine.Concurrency(p.Concurrency), engine.PeriodFloor(engine.MinCommandPollPeriod)}
 	if p.MinWait > 0 {
 		opts = append(opts, engine.MinWait(p.MinWait))
 	}

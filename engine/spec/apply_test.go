@@ -2,6 +2,7 @@ package spec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -218,5 +219,28 @@ func TestReloadStorm(t *testing.T) {
 	}
 	if r := taskRows(s); r[want].PID == 0 {
 		t.Errorf("an invalid save stopped %s", want)
+	}
+}
+
+// TestSupervisorPollerKeepsCommandFloor: a task-file poller runs a command, so
+// set_period over the API cannot take it below engine.MinCommandPollPeriod,
+// though a goroutine poller may go down to engine.MinPollPeriod (issue 11).
+func TestSupervisorPollerKeepsCommandFloor(t *testing.T) {
+	e := engine.New()
+	defer e.Close(context.Background())
+	f, err := Parse("spindle.yaml", []byte("pollers:\n  tick: {period: 1s, command: [echo, hi]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSupervisor(e)
+	if _, err := s.Apply(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
+	err = e.Apply(context.Background(), model.Command{Op: model.OpSetPeriod, Poller: "tick", Value: int64(engine.MinPollPeriod)})
+	if !errors.Is(err, engine.ErrInvalidPeriod) || !strings.Contains(err.Error(), "below the floor of 10ms") {
+		t.Fatalf("set_period 1ms on a command poller: %v, want ErrInvalidPeriod naming 10ms", err)
+	}
+	if p, _ := e.Poller("tick"); p.Stats().Period != time.Second {
+		t.Fatalf("period %s after a refused set_period", p.Stats().Period)
 	}
 }

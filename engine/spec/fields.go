@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/spindle-tui/spindle/engine"
 )
 
 // valueKind is the shape of a field's value. One table of fields per object
@@ -30,7 +32,9 @@ type fieldInfo struct {
 	name     string
 	doc      string
 	kind     valueKind
-	min      int    // kindInt: least value; kindDuration: 1 when it must be more than 0
+	min      int           // kindInt: least value; kindDuration: 1 when it must be more than 0
+	floor    time.Duration // kindDuration: the least value (with min 1), floorWhy the reason
+	floorWhy string
 	ref      string // kindObject, kindList, kindNamedMap: the object's name
 	required bool
 	nonEmpty bool // kindString: "" is an error
@@ -77,6 +81,13 @@ func (f field[T]) dflt(v any) field[T]         { f.def = v; return f }
 func (f field[T]) notEmpty() field[T]          { f.nonEmpty = true; return f }
 func (f field[T]) because(why string) field[T] { f.why = why; return f }
 func (f field[T]) onScreen() field[T]          { f.shown = true; return f }
+
+// atLeastDur makes a duration at least d (and so more than 0); why says, in
+// the error, what a shorter one would cost.
+func (f field[T]) atLeastDur(d time.Duration, why string) field[T] {
+	f.min, f.floor, f.floorWhy = 1, d, why
+	return f
+}
 func info[T any](fs []field[T]) (out []fieldInfo) {
 	return mapSlice(fs, func(f field[T]) fieldInfo { return f.fieldInfo })
 }
@@ -152,7 +163,8 @@ func objects() []objectInfo {
 func fileFields() []field[File] {
 	return []field[File]{
 		durField("refresh", "How often the dashboard is refreshed.", func(f *File) *time.Duration { return &f.Refresh }).
-			atLeast(1).dflt(DefaultRefresh.String()).eg("refresh: 100ms"),
+			atLeastDur(engine.MinRefresh, "a dashboard redraws 30 times a second at most, so a shorter refresh only costs CPU").
+			dflt(DefaultRefresh.String()).eg("refresh: 100ms"),
 		objField("managers", "Queues of tasks, each with a limit, by name; {} to declare none on purpose.", kindNamedMap, "manager",
 			func(d *decoder, n ast.Node, f *File) {
 				f.Managers = decodeNamed(d, n, "manager", newManager, managerFields())
@@ -246,8 +258,9 @@ func backoffFields() []field[Backoff] {
 func pollerFields() []field[Poller] {
 	return []field[Poller]{
 		durField("period", "How often the command runs.", func(p *Poller) *time.Duration { return &p.Period }).
-			atLeast(1).req().eg("period: 2s"),
-		durField("min_wait", "The least pause between the end of a run and the next start.",
+			atLeastDur(engine.MinCommandPollPeriod, "each run starts a process; a shorter period would take a core").
+			req().eg("period: 2s"),
+		durField("min_wait", "The least pause before the next start after a run that overran its period.",
 			func(p *Poller) *time.Duration { return &p.MinWait }).dflt("0s"),
 		durField("timeout", "How long a run may take; 0 for no limit.", func(p *Poller) *time.Duration { return &p.Timeout }).dflt("0s"),
 		intField("concurrency", "How many runs may overlap.", func(p *Poller) *int { return &p.Concurrency }).

@@ -123,7 +123,10 @@ func fieldSchema(f fieldInfo) map[string]any {
 		s["additionalProperties"] = map[string]any{"$ref": "#/$defs/" + f.ref}
 	}
 	doc := f.doc
-	if f.kind == kindDuration && f.min > 0 {
+	switch {
+	case f.kind == kindDuration && f.floor > 0:
+		doc += " At least " + f.floor.String() + "."
+	case f.kind == kindDuration && f.min > 0:
 		doc += " More than 0."
 	}
 	s["description"] = doc

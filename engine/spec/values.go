@@ -77,7 +77,7 @@ func (d *decoder) integer(n ast.Node, f *fieldInfo) (int, bool) {
 }
 
 // duration decodes a Go duration ("500ms"); 0 needs no unit. With f.min 1 it
-// must be more than zero, otherwise at least zero.
+// must be more than zero, otherwise at least zero; and at least f.floor.
 func (d *decoder) duration(n ast.Node, f *fieldInfo) (time.Duration, bool) {
 	r := d.resolve(n)
 	s, ok := d.scalar(r)
@@ -99,6 +99,9 @@ func (d *decoder) duration(n ast.Node, f *fieldInfo) (time.Duration, bool) {
 		return 0, false
 	case v == 0 && f.min > 0:
 		d.errorf(r, durationHint, "%s must be more than 0%s", f.name, f.reason())
+		return 0, false
+	case v < f.floor:
+		d.errorf(r, f.emptyHint(), "%s must be at least %s, got %s: %s", f.name, f.floor, v, f.floorWhy)
 		return 0, false
 	}
 	return v, true
