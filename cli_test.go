@@ -50,6 +50,7 @@ func TestCLIUsage(t *testing.T) {
 		{[]string{"status", "--bogus"}, 2, "", `unknown flag: --bogus\nRun 'spindle status --help'`},
 		{[]string{"status", "a", "b"}, 2, "", `unexpected argument "b"`},
 		{[]string{"--refresh", "0s"}, 2, "", `--refresh must be positive`},
+		{[]string{"--refresh", "1ms"}, 2, "", `--refresh 1ms is below the floor of 10ms`},
 		{[]string{"ctl", "halt"}, 2, "", `want \[ADDR\] VERB TARGET`},
 		{[]string{"ctl", "/nonexistent.sock", "explode", "t1"}, 2, "", `unknown verb "explode"`},
 		{[]string{"status", "--token", "a", "--token-file", "b"}, 2, "", `not both`},

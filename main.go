@@ -132,8 +132,11 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		SilenceUsage:               true,
 		SuggestionsMinimumDistance: 2,
 		RunE: body(func(_ *cobra.Command, _ []string) error {
-			if refresh <= 0 {
+			switch {
+			case refresh <= 0:
 				return usageError{fmt.Errorf("--refresh must be positive, got %v", refresh)}
+			case refresh < engine.MinRefresh:
+				return usageError{fmt.Errorf("--refresh %v is below the floor of %v (the dashboard redraws at most %d times a second)", refresh, engine.MinRefresh, fps)}
 			}
 			return dashboard(taskFile(file), refresh)
 		}),
