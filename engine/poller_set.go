@@ -17,7 +17,10 @@ import (
 type pollerSet struct {
 	mu     sync.Mutex
 	byName map[string]*Poller
-	sorted []*Poller // by name; copy-on-write, so a reader may keep it after unlocking
+	// sorted is every poller by name, made again by all after a change
+	// (nil): a reader may keep it after unlocking, and registering a
+	// thousand pollers does not copy the list a thousand times.
+	sorted []*Poller
 	lives  map[*pollLife]struct{}
 	closed bool // Close has begun: no new life starts
 }
@@ -33,10 +36,7 @@ func (s *pollerSet) add(p *Poller, name string) {
 	}
 	p.name = unique
 	s.byName[unique] = p
-	at, _ := slices.BinarySearchFunc(s.sorted, unique, func(q *Poller, n string) int {
-		return strings.Compare(q.name, n)
-	})
-	s.sorted = slices.Insert(slices.Clip(s.sorted), at, p)
+	s.sorted = nil
 }
 
 // remove unregisters p (a PollDict key that was removed).
@@ -48,8 +48,7 @@ func (s *pollerSet) remove(p *Poller) {
 	}
 	delete(s.byName, p.name)
 	p.e.names.release(p.name)
-	i := slices.Index(s.sorted, p)
-	s.sorted = slices.Delete(slices.Clone(s.sorted), i, i+1)
+	s.sorted = nil
 }
 
 func (s *pollerSet) get(name string) (*Poller, bool) {
@@ -63,6 +62,17 @@ func (s *pollerSet) get(name string) (*Poller, bool) {
 func (s *pollerSet) all() []*Poller {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.sortedLocked()
+}
+
+func (s *pollerSet) sortedLocked() []*Poller {
+	if s.sorted == nil && len(s.byName) > 0 {
+		s.sorted = make([]*Poller, 0, len(s.byName))
+		for _, p := range s.byName {
+			s.sorted = append(s.sorted, p)
+		}
+		slices.SortFunc(s.sorted, func(a, b *Poller) int { return strings.Compare(a.name, b.name) })
+	}
 	return s.sorted
 }
 
@@ -224,7 +234,7 @@ func (e *Engine) closePollers(ctx context.Context) []model.Task {
 	s := &e.pollers
 	s.mu.Lock()
 	s.closed = true
-	ps := s.sorted
+	ps := s.sortedLocked()
 	lives := make([]*pollLife, 0, len(s.lives))
 	for l := range s.lives {
 		lives = append(lives, l)
