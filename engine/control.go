@@ -24,13 +24,13 @@ import (
 // task reaches halted when its function returns.
 func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("engine: %s: %w", cmd, err)
+		return errorf("%s: %w", cmd, err)
 	}
 	if !cmd.Op.Valid() {
 		return &notFoundError{msg: fmt.Sprintf("engine: unknown op %q", cmd.Op), sentinel: ErrUnknownOp}
 	}
 	if cmd.Relative() && cmd.Op != model.OpResize && cmd.Op != model.OpSetPeriod {
-		return fmt.Errorf("engine: %s: a step applies only to %s and %s: %w", cmd, model.OpResize, model.OpSetPeriod, errors.ErrUnsupported)
+		return errorf("%s: a step applies only to %s and %s: %w", cmd, model.OpResize, model.OpSetPeriod, errors.ErrUnsupported)
 	}
 	if cmd.Op == model.OpReload {
 		return e.reload(ctx) // reload.go

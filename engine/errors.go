@@ -128,3 +128,23 @@ func (e *CloseError) Error() string {
 
 // Unwrap returns the context error that ended the wait.
 func (e *CloseError) Unwrap() error { return e.Err }
+
+// errorf is fmt.Errorf for the engine's own errors: the message starts with
+// "engine: " and says it once, however many engine errors it wraps (wrapping
+// ErrPoolStopped reads `engine: pool "io": pool not running`, not `engine: pool
+// "io": engine: pool not running`). errors.Is and errors.As see through it.
+func errorf(format string, args ...any) error {
+	for i, a := range args {
+		if err, ok := a.(error); ok && strings.HasPrefix(err.Error(), "engine: ") {
+			args[i] = inner{err}
+		}
+	}
+	return fmt.Errorf("engine: "+format, args...)
+}
+
+// inner is an engine error inside another: its text without the "engine: "
+// prefix, its chain intact.
+type inner struct{ err error }
+
+func (e inner) Error() string { return strings.TrimPrefix(e.err.Error(), "engine: ") }
+func (e inner) Unwrap() error { return e.err }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -144,7 +143,7 @@ func (f *Future) Wait(ctx context.Context) error {
 	case <-done:
 		return f.err() // written before done was closed
 	case <-ctx.Done():
-		return fmt.Errorf("engine: wait for %s: %w", f.ID(), ctx.Err())
+		return errorf("wait for %s: %w", f.ID(), ctx.Err())
 	}
 }
 

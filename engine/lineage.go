@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 )
 
 // Pools are found through the lineage of the code asking (Duck's
@@ -52,7 +51,7 @@ func ResolvePool(ctx context.Context, e *Engine, id string, opts ...PoolOption) 
 		opt(&o)
 	}
 	if o.force && o.strict {
-		return ctx, nil, fmt.Errorf("engine: resolve pool %q: ForceCreate with StrictlyGet: %w", id, ErrPoolOptions)
+		return ctx, nil, errorf("resolve pool %q: ForceCreate with StrictlyGet: %w", id, ErrPoolOptions)
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -78,11 +77,11 @@ func ResolvePool(ctx context.Context, e *Engine, id string, opts ...PoolOption) 
 			return context.WithValue(ctx, key, p), p, nil
 		}
 		if o.strict {
-			return ctx, nil, fmt.Errorf("engine: no pool %q in reach of this context: %w", id, ErrPoolNotFound)
+			return ctx, nil, errorf("no pool %q in reach of this context: %w", id, ErrPoolNotFound)
 		}
 	}
 	if e.closing {
-		return ctx, nil, fmt.Errorf("engine: create pool %q: %w", id, ErrClosed)
+		return ctx, nil, errorf("create pool %q: %w", id, ErrClosed)
 	}
 	p := e.newPoolLocked(id, creator)
 	if !o.force {

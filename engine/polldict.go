@@ -61,7 +61,7 @@ func (d *PollDict[K, V]) Name() string { return d.name }
 // closing.
 func (d *PollDict[K, V]) Add(key K, period time.Duration, opts ...PollerOption) error {
 	if d.read == nil {
-		return fmt.Errorf("engine: poll dict %q: read: %w", d.name, ErrNilFunc)
+		return errorf("poll dict %q: read: %w", d.name, ErrNilFunc)
 	}
 	d.mu.Lock()
 	if ent, ok := d.entries[key]; ok {
@@ -116,9 +116,9 @@ func (d *PollDict[K, V]) Get(key K) (V, error) {
 	case !ok:
 		return zero, d.noKey(key)
 	case !ent.has && ent.lastErr != nil:
-		return zero, fmt.Errorf("engine: poll dict %q key %v: %w: %w", d.name, key, ErrNoValue, ent.lastErr)
+		return zero, errorf("poll dict %q key %v: %w: %w", d.name, key, ErrNoValue, ent.lastErr)
 	case !ent.has:
-		return zero, fmt.Errorf("engine: poll dict %q key %v: %w", d.name, key, ErrNoValue)
+		return zero, errorf("poll dict %q key %v: %w", d.name, key, ErrNoValue)
 	}
 	return ent.val, nil
 }
@@ -135,13 +135,13 @@ func (d *PollDict[K, V]) Set(ctx context.Context, key K, v V) error {
 	case !ok:
 		return d.noKey(key)
 	case d.write == nil:
-		return fmt.Errorf("engine: poll dict %q: write: %w", d.name, ErrNilFunc)
+		return errorf("poll dict %q: write: %w", d.name, ErrNilFunc)
 	}
 	if err := d.write(ctx, key, v); err != nil {
-		return fmt.Errorf("engine: poll dict %q: write %v: %w", d.name, key, err)
+		return errorf("poll dict %q: write %v: %w", d.name, key, err)
 	}
 	if _, err := d.readInto(ctx, key, ent); err != nil {
-		return fmt.Errorf("engine: poll dict %q: refresh %v after write: %w", d.name, key, err)
+		return errorf("poll dict %q: refresh %v after write: %w", d.name, key, err)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -361,7 +360,7 @@ func (p *Poller) launchLocked(paused bool) error {
 
 // errf wraps a sentinel with the poller's name.
 func (p *Poller) errf(sentinel error) error {
-	return fmt.Errorf("engine: poller %q: %w", p.name, sentinel)
+	return errorf("poller %q: %w", p.name, sentinel)
 }
 
 // event records an engine event about p. The caller must not hold p.mu.

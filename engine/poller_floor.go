@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -40,9 +39,9 @@ func PeriodFloor(d time.Duration) PollerOption {
 func (p *Poller) checkPeriod(d time.Duration) error {
 	switch {
 	case d <= 0:
-		return fmt.Errorf("engine: poller %q: period %s must be more than 0: %w", p.name, d, ErrInvalidPeriod)
+		return errorf("poller %q: period %s must be more than 0: %w", p.name, d, ErrInvalidPeriod)
 	case d < p.cfg.floor:
-		return fmt.Errorf("engine: poller %q: period %s is below the floor of %s: %w", p.name, d, p.cfg.floor, ErrInvalidPeriod)
+		return errorf("poller %q: period %s is below the floor of %s: %w", p.name, d, p.cfg.floor, ErrInvalidPeriod)
 	}
 	return nil
 }

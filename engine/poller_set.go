@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -223,7 +222,7 @@ func (e *Engine) applyPoller(cmd model.Command) (bool, error) {
 		}
 		return true, p.SetPeriod(time.Duration(cmd.Value))
 	}
-	return true, fmt.Errorf("engine: %s does not apply to poller %q: %w", cmd.Op, cmd.Poller, ErrUnknownOp)
+	return true, errorf("%s does not apply to poller %q: %w", cmd.Op, cmd.Poller, ErrUnknownOp)
 }
 
 // closePollers kills every poller, stops new ones from starting and waits until

@@ -28,7 +28,7 @@ func (p *Poller) ScalePeriod(steps int) (time.Duration, error) {
 		if over > 0 {
 			what = "is past the " + model.FormatDuration(maxStepPeriod) + " ceiling"
 		}
-		return old, fmt.Errorf("engine: poller %q: period %s %s %s: %w",
+		return old, errorf("poller %q: period %s %s %s: %w",
 			p.name, model.FormatDuration(old), factor(steps), what, ErrInvalidPeriod)
 	}
 	p.setPeriodLocked(d)

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"runtime"
 	"strconv"
 	"sync"
@@ -207,9 +206,9 @@ func (p *Pool) ResizeBy(delta int) (int, error) {
 	n := old + delta
 	switch {
 	case delta < 0 && n < 1:
-		return old, fmt.Errorf("engine: pool %q has %d workers, cannot remove %d (1 is the fewest): %w", p.name, old, -delta, ErrPoolSize)
+		return old, errorf("pool %q has %d workers, cannot remove %d (1 is the fewest): %w", p.name, old, -delta, ErrPoolSize)
 	case delta > 0 && (n > maxPoolWorkers || n < old):
-		return old, fmt.Errorf("engine: pool %q has %d workers, cannot add %d (%d is the most): %w", p.name, old, delta, maxPoolWorkers, ErrPoolSize)
+		return old, errorf("pool %q has %d workers, cannot add %d (%d is the most): %w", p.name, old, delta, maxPoolWorkers, ErrPoolSize)
 	}
 	p.resizeLocked(n)
 	return n, nil

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spindle-tui/spindle/model"
 )
@@ -33,7 +32,7 @@ func (e *Engine) applyPool(cmd model.Command) (bool, error) {
 			return true, err
 		}
 		if cmd.Value < 1 {
-			return true, fmt.Errorf("engine: %s: %w", cmd, ErrPoolSize)
+			return true, errorf("%s: %w", cmd, ErrPoolSize)
 		}
 		p.Resize(int(min(cmd.Value, maxPoolWorkers)))
 	case model.OpPause:
@@ -45,7 +44,7 @@ func (e *Engine) applyPool(cmd model.Command) (bool, error) {
 	case model.OpStop:
 		p.Stop(false)
 	default:
-		return true, fmt.Errorf("engine: %s: %w", cmd, errors.ErrUnsupported)
+		return true, errorf("%s: %w", cmd, errors.ErrUnsupported)
 	}
 	return true, nil
 }

@@ -49,5 +49,5 @@ func (e *UnknownTaskError) Is(target error) bool { return target == ErrUnknownTa
 // poolError names the pool an error is about (`engine: pool "io": engine: pool
 // not running`) and unwraps to the sentinel.
 func poolError(name string, err error) error {
-	return fmt.Errorf("engine: pool %q: %w", name, err)
+	return errorf("pool %q: %w", name, err)
 }

@@ -150,9 +150,9 @@ func (p *Pool) settleRetiredLocked(t *task) {
 	var err error
 	switch {
 	case t.state == model.StateAbandoned:
-		err = fmt.Errorf("engine: %s abandoned: it did not return: %w", quote(t), ErrHalted)
+		err = errorf("%s abandoned: it did not return: %w", quote(t), ErrHalted)
 	default:
-		err = fmt.Errorf("engine: %s %s before it ran: %w", quote(t), t.state, ErrHalted)
+		err = errorf("%s %s before it ran: %w", quote(t), t.state, ErrHalted)
 	}
 	if cbs := j.fut.settle(err); cbs != nil {
 		p.e.callbacks.start(func() { runCallbacks(cbs, err) })
@@ -174,7 +174,7 @@ func (p *Pool) dropQueueLocked() (n int, calls []func()) {
 		p.counts[model.StateQueued]--
 		p.counts[model.StateHalted]++
 		p.halted++
-		err := fmt.Errorf("engine: %s %q %w: %w", f.ID(), p.nameOf(f), errNotRun, ErrHalted)
+		err := errorf("%s %q %w: %w", f.ID(), p.nameOf(f), errNotRun, ErrHalted)
 		if cbs := f.settle(err); cbs != nil {
 			calls = append(calls, func() { runCallbacks(cbs, err) })
 		}

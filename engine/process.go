@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,7 +97,7 @@ func (s ProcessSpec) validate() error {
 		return ErrNoCommand
 	}
 	if s.Restart > RestartAlways {
-		return fmt.Errorf("engine: process spec: %w", errBadPolicy(s.Restart))
+		return errorf("process spec: %w", errBadPolicy(s.Restart))
 	}
 	return nil
 }
@@ -130,7 +129,7 @@ func newProcess(spec ProcessSpec) (*process, error) {
 func (m *Manager) AppendProcess(name string, spec ProcessSpec) (model.TaskID, error) {
 	p, err := newProcess(spec)
 	if err != nil {
-		return "", fmt.Errorf("engine: append process %q: %w", name, err)
+		return "", errorf("append process %q: %w", name, err)
 	}
 	id, err := m.Append(name, p.run)
 	if err != nil {
@@ -154,7 +153,7 @@ func (m *Manager) AppendProcess(name string, spec ProcessSpec) (model.TaskID, er
 func (p *Pool) SubmitProcess(ctx context.Context, name, taskType string, spec ProcessSpec) (*Future, error) {
 	proc, err := newProcess(spec)
 	if err != nil {
-		return nil, fmt.Errorf("engine: submit process %q: %w", name, err)
+		return nil, errorf("submit process %q: %w", name, err)
 	}
 	proc.spec.Restart = RestartNever
 	return p.submit(ctx, name, taskType, proc.run, proc)

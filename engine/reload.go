@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -46,7 +45,7 @@ func (e *Engine) SetSourceError(msg string) {
 // nothing and returns an error wrapping ErrInvalidRefresh that says the floor.
 func (e *Engine) SetRefresh(d time.Duration) error {
 	if d < MinRefresh {
-		return fmt.Errorf("engine: refresh %s is below the floor of %s: %w", d, MinRefresh, ErrInvalidRefresh)
+		return errorf("refresh %s is below the floor of %s: %w", d, MinRefresh, ErrInvalidRefresh)
 	}
 	e.refresh.Store(int64(d))
 	return nil
@@ -72,7 +71,7 @@ func (e *Engine) reload(ctx context.Context) error {
 		return ErrNothingToReload
 	}
 	if err := f(ctx); err != nil {
-		return fmt.Errorf("engine: reload: %w", err)
+		return errorf("reload: %w", err)
 	}
 	return nil
 }
@@ -94,7 +93,7 @@ func (e *Engine) Remove(ctx context.Context, id model.TaskID) error {
 	unlock()
 	e.mu.Unlock()
 	if err := wait(ctx); err != nil {
-		return fmt.Errorf("engine: remove %s: %w", id, err)
+		return errorf("remove %s: %w", id, err)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -147,7 +146,7 @@ func (e *Engine) RemoveManager(ctx context.Context, name string) error {
 	_, runs := e.haltOwnerLocked(m, nil)
 	e.mu.Unlock()
 	if err := awaitClosed(ctx, returnedChans(runs)); err != nil {
-		return fmt.Errorf("engine: remove manager %q: %w", name, err)
+		return errorf("remove manager %q: %w", name, err)
 	}
 
 	e.mu.Lock()
@@ -213,7 +212,7 @@ func (e *Engine) RemovePool(ctx context.Context, name string) error {
 	runAll(calls)
 	if quiet != nil {
 		if err := awaitClosed(ctx, []<-chan struct{}{quiet}); err != nil {
-			return fmt.Errorf("engine: remove pool %q: %w", name, err)
+			return errorf("remove pool %q: %w", name, err)
 		}
 	}
 

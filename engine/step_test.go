@@ -130,12 +130,12 @@ func TestPollerStepErrorSaysWhy(t *testing.T) {
 		defer closeEngine(t, e)
 		p := e.NewPoller("disk", time.Millisecond, tick)
 		_, err := p.ScalePeriod(-1)
-		if want := `engine: poller "disk": period 1ms halved is 500µs, below the 1ms floor: engine: invalid poller period`; err == nil || err.Error() != want {
+		if want := `engine: poller "disk": period 1ms halved is 500µs, below the 1ms floor: invalid poller period`; err == nil || err.Error() != want {
 			t.Errorf("error %v, want %s", err, want)
 		}
 		p2 := e.NewPoller("slow", 20*time.Hour, tick)
 		_, err = p2.ScalePeriod(2)
-		if want := `engine: poller "slow": period 20h doubled 2 times is past the 1d ceiling: engine: invalid poller period`; err == nil || err.Error() != want {
+		if want := `engine: poller "slow": period 20h doubled 2 times is past the 1d ceiling: invalid poller period`; err == nil || err.Error() != want {
 			t.Errorf("error %v, want %s", err, want)
 		}
 	})
