@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/tail"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -95,33 +96,24 @@ func Logf(ctx context.Context, format string, args ...any) {
 	r.e.markDirty()
 }
 
-// appendLog adds a line, keeping at least the last bound lines. The slice is
-// append-only: elements below len are never written again, so a snapshot can
-// share a sub-slice of it without copying. When it grows past 2×bound the last
-// bound-1 lines move to a fresh array (snapshots keep the old one) and the new
-// line follows them.
+// appendLog adds a line, keeping at least the last bound lines (a tail.Buffer:
+// snapshots share sub-slices of it without copying).
 func (r *run) appendLog(line model.LogLine, bound int) {
 	r.logMu.Lock()
 	defer r.logMu.Unlock()
-	if len(r.log) >= 2*bound {
-		keep := make([]model.LogLine, bound-1, 2*bound)
-		copy(keep, r.log[len(r.log)-(bound-1):])
-		r.log = keep
+	if r.log.Keep() != bound {
+		r.log = tail.Continue(bound, r.log.Tail(-1))
 	}
-	r.log = append(r.log, line)
+	r.log.Push(line)
 	if !r.haslog.Load() {
 		r.haslog.Store(true)
 	}
 }
 
-// logTail returns the last n lines as a sub-slice shared with the log (capacity
-// clipped, so no one can append into it).
+// logTail returns the last n lines (all of them for n < 0) as a sub-slice
+// shared with the log.
 func (r *run) logTail(n int) []model.LogLine {
 	r.logMu.Lock()
 	defer r.logMu.Unlock()
-	l := len(r.log)
-	if l == 0 {
-		return nil
-	}
-	return r.log[max(0, l-n):l:l]
+	return r.log.Tail(n)
 }

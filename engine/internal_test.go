@@ -16,8 +16,8 @@ func TestLogCompactionKeepsOldSlicesIntact(t *testing.T) {
 		if i == 6 {
 			shared = r.logTail(3)
 		}
-		if len(r.log) > 2*bound || len(r.log) < min(i+1, bound) {
-			t.Fatalf("after %d lines the log holds %d", i+1, len(r.log))
+		if r.log.Len() > 2*bound || r.log.Len() < min(i+1, bound) {
+			t.Fatalf("after %d lines the log holds %d", i+1, r.log.Len())
 		}
 	}
 	if fmt.Sprint(shared) != "[{0001-01-01 00:00:00 +0000 UTC 4} {0001-01-01 00:00:00 +0000 UTC 5} {0001-01-01 00:00:00 +0000 UTC 6}]" {

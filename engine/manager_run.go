@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/tail"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -20,9 +21,7 @@ func (m *Manager) launchLocked(t *task, prev *run) *run {
 	ctx, cancel := context.WithCancel(e.base)
 	r.ctx, r.cancel = context.WithValue(ctx, runKey{}, r), cancel
 	if prev != nil {
-		prev.logMu.Lock()
-		r.log = prev.log[:len(prev.log):len(prev.log)] // full slice: the next append copies
-		prev.logMu.Unlock()
+		r.log = tail.Continue(e.cfg.logLines, prev.logTail(-1))
 	}
 	t.run = r
 	e.setStateLocked(t, model.StateRunning)

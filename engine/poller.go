@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/tail"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -341,6 +342,9 @@ func (p *Poller) launchLocked(paused bool) error {
 		done:   make(chan struct{}),
 		paused: paused,
 		begun:  time.Now().UnixNano(),
+
+		delays:    tail.New[time.Duration](pollHistory),
+		durations: tail.New[time.Duration](pollHistory),
 	}
 	l.inflight = l.inflightBuf[:0]
 	if p.cfg.concurrency > 1 {

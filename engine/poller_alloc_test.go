@@ -2,9 +2,10 @@ package engine
 
 import (
 	"context"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/spindle-tui/spindle/engine/internal/tail"
 )
 
 // TestPollerRunsDoNotAllocate checks that a poller's runs, in steady state and
@@ -32,7 +33,8 @@ func TestPollerRunsDoNotAllocate(t *testing.T) {
 				}
 			}()
 			p := e.NewPoller("p", 10*time.Millisecond, func(context.Context) (any, error) { return tt.value, tt.err })
-			l := &pollLife{p: p, ctx: context.Background(), cancel: func() {}}
+			l := &pollLife{p: p, ctx: context.Background(), cancel: func() {},
+				delays: tail.New[time.Duration](pollHistory), durations: tail.New[time.Duration](pollHistory)}
 			p.mu.Lock()
 			p.life = l
 			p.mu.Unlock()
@@ -51,42 +53,6 @@ func TestPollerRunsDoNotAllocate(t *testing.T) {
 				t.Fatalf("%v allocations per %d runs, want 0", n, 6*pollHistory)
 			}
 		})
-	}
-}
-
-// TestSampleHistTailsStay checks that a tail handed out (to Stats, to a
-// snapshot) never changes however many samples are pushed after it, and that
-// the buffer is reused in place while no tail of it is out.
-func TestSampleHistTailsStay(t *testing.T) {
-	var h sampleHist
-	for i := range pollHistory + 5 {
-		h.push(time.Duration(i))
-	}
-	tail := h.tail()
-	want := slices.Clone(tail)
-	for i := range 5 * pollHistory {
-		h.push(time.Duration(-i))
-	}
-	if !slices.Equal(tail, want) {
-		t.Fatalf("a tail changed after pushes")
-	}
-	if got := h.tail(); len(got) != pollHistory || got[pollHistory-1] != -time.Duration(5*pollHistory-1) {
-		t.Fatalf("tail after pushes: len %d, last %v", len(got), got[len(got)-1])
-	}
-	h.tail()
-	for i := range 2 * pollHistory { // moves to a fresh array once, then in place
-		h.push(time.Duration(i))
-	}
-	before := &h.buf[:1][0]
-	if n := leastAllocs(func() {
-		for i := range 2 * pollHistory {
-			h.push(time.Duration(i))
-		}
-	}); n != 0 || &h.buf[:1][0] != before {
-		t.Fatalf("%v allocations per %d pushes with no tail out, want 0 and the same array", n, 2*pollHistory)
-	}
-	if got := h.tail(); len(got) != pollHistory || got[pollHistory-1] != 2*pollHistory-1 {
-		t.Fatalf("tail: len %d, last %v", len(got), got[len(got)-1])
 	}
 }
 

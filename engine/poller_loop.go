@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/tail"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -37,8 +38,8 @@ type pollLife struct {
 	inflightBuf [2]int64
 	errStreak   int64 // consecutive failed runs, for rate-limiting error events
 	st          pollCounters
-	delays      sampleHist
-	durations   sampleHist
+	delays      tail.Buffer[time.Duration]
+	durations   tail.Buffer[time.Duration]
 	spans       spanRing
 	begun       int64
 
@@ -141,7 +142,7 @@ func (l *pollLife) beginLocked(now int64) {
 	l.st.delay = delay
 	l.st.accDelay += delay
 	l.st.last = now
-	l.delays.push(delay)
+	l.delays.Push(delay)
 	l.inflight = append(l.inflight, now)
 }
 
@@ -200,7 +201,7 @@ func (l *pollLife) end(start, end int64, v any, err error) {
 	dur := time.Duration(end - start)
 	l.st.count++
 	l.st.duration = dur
-	l.durations.push(dur)
+	l.durations.Push(dur)
 	l.spans.push(start, end)
 	var text string
 	cancelled := l.stopped // killed: an error now is the kill's, not the poll's

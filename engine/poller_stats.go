@@ -46,8 +46,8 @@ func (p *Poller) statsLocked(now int64) model.Poller {
 		s.Next = unixTime(max(l.next, l.notBefore))
 	}
 	s.Usage = l.usage(now, p.cfg.period)
-	s.Delays = l.delays.tail()
-	s.Durations = l.durations.tail()
+	s.Delays = l.delays.Tail(pollHistory)
+	s.Durations = l.durations.Tail(pollHistory)
 	return s
 }
 
@@ -92,46 +92,6 @@ func (r *spanRing) push(start, end int64) {
 	r.buf[r.next] = span{start, end}
 	r.next = (r.next + 1) % pollSpans
 	r.n = min(r.n+1, pollSpans)
-}
-
-// sampleHist is a bounded history of durations that snapshots share without
-// copying. While a tail of the array is out (shared: Stats or a snapshot took
-// one since the array was made), it is append-only like a task log: elements
-// below len are never written again, so tail can hand out a sub-slice. When it
-// reaches 2×pollHistory the last pollHistory-1 samples move to the front: of a
-// fresh array if a tail of the old one is out (old snapshots keep it), else of
-// the same one. So runs nobody looks at allocate nothing, and runs that are
-// looked at allocate no more than once per pollHistory+1 samples.
-type sampleHist struct {
-	buf    []time.Duration
-	shared bool
-}
-
-func (h *sampleHist) push(d time.Duration) {
-	switch {
-	case h.buf == nil:
-		h.buf = make([]time.Duration, 0, 2*pollHistory)
-	case len(h.buf) >= 2*pollHistory:
-		keep := h.buf[:pollHistory-1]
-		if h.shared {
-			keep = make([]time.Duration, pollHistory-1, 2*pollHistory)
-			h.shared = false
-		}
-		copy(keep, h.buf[len(h.buf)-(pollHistory-1):])
-		h.buf = keep
-	}
-	h.buf = append(h.buf, d)
-}
-
-// tail returns the last pollHistory samples, oldest first, capacity clipped so
-// no one can append into the shared array, and marks the array shared.
-func (h *sampleHist) tail() []time.Duration {
-	n := len(h.buf)
-	if n == 0 {
-		return nil
-	}
-	h.shared = true
-	return h.buf[max(0, n-pollHistory):n:n]
 }
 
 // formatValue renders a poll's value for the dashboard, on one line and at most

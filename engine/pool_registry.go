@@ -7,6 +7,7 @@ import (
 
 	"github.com/spindle-tui/spindle/engine/internal/rate"
 	"github.com/spindle-tui/spindle/engine/internal/ring"
+	"github.com/spindle-tui/spindle/engine/internal/tail"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -151,7 +152,7 @@ func (p *Pool) queuedTask(f *Future) *task {
 // doneTaskOf rebuilds finished work d as a task, for Apply.
 func (p *Pool) doneTaskOf(d *doneTask) *task {
 	r := &run{e: p.e, started: d.started, ended: d.ended, asked: d.asked, over: true,
-		errText: d.errText, stack: d.stack, log: d.log}
+		errText: d.errText, stack: d.stack, log: tail.Continue(p.e.cfg.logLines, d.log)}
 	f := d.fut
 	src := f.source()
 	t := &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, own: p, run: r, created: d.created,
@@ -184,7 +185,7 @@ func (p *Pool) keepFinishedLocked(t *task) {
 	d := doneTask{fut: t.pool.fut, state: t.state, restarts: t.restarts, at: p.now(), created: t.created}
 	if r := t.run; r != nil {
 		d.started, d.ended, d.asked, d.errText, d.stack = r.started, r.ended, r.asked, r.errText, r.stack
-		d.log = r.log[:len(r.log):len(r.log)]
+		d.log = r.logTail(-1)
 	}
 	p.recent.Push(d)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/tail"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -71,7 +72,7 @@ func (w *worker) startRunLocked(pc *poolCtx, now int64, log []model.LogLine) {
 	}
 	if log != nil || r.haslog.Load() {
 		r.logMu.Lock()
-		r.log = log
+		r.log = tail.Continue(w.p.e.cfg.logLines, log)
 		r.haslog.Store(len(log) > 0)
 		r.logMu.Unlock()
 	}
@@ -126,9 +127,7 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 	final := e.settleLocked(t, r, o)
 	if r.restart && !e.closing && mayRestart {
 		t.restarts++
-		r.logMu.Lock()
-		log := r.log[:len(r.log):len(r.log)] // full slice: the next append copies
-		r.logMu.Unlock()
+		log := r.logTail(-1)
 		w.startRunLocked(&poolCtx{src: w.job.fut.source()}, now, log)
 		e.setStateLocked(t, model.StateRunning)
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
@@ -165,9 +164,7 @@ func (w *worker) retireLocked(at int64) {
 	t, r := &w.t, &w.r
 	var log []model.LogLine
 	if r.haslog.Load() {
-		r.logMu.Lock()
-		log = r.log[:len(r.log):len(r.log)]
-		r.logMu.Unlock()
+		log = r.logTail(-1)
 	}
 	s.fut = w.job.fut
 	s.state, s.restarts, s.at, s.created = t.state, t.restarts, at, t.created

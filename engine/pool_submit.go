@@ -214,9 +214,7 @@ func (p *Pool) requeueLocked(t *task) {
 	src := *f.source()
 	src.restarts, src.proc, src.queued = t.restarts, t.proc, time.Now().UnixNano()
 	if r := t.run; r != nil {
-		r.logMu.Lock()
-		src.log = r.log[:len(r.log):len(r.log)]
-		r.logMu.Unlock()
+		src.log = r.logTail(-1)
 	}
 	f.restartFrom(&src)
 	p.q.PushFront(f)

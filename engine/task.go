@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/tail"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -72,7 +73,7 @@ type run struct {
 	stack     string
 
 	logMu sync.Mutex
-	log   []model.LogLine // append-only; see appendLog
+	log   tail.Buffer[model.LogLine] // see appendLog
 }
 
 // runKey is the context key under which a task context carries its *run.
