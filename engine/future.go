@@ -22,9 +22,8 @@ import (
 // task. What submissions share (type, the submitter's values, name, parent) is
 // one jobSource for a run of alike submissions.
 //
-// Settling is a flag in the first run's context (futSettled): a plain success
-// that nobody waited for ends the run and settles the Future in one atomic
-// operation (finishOK). A futureState is made only for an error, or when
+// Settling is a flag in the first run's context (futSettled), the word the
+// Future already has: a futureState is made only for an error, or when
 // someone waits before the work has ended.
 type Future struct {
 	ctx     poolCtx // the first run's context; its source is the work's
@@ -195,26 +194,6 @@ func (f *Future) settle(err error) []func(error) {
 			s.mu.Unlock()
 		}
 		flags.Or(futSettled)
-	}
-	return f.fire()
-}
-
-// finishOK ends the first run of f, which returned nil: its context is
-// cancelled and finished, and f settled with nil, in one atomic operation.
-func (f *Future) finishOK() []func(error) {
-	c := &f.ctx
-	for {
-		old := c.flags.Load()
-		if old&(futSettling|futSettled) != 0 { // settled before (it cannot be, but be safe)
-			c.finish()
-			return nil
-		}
-		if c.flags.CompareAndSwap(old, old|ctxCancelled|ctxFinished|futSettled) {
-			break
-		}
-	}
-	if d := c.done.Load(); d != nil {
-		c.closeDone(*d)
 	}
 	return f.fire()
 }

@@ -25,7 +25,7 @@ func TestFutureSettleRacesWaiters(t *testing.T) {
 			want = boom
 			settle = func() []func(error) { return f.settle(boom) }
 		case 2:
-			settle = f.finishOK
+			settle = func() []func(error) { f.ctx.finish(); return f.settle(nil) } // a worker's plain success
 		}
 		var calls atomic.Int32
 		var wg sync.WaitGroup

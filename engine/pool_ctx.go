@@ -11,14 +11,14 @@ import (
 // submits) but not its cancellation or deadline; only the engine cancels it, on
 // halt, kill, Close, or when the function returns. It is the lean equivalent of
 // context.WithCancel(context.WithoutCancel(submitter's ctx)): no allocation and
-// no registration with a parent until someone asks for Done. The first run's lives in its Future; a restart gets a new one.
+// no registration with a parent until someone asks for Done. The first run's
+// lives in its Future; a restart gets a new one.
 //
 // A worker reuses one run record for all its tasks, so a context that outlives
 // its work (kept by a goroutine the work started) must stop leading to that
 // record: Value hands out the run only until the run is finished (ctxFinished,
 // set when the function returns). The first run's context also carries its
-// Future's settling flags (futSettling, futSettled), so that a plain success
-// ends both with one atomic operation (Future.finishOK).
+// Future's settling flags (futSettling, futSettled) in its flag word.
 type poolCtx struct {
 	// src leads to the submitter's context (values). Written before the
 	// context is published (under the pool's lock) and never again: a restart

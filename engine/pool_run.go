@@ -12,8 +12,7 @@ import (
 // successful return (under the worker's lock alone) and of everything else.
 
 // launchLocked starts a run of queued work f on w at now (unix ns). The caller
-// holds w.mu. It writes only what changed in the reused record: every pointer
-// written is a GC write barrier while the collector runs.
+// holds w.mu.
 func (w *worker) launchLocked(f *Future, now int64) {
 	t, j := &w.t, &w.job
 	name, created := w.prefix, f.created
@@ -26,19 +25,8 @@ func (w *worker) launchLocked(f *Future, now int64) {
 	}
 	restarts, proc, parentID, log := src.restarts, src.proc, src.parentID, src.log
 	t.nid, t.created, t.restarts, t.state = f.nid, created, restarts, model.StateRunning
-	if t.name != name {
-		t.name = name
-	}
-	if t.proc != proc {
-		t.proc = proc
-	}
-	j.fut = f
-	if j.typ != src.typ {
-		j.typ = src.typ
-	}
-	if j.parentID != parentID {
-		j.parentID = parentID
-	}
+	t.name, t.proc = name, proc
+	j.fut, j.typ, j.parentID = f, src.typ, parentID
 	w.counts[model.StateQueued]--
 	w.counts[model.StateRunning]++
 	pc := &f.ctx
@@ -98,9 +86,6 @@ func (w *worker) endLocked(now int64) []func(error) {
 	w.done++
 	w.retireLocked(now)
 	w.p.e.markDirty()
-	if f := w.job.fut; w.cur == &f.ctx {
-		return f.finishOK() // the first run: one atomic operation for both
-	}
 	w.cur.finish()
 	return w.job.fut.settle(nil)
 }
@@ -154,8 +139,7 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 	return cbs, err, false
 }
 
-// retireLocked copies w's task, just finished (or abandoned), into w's ring,
-// field by field: a reused slot usually holds the same empty strings and log.
+// retireLocked copies w's task, just finished (or abandoned), into w's ring.
 func (w *worker) retireLocked(at int64) {
 	s := w.recent.Slot()
 	if s == nil {
@@ -166,17 +150,7 @@ func (w *worker) retireLocked(at int64) {
 	if r.haslog.Load() {
 		log = r.logTail(-1)
 	}
-	s.fut = w.job.fut
-	s.state, s.restarts, s.at, s.created = t.state, t.restarts, at, t.created
-	s.started, s.ended, s.asked = r.started, r.ended, r.asked
-	s.done, s.total = r.done.Load(), r.total.Load()
-	if s.errText != r.errText {
-		s.errText = r.errText
-	}
-	if s.stack != r.stack {
-		s.stack = r.stack
-	}
-	if s.log != nil || log != nil {
-		s.log = log
-	}
+	*s = doneTask{fut: w.job.fut, state: t.state, restarts: t.restarts, at: at, created: t.created,
+		started: r.started, ended: r.ended, asked: r.asked, done: r.done.Load(), total: r.total.Load(),
+		errText: r.errText, stack: r.stack, log: log}
 }
