@@ -234,3 +234,80 @@ func (e *Engine) restartLocked(t *task) error {
 	}
 	return transitionError(t, model.OpRestart)
 }
+
+// settleLocked works out the final state of a returned run from how it ended,
+// records its error and stack and the failure events. Manager work
+// (Manager.finish) and pool work (worker.endSlowLocked) share it.
+func (e *Engine) settleLocked(t *task, r *run, o outcome) model.State {
+	halting := r.flags.Load()&runHalt != 0
+	final := model.StateDone
+	switch {
+	case r.killed:
+		final = model.StateKilled
+	case halting:
+		final = model.StateHalted
+	case !o.returned:
+		final = model.StateFailed
+		r.errText = "exited without returning (runtime.Goexit)"
+	case o.err != nil:
+		final = model.StateFailed
+	}
+	if final == model.StateFailed || o.panicked {
+		if o.err != nil {
+			r.errText = o.err.Error()
+		}
+		r.stack = o.stack
+	}
+	switch {
+	case o.panicked && !halting:
+		e.eventLocked(model.LevelError, t, "", quote(t)+" panicked: "+firstLine(r.errText))
+	case final == model.StateFailed:
+		e.eventLocked(model.LevelError, t, "", quote(t)+" failed: "+r.errText)
+	}
+	return final
+}
+
+// abandonLocked gives up on a live run whose function has not returned: the task
+// is abandoned, its goroutine counted as leaked and its slot freed so its owner
+// goes on. A pending restart still happens (from the head of the queue). The
+// caller holds what lockTask takes for t.
+func (e *Engine) abandonLocked(t *task, r *run, why string) {
+	if r.over || r.abandoned {
+		return
+	}
+	r.abandoned = true
+	if r.killTimer != nil {
+		r.killTimer.Stop()
+	}
+	r.flags.Or(runHalt)
+	r.cancel()
+	r.asked = time.Now().UnixNano()
+	e.leaked++
+	e.setStateLocked(t, model.StateAbandoned)
+	e.eventLocked(model.LevelWarn, t, "", quote(t)+" "+why+"; goroutine leaked")
+	t.own.releaseLocked(t) // its goroutine is stuck in r: the owner may start another
+	if r.restart && !e.closing {
+		e.requeueLocked(t)
+	} else {
+		t.own.retireLocked(t)
+	}
+	t.own.fillLocked()
+}
+
+// requeueLocked restarts a task that is not live (finished, abandoned, or
+// done with its backoff): it goes to the head of its owner's queue with one
+// more restart, and starts at once if a slot is free, watching or not.
+func (e *Engine) requeueLocked(t *task) {
+	t.restarts++
+	e.setStateLocked(t, model.StateQueued)
+	e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
+	t.own.requeueLocked(t)
+}
+
+// setStateLocked moves t to s, keeping its owner's counters (and the engine's,
+// for a manager's task; snapshots add the pools' counts to the engine's).
+func (e *Engine) setStateLocked(t *task, s model.State) {
+	t.own.countLocked(t, s)
+	t.state = s
+	e.markDirty()
+}

@@ -302,13 +302,6 @@ func (p *Pool) Halt() int {
 	return n
 }
 
-// haltLiveLocked halts every live task of the pool not already halting. The
-// caller holds Engine.mu, p.mu and every worker's lock.
-func (p *Pool) haltLiveLocked() int {
-	n, _ := p.e.haltOwnerLocked(p, nil)
-	return n
-}
-
 // Stats returns the pool as a snapshot shows it.
 func (p *Pool) Stats() model.Pool {
 	p.mu.Lock()

@@ -34,23 +34,6 @@ func (w *worker) eachQueued(fn func(*Future) bool) bool {
 	return true
 }
 
-// removeQueuedLocked takes f out of the batch and reports whether it was there.
-func (w *worker) removeQueuedLocked(f *Future) bool {
-	for i := range w.blen {
-		if w.batch[(w.bhead+i)%batchMax] != f {
-			continue
-		}
-		for j := i; j < w.blen-1; j++ {
-			w.batch[(w.bhead+j)%batchMax] = w.batch[(w.bhead+j+1)%batchMax]
-		}
-		w.batch[(w.bhead+w.blen-1)%batchMax] = nil
-		w.blen--
-		w.nbatch.Store(int32(w.blen))
-		return true
-	}
-	return false
-}
-
 // handBackLocked returns w's batch to the front of the shared queue, in order,
 // and reports how many it returned. The caller holds p.mu and w.mu.
 func (p *Pool) handBackLocked(w *worker) int {
@@ -132,17 +115,4 @@ func (p *Pool) queuedLocked() int {
 		n += int(w.nbatch.Load())
 	}
 	return n
-}
-
-// abandonedLocked frees the slot of abandoned work t: its worker is stuck in
-// it (counted in stuck until it returns) and its batch goes back to the
-// queue. The caller holds p.mu and the worker's lock.
-func (p *Pool) abandonedLocked(t *task) {
-	w := t.pool.w
-	if w.slot {
-		w.slot = false
-		p.busy--
-	}
-	p.stuck++
-	p.handBackLocked(w)
 }

@@ -131,16 +131,6 @@ func (p *Pool) eachQueuedLocked(n int, fn func(*Future)) {
 	p.q.Each(visit)
 }
 
-// ringsLocked returns the pool's history rings: its own and each worker's.
-func (p *Pool) ringsLocked() []*ring.Ring[doneTask] {
-	rings := make([]*ring.Ring[doneTask], 0, len(p.ws)+1)
-	rings = append(rings, &p.recent)
-	for _, w := range p.ws {
-		rings = append(rings, &w.recent)
-	}
-	return rings
-}
-
 // queuedTask rebuilds queued work f as a task, for Apply.
 func (p *Pool) queuedTask(f *Future) *task {
 	src := f.source()
@@ -160,34 +150,6 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 		pool: &poolJob{typ: src.typ, parentID: src.parentID, fut: f}}
 	r.t = t
 	return t
-}
-
-// forgetNumLocked takes finished work with numeric id nid out of the pool's
-// history. The caller holds p.mu and every worker's lock.
-func (p *Pool) forgetNumLocked(nid uint64) {
-	for _, r := range p.ringsLocked() {
-		if i := r.Index(func(d *doneTask) bool { return d.fut.nid == nid }); i >= 0 {
-			r.Remove(i)
-			p.e.markDirty()
-			return
-		}
-	}
-}
-
-// keepFinishedLocked puts t, finished, into the pool's history: the ring of
-// the worker whose record it is, or the pool's own. The caller holds p.mu and
-// t's worker's lock.
-func (p *Pool) keepFinishedLocked(t *task) {
-	if w := t.pool.w; w != nil && t == &w.t {
-		w.retireLocked(p.now())
-		return
-	}
-	d := doneTask{fut: t.pool.fut, state: t.state, restarts: t.restarts, at: p.now(), created: t.created}
-	if r := t.run; r != nil {
-		d.started, d.ended, d.asked, d.errText, d.stack = r.started, r.ended, r.asked, r.errText, r.stack
-		d.log = r.logTail(-1)
-	}
-	p.recent.Push(d)
 }
 
 // poolsSnapshotLocked adds the pools to s, each read under its own locks:

@@ -137,28 +137,6 @@ func (p *Pool) rejectLocked(err error) error {
 	return err
 }
 
-// settleRetiredLocked settles the future of work that ends without its worker
-// returning from it: halted while queued, or abandoned. (A worker settles its
-// own runs first, so this is then a no-op.) The callbacks run on a goroutine
-// of their own, since the locks are held here (Engine.mu and the pool's).
-func (p *Pool) settleRetiredLocked(t *task) {
-	j := t.pool
-	if j.fut.over() {
-		return
-	}
-	p.halted++ // halted while queued, or abandoned: asked for, not a failure
-	var err error
-	switch {
-	case t.state == model.StateAbandoned:
-		err = errorf("%s abandoned: it did not return: %w", quote(t), ErrHalted)
-	default:
-		err = errorf("%s %s before it ran: %w", quote(t), t.state, ErrHalted)
-	}
-	if cbs := j.fut.settle(err); cbs != nil {
-		p.e.callbacks.start(func() { runCallbacks(cbs, err) })
-	}
-}
-
 // errNotRun is the error of work dropped when its pool was closed.
 var errNotRun = errors.New("dropped before it ran")
 
@@ -192,31 +170,4 @@ func (p *Pool) nameOf(f *Future) string {
 		return n
 	}
 	return p.cfg.NamePrefix
-}
-
-// unqueueFutureLocked takes queued work f out of its batch or the shared
-// queue. The caller holds p.mu and every worker's lock.
-func (p *Pool) unqueueFutureLocked(f *Future) {
-	for _, w := range p.ws {
-		if w.removeQueuedLocked(f) {
-			return
-		}
-	}
-	p.q.Remove(f)
-}
-
-// requeueLocked puts finished (or abandoned) work t back at the head of the
-// queue (see owner): its future is its queue entry again, with its restarts
-// and log so far. The caller holds p.mu and every worker's lock.
-func (p *Pool) requeueLocked(t *task) {
-	p.forgetNumLocked(t.nid)
-	f := t.pool.fut
-	src := *f.source()
-	src.restarts, src.proc, src.queued = t.restarts, t.proc, time.Now().UnixNano()
-	if r := t.run; r != nil {
-		src.log = r.logTail(-1)
-	}
-	f.restartFrom(&src)
-	p.q.PushFront(f)
-	p.wakeLocked()
 }
