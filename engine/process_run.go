@@ -33,7 +33,9 @@ type procRun struct {
 // exec's error ("exit status 3", "signal: killed") or nil on a clean exit.
 // Halt, kill, pause and resume reach the child through the hooks below, which
 // signal its group directly; a control that came while it was starting is
-// carried out as soon as it has started.
+// carried out as soon as it has started. The child's output reaches the log
+// only once its pid is published and "started pid" logged: a line of it never
+// shows without them.
 func (p *process) run(ctx context.Context) error {
 	r := runFrom(ctx)
 	if r == nil {
@@ -53,9 +55,11 @@ func (p *process) run(ctx context.Context) error {
 		return ErrHalted
 	}
 
-	stdout, stderr := newLineLog(r, ""), newLineLog(r, "stderr: ")
+	published := make(chan struct{})
+	stdout, stderr := newLineLog(r, "", published), newLineLog(r, "stderr: ", published)
 	g, err := startGroup(p.spec, stdout, stderr)
 	if err != nil {
+		close(published)
 		close(pr.done)
 		logLine(r, "spindle: "+err.Error())
 		return err
@@ -65,6 +69,7 @@ func (p *process) run(ctx context.Context) error {
 	pr.group = g
 	e.addChildLocked(pr)
 	logLine(r, fmt.Sprintf("spindle: started pid %d: %s", g.pid, p.display))
+	close(published)
 	switch {
 	case r.killed || e.children.reaping:
 		p.killLocked(pr)

@@ -75,7 +75,7 @@ func TestLineLog(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := &Engine{cfg: defaultConfig()}
 			r := &run{e: e}
-			w := newLineLog(r, "> ")
+			w := newLineLog(r, "> ", closedChan())
 			for _, s := range tt.writes {
 				if n, err := w.Write([]byte(s)); n != len(s) || err != nil {
 					t.Fatalf("Write = %d, %v", n, err)
@@ -106,4 +106,11 @@ func TestLastLine(t *testing.T) {
 	if len(tb.b) != pollOutputTail || lastLine(tb.b) != "last" {
 		t.Errorf("tail buffer: %d bytes, last %q", len(tb.b), lastLine(tb.b))
 	}
+}
+
+// closedChan returns a closed channel: a lineLog whose child is published.
+func closedChan() <-chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
 }
