@@ -246,6 +246,10 @@ func TestProcessResourcesSampled(t *testing.T) {
 	t.Parallel()
 	e := engine.New(engine.WithSampleInterval(50 * time.Millisecond))
 	defer closeEngine(t, e)
+	// Figures are sampled every interval while someone watches (once a
+	// minute while nobody does).
+	_, unsubscribe := e.Subscribe()
+	defer unsubscribe()
 	task := startedProcess(t, e, sh(`echo ready; while :; do :; done`))
 	eventually(t, "cpu and rss sampled", func() bool {
 		got := findTask(e, task.ID)

@@ -8,11 +8,22 @@ import (
 )
 
 // DefaultSampleInterval is how often the CPU and memory of running processes
-// are sampled.
+// are sampled while someone watches (a subscriber).
 const DefaultSampleInterval = time.Second
 
+// IdleSampleInterval is how often they are sampled while nobody is
+// subscribed: Snapshot callers (status, the snapshot API) still get figures,
+// at most this old, at a cost a headless supervisor does not notice. A
+// subscriber that arrives gets fresh figures at once.
+const IdleSampleInterval = time.Minute
+
+// subscribeSampleWait bounds how long Subscribe waits for the fresh sample it
+// asked for.
+const subscribeSampleWait = 250 * time.Millisecond
+
 // WithSampleInterval sets how often the CPU% and RSS of running processes are
-// sampled (default 1s). d <= 0 keeps the default.
+// sampled while a subscriber watches (default 1s; with none, once every
+// IdleSampleInterval). d <= 0 keeps the default.
 func WithSampleInterval(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
@@ -26,12 +37,14 @@ func WithSampleInterval(d time.Duration) Option {
 // it, it exits when it finds none left, and Close stops it. Guarded by
 // Engine.mu, except samplers.
 type childSet struct {
-	live     map[*procRun]struct{}
-	reaping  bool // Close gave up waiting: a child that starts now is killed at once
-	sampling bool // a sampler goroutine is running
-	closed   bool // Close has stopped sampling: no sampler starts again
-	stop     chan struct{}
-	samplers sync.WaitGroup
+	live      map[*procRun]struct{}
+	reaping   bool // Close gave up waiting: a child that starts now is killed at once
+	sampling  bool // a sampler goroutine is running
+	closed    bool // Close has stopped sampling: no sampler starts again
+	sampledAt time.Time
+	stop      chan struct{}
+	wake      chan chan struct{} // cap 1: sample now, then close the channel sent
+	samplers  sync.WaitGroup
 }
 
 // usageSampler is what the sampler goroutine reads figures with
@@ -58,10 +71,11 @@ func (e *Engine) startSamplerLocked(s usageSampler) {
 	c := &e.children
 	if c.stop == nil {
 		c.stop = make(chan struct{})
+		c.wake = make(chan chan struct{}, 1)
 	}
 	c.sampling = true
 	c.samplers.Add(1)
-	go e.sampleChildren(c.stop, s)
+	go e.sampleChildren(c.stop, c.wake, s)
 }
 
 // removeChildLocked forgets a reaped child.
@@ -104,21 +118,61 @@ func (e *Engine) stopSampling() {
 	c.samplers.Wait()
 }
 
-// sampleChildren is the sampler goroutine: it samples every interval and
-// exits when no child is left.
-func (e *Engine) sampleChildren(stop <-chan struct{}, s usageSampler) {
+// sampleForSubscriber has the sampler sample now, unless its figures are
+// fresh, and waits (briefly) until it has: a new subscriber's first snapshot
+// has figures however rarely the sampler ran while nobody watched. Subscribe
+// calls it.
+func (e *Engine) sampleForSubscriber() {
+	c := &e.children
+	e.mu.Lock()
+	stale := c.sampling && !c.closed && time.Since(c.sampledAt) >= e.cfg.sampleEvery
+	wake := c.wake
+	e.mu.Unlock()
+	if !stale {
+		return
+	}
+	done := make(chan struct{})
+	select {
+	case wake <- done:
+	default:
+		return // a wake is pending: that sample is as fresh
+	}
+	t := time.NewTimer(subscribeSampleWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+}
+
+// sampleChildren is the sampler goroutine. It samples once every
+// sampleEvery while someone is subscribed, once every IdleSampleInterval
+// while nobody is, and at once when asked through wake; it exits when no
+// child is left.
+func (e *Engine) sampleChildren(stop <-chan struct{}, wake <-chan chan struct{}, s usageSampler) {
 	defer e.children.samplers.Done()
-	tick := time.NewTicker(e.cfg.sampleEvery)
-	defer tick.Stop()
+	next := time.NewTimer(e.cfg.sampleEvery) // the first figures soon after the first child starts
+	defer next.Stop()
 	for {
+		var done chan struct{}
 		select {
-		case <-tick.C:
+		case <-next.C:
+		case done = <-wake:
 		case <-stop:
 			return
 		}
-		if !e.sampleOnce(s) {
+		more := e.sampleOnce(s)
+		if done != nil {
+			close(done)
+		}
+		if !more {
 			return
 		}
+		every := e.cfg.sampleEvery
+		if !e.hasSubscribers() {
+			every = max(every, IdleSampleInterval)
+		}
+		next.Reset(every)
 	}
 }
 
@@ -145,6 +199,7 @@ func (e *Engine) sampleOnce(s usageSampler) bool {
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	c.sampledAt = time.Now()
 	changed := false
 	for i, pr := range runs {
 		if u := usage[i]; !pr.reaped && (pr.cpu != u.CPU || pr.rss != u.RSS) {
