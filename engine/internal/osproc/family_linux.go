@@ -29,15 +29,14 @@ type family struct {
 	self  int
 	token string
 
-	mu        sync.Mutex // taken under Tree.mu, never the other way
-	reapMu    sync.Mutex // held to reap a child that is no leader: one reaper at a time
+	reapMu    sync.Mutex // held to reap a child, and while the children are listed
+	mu        sync.Mutex // taken under Tree.mu and reapMu, never the other way
 	pidfds    bool       // pidfd_open works: every child os/exec waits for has one
 	next      uint64
 	trees     map[uint64]*Tree     // trees whose leader is unreaped, by number
 	leaders   map[int]*Tree        // the same, by the leader's pid
-	kin       map[int]kinship      // processes known to be a tree's: pid → who
+	kin       map[int]kinship      // children known to be a tree's: pid → which (a cache)
 	strangers map[procKey]struct{} // children known to be no tree's (the caller's own)
-	claimed   map[int]bool         // orphans of ended trees a sweep is reaping
 	dog       watchdog
 }
 
@@ -64,7 +63,6 @@ func (f *family) init() {
 		f.leaders = make(map[int]*Tree)
 		f.kin = make(map[int]kinship)
 		f.strangers = make(map[procKey]struct{})
-		f.claimed = make(map[int]bool)
 		_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 	})
 	f.mu.Lock()
@@ -116,12 +114,14 @@ func (f *family) abandon(t *Tree) {
 
 // remove forgets a tree whose leader was reaped. What the tree's sweep could
 // not reap (still dying when it gave up) stays known, as the tree's, and a
-// later sweep reaps it as an orphan.
+// later sweep takes it for an orphan.
 func (f *family) remove(t *Tree) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.trees, t.os.id)
-	delete(f.leaders, t.pid)
+	if f.leaders[t.pid] == t { // its pid may be a newer tree's leader's already
+		delete(f.leaders, t.pid)
+	}
 	var buf statBuf
 	for pid, k := range f.kin {
 		if k.tree != t.os.id {
@@ -133,34 +133,53 @@ func (f *family) remove(t *Tree) {
 	}
 }
 
-// adopt records p as tree id's, so that it is known once it is a zombie
-// (whose environment is gone).
+// adopt records p, a descendant of tree id's, so that it is told for the
+// tree's once this process adopts it, dying (a dying process's environment
+// cannot be read).
 func (f *family) adopt(p proc, id uint64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.kin[p.pid] = kinship{start: p.start, tree: id}
 }
 
+// kid is a child of this process that belongs to a tree. fd, when not -1, is
+// a pidfd of it, taken while no child could be reaped: it refers to that
+// process whatever becomes of its pid, and the caller closes it.
+type kid struct {
+	proc
+	fd int
+}
+
 // children returns the live children of this process that belong to a tree,
-// by tree number (ended trees included), leaders aside. On the way it reaps
-// every zombie child that is no leader and that nothing else in this process
-// waits for: the orphans this process adopted as a subreaper, which nobody
-// else will reap. reaped reports whether it reaped any: their children, if
-// they had any, were adopted after the list was read.
-func (f *family) children() (byTree map[uint64][]proc, reaped bool) {
-	out := make(map[uint64][]proc)
+// by tree number (ended trees included), leaders aside; those of the trees
+// pin reports true for come with a pidfd (pin nil: none). On the way it reaps
+// every zombie child that no pidfd in this process refers to: os/exec holds
+// one of every child it started until it has waited for it, and a tree of its
+// leader, so a zombie without one is nobody's to wait for (an orphan of a
+// tree, adopted after it died). reaped reports whether it reaped any: their
+// children, if they had any, were adopted after the list was read.
+//
+// It holds reapMu throughout: no child of this process's is reaped meanwhile,
+// so a pid read here still names the same process when it is acted on (the
+// kernel also walks the list step by step, and a reap could make it skip
+// one).
+func (f *family) children(pin func(tree uint64) bool) (byTree map[uint64][]kid, reaped bool) {
+	out := make(map[uint64][]kid)
 	if f.self == 0 {
 		return out, false // no tree was ever started
 	}
+	f.reapMu.Lock()
+	defer f.reapMu.Unlock()
 	var buf statBuf
 	seen := make(map[procKey]struct{})
-	var zombies []procStat
-	// No child of ours is reaped while the list is read: the kernel walks it
-	// step by step, and a reap in between could make it skip one.
-	f.reapMu.Lock()
-	kids := ownChildren(f.self)
-	f.reapMu.Unlock()
-	for _, pid := range kids {
+	var zombies []int
+	type found1 struct {
+		kid
+		id    uint64
+		known bool // told by the kin cache
+	}
+	var found []found1
+	for _, pid := range ownChildren(f.self) {
 		f.mu.Lock()
 		_, leader := f.leaders[pid]
 		dog := pid == f.dog.pid
@@ -173,13 +192,36 @@ func (f *family) children() (byTree map[uint64][]proc, reaped bool) {
 			continue
 		}
 		if !st.alive() {
-			zombies = append(zombies, st)
+			zombies = append(zombies, pid)
 			continue
 		}
 		seen[procKey{st.pid, st.start}] = struct{}{}
-		if id, ok := f.treeOf(st); ok {
-			out[id] = append(out[id], proc{pid: st.pid, start: st.start, pgrp: st.pgrp, state: st.state})
+		id, known, ok := f.treeOf(st)
+		if !ok {
+			continue
 		}
+		k := kid{proc: proc{pid: st.pid, ppid: st.ppid, start: st.start, pgrp: st.pgrp, state: st.state}, fd: -1}
+		found = append(found, found1{k, id, known})
+	}
+	// A pid and start (to the clock tick) may be a later process's than the
+	// one recorded: one that a pidfd of this process refers to is a leader
+	// that has just started, or the caller's own child, never a tree's.
+	var held map[int]bool
+	for _, c := range found {
+		if c.known && held == nil {
+			held = pidfdsHeld()
+		}
+		if c.known && held[c.pid] {
+			continue
+		}
+		if pin != nil && pin(c.id) {
+			fd, err := unix.PidfdOpen(c.pid, 0)
+			if err != nil {
+				continue // gone
+			}
+			c.fd = fd
+		}
+		out[c.id] = append(out[c.id], c.kid)
 	}
 	f.mu.Lock()
 	for key := range f.strangers {
@@ -187,53 +229,25 @@ func (f *family) children() (byTree map[uint64][]proc, reaped bool) {
 			delete(f.strangers, key)
 		}
 	}
+	trust := f.pidfds
 	f.mu.Unlock()
-	return out, f.reapZombies(zombies)
-}
-
-// reapZombies reaps the zombie children among zs that are known to be a
-// tree's, or that no pidfd in this process refers to. os/exec holds a pidfd of
-// every child it started until it has waited for it, so a zombie without one
-// is nobody's to wait for: an orphan of a tree, adopted after it died (its
-// environment is gone then, so its marker cannot tell). It reports whether it
-// reaped any.
-func (f *family) reapZombies(zs []procStat) (reaped bool) {
-	var held map[int]bool
-	for _, z := range zs {
-		f.mu.Lock()
-		k, known := f.kin[z.pid]
-		known = known && k.start == z.start
-		trust := f.pidfds
-		f.mu.Unlock()
-		if !known {
-			if !trust {
-				continue // no pidfds: the caller's own children cannot be told apart
-			}
-			if held == nil {
-				held = pidfdsHeld()
-			}
-			if held[z.pid] {
-				continue // someone here waits for it
+	if len(zombies) > 0 && trust { // without pidfds the caller's own children cannot be told apart
+		held := pidfdsHeld() // afresh: the pins above are no zombies'
+		for _, pid := range zombies {
+			if !held[pid] {
+				reaped = f.reapLocked(pid) || reaped
 			}
 		}
-		reaped = f.reapZombie(z.pid, z.start) || reaped
 	}
-	return reaped
+	return out, reaped
 }
 
-// reapZombie reaps child pid, started at start, if it is still that zombie.
-func (f *family) reapZombie(pid int, start uint64) bool {
-	f.reapMu.Lock()
-	defer f.reapMu.Unlock()
-	if st, ok := readStat(pid, new(statBuf)); !ok || st.start != start || st.ppid != f.self || st.alive() {
-		return false
-	}
+// reapLocked reaps child pid, a zombie (the caller holds reapMu).
+func (f *family) reapLocked(pid int) bool {
 	var ws unix.WaitStatus
 	got, _ := ignoringEINTR(func() (int, error) { return unix.Wait4(pid, &ws, unix.WNOHANG, nil) })
 	f.mu.Lock()
-	if k, ok := f.kin[pid]; ok && k.start == start {
-		delete(f.kin, pid)
-	}
+	delete(f.kin, pid)
 	f.mu.Unlock()
 	return got == pid
 }
@@ -241,23 +255,22 @@ func (f *family) reapZombie(pid int, start uint64) bool {
 // treeOf tells which tree a child of this process belongs to: one it is known
 // to be of, the tree whose leader's session or group it is in, or the tree its
 // marker names. A child that is none of these is the caller's own, left alone.
-func (f *family) treeOf(st procStat) (uint64, bool) {
+func (f *family) treeOf(st procStat) (id uint64, known, ok bool) {
 	key := procKey{st.pid, st.start}
 	f.mu.Lock()
 	if k, ok := f.kin[st.pid]; ok && k.start == st.start {
 		f.mu.Unlock()
-		return k.tree, true
+		return k.tree, true, true
 	}
 	if _, ok := f.strangers[key]; ok {
 		f.mu.Unlock()
-		return 0, false
+		return 0, false, false
 	}
 	t := f.leaders[st.sid]
 	if t == nil {
 		t = f.leaders[st.pgrp]
 	}
 	f.mu.Unlock()
-	var id uint64
 	ok, sure := t != nil, true
 	if ok {
 		id = t.os.id
@@ -271,7 +284,7 @@ func (f *family) treeOf(st procStat) (uint64, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if t := f.trees[id]; ok && t != nil && (t.pid == 0 || t.pid == st.pid) {
-		return 0, false // a leader that has just started, not yet recorded
+		return 0, false, false // a leader that has just started, not yet recorded
 	}
 	switch {
 	case ok:
@@ -279,53 +292,43 @@ func (f *family) treeOf(st procStat) (uint64, bool) {
 	case sure:
 		f.strangers[key] = struct{}{}
 	}
-	return id, ok
+	return id, false, ok
 }
 
-// claimOrphans returns the children in byTree whose tree has ended, each to
-// one caller only: that caller kills and reaps them.
-func (f *family) claimOrphans(byTree map[uint64][]proc) []proc {
+// ended reports whether tree id has ended (its leader was reaped).
+func (f *family) ended(id uint64) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []proc
-	for id, kids := range byTree {
-		if f.trees[id] != nil {
-			continue
-		}
-		for _, k := range kids {
-			if !f.claimed[k.pid] {
-				f.claimed[k.pid] = true
-				out = append(out, k)
-			}
-		}
-	}
-	return out
+	return f.trees[id] == nil
 }
 
-// reap waits, until deadline, for child k (killed) to exit and reaps it. A
-// child still dying at the deadline is left for a later sweep.
-func (f *family) reap(k proc, deadline time.Time) {
-	defer func() {
-		f.mu.Lock()
-		delete(f.claimed, k.pid)
-		f.mu.Unlock()
-	}()
-	// Our child, unreaped: its pid is still it, and so is a pidfd of it.
-	if fd, err := unix.PidfdOpen(k.pid, 0); err == nil {
-		if unix.SetNonblock(fd, true) == nil {
-			file := os.NewFile(uintptr(fd), "pidfd")
-			awaitPidfd(file, deadline)
-			file.Close()
-		} else {
-			unix.Close(fd)
-		}
+// reap waits, until deadline, for k (killed) to exit and reaps it, through
+// its pidfd, which it closes. A child still dying at the deadline is left for
+// a later sweep.
+func (f *family) reap(k kid, deadline time.Time) {
+	if unix.SetNonblock(k.fd, true) != nil {
+		unix.Close(k.fd)
+		return
 	}
-	for !f.reapZombie(k.pid, k.start) && time.Now().Before(deadline) {
-		if st, ok := readStat(k.pid, new(statBuf)); !ok || st.start != k.start {
-			return // reaped already
-		}
-		time.Sleep(time.Millisecond) // no pidfd: poll
+	file := os.NewFile(uintptr(k.fd), "pidfd")
+	defer file.Close()
+	if !awaitPidfd(file, deadline) {
+		return
 	}
+	f.reapMu.Lock()
+	defer f.reapMu.Unlock()
+	rc, err := file.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = rc.Control(func(fd uintptr) {
+		var info unix.Siginfo
+		if unix.Waitid(unix.P_PIDFD, int(fd), &info, unix.WEXITED|unix.WNOHANG, nil) == nil {
+			f.mu.Lock()
+			delete(f.kin, k.pid)
+			f.mu.Unlock()
+		}
+	})
 }
 
 // pidfdsHeld returns the pids this process holds a pidfd of
@@ -340,7 +343,7 @@ func pidfdsHeld() map[int]bool {
 	d.Close()
 	buf := make([]byte, 0, 512)
 	for _, fd := range fds {
-		if link, err := os.Readlink("/proc/self/fd/" + fd); err != nil || link != "anon_inode:[pidfd]" {
+		if link, err := os.Readlink("/proc/self/fd/" + fd); err != nil || !strings.Contains(link, "pidfd") {
 			continue
 		}
 		b, err := readSmall("/proc/self/fdinfo/"+fd, buf[:0])

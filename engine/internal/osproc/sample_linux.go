@@ -92,7 +92,7 @@ func (s *Sampler) findMembers(trees []*Tree) []procStat {
 		all[st.pid] = st
 		byParent[st.ppid] = append(byParent[st.ppid], st.pid)
 	})
-	adopted, _ := fam.children()
+	adopted, _ := fam.children(nil)
 	clear(s.members)
 	var out []procStat
 	for _, t := range trees {

@@ -3,6 +3,7 @@
 package osproc
 
 import (
+	"os"
 	"syscall"
 	"time"
 
@@ -19,7 +20,6 @@ func sysProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setsid: tr
 
 func (o *treeOS) prepare(_ *Tree, env []string) []string { return env }
 func (o *treeOS) abandon(*Tree)                          {}
-func (o *treeOS) started(t *Tree, pid int)               { t.pid = pid; o.exited = exits.watch(pid) }
 func (o *treeOS) awaitExit(*Tree)                        { <-o.exited }
 func (o *treeOS) forget(*Tree)                           {}
 
@@ -27,6 +27,13 @@ func (o *treeOS) forget(*Tree)                           {}
 func (o *treeOS) reap(t *Tree, ws *unix.WaitStatus) error {
 	_, err := ignoringEINTR(func() (int, error) { return unix.Wait4(t.pid, ws, 0, nil) })
 	return err
+}
+
+// started records the leader and lets the os.Process go.
+func (o *treeOS) started(t *Tree, p *os.Process) {
+	t.pid = p.Pid
+	o.exited = exits.watch(t.pid)
+	_ = p.Release()
 }
 
 // signalOthers does nothing here: a descendant that left the leader's group

@@ -37,8 +37,14 @@ func (o *treeOS) prepare(t *Tree, env []string) []string {
 func (o *treeOS) abandon(t *Tree) { fam.abandon(t) }
 
 // started opens a pidfd of the new leader (its pid is ours until we reap it,
-// so the pidfd is its) and records it in the family.
-func (o *treeOS) started(t *Tree, pid int) {
+// so the pidfd is its), records it in the family and lets p, which holds a
+// pidfd of its own, go. No child is reaped meanwhile (reapMu): a zombie
+// leader is never without a pidfd of this process's, which tells it from an
+// orphan to reap.
+func (o *treeOS) started(t *Tree, p *os.Process) {
+	fam.reapMu.Lock()
+	defer fam.reapMu.Unlock()
+	pid := p.Pid
 	if fd, err := unix.PidfdOpen(pid, 0); err == nil {
 		if unix.SetNonblock(fd, true) == nil {
 			o.pidfd = os.NewFile(uintptr(fd), "pidfd:"+strconv.Itoa(pid))
@@ -47,6 +53,7 @@ func (o *treeOS) started(t *Tree, pid int) {
 		}
 	}
 	fam.started(t, pid, o.pidfd != nil)
+	_ = p.Release()
 }
 
 // awaitExit blocks until the leader has exited (it is a zombie, unreaped).
@@ -87,22 +94,23 @@ func awaitPidfd(f *os.File, deadline time.Time) bool {
 // group (which Signal has signalled): those that left it (setsid, setpgid, a
 // job of `set -m`) and those adopted by this process after their parent died.
 func (o *treeOS) signalOthers(t *Tree, sig syscall.Signal) {
-	byTree, _ := fam.children()
+	byTree, _ := fam.children(func(id uint64) bool { return id == o.id })
 	kids := byTree[o.id]
 	roots := make([]proc, 0, len(kids)+1)
 	roots = append(roots, proc{pid: t.pid})
 	for _, k := range kids {
 		if k.pgrp != t.pid {
-			_ = unix.Kill(k.pid, sig) // our child: its pid is ours until we reap it
+			_ = unix.PidfdSendSignal(k.fd, sig, nil, 0)
 		}
-		roots = append(roots, k)
+		roots = append(roots, k.proc)
 	}
 	for _, d := range descendants(roots) {
-		fam.adopt(d, o.id) // so its zombie is known for ours, once adopted
+		fam.adopt(d, o.id) // so it is told for ours once adopted
 		if d.pgrp != t.pid {
 			signalProc(d, sig)
 		}
 	}
+	closeKids(kids)
 }
 
 // sweepWithin bounds how long a sweep waits for what it killed to die: SIGKILL
@@ -114,24 +122,46 @@ const sweepWithin = 5 * time.Second
 // is in the subtree of a child this process adopted (it is their subreaper),
 // so the sweep kills each such child of the tree's and everything under it,
 // reaps the child, and starts again with what that adopted in turn, until
-// none is left. Children of trees that have ended are swept too.
+// none is left. Children of trees that have ended are swept too (two sweeps
+// may both take one: it is killed and reaped through a pidfd, so whichever
+// comes second finds nothing to do).
 func (o *treeOS) sweep(t *Tree) {
 	deadline := time.Now().Add(sweepWithin)
 	for time.Now().Before(deadline) {
-		byTree, reaped := fam.children()
-		kids := append(byTree[o.id], fam.claimOrphans(byTree)...)
+		byTree, reaped := fam.children(func(id uint64) bool { return id == o.id || fam.ended(id) })
+		var kids []kid
+		for _, ks := range byTree {
+			for _, k := range ks {
+				if k.fd >= 0 { // pinned: this tree's, or an ended one's
+					kids = append(kids, k)
+				}
+			}
+		}
 		if len(kids) == 0 && !reaped {
 			return
 		}
-		for _, d := range descendants(kids) {
-			fam.adopt(d, o.id) // so its zombie is known for ours, once adopted
+		roots := make([]proc, len(kids))
+		for i, k := range kids {
+			roots[i] = k.proc
+		}
+		for _, d := range descendants(roots) {
+			fam.adopt(d, o.id) // so it is told for ours once adopted, dying
 			signalProc(d, unix.SIGKILL)
 		}
 		for _, k := range kids {
-			_ = unix.Kill(k.pid, unix.SIGKILL) // our child: its pid is ours until we reap it
+			_ = unix.PidfdSendSignal(k.fd, unix.SIGKILL, nil, 0)
 		}
 		for _, k := range kids {
-			fam.reap(k, deadline)
+			fam.reap(k, deadline) // and closes its pidfd
+		}
+	}
+}
+
+// closeKids closes the pidfds of kids.
+func closeKids(kids []kid) {
+	for _, k := range kids {
+		if k.fd >= 0 {
+			unix.Close(k.fd)
 		}
 	}
 }
@@ -147,13 +177,13 @@ func (o *treeOS) forget(t *Tree) {
 	}
 }
 
-// proc is a process found in /proc: enough to tell it from a later process
-// with the same pid.
+// proc is a process found in /proc: enough (its start, to the clock tick,
+// and its parent) to tell it from a later process with the same pid.
 type proc struct {
-	pid   int
-	start uint64
-	pgrp  int
-	state byte
+	pid, ppid int
+	start     uint64
+	pgrp      int
+	state     byte
 }
 
 func (p proc) alive() bool { return p.state != 'Z' && p.state != 'X' }
@@ -187,7 +217,7 @@ func descendants(roots []proc) []proc {
 				continue // gone, or moved
 			}
 			if st.alive() {
-				out = append(out, proc{pid: st.pid, start: st.start, pgrp: st.pgrp, state: st.state})
+				out = append(out, proc{pid: st.pid, ppid: st.ppid, start: st.start, pgrp: st.pgrp, state: st.state})
 			}
 			queue = append(queue, kid)
 		}
@@ -196,20 +226,24 @@ func descendants(roots []proc) []proc {
 }
 
 // signalProc sends sig to p unless its pid now names another process: it
-// takes a pidfd (which cannot change hands) and checks, through it, that the
-// process is still the one that was found.
+// takes a pidfd (which cannot change hands) and checks that the process it
+// refers to started when p did and has p's parent (a process that took the
+// pid since, within the same clock tick, with the same parent, descends from
+// the same tree).
 func signalProc(p proc, sig syscall.Signal) {
+	same := func() bool {
+		st, ok := readStat(p.pid, new(statBuf))
+		return ok && st.start == p.start && st.ppid == p.ppid
+	}
 	fd, err := unix.PidfdOpen(p.pid, 0)
 	if err != nil {
-		if err == unix.ENOSYS || err == unix.EPERM {
-			if st, ok := readStat(p.pid, new(statBuf)); ok && st.start == p.start {
-				_ = unix.Kill(p.pid, sig)
-			}
+		if (err == unix.ENOSYS || err == unix.EPERM) && same() {
+			_ = unix.Kill(p.pid, sig)
 		}
 		return
 	}
 	defer unix.Close(fd)
-	if st, ok := readStat(p.pid, new(statBuf)); !ok || st.start != p.start {
+	if !same() {
 		return
 	}
 	_ = unix.PidfdSendSignal(fd, sig, nil, 0)

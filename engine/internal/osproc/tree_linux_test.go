@@ -259,3 +259,48 @@ func TestSamplerCountsEscapees(t *testing.T) {
 		return u[0].CPU > 10 && u[0].RSS > 0
 	})
 }
+
+func TestConcurrentTrees(t *testing.T) {
+	t.Parallel()
+	// Trees that start, exit, leave orphans behind and get killed at once,
+	// from many goroutines: each Wait reaps its own leader and reports how it
+	// ended, and no sweep takes another tree's leader or misses its own.
+	scripts := []struct {
+		script string
+		kill   bool
+		want   string
+	}{
+		{`exit 0`, false, ""},
+		{`exit 5`, false, "exit status 5"},
+		{`(setsid sh -c 'sleep 0.01' &); exit 0`, false, ""},
+		{`setsid sleep 1000 & exit 0`, false, ""},
+		{`(setsid sh -c 'sleep 1000 & exit 0' &); exec sleep 1000`, true, "signal: killed"},
+	}
+	const workers, rounds = 8, 25
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for i := range rounds {
+				sc := scripts[(w+i)%len(scripts)]
+				tr, err := Start(Spec{Argv: []string{"sh", "-c", sc.script}})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if sc.kill {
+					tr.Signal(SIGKILL)
+				}
+				if got := errText(tr.Wait()); got != sc.want {
+					errs <- fmt.Errorf("%q: Wait = %q, want %q", sc.script, got, sc.want)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -97,10 +97,9 @@ func Start(spec Spec) (*Tree, error) {
 		t.os.abandon(t)
 		return nil, err
 	}
-	t.os.started(t, cmd.Process.Pid)
 	// From here the tree reaps its leader itself (Wait): the Process lets go
 	// of what it holds (on Linux, a pidfd).
-	_ = cmd.Process.Release()
+	t.os.started(t, cmd.Process)
 	t.stdout, t.stderr = startDrain(outR, spec.Stdout), startDrain(errR, spec.Stderr)
 	return t, nil
 }
