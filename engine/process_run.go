@@ -137,6 +137,10 @@ func (p *process) stopLocked(pr *procRun) {
 	}
 	logLine(pr.r, fmt.Sprintf("spindle: sent %s to process group %d; SIGKILL in %s", name, g.Pid(), grace))
 	pr.stopTimer = time.AfterFunc(grace, func() {
+		// Under the run's lock, as the run records its end: the line is in
+		// the log before "ended" is.
+		unlock := pr.r.e.lockTask(pr.r.t)
+		defer unlock()
 		if g.Signal(osproc.SIGKILL) {
 			logLine(pr.r, fmt.Sprintf("spindle: still running %s after %s: sent SIGKILL to process group %d", grace, name, g.Pid()))
 		}
