@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spindle-tui/spindle/engine"
+	"github.com/spindle-tui/spindle/model"
 	"golang.org/x/sys/unix"
 )
 
@@ -39,26 +40,19 @@ func benchSleepingChildren(b *testing.B, children int) {
 		baseThreads, baseRSS := selfStatus(b)
 		e := engine.New(engine.WithHistory(16))
 		m := e.NewManager("sleepers", children)
-		for i := range children {
-			if _, err := m.AppendProcess(fmt.Sprint("sleep ", i), engine.ProcessSpec{Command: []string{"sleep", "1000"}}); err != nil {
-				b.Fatal(err)
-			}
-		}
 		if err := m.Watch(); err != nil {
 			b.Fatal(err)
 		}
-		deadline := time.Now().Add(5 * time.Minute)
-		for started := 0; started < children; {
-			if time.Now().After(deadline) {
-				b.Fatalf("only %d of %d children started", started, children)
-			}
-			time.Sleep(100 * time.Millisecond)
-			started = 0
-			for _, task := range e.Snapshot().Tasks {
-				if task.PID != 0 {
-					started++
+		// In batches: a child being started holds a few more descriptors
+		// (its pipes' other ends, /dev/null, exec's pidfd) than a running one.
+		const batch = 250
+		for i := 0; i < children; i += batch {
+			for j := i; j < min(i+batch, children); j++ {
+				if _, err := m.AppendProcess(fmt.Sprint("sleep ", j), engine.ProcessSpec{Command: []string{"sleep", "1000"}}); err != nil {
+					b.Fatal(err)
 				}
 			}
+			untilStarted(b, e, min(i+batch, children))
 		}
 		time.Sleep(time.Second) // let every waiter settle where it waits
 		threads, rss := selfStatus(b)
@@ -67,6 +61,31 @@ func benchSleepingChildren(b *testing.B, children int) {
 		b.ReportMetric(float64(rss)/(1<<20), "MiB-RSS")
 		b.ReportMetric(float64(rss-baseRSS)/float64(children)/1024, "KiB-RSS/child")
 		closeForBench(b, e)
+	}
+}
+
+// untilStarted waits until n process tasks of e have a pid, failing the
+// benchmark if one fails to start.
+func untilStarted(b *testing.B, e *engine.Engine, n int) {
+	b.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		started := 0
+		for _, task := range e.Snapshot().Tasks {
+			switch {
+			case task.PID != 0:
+				started++
+			case task.State == model.StateFailed:
+				b.Fatalf("%s did not start: %s", task.Name, task.Error)
+			}
+		}
+		if started >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("only %d of %d children started", started, n)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
