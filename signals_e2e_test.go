@@ -41,13 +41,13 @@ func TestDashboardSignals(t *testing.T) {
 			s := tm.session(name, dir, bin)
 			s.waitFor("the child running", regexp.MustCompile(`(?m)\bchild\s+svc\s+running\b`))
 			pid := s.childPid()
-			if err := syscall.Kill(pid, sig); err != nil {
+			if err := signalPid(pid, sig); err != nil {
 				t.Fatal(err)
 			}
 			code, ok := s.exitCode(15 * time.Second)
 			if !ok {
 				hangs[sig]++
-				_ = syscall.Kill(pid, syscall.SIGKILL)
+				_ = signalPid(pid, syscall.SIGKILL)
 				s.exitCode(10 * time.Second)
 				killProcesses(t, "sleep\x00631", "sleep\x00632") // a SIGKILLed spindle leaves its grandchildren
 			} else if code != "0" {
@@ -83,14 +83,14 @@ func TestDashboardSecondSignalForces(t *testing.T) {
 	s := tm.session("force", dir, bin)
 	s.waitFor("the child running", regexp.MustCompile(`(?m)\bstubborn\s+svc\s+running\b`))
 	pid := s.childPid()
-	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+	if err := signalPid(pid, syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	s.waitFor("the graceful quit", regexp.MustCompile(`quitting`))
 	if _, done := s.exitCode(0); done {
 		t.Fatalf("one SIGTERM ended spindle at once; screen:\n%s", s.screen())
 	}
-	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+	if err := signalPid(pid, syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	code, ok := s.exitCode(15 * time.Second)
@@ -292,7 +292,7 @@ func killProcesses(t *testing.T, argvs ...string) {
 	for _, argv := range argvs {
 		for _, p := range processes(t, argv) {
 			if pid, err := strconv.Atoi(p); err == nil {
-				_ = syscall.Kill(pid, syscall.SIGKILL)
+				_ = signalPid(pid, syscall.SIGKILL)
 			}
 		}
 	}
@@ -346,4 +346,15 @@ func TestServeRaisesFDLimit(t *testing.T) {
 	if got := soft(processes(t, "sleep\x00681")[0]); got != 256 {
 		t.Errorf("the child's soft limit %d, want the 256 spindle was started with", got)
 	}
+}
+
+// signalPid sends sig to process pid (through os.Process, so that this file
+// builds on every OS).
+func signalPid(pid int, sig os.Signal) error {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return err
+	}
+	defer p.Release()
+	return p.Signal(sig)
 }

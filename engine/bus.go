@@ -68,6 +68,7 @@ func (e *Engine) Subscribe() (<-chan model.Snapshot, func()) {
 		}
 	}
 	e.subMu.Unlock()
+	e.sampleForSubscriber() // sample.go: nobody watched, so figures may be a minute old
 	first := e.Snapshot()
 	e.subMu.Lock()
 	defer e.subMu.Unlock()

@@ -30,18 +30,28 @@ var ErrNoCommand = errors.New("engine: process spec has no command")
 // argv names one), where and with what environment, how to stop it and whether
 // to restart it.
 //
-// Each run starts in a process group of its own. Halt sends StopSignal to the
-// group (and SIGCONT, so a paused group can act on it), then SIGKILL after
-// StopGrace; kill sends SIGKILL at once; pause and resume send SIGSTOP and
-// SIGCONT. When the group leader exits, whatever is left of its group is
-// SIGKILLed, so no process outlives its task. A descendant that moved to a group
-// or session of its own (setsid, a daemonizing fork) is out of reach of this.
+// Each run starts in a session and process group of its own. Halt sends
+// StopSignal to the group (and SIGCONT, so a paused group can act on it), then
+// SIGKILL after StopGrace; kill sends SIGKILL at once; pause and resume send
+// SIGSTOP and SIGCONT. When the group leader exits, whatever is left is
+// SIGKILLed and reaped before the run ends, so no process outlives its task.
 //
-// As a last resort when spindle itself is SIGKILLed, children get
-// Pdeathsig=SIGKILL. Linux ties that signal to the thread that started the
-// child, not the process: Go only ends a thread when a goroutine exits while
-// locked to it (runtime.LockOSThread), which the engine never does; code that
-// embeds the engine and does so may see a child killed early.
+// On Linux "whatever is left" is every descendant, wherever it went: the
+// engine's process becomes a child subreaper (PR_SET_CHILD_SUBREAPER), so a
+// descendant that left the group (setsid, set -m, a daemonizing double fork)
+// stays in its subtree, and every child carries SPINDLE_RUN_ID in its
+// environment, which tells the orphans the process adopts apart from its own
+// other children. The signals above reach those descendants too. A program
+// that embeds the engine adopts the orphans of its own children as well; it
+// reaps those nobody waits for (no os/exec Cmd holds them). If the process is
+// SIGKILLed, a small watchdog (a shell started with the first child) kills
+// every process that carries its marker. On macOS and FreeBSD the group is
+// what is reached: a descendant that left it is not.
+//
+// Pdeathsig=SIGKILL is set as well. Linux ties that signal to the thread that
+// started the child, not the process: Go only ends a thread when a goroutine
+// exits while locked to it (runtime.LockOSThread), which the engine never
+// does; code that embeds the engine and does so may see a child killed early.
 //
 // The zero ProcessSpec with a Command is ready to use: every zero field takes
 // its default. To ask for a count or a duration of zero itself, set the field
@@ -93,6 +103,9 @@ func orDefault[T int | time.Duration](v, def T) T {
 
 // validate reports what makes s unrunnable.
 func (s ProcessSpec) validate() error {
+	if !ProcessesSupported {
+		return ErrProcessUnsupported
+	}
 	if len(s.Command) == 0 || s.Command[0] == "" {
 		return ErrNoCommand
 	}
@@ -170,8 +183,8 @@ func (p *process) view(v *model.Task) {
 	if pr == nil {
 		return
 	}
-	if !pr.reaped && pr.group != nil {
-		v.PID = pr.group.pid
+	if !pr.reaped && pr.tree != nil {
+		v.PID = pr.tree.Pid()
 		v.CPU, v.RSS = pr.cpu, pr.rss
 	}
 	if pr.exitCode >= 0 {

@@ -1,34 +1,39 @@
 package engine
 
+import "github.com/spindle-tui/spindle/engine/internal/osproc"
+
 // ProcSurvivors returns the pids of the processes that are still alive (not
-// zombies) among those in process group pgid and those listed, read from
-// /proc the way the sampler reads it. Tests use it to prove that nothing
-// outlives a halt, a kill or Close.
+// zombies) among those in process group pgid and those listed, read from the
+// process table the way the sampler reads it. Tests use it to prove that
+// nothing outlives a halt, a kill or Close.
 func ProcSurvivors(pgid int, pids ...int) []int {
+	procs, _ := osproc.List()
 	var alive []int
-	scanProcs(func(st procStat) {
-		if st.state == 'Z' || st.state == 'X' {
-			return
+	for _, p := range procs {
+		if p.State == 'Z' || p.State == 'X' {
+			continue
 		}
-		for _, p := range pids {
-			if st.pid == p {
-				alive = append(alive, st.pid)
-				return
+		for _, pid := range pids {
+			if p.Pid == pid {
+				alive = append(alive, p.Pid)
+				break
 			}
 		}
-		if st.pgrp == pgid {
-			alive = append(alive, st.pid)
+		if p.Pgid == pgid && (len(alive) == 0 || alive[len(alive)-1] != p.Pid) {
+			alive = append(alive, p.Pid)
 		}
-	})
+	}
 	return alive
 }
 
-// ProcState returns the state letter of pid in /proc/<pid>/stat (R, S, T, Z, ...),
-// or 0 when there is no such process.
+// ProcState returns the state letter of pid (R, S, T, Z, ...), or 0 when
+// there is no such process.
 func ProcState(pid int) byte {
-	st, ok := readProcStat(itoa(pid), make([]byte, 1024))
-	if !ok {
-		return 0
+	procs, _ := osproc.List()
+	for _, p := range procs {
+		if p.Pid == pid {
+			return p.State
+		}
 	}
-	return st.state
+	return 0
 }

@@ -124,6 +124,9 @@ func mustAppendProcess(t *testing.T, m *engine.Manager, name string, spec engine
 // it logs ready (its traps are set); it returns the task.
 func startedProcess(t *testing.T, e *engine.Engine, spec engine.ProcessSpec) model.Task {
 	t.Helper()
+	if !engine.ProcessesSupported {
+		t.Skip(engine.ErrProcessUnsupported)
+	}
 	m := e.NewManager("procs", 4)
 	if err := m.Watch(); err != nil {
 		t.Fatal(err)

@@ -13,19 +13,25 @@ import (
 const maxLogLine = 2048
 
 // lineLog is an io.Writer that turns a child's output into lines of its task's
-// log, each marked with prefix. exec.Cmd calls Write from one goroutine per
-// stream, so a lineLog needs no lock of its own (the log has one).
+// log, each marked with prefix. Each stream is copied by one goroutine, so a
+// lineLog needs no lock of its own (the log has one).
 type lineLog struct {
 	r         *run
 	prefix    string
-	buf       []byte // the unfinished line
-	truncated bool   // the unfinished line overflowed: drop until its newline
+	published <-chan struct{} // closed once the child's pid is shown and logged
+	buf       []byte          // the unfinished line
+	truncated bool            // the unfinished line overflowed: drop until its newline
 }
 
-func newLineLog(r *run, prefix string) *lineLog { return &lineLog{r: r, prefix: prefix} }
+func newLineLog(r *run, prefix string, published <-chan struct{}) *lineLog {
+	return &lineLog{r: r, prefix: prefix, published: published}
+}
 
 // Write logs every complete line in b and keeps the rest for the next call.
+// It first waits until the child is published: a child may print before the
+// engine has recorded its pid, and its line must not show without it.
 func (w *lineLog) Write(b []byte) (int, error) {
+	<-w.published
 	n := len(b)
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')

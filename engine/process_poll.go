@@ -5,7 +5,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"syscall"
+
+	"github.com/spindle-tui/spindle/engine/internal/osproc"
 )
 
 // pollOutputTail is how many bytes of a poll command's stdout and stderr are
@@ -17,9 +18,12 @@ const pollOutputTail = 4096
 // the poller's value. A non-zero exit (or a signal) is an error naming it and
 // the last line of stderr, e.g. `exit status 1: df: /nope: No such file or
 // directory`. When the run's context is done (the poller's Timeout, Kill,
-// Close) the group is SIGKILLed at once. Only Command, Dir and Env of spec
-// are used: a poll is not restarted or stopped gracefully. Give its poller
-// PeriodFloor(MinCommandPollPeriod), as task-file pollers have.
+// Close) the group is SIGKILLed at once. A poll returns once the command and
+// everything it started are gone, as a process task's run does. Only
+// Command, Dir and Env of spec are used: a poll is not restarted or stopped
+// gracefully. Give its poller PeriodFloor(MinCommandPollPeriod), as task-file
+// pollers have. Where processes are not supported every poll fails with
+// ErrProcessUnsupported.
 func CommandPoll(spec ProcessSpec) PollFunc {
 	spec = spec.withDefaults()
 	return func(ctx context.Context) (any, error) {
@@ -27,12 +31,12 @@ func CommandPoll(spec ProcessSpec) PollFunc {
 			return nil, err
 		}
 		var stdout, stderr tailBuffer
-		g, err := startGroup(spec, &stdout, &stderr)
+		g, err := startTree(spec, &stdout, &stderr)
 		if err != nil {
 			return nil, err
 		}
-		stop := context.AfterFunc(ctx, func() { g.signal(syscall.SIGKILL) })
-		err = g.wait()
+		stop := context.AfterFunc(ctx, func() { g.Signal(osproc.SIGKILL) })
+		err = g.Wait()
 		stop()
 		if err != nil {
 			if line := lastLine(stderr.b); line != "" {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"syscall"
+	"io"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/osproc"
 	"github.com/spindle-tui/spindle/model"
-	"golang.org/x/sys/unix"
 )
 
 // errNotTask is returned by a process task's function called outside the engine.
@@ -18,7 +18,7 @@ var errNotTask = errors.New("engine: a process runs only as an engine task")
 // (which every writer holds; for pool work they hold its pool's lock too).
 type procRun struct {
 	r         *run
-	group     *procGroup    // nil until started, and when the start failed
+	tree      *osproc.Tree  // nil until started, and when the start failed
 	reaped    bool          // the leader was reaped: its pid means nothing now
 	done      chan struct{} // closed once reaped
 	stopTimer *time.Timer   // SIGKILL when the stop grace ends
@@ -29,11 +29,13 @@ type procRun struct {
 }
 
 // run is a process task's Func: it starts the child, logs its output, and
-// returns once the child and what was left of its group are reaped, with
+// returns once the child and what was left of its tree are reaped, with
 // exec's error ("exit status 3", "signal: killed") or nil on a clean exit.
 // Halt, kill, pause and resume reach the child through the hooks below, which
-// signal its group directly; a control that came while it was starting is
-// carried out as soon as it has started.
+// signal its tree directly; a control that came while it was starting is
+// carried out as soon as it has started. The child's output reaches the log
+// only once its pid is published and "started pid" logged: a line of it never
+// shows without them.
 func (p *process) run(ctx context.Context) error {
 	r := runFrom(ctx)
 	if r == nil {
@@ -53,33 +55,36 @@ func (p *process) run(ctx context.Context) error {
 		return ErrHalted
 	}
 
-	stdout, stderr := newLineLog(r, ""), newLineLog(r, "stderr: ")
-	g, err := startGroup(p.spec, stdout, stderr)
+	published := make(chan struct{})
+	stdout, stderr := newLineLog(r, "", published), newLineLog(r, "stderr: ", published)
+	g, err := startTree(p.spec, stdout, stderr)
 	if err != nil {
+		close(published)
 		close(pr.done)
 		logLine(r, "spindle: "+err.Error())
 		return err
 	}
 
 	unlock = e.lockTask(r.t)
-	pr.group = g
+	pr.tree = g
 	e.addChildLocked(pr)
-	logLine(r, fmt.Sprintf("spindle: started pid %d: %s", g.pid, p.display))
+	logLine(r, fmt.Sprintf("spindle: started pid %d: %s", g.Pid(), p.display))
+	close(published)
 	switch {
 	case r.killed || e.children.reaping:
 		p.killLocked(pr)
 	case r.flags.Load()&runHalt != 0:
 		p.stopLocked(pr)
 	case r.t.state == model.StatePaused && r.t.run == r:
-		g.signal(syscall.SIGSTOP)
+		g.Signal(osproc.SIGSTOP)
 	}
 	e.markDirty()
 	unlock()
 
-	err = g.wait()
+	err = g.Wait()
 	stdout.flush()
 	stderr.flush()
-	code, sig := g.exitStatus()
+	code, sig := g.ExitStatus()
 
 	unlock = e.lockTask(r.t)
 	pr.reaped = true
@@ -96,46 +101,56 @@ func (p *process) run(ctx context.Context) error {
 	if err != nil {
 		how = err.Error()
 	}
-	logLine(r, fmt.Sprintf("spindle: pid %d ended: %s", g.pid, how))
+	logLine(r, fmt.Sprintf("spindle: pid %d ended: %s", g.Pid(), how))
 	return err
+}
+
+// startTree starts spec's command as the leader of a process tree of its own
+// (engine/internal/osproc), its output going to the given writers.
+func startTree(spec ProcessSpec, stdout, stderr io.Writer) (*osproc.Tree, error) {
+	return osproc.Start(osproc.Spec{Argv: spec.Command, Dir: spec.Dir, Env: spec.Env, Stdout: stdout, Stderr: stderr})
 }
 
 // childOf returns t's child when it belongs to t's current run and has started
 // and not been reaped; nil otherwise.
 func childOf(t *task) *procRun {
 	pr := t.proc.cur
-	if pr == nil || pr.r != t.run || pr.group == nil || pr.reaped {
+	if pr == nil || pr.r != t.run || pr.tree == nil || pr.reaped {
 		return nil
 	}
 	return pr
 }
 
-// stopLocked sends the stop signal to pr's group (and SIGCONT, so a paused group
+// stopLocked sends the stop signal to pr's tree (and SIGCONT, so a paused tree
 // can act on it) and arms SIGKILL for when the stop grace ends.
 func (p *process) stopLocked(pr *procRun) {
 	if pr.stopTimer != nil {
 		return // already stopping
 	}
-	sig, grace, g := p.spec.StopSignal, p.spec.StopGrace, pr.group
-	g.signal(sig)
-	g.signal(syscall.SIGCONT)
-	name := unix.SignalName(sig)
-	if sig == syscall.SIGKILL {
-		logLine(pr.r, fmt.Sprintf("spindle: sent SIGKILL to process group %d", g.pid))
+	sig, grace, g := p.spec.StopSignal, p.spec.StopGrace, pr.tree
+	g.Signal(sig)
+	g.Signal(osproc.SIGCONT)
+	name := osproc.SignalName(sig)
+	if sig == osproc.SIGKILL {
+		logLine(pr.r, fmt.Sprintf("spindle: sent SIGKILL to process group %d", g.Pid()))
 		return
 	}
-	logLine(pr.r, fmt.Sprintf("spindle: sent %s to process group %d; SIGKILL in %s", name, g.pid, grace))
+	logLine(pr.r, fmt.Sprintf("spindle: sent %s to process group %d; SIGKILL in %s", name, g.Pid(), grace))
 	pr.stopTimer = time.AfterFunc(grace, func() {
-		if g.signal(syscall.SIGKILL) {
-			logLine(pr.r, fmt.Sprintf("spindle: still running %s after %s: sent SIGKILL to process group %d", grace, name, g.pid))
+		// Under the run's lock, as the run records its end: the line is in
+		// the log before "ended" is.
+		unlock := pr.r.e.lockTask(pr.r.t)
+		defer unlock()
+		if g.Signal(osproc.SIGKILL) {
+			logLine(pr.r, fmt.Sprintf("spindle: still running %s after %s: sent SIGKILL to process group %d", grace, name, g.Pid()))
 		}
 	})
 }
 
-// killLocked sends SIGKILL to pr's group.
+// killLocked sends SIGKILL to pr's tree.
 func (p *process) killLocked(pr *procRun) {
-	if pr.group.signal(syscall.SIGKILL) {
-		logLine(pr.r, fmt.Sprintf("spindle: sent SIGKILL to process group %d", pr.group.pid))
+	if pr.tree.Signal(osproc.SIGKILL) {
+		logLine(pr.r, fmt.Sprintf("spindle: sent SIGKILL to process group %d", pr.tree.Pid()))
 	}
 }
 
@@ -154,8 +169,8 @@ func (e *Engine) pauseProcessLocked(t *task) error {
 		return transitionError(t, model.OpPause)
 	}
 	e.setStateLocked(t, model.StatePaused)
-	if pr := childOf(t); pr != nil && pr.group.signal(syscall.SIGSTOP) {
-		logLine(pr.r, fmt.Sprintf("spindle: sent SIGSTOP to process group %d", pr.group.pid))
+	if pr := childOf(t); pr != nil && pr.tree.Signal(osproc.SIGSTOP) {
+		logLine(pr.r, fmt.Sprintf("spindle: sent SIGSTOP to process group %d", pr.tree.Pid()))
 	}
 	return nil
 }
@@ -166,8 +181,8 @@ func (e *Engine) resumeProcessLocked(t *task) error {
 		return transitionError(t, model.OpResume)
 	}
 	e.setStateLocked(t, model.StateRunning)
-	if pr := childOf(t); pr != nil && pr.group.signal(syscall.SIGCONT) {
-		logLine(pr.r, fmt.Sprintf("spindle: sent SIGCONT to process group %d", pr.group.pid))
+	if pr := childOf(t); pr != nil && pr.tree.Signal(osproc.SIGCONT) {
+		logLine(pr.r, fmt.Sprintf("spindle: sent SIGCONT to process group %d", pr.tree.Pid()))
 	}
 	return nil
 }

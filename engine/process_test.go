@@ -1,8 +1,11 @@
+//go:build linux || darwin || freebsd
+
 package engine_test
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -243,6 +246,10 @@ func TestProcessResourcesSampled(t *testing.T) {
 	t.Parallel()
 	e := engine.New(engine.WithSampleInterval(50 * time.Millisecond))
 	defer closeEngine(t, e)
+	// Figures are sampled every interval while someone watches (once a
+	// minute while nobody does).
+	_, unsubscribe := e.Subscribe()
+	defer unsubscribe()
 	task := startedProcess(t, e, sh(`echo ready; while :; do :; done`))
 	eventually(t, "cpu and rss sampled", func() bool {
 		got := findTask(e, task.ID)
@@ -292,4 +299,51 @@ func TestPoolProcessHalt(t *testing.T) {
 	}
 	untilState(t, e, fut.ID(), model.StateHalted)
 	noSurvivors(t, leader, leader, grandchild)
+}
+
+func TestProcessPIDShownBeforeItsOutput(t *testing.T) {
+	t.Parallel()
+	// A child's output reaches its log only once its pid is published: every
+	// snapshot that shows a line it printed shows its pid, and "started pid"
+	// comes first in the log.
+	e := engine.New()
+	defer closeEngine(t, e)
+	const n = 32
+	m := e.NewManager("procs", n)
+	var ids []model.TaskID
+	for i := range n {
+		ids = append(ids, mustAppendProcess(t, m, fmt.Sprint("p", i), sh(`echo ready; exec sleep 1000`)))
+	}
+	snaps, cancel := e.Subscribe()
+	defer cancel()
+	if err := m.Watch(); err != nil {
+		t.Fatal(err)
+	}
+	check := func(task model.Task) bool {
+		ready, started := -1, -1
+		for i, l := range task.Log {
+			switch {
+			case l.Text == "ready" && ready < 0:
+				ready = i
+			case strings.HasPrefix(l.Text, "spindle: started pid") && started < 0:
+				started = i
+			}
+		}
+		if ready < 0 {
+			return false
+		}
+		if task.PID == 0 || started < 0 || started > ready {
+			t.Fatalf("%s logged its output with pid %d shown, \"started\" at %d, output at %d: %v", task.ID, task.PID, started, ready, task.Log)
+		}
+		return true
+	}
+	seen := map[model.TaskID]bool{}
+	for len(seen) < n {
+		s := <-snaps
+		for _, task := range s.Tasks {
+			if !seen[task.ID] && check(task) {
+				seen[task.ID] = true
+			}
+		}
+	}
 }

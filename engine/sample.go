@@ -2,16 +2,28 @@ package engine
 
 import (
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/spindle-tui/spindle/engine/internal/osproc"
 )
 
 // DefaultSampleInterval is how often the CPU and memory of running processes
-// are sampled.
+// are sampled while someone watches (a subscriber).
 const DefaultSampleInterval = time.Second
 
+// IdleSampleInterval is how often they are sampled while nobody is
+// subscribed: Snapshot callers (status, the snapshot API) still get figures,
+// at most this old, at a cost a headless supervisor does not notice. A
+// subscriber that arrives gets fresh figures at once.
+const IdleSampleInterval = time.Minute
+
+// subscribeSampleWait bounds how long Subscribe waits for the fresh sample it
+// asked for.
+const subscribeSampleWait = 250 * time.Millisecond
+
 // WithSampleInterval sets how often the CPU% and RSS of running processes are
-// sampled (default 1s). d <= 0 keeps the default.
+// sampled while a subscriber watches (default 1s; with none, once every
+// IdleSampleInterval). d <= 0 keeps the default.
 func WithSampleInterval(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
@@ -25,12 +37,20 @@ func WithSampleInterval(d time.Duration) Option {
 // it, it exits when it finds none left, and Close stops it. Guarded by
 // Engine.mu, except samplers.
 type childSet struct {
-	live     map[*procRun]struct{}
-	reaping  bool // Close gave up waiting: a child that starts now is killed at once
-	sampling bool // a sampler goroutine is running
-	closed   bool // Close has stopped sampling: no sampler starts again
-	stop     chan struct{}
-	samplers sync.WaitGroup
+	live      map[*procRun]struct{}
+	reaping   bool // Close gave up waiting: a child that starts now is killed at once
+	sampling  bool // a sampler goroutine is running
+	closed    bool // Close has stopped sampling: no sampler starts again
+	sampledAt time.Time
+	stop      chan struct{}
+	wake      chan chan struct{} // cap 1: sample now, then close the channel sent
+	samplers  sync.WaitGroup
+}
+
+// usageSampler is what the sampler goroutine reads figures with
+// (osproc.Sampler; a fake in tests).
+type usageSampler interface {
+	Sample(trees []*osproc.Tree, now time.Time) []osproc.Usage
 }
 
 // addChildLocked records a started child and makes sure a sampler runs.
@@ -43,12 +63,19 @@ func (e *Engine) addChildLocked(pr *procRun) {
 	if c.sampling || c.closed {
 		return
 	}
+	e.startSamplerLocked(osproc.NewSampler())
+}
+
+// startSamplerLocked starts the sampler goroutine with s.
+func (e *Engine) startSamplerLocked(s usageSampler) {
+	c := &e.children
 	if c.stop == nil {
 		c.stop = make(chan struct{})
+		c.wake = make(chan chan struct{}, 1)
 	}
 	c.sampling = true
 	c.samplers.Add(1)
-	go e.sampleChildren(c.stop)
+	go e.sampleChildren(c.stop, c.wake, s)
 }
 
 // removeChildLocked forgets a reaped child.
@@ -91,120 +118,97 @@ func (e *Engine) stopSampling() {
 	c.samplers.Wait()
 }
 
-// sampleChildren is the sampler goroutine: every interval it reads /proc for
-// the groups of the running children, without the engine lock, then stores
-// each group's CPU% and RSS in its child under the lock.
-func (e *Engine) sampleChildren(stop <-chan struct{}) {
+// sampleForSubscriber has the sampler sample now, unless its figures are
+// fresh, and waits (briefly) until it has: a new subscriber's first snapshot
+// has figures however rarely the sampler ran while nobody watched. Subscribe
+// calls it.
+func (e *Engine) sampleForSubscriber() {
+	c := &e.children
+	e.mu.Lock()
+	stale := c.sampling && !c.closed && time.Since(c.sampledAt) >= e.cfg.sampleEvery
+	wake := c.wake
+	e.mu.Unlock()
+	if !stale {
+		return
+	}
+	done := make(chan struct{})
+	select {
+	case wake <- done:
+	default:
+		return // a wake is pending: that sample is as fresh
+	}
+	t := time.NewTimer(subscribeSampleWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+}
+
+// sampleChildren is the sampler goroutine. It samples once every
+// sampleEvery while someone is subscribed, once every IdleSampleInterval
+// while nobody is, and at once when asked through wake; it exits when no
+// child is left.
+func (e *Engine) sampleChildren(stop <-chan struct{}, wake <-chan chan struct{}, s usageSampler) {
 	defer e.children.samplers.Done()
-	tick := time.NewTicker(e.cfg.sampleEvery)
-	defer tick.Stop()
-	s := newCPUSampler()
+	next := time.NewTimer(e.cfg.sampleEvery) // the first figures soon after the first child starts
+	defer next.Stop()
 	for {
+		var done chan struct{}
 		select {
-		case <-tick.C:
+		case <-next.C:
+		case done = <-wake:
 		case <-stop:
 			return
 		}
-		e.mu.Lock()
-		if len(e.children.live) == 0 {
-			e.children.sampling = false
-			e.mu.Unlock()
+		more := e.sampleOnce(s)
+		if done != nil {
+			close(done)
+		}
+		if !more {
 			return
 		}
-		groups := make(map[int]*procRun, len(e.children.live))
-		for pr := range e.children.live {
-			groups[pr.group.pid] = pr
+		every := e.cfg.sampleEvery
+		if !e.hasSubscribers() {
+			every = max(every, IdleSampleInterval)
 		}
+		next.Reset(every)
+	}
+}
+
+// sampleOnce reads the figures of the running children, without the engine
+// lock, and stores each in its child under the lock. It reports false (and
+// ends sampling) when no child is left.
+func (e *Engine) sampleOnce(s usageSampler) bool {
+	e.mu.Lock()
+	c := &e.children
+	if len(c.live) == 0 {
+		c.sampling = false
 		e.mu.Unlock()
-
-		usage := s.sample(groups, time.Now())
-
-		e.mu.Lock()
-		changed := false
-		for pgid, u := range usage {
-			if pr := groups[pgid]; !pr.reaped && (pr.cpu != u.cpu || pr.rss != u.rss) {
-				pr.cpu, pr.rss = u.cpu, u.rss
-				changed = true
-			}
-		}
-		if changed { // an idle process publishes nothing: an idle dashboard stays idle
-			e.markDirty()
-		}
-		e.mu.Unlock()
+		return false
 	}
-}
+	runs := make([]*procRun, 0, len(c.live))
+	trees := make([]*osproc.Tree, 0, len(c.live))
+	for pr := range c.live {
+		runs = append(runs, pr)
+		trees = append(trees, pr.tree)
+	}
+	e.mu.Unlock()
 
-// groupUsage is what one process group uses: CPU as a percentage of one core
-// since the last sample, resident memory in bytes.
-type groupUsage struct {
-	cpu float64
-	rss int64
-}
+	usage := s.Sample(trees, time.Now())
 
-// clockTick is the kernel's USER_HZ, the unit of utime and stime in
-// /proc/<pid>/stat: 100 on every Linux (sysconf(_SC_CLK_TCK)).
-const clockTick = 100
-
-// cpuSampler turns cumulative CPU ticks into a rate between samples. It
-// belongs to one sampler goroutine.
-type cpuSampler struct {
-	prev     map[int]uint64 // pid → utime+stime at the last sample
-	members  map[int]bool   // pids found in a sampled group at the last full scan
-	samples  int
-	last     time.Time
-	pageSize int64
-}
-
-// fullScanEvery is how often (in samples) the sampler reads all of /proc to
-// find a group's members; in between it reads only the members it knows, so a
-// process that joins a group shows within that many samples. Reading every
-// process each second was most of an idle dashboard's CPU.
-const fullScanEvery = 5
-
-func newCPUSampler() *cpuSampler {
-	return &cpuSampler{prev: make(map[int]uint64), members: make(map[int]bool), last: time.Now(), pageSize: int64(syscall.Getpagesize())}
-}
-
-// sample sums, for each group of groups, the CPU ticks and resident pages of
-// its members (every process whose pgrp is the group id, the leader and what
-// stayed in its group). A pid seen for the first time counts all its ticks:
-// it started since the last sample, give or take. CPU of members that exited
-// in between is not counted.
-func (s *cpuSampler) sample(groups map[int]*procRun, now time.Time) map[int]groupUsage {
-	elapsed := now.Sub(s.last).Seconds()
-	s.last = now
-	out := make(map[int]groupUsage, len(groups))
-	seen := make(map[int]uint64, len(s.prev))
-	scan := scanProcs
-	for _, pr := range groups {
-		if !s.members[pr.group.pid] { // a new group: find its members now
-			s.samples = 0
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c.sampledAt = time.Now()
+	changed := false
+	for i, pr := range runs {
+		if u := usage[i]; !pr.reaped && (pr.cpu != u.CPU || pr.rss != u.RSS) {
+			pr.cpu, pr.rss = u.CPU, u.RSS
+			changed = true
 		}
 	}
-	if s.samples%fullScanEvery != 0 {
-		scan = func(fn func(procStat)) { readProcs(s.members, fn) }
-	} else {
-		clear(s.members)
+	if changed { // an idle process publishes nothing: an idle dashboard stays idle
+		e.markDirty()
 	}
-	s.samples++
-	scan(func(st procStat) {
-		if _, ok := groups[st.pgrp]; !ok {
-			delete(s.members, st.pid)
-			return
-		}
-		s.members[st.pid] = true
-		seen[st.pid] = st.ticks
-		delta := st.ticks
-		if before, ok := s.prev[st.pid]; ok {
-			delta = st.ticks - min(before, st.ticks)
-		}
-		u := out[st.pgrp]
-		if elapsed > 0 {
-			u.cpu += float64(delta) / clockTick / elapsed * 100
-		}
-		u.rss += st.rssPages * s.pageSize
-		out[st.pgrp] = u
-	})
-	s.prev = seen
-	return out
+	return true
 }

@@ -6,33 +6,6 @@ import (
 	"time"
 )
 
-func TestParseProcStat(t *testing.T) {
-	tests := []struct {
-		name string
-		line string
-		want procStat
-		ok   bool
-	}{
-		{"plain", "4242 (sleep) S 1 4240 4240 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 1 0 123 2240512 217 18446744073709551615",
-			procStat{pid: 4242, pgrp: 4240, state: 'S', ticks: 10, rssPages: 217}, true},
-		{"name with spaces and parens", "77 (a) (b c)) T 1 77 77 0 -1 0 0 0 0 0 150 50 0 0 20 0 1 0 9 1 1000 0",
-			procStat{pid: 77, pgrp: 77, state: 'T', ticks: 200, rssPages: 1000}, true},
-		{"zombie", "9 (sh) Z 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9 0 0 0",
-			procStat{pid: 9, pgrp: 9, state: 'Z'}, true},
-		{"truncated", "9 (sh) S 1 9 9 0", procStat{}, false},
-		{"no name", "9 sh S 1 9 9", procStat{}, false},
-		{"bad number", "9 (sh) S 1 x 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9 0 0 0", procStat{}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := parseProcStat([]byte(tt.line + "\n"))
-			if ok != tt.ok || got != tt.want {
-				t.Fatalf("parseProcStat = %+v, %v; want %+v, %v", got, ok, tt.want, tt.ok)
-			}
-		})
-	}
-}
-
 func TestBackoffDelay(t *testing.T) {
 	b := Backoff{Initial: 500 * time.Millisecond, Max: 30 * time.Second}
 	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second,
@@ -75,7 +48,7 @@ func TestLineLog(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := &Engine{cfg: defaultConfig()}
 			r := &run{e: e}
-			w := newLineLog(r, "> ")
+			w := newLineLog(r, "> ", closedChan())
 			for _, s := range tt.writes {
 				if n, err := w.Write([]byte(s)); n != len(s) || err != nil {
 					t.Fatalf("Write = %d, %v", n, err)
@@ -106,4 +79,11 @@ func TestLastLine(t *testing.T) {
 	if len(tb.b) != pollOutputTail || lastLine(tb.b) != "last" {
 		t.Errorf("tail buffer: %d bytes, last %q", len(tb.b), lastLine(tb.b))
 	}
+}
+
+// closedChan returns a closed channel: a lineLog whose child is published.
+func closedChan() <-chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/spindle-tui/spindle/engine"
 )
 
 // Load reads and parses the task file at path. A file that cannot be read is
@@ -42,6 +44,7 @@ func Parse(path string, data []byte) (*File, error) {
 		}
 	}
 	f.check(d)
+	f.checkPlatform(d, engine.ProcessesSupported)
 	if len(d.errs) > 0 {
 		return nil, d.finish()
 	}

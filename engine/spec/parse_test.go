@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/spindle-tui/spindle/engine/internal/osproc"
 )
 
 const examplePath = "../../examples/spindle.yaml"
@@ -203,7 +205,7 @@ func TestParseSignals(t *testing.T) {
 		ok   bool
 	}{
 		{"SIGTERM", syscall.SIGTERM, true}, {"TERM", syscall.SIGTERM, true}, {"sigterm", syscall.SIGTERM, true},
-		{" hup ", syscall.SIGHUP, true}, {"Usr2", syscall.SIGUSR2, true}, {"KILL", syscall.SIGKILL, true},
+		{" hup ", syscall.SIGHUP, true}, {"Usr2", osproc.SIGUSR2, true}, {"KILL", syscall.SIGKILL, true},
 		{"SIGSTOP", 0, false}, {"15", 0, false}, {"", 0, false}, {"SIG", 0, false},
 	}
 	for _, tc := range tests {

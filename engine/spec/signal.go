@@ -3,6 +3,8 @@ package spec
 import (
 	"strings"
 	"syscall"
+
+	"github.com/spindle-tui/spindle/engine/internal/osproc"
 )
 
 // signalNames lists the stop signals a task file accepts, in the order hints
@@ -26,9 +28,9 @@ func signalByName(name string) (syscall.Signal, bool) {
 	case "SIGKILL":
 		return syscall.SIGKILL, true
 	case "SIGUSR1":
-		return syscall.SIGUSR1, true
+		return osproc.SIGUSR1, true // (Windows has no SIGUSR1 in syscall)
 	case "SIGUSR2":
-		return syscall.SIGUSR2, true
+		return osproc.SIGUSR2, true
 	}
 	return 0, false
 }
