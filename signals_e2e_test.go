@@ -49,7 +49,7 @@ func TestDashboardSignals(t *testing.T) {
 				hangs[sig]++
 				_ = signalPid(pid, syscall.SIGKILL)
 				s.exitCode(10 * time.Second)
-				killProcesses(t, "sleep\x00631", "sleep\x00632") // a SIGKILLed spindle leaves its grandchildren
+				killProcesses(t, "sleep\x00631", "sleep\x00632") // its watchdog reaps them after a SIGKILL; this only makes the next run certain
 			} else if code != "0" {
 				t.Errorf("%s run %d: spindle exited %s; screen:\n%s", sig, i, code, s.screen())
 			}
