@@ -13,22 +13,25 @@ package tail
 // concurrent use.
 type Buffer[T any] struct {
 	buf    []T
-	keep   int
-	shared bool // a tail of buf is out
+	keep   int32 // 32 bits, so the whole Buffer is 32 bytes: a poller's hot fields hold two
+	shared bool  // a tail of buf is out
 }
 
 // New returns a Buffer that keeps at least the last keep values (none when
 // keep <= 0).
-func New[T any](keep int) Buffer[T] { return Buffer[T]{keep: max(keep, 0)} }
+func New[T any](keep int) Buffer[T] { return Buffer[T]{keep: int32(min(max(keep, 0), maxKeep))} }
 
 // Continue returns a Buffer that goes on from values (the tail of another
 // buffer, say a task's log before a restart) without writing into them.
 func Continue[T any](keep int, values []T) Buffer[T] {
-	return Buffer[T]{buf: values[:len(values):len(values)], keep: max(keep, 0), shared: true}
+	return Buffer[T]{buf: values[:len(values):len(values)], keep: int32(min(max(keep, 0), maxKeep)), shared: true}
 }
 
+// maxKeep bounds Keep (it is kept in 32 bits).
+const maxKeep = 1 << 30
+
 // Keep returns how many values the buffer keeps at least.
-func (b *Buffer[T]) Keep() int { return b.keep }
+func (b *Buffer[T]) Keep() int { return int(b.keep) }
 
 // Len returns how many values the buffer holds (between Keep and 2×Keep once
 // it has filled).
@@ -40,17 +43,18 @@ func (b *Buffer[T]) Push(v T) {
 	case b.keep == 0:
 		return
 	case cap(b.buf) == 0:
-		b.buf = make([]T, 0, 2*b.keep)
-	case len(b.buf) >= 2*b.keep:
-		keep := b.buf[:b.keep-1]
-		if b.shared || cap(b.buf) < 2*b.keep {
-			keep = make([]T, b.keep-1, 2*b.keep)
+		b.buf = make([]T, 0, 2*int(b.keep))
+	case len(b.buf) >= 2*int(b.keep):
+		k := int(b.keep)
+		keep := b.buf[:k-1]
+		if b.shared || cap(b.buf) < 2*k {
+			keep = make([]T, k-1, 2*k)
 			b.shared = false
 		}
-		copy(keep, b.buf[len(b.buf)-(b.keep-1):])
+		copy(keep, b.buf[len(b.buf)-(k-1):])
 		b.buf = keep
 	case len(b.buf) == cap(b.buf): // a Continue'd buffer: its values are someone else's
-		grown := make([]T, len(b.buf), 2*b.keep)
+		grown := make([]T, len(b.buf), 2*int(b.keep))
 		copy(grown, b.buf)
 		b.buf, b.shared = grown, false
 	}

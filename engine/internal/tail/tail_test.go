@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func seq(from, to int) []int {
@@ -114,5 +115,11 @@ func TestBufferReusedInPlace(t *testing.T) {
 	}
 	if got := h.Tail(keep); len(got) != keep || got[keep-1] != 2*keep-1 {
 		t.Fatalf("tail: len %d, last %v", len(got), got[len(got)-1])
+	}
+}
+
+func TestBufferIs32Bytes(t *testing.T) {
+	if n := unsafe.Sizeof(Buffer[int]{}); n != 32 {
+		t.Fatalf("a Buffer is %d bytes: a poller's hot fields hold two in a line", n)
 	}
 }
