@@ -66,6 +66,10 @@ type File struct {
 	Pools    []Pool        `json:"pools"`
 	Pollers  []Poller      `json:"pollers"`
 
+	// Format is what the file was read as: FormatSpindle, FormatProcessCompose
+	// or FormatProcfile (detected from the content).
+	Format Format `json:"format,omitempty"`
+
 	// EmptyOnPurpose is set when the file writes managers: {}, pools: {} or
 	// pollers: {} (an empty mapping, not a bare key). A file that declares
 	// nothing looks the same as a save caught half-written, so a reload
@@ -110,6 +114,17 @@ type Task struct {
 	RestartWindow time.Duration  `json:"restart_window"` // the window MaxRestarts counts over
 	StopSignal    syscall.Signal `json:"stop_signal"`    // sent on halt
 	StopGrace     time.Duration  `json:"stop_grace"`     // then SIGKILL
+
+	// Orchestration (see orchestration.go).
+	DependsOn        []Dependency `json:"depends_on,omitempty"`         // started only once each holds
+	Readiness        *Probe       `json:"readiness,omitempty"`          // drives the healthy condition
+	Liveness         *Probe       `json:"liveness,omitempty"`           // failing restarts it under Restart
+	ReadyLogLine     string       `json:"ready_log_line,omitempty"`     // a regexp; drives the log_ready condition
+	SuccessExitCodes []int        `json:"success_exit_codes,omitempty"` // exits that count as success; empty: 0 only
+	Shutdown         *Shutdown    `json:"shutdown,omitempty"`           // run before the stop signal
+	Disabled         bool         `json:"disabled,omitempty"`           // declared, not started until asked
+	Replicas         int          `json:"replicas,omitempty"`           // copies named NAME-1..N; 0 or 1: one, named NAME
+	EnvFiles         []string     `json:"env_files,omitempty"`          // dotenv files read into Env (resolved paths), for display
 
 	Pos Pos `json:"pos"`
 }
