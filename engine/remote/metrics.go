@@ -44,7 +44,7 @@ func newSnapshotCollector(snapshot func() model.Snapshot) *snapshotCollector {
 			"Work submitted to a pool and waiting for a worker.",
 			[]string{"pool"}, nil),
 		poolTotals: d("spindle_pool_tasks_total",
-			"Pool work by result: submitted, done, failed, rejected (wrong task type or pool stopped).",
+			"Pool work by result: submitted, done, failed, halted (halted, killed or dropped before it finished), rejected (wrong task type or pool stopped).",
 			[]string{"pool", "result"}, nil),
 		pollers: d("spindle_pollers",
 			"Pollers by state: idle, running, paused, killed.",
@@ -98,6 +98,7 @@ func (c *snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(c.tasks, float64(p.Queued), p.Name, "pool", model.StateQueued.String())
 		gauge(c.tasks, float64(p.Done), p.Name, "pool", model.StateDone.String())
 		gauge(c.tasks, float64(p.Failed), p.Name, "pool", model.StateFailed.String())
+		gauge(c.tasks, float64(p.Halted), p.Name, "pool", model.StateHalted.String())
 
 		gauge(c.workers, float64(p.Busy), p.Name, "busy")
 		gauge(c.workers, float64(p.MaxWorkers), p.Name, "max")
@@ -105,6 +106,7 @@ func (c *snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(c.poolTotals, float64(p.Submitted), p.Name, "submitted")
 		counter(c.poolTotals, float64(p.Done), p.Name, "done")
 		counter(c.poolTotals, float64(p.Failed), p.Name, "failed")
+		counter(c.poolTotals, float64(p.Halted), p.Name, "halted")
 		counter(c.poolTotals, float64(p.Rejected), p.Name, "rejected")
 	}
 

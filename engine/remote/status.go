@@ -39,10 +39,10 @@ func WriteStatus(w io.Writer, s model.Snapshot, asJSON bool) error {
 		}
 	}
 	if len(s.Pools) > 0 {
-		fmt.Fprintln(tw, "\nPOOL\tSTATE\tTYPE\tWORKERS\tQUEUED\tDONE\tFAILED\tREJECTED\tDAEMON")
+		fmt.Fprintln(tw, "\nPOOL\tSTATE\tTYPE\tWORKERS\tQUEUED\tDONE\tFAILED\tHALTED\tREJECTED\tDAEMON")
 		for _, p := range s.Pools {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%d\t%d\t%d\t%d\t%s\n", p.Name, p.State, orDash(p.Type),
-				p.Busy, p.MaxWorkers, p.Queued, p.Done, p.Failed, p.Rejected, yesNo(p.Daemon))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%d\t%d\t%d\t%d\t%d\t%s\n", p.Name, p.State, orDash(p.Type),
+				p.Busy, p.MaxWorkers, p.Queued, p.Done, p.Failed, p.Halted, p.Rejected, yesNo(p.Daemon))
 		}
 	}
 	if len(s.Pollers) > 0 {
