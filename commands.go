@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -84,7 +85,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "spindle",
 		Short: "A terminal dashboard for supervising concurrent work",
 		Long: "spindle supervises the commands and pollers a task file declares (FILE, else\n" +
-			"./" + defaultFile + ", else a built-in demo) in a live dashboard, or headless with a\n" +
+			"./" + defaultFile + ", else ./" + procfile + ", else a built-in demo) in a live dashboard, or headless with a\n" +
 			"control API (serve) that attach, status and ctl talk to.\n\n" +
 			"ADDR is a Unix socket path (default: the newest in " + remote.DefaultSocketDir() + ") or\n" +
 			"host:port; over TCP a bearer token is needed: --token-file FILE or $" + remote.TokenEnv + ".\n" +
@@ -108,9 +109,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(flagError)
-	root.Flags().StringVarP(&file, "file", "f", "", "task file to supervise (default ./"+defaultFile+" if it exists, else the demo)")
+	root.Flags().StringVarP(&file, "file", "f", "", "task file to supervise: spindle.yaml, a process-compose file or a Procfile (default ./"+defaultFile+", else ./"+procfile+", else the demo)")
 	root.Flags().DurationVar(&refresh, "refresh", engine.DefaultRefresh, "how often the dashboard may redraw (snapshots are coalesced to this interval)")
-	root.AddCommand(validateCmd(stdout, stderr), schemaCmd(stdout), serveCmd(stdout, stderr),
+	root.AddCommand(validateCmd(stdout, stderr), convertCmd(stdout, stderr), schemaCmd(stdout), serveCmd(stdout, stderr),
 		attachCmd(stderr), statusCmd(stdout, stderr), ctlCmd(stdout, stderr), versionCmd(stdout))
 	return root
 }
@@ -138,10 +139,47 @@ func validateCmd(stdout, stderr io.Writer) *cobra.Command {
 			if len(a) == 1 {
 				file = a[0]
 			}
+			if file == "" {
+				file = cmp.Or(taskFile(""), defaultFile)
+			}
 			return spec.Validate(stdout, stderr, file)
 		}),
 	}
-	cmd.Flags().StringVarP(&file, "file", "f", defaultFile, "the task file to check")
+	cmd.Flags().StringVarP(&file, "file", "f", "", "the task file to check: spindle.yaml, a process-compose file or a Procfile (default ./"+defaultFile+", else ./"+procfile+")")
+	return cmd
+}
+
+func convertCmd(stdout, stderr io.Writer) *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "convert [FILE]",
+		Short: "Print the spindle.yaml equivalent to a process-compose file or a Procfile",
+		Long: "convert reads FILE (a process-compose file, a Procfile, or a spindle file) and prints\n" +
+			"the spindle.yaml that means the same; what spindle does not support is warned on stderr.",
+		Args: args(1),
+		RunE: body(func(_ *cobra.Command, a []string) error {
+			if len(a) == 1 {
+				file = a[0]
+			}
+			if file == "" {
+				file = cmp.Or(taskFile(""), defaultFile)
+			}
+			f, err := spec.Load(file)
+			if err != nil {
+				return err
+			}
+			for _, w := range f.Warnings() {
+				fmt.Fprintln(stderr, "warning:", w)
+			}
+			out, err := spec.Convert(f)
+			if err != nil {
+				return err
+			}
+			_, err = stdout.Write(out)
+			return err
+		}),
+	}
+	cmd.Flags().StringVarP(&file, "file", "f", "", "the file to convert (default ./"+defaultFile+", else ./"+procfile+")")
 	return cmd
 }
 
@@ -292,7 +330,7 @@ func serveCmd(stdout, stderr io.Writer) *cobra.Command {
 			return serve(stdout, taskFile(file), listen, opts)
 		}),
 	}
-	cmd.Flags().StringVarP(&file, "file", "f", "", "task file to supervise (default ./"+defaultFile+" if it exists, else the demo)")
+	cmd.Flags().StringVarP(&file, "file", "f", "", "task file to supervise: spindle.yaml, a process-compose file or a Procfile (default ./"+defaultFile+", else ./"+procfile+", else the demo)")
 	cmd.Flags().StringVar(&listen, "listen", "", "address: empty for a Unix socket in the runtime dir, unix:/path, or host:port")
 	tokenFlags(cmd, &flags)
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "let a TCP listener bind an address other than loopback")

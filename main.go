@@ -1,7 +1,8 @@
 // Command spindle is a terminal dashboard for supervising concurrent work.
 //
-//	spindle [-f FILE]                  # ./spindle.yaml if there is one, else the built-in demo
+//	spindle [-f FILE]                  # ./spindle.yaml, else ./Procfile, else the built-in demo
 //	spindle validate [FILE]            # check a task file: every error with file:line:col
+//	spindle convert [FILE]             # the spindle.yaml a process-compose file or Procfile means
 //	spindle schema                     # the task file's JSON Schema, for editors
 //	spindle serve [-f FILE] [--listen ADDR]   # headless, with the control API
 //	spindle attach [ADDR]              # the dashboard of a served engine
@@ -34,8 +35,12 @@ import (
 	"github.com/spindle-tui/spindle/ui"
 )
 
-// defaultFile is the task file spindle picks up from the working directory.
-const defaultFile = "spindle.yaml"
+// defaultFile is the task file spindle picks up from the working directory;
+// procfile is the one it picks up when there is none.
+const (
+	defaultFile = "spindle.yaml"
+	procfile    = "Procfile"
+)
 
 // fps caps how often the dashboard redraws. Snapshots come at most every
 // refresh (100 ms by default), so Bubble Tea's 60 frames a second would mostly
@@ -64,13 +69,16 @@ func first(a []string) string {
 }
 
 // taskFile returns the task file to run: the one given, else ./spindle.yaml when
-// it exists, else "" (the demo).
+// it exists, else ./Procfile when it exists (as foreman and overmind read it),
+// else "" (the demo).
 func taskFile(given string) string {
 	if given != "" {
 		return given
 	}
-	if _, err := os.Stat(defaultFile); err == nil {
-		return defaultFile
+	for _, name := range []string{defaultFile, procfile} {
+		if _, err := os.Stat(name); err == nil {
+			return name
+		}
 	}
 	return ""
 }

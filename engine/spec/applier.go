@@ -89,6 +89,7 @@ func (a *applier) apply(ctx context.Context, f *File, seq uint64) {
 		show(func() { a.s.Reject(err) })
 		return
 	}
+	reportRead(a.s.e, f)
 	actx, cancel := context.WithTimeout(ctx, reloadTimeout)
 	defer cancel()
 	plan, err := a.s.apply(actx, f)

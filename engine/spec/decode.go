@@ -32,6 +32,46 @@ type decoder struct {
 	values   int // values decoded so far (see maxValues)
 	unlisted int // errors past maxErrors
 	lastPos  Pos // where the last of them is
+
+	// warns is what is valid but worth saying (File.ReadWarnings).
+	warns ErrorList
+	// lenient is set for a process-compose file: an unknown field and an
+	// undefined variable are warnings there, not errors.
+	lenient bool
+	// getenv is spindle's environment for interpolation (nil: os.LookupEnv).
+	getenv func(string) (string, bool)
+	// dir anchors relative env_file paths: the task file's directory.
+	dir string
+	// envFiles holds each env file read so far, so that tasks sharing one
+	// read it (and report its problems) once.
+	envFiles map[string]envFile
+}
+
+// envFile is one env file's variables, or why it could not be read.
+type envFile struct {
+	vars map[string]string
+	err  error
+}
+
+// warnings returns the warnings, sorted; nil when there are none.
+func (d *decoder) warnings() ErrorList {
+	if len(d.warns) == 0 {
+		return nil
+	}
+	d.warns.sort()
+	return d.warns
+}
+
+// warnf records a warning at n's position.
+func (d *decoder) warnf(n ast.Node, hint, format string, args ...any) {
+	d.warnAt(posOf(n), hint, format, args...)
+}
+
+// warnAt records a warning at p; past maxErrors they are dropped.
+func (d *decoder) warnAt(p Pos, hint, format string, args ...any) {
+	if len(d.warns) < maxErrors {
+		d.warns = append(d.warns, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...), Hint: hint})
+	}
 }
 
 // anchorDef is one &name in the document; an alias refers to the last one before it.
@@ -48,7 +88,7 @@ type entry struct {
 }
 
 func newDecoder(file string, root ast.Node) *decoder {
-	d := &decoder{file: file, anchors: map[string][]anchorDef{}}
+	d := &decoder{file: file, anchors: map[string][]anchorDef{}, dir: baseDir(file), envFiles: map[string]envFile{}}
 	ast.Walk(anchorCollector{d}, root)
 	return d
 }
@@ -69,14 +109,20 @@ func (d *decoder) errorf(n ast.Node, hint, format string, args ...any) {
 	d.errorAt(posOf(n), hint, format, args...)
 }
 
-// errorAt records an error at p; past maxErrors it only counts it.
+// errorAt records an error at p.
 func (d *decoder) errorAt(p Pos, hint, format string, args ...any) {
+	d.record(&Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// record records e (which may be in another file: an env file); past
+// maxErrors it only counts it.
+func (d *decoder) record(e *Error) {
 	if len(d.errs) >= maxErrors {
 		d.unlisted++
-		d.lastPos = p
+		d.lastPos = e.Pos()
 		return
 	}
-	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...), Hint: hint})
+	d.errs = append(d.errs, e)
 }
 
 // finish returns the errors, sorted, with a last one counting those not listed.

@@ -18,6 +18,16 @@
 //	max_restarts    5 within restart_window 60s, then fatal
 //	stop_signal     SIGTERM, stop_grace 5s
 //	poller          concurrency 1, min_wait 0, timeout 0 (none)
+//	depends_on      condition started
+//	probes          initial_delay 0s, period 10s, timeout 1s, success_threshold 1,
+//	                failure_threshold 3 (Kubernetes' and process-compose's);
+//	                host 127.0.0.1, http scheme http, path /, any 2xx or 3xx
+//	shutdown        timeout 10s (process-compose's)
+//	replicas        1; disabled false; success_exit_codes none but 0
+//
+// The file may also be a process-compose file or a Procfile, detected from
+// its content (Detect): see compose.go and procfile.go, and Convert for the
+// spindle.yaml either means.
 //
 // A zero the file writes means zero, never the default: max_restarts: 0 is
 // no restart, stop_grace: 0s is SIGKILL right after the stop signal, a

@@ -25,6 +25,12 @@ const (
 	kindObject             // a mapping described by objects()[ref]
 	kindList               // a list of objects()[ref]
 	kindNamedMap           // a mapping of names to objects()[ref]
+
+	// Orchestration kinds (fields_orch.go).
+	kindDependsOn // a mapping of task names to conditions, or a list of names
+	kindExitCodes // a list of exit statuses, 0 to 255
+	kindPaths     // a path or a list of paths
+	kindRegexp    // a Go regular expression
 )
 
 // fieldInfo describes one field of an object in the task file.
@@ -33,6 +39,7 @@ type fieldInfo struct {
 	doc      string
 	kind     valueKind
 	min      int           // kindInt: least value; kindDuration: 1 when it must be more than 0
+	max      int           // kindInt: greatest value; 0 means MaxCount
 	floor    time.Duration // kindDuration: the least value (with min 1), floorWhy the reason
 	floorWhy string
 	ref      string // kindObject, kindList, kindNamedMap: the object's name
@@ -76,6 +83,7 @@ type field[T any] struct {
 
 func (f field[T]) req() field[T]               { f.required = true; return f }
 func (f field[T]) atLeast(n int) field[T]      { f.min = n; return f }
+func (f field[T]) atMost(n int) field[T]       { f.max = n; return f }
 func (f field[T]) eg(example string) field[T]  { f.example = example; return f }
 func (f field[T]) dflt(v any) field[T]         { f.def = v; return f }
 func (f field[T]) notEmpty() field[T]          { f.nonEmpty = true; return f }
@@ -149,7 +157,7 @@ type objectInfo struct {
 
 // objects lists every kind of mapping the parser accepts; the file itself is first.
 func objects() []objectInfo {
-	return []objectInfo{
+	return append([]objectInfo{
 		{"file", "A spindle task file: managers, pools and pollers to supervise.", info(fileFields())},
 		{"manager", "A limit and a queue of tasks.", info(managerFields())},
 		{"pool", "A namespace of workers that takes tasks of one type.", info(poolFields())},
@@ -157,7 +165,7 @@ func objects() []objectInfo {
 		{"pool_task", "A command a pool runs.", info(taskFields(true))},
 		{"backoff", "The delay between restarts: initial, doubling up to max.", info(backoffFields())},
 		{"poller", "A command run periodically; the last line of its output is its value.", info(pollerFields())},
-	}
+	}, orchestrationObjects()...)
 }
 
 func fileFields() []field[File] {
@@ -219,18 +227,21 @@ func taskFields(pool bool) []field[Task] {
 				}
 			},
 		},
-		argvField("command", "The program and its arguments; never run through a shell.", func(t *Task) *[]string { return &t.Command }).
-			req().eg(`command: [sh, -c, "echo hi; sleep 5"]`),
-		strField("dir", "The working directory; relative to the task file's directory.", func(t *Task) *string { return &t.DirRaw }).
-			notEmpty().eg("dir: ./web"),
-		envField("env", "Environment variables added to spindle's own.", func(t *Task) *map[string]string { return &t.Env }).
+		// env_file, env, command, dir: in this order, each sees the variables of those before it.
+		envFileField(),
+		envExpField("env", "Environment variables added to spindle's own; ${VAR} in them is interpolated.", func(t *Task) *map[string]string { return &t.Env }).
 			eg("env: {PORT: \"8080\"}"),
+		argvExpField("command", "The program and its arguments; never run through a shell; ${VAR} and $VAR are interpolated, $$ is a $.",
+			func(t *Task) *[]string { return &t.Command }, taskEnv).
+			req().eg(`command: [sh, -c, "echo hi; sleep 5"]`),
+		strExpField("dir", "The working directory; relative to the task file's directory.", func(t *Task) *string { return &t.DirRaw }, taskEnv).
+			notEmpty().eg("dir: ./web"),
 	}
 	if pool {
 		fs = append(fs, strField("type", "The task type; must be the pool's task_type (the default).",
 			func(t *Task) *string { return &t.Type }).notEmpty().onScreen().eg("type: io"))
 	}
-	return append(fs,
+	fs = append(fs,
 		stored("restart", "When the process is started again after it ends.", kindRestart, (*decoder).restart,
 			func(t *Task) *RestartPolicy { return &t.Restart }).dflt(string(RestartNever)),
 		objField("backoff", "The delay between restarts.", kindObject, "backoff",
@@ -244,6 +255,7 @@ func taskFields(pool bool) []field[Task] {
 		durField("stop_grace", "How long a halted process has before SIGKILL; 0s: SIGKILL right after the stop signal.",
 			func(t *Task) *time.Duration { return &t.StopGrace }).dflt(DefaultStopGrace.String()),
 	)
+	return append(fs, orchestrationFields()...)
 }
 
 func backoffFields() []field[Backoff] {
@@ -265,10 +277,18 @@ func pollerFields() []field[Poller] {
 		durField("timeout", "How long a run may take; 0 for no limit.", func(p *Poller) *time.Duration { return &p.Timeout }).dflt("0s"),
 		intField("concurrency", "How many runs may overlap.", func(p *Poller) *int { return &p.Concurrency }).
 			atLeast(1).because("a poller with concurrency 0 would never run").dflt(DefaultConcurrency),
-		argvField("command", "The program and its arguments; the last line it prints is the value.",
-			func(p *Poller) *[]string { return &p.Command }).req().eg("command: [cat, /proc/loadavg]"),
-		strField("dir", "The working directory; relative to the task file's directory.", func(p *Poller) *string { return &p.DirRaw }).
+		envExpField("env", "Environment variables added to spindle's own; ${VAR} in them is interpolated.", func(p *Poller) *map[string]string { return &p.Env }),
+		argvExpField("command", "The program and its arguments; the last line it prints is the value; ${VAR} and $VAR are interpolated, $$ is a $.",
+			func(p *Poller) *[]string { return &p.Command }, pollerEnv).req().eg("command: [cat, /proc/loadavg]"),
+		strExpField("dir", "The working directory; relative to the task file's directory.", func(p *Poller) *string { return &p.DirRaw }, pollerEnv).
 			notEmpty().eg("dir: ./web"),
-		envField("env", "Environment variables added to spindle's own.", func(p *Poller) *map[string]string { return &p.Env }),
 	}
+}
+
+// most is the greatest value of a kindInt field.
+func (f *fieldInfo) most() int {
+	if f.max > 0 {
+		return f.max
+	}
+	return MaxCount
 }

@@ -75,6 +75,11 @@ type File struct {
 	// nothing looks the same as a save caught half-written, so a reload
 	// applies one, stopping everything, only when it says so this way.
 	EmptyOnPurpose bool `json:"empty_on_purpose,omitempty"`
+
+	// ReadWarnings is what reading the file noticed and did not refuse: a
+	// process-compose field spindle does not support, an undefined variable
+	// there. Warnings includes them.
+	ReadWarnings ErrorList `json:"read_warnings,omitempty"`
 }
 
 // Empty reports whether f declares no managers, pools or pollers.
@@ -131,6 +136,9 @@ type Task struct {
 
 // Environ returns Env as sorted "KEY=value" strings, ready to append to os.Environ().
 func (t *Task) Environ() []string { return environ(t.Env) }
+
+func taskEnv(t *Task) map[string]string     { return t.Env }
+func pollerEnv(p *Poller) map[string]string { return p.Env }
 
 // Poller is a command run periodically, with timing diagnostics (engine.Poller).
 // The trimmed last line of its stdout is its value.

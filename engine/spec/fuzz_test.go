@@ -3,6 +3,8 @@ package spec
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -27,6 +29,18 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range badInputs() {
 		add([]byte(tc.src))
 	}
+	for _, tc := range orchBadInputs() {
+		add([]byte(tc.src))
+	}
+	for _, fx := range []string{"compose/chain/process-compose.yaml", "compose/unsupported/process-compose.yaml", "procfile/ok/Procfile", "procfile/bad/Procfile"} {
+		data, err := os.ReadFile(filepath.Join("testdata", fx))
+		if err != nil {
+			f.Fatal(err)
+		}
+		add(data)
+	}
+	f.Add([]byte("web: run "), []byte("$x ${y:-z} $$ "), uint16(20000), []byte("\n"))
+	f.Add([]byte("processes:\n  a:\n    command: "), []byte("[["), uint16(100), []byte("\n"))
 	add([]byte("x-a: &a {restart: always}\nmanagers:\n  m:\n    tasks:\n      - {<<: *a, name: t, command: [x]}\n"))
 	grown := []struct {
 		head, body string
@@ -160,4 +174,21 @@ func treeShape(n ast.Node, depth int, out *shape) {
 	case *ast.TagNode:
 		treeShape(v.Value, depth, out)
 	}
+}
+
+// FuzzDotenv feeds the env file parser arbitrary files: it must never panic,
+// and a bad file is an ErrorList with positions.
+//
+//	go test -run '^$' -fuzz FuzzDotenv -fuzztime 30s ./engine/spec
+func FuzzDotenv(f *testing.F) {
+	for _, s := range []string{"A=1\n", "export B = two # c\n", "C=\"x\\n\n", "D='a' b\n", "1=2\n", "=\n", "E=\"multi\nline\"\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := parseDotenv("fuzz.env", data)
+		var list ErrorList
+		if err != nil && (!errors.As(err, &list) || len(list) == 0 || list[0].Line < 1 || list[0].Col < 1) {
+			t.Fatalf("error %v is not an ErrorList with positions", err)
+		}
+	})
 }

@@ -8,18 +8,24 @@ import (
 // suggest returns a hint naming the known word nearest to got, or listing all of
 // them when none is near enough to be a likely typo.
 func suggest(got string, known []string) string {
+	if best, ok := nearest(got, known); ok {
+		return fmt.Sprintf("did you mean %q?", best)
+	}
+	return "known fields: " + strings.Join(known, ", ")
+}
+
+// nearest returns the known word nearest to got when it is near enough to be
+// a likely typo.
+func nearest(got string, known []string) (string, bool) {
 	best, bestDist := "", -1
 	for _, k := range known {
-		d := editDistance(strings.ToLower(got), k)
+		d := editDistance(strings.ToLower(got), strings.ToLower(k))
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = k, d
 		}
 	}
 	// A typo changes a few letters; allow about a third of the word.
-	if best != "" && bestDist <= max(2, len(best)/3) {
-		return fmt.Sprintf("did you mean %q?", best)
-	}
-	return "known fields: " + strings.Join(known, ", ")
+	return best, best != "" && bestDist <= max(2, len(best)/3)
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes. Field

@@ -85,3 +85,15 @@ const (
 	FormatProcessCompose Format = "process-compose" // a process-compose file, read as it is
 	FormatProcfile       Format = "procfile"        // foreman/overmind: "name: command" lines
 )
+
+// Article names the format in prose: "a spindle file", "a process-compose
+// file", "a Procfile".
+func (f Format) Article() string {
+	switch f {
+	case FormatProcessCompose:
+		return "a process-compose file"
+	case FormatProcfile:
+		return "a Procfile"
+	}
+	return "a spindle file"
+}

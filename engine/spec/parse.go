@@ -1,8 +1,10 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -28,27 +30,45 @@ func Load(path string) (*File, error) {
 // relative dirs. On any problem it returns nil and an ErrorList holding every
 // problem found, sorted by position.
 func Parse(path string, data []byte) (*File, error) {
-	f := &File{Path: path, Dir: baseDir(path), Refresh: DefaultRefresh}
+	f := &File{Path: path, Dir: baseDir(path), Refresh: DefaultRefresh, Format: FormatSpindle}
 	data, e := checkEncoding(path, data)
 	if e != nil {
 		return nil, ErrorList{e}
 	}
-	root, errs := parseYAML(path, data)
-	if errs != nil {
-		return nil, errs
+	if e := checkSize(path, data); e != nil {
+		return nil, ErrorList{e}
 	}
-	d := newDecoder(path, root)
-	if root != nil {
-		if _, null := d.resolve(root).(*ast.NullNode); !null {
+	d := newDecoder(path, nil)
+	switch f.Format = Detect(data); f.Format {
+	case FormatProcfile:
+		parseProcfile(d, data, f)
+	default:
+		root, errs := parseYAML(path, data)
+		if errs != nil {
+			return nil, errs
+		}
+		d = newDecoder(path, root)
+		if root == nil {
+			break
+		}
+		if _, null := d.resolve(root).(*ast.NullNode); null {
+			break
+		}
+		if f.Format == FormatProcessCompose {
+			parseCompose(d, root, f)
+		} else {
 			decodeObject(d, root, "the task file", fileFields(), f)
 		}
 	}
 	f.check(d)
+	f.checkOrchestration(d)
+	f.resolveDirs()
+	f.checkDirs(d)
 	f.checkPlatform(d, engine.ProcessesSupported)
 	if len(d.errs) > 0 {
 		return nil, d.finish()
 	}
-	f.resolveDirs()
+	f.ReadWarnings = d.warnings()
 	return f, nil
 }
 
@@ -127,14 +147,26 @@ func decodeObject[T any](d *decoder, n ast.Node, what string, fields []field[T],
 		return
 	}
 	seen := make(map[string]bool, len(fields))
-	for _, e := range d.entries(m) {
+	// Fields are decoded in the table's order, not the file's, so a field can
+	// use those before it (env_file's variables in env and command).
+	es := d.entries(m)
+	slices.SortStableFunc(es, func(a, b entry) int { return cmp.Compare(fieldIndex(fields, a.key), fieldIndex(fields, b.key)) })
+	for _, e := range es {
 		if strings.HasPrefix(e.key, extensionPrefix) {
 			continue // a place for anchors and notes, as in Compose files
 		}
 		i := fieldIndex(fields, e.key)
 		if i < 0 {
 			names := mapSlice(fields, func(f field[T]) string { return f.name })
-			d.errorf(e.keyAt, suggest(e.key, names), "unknown field %q in %s", clip(e.key), what)
+			if d.lenient {
+				hint := ""
+				if near, ok := nearest(e.key, names); ok {
+					hint = fmt.Sprintf("did you mean %q?", near)
+				}
+				d.warnf(e.keyAt, hint, "unknown field %q in %s: ignored", clip(e.key), what)
+			} else {
+				d.errorf(e.keyAt, suggest(e.key, names), "unknown field %q in %s", clip(e.key), what)
+			}
 			continue
 		}
 		seen[e.key] = true

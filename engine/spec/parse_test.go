@@ -54,6 +54,7 @@ pollers:
 			Pos: Pos{9, 10},
 		}}}},
 		Pollers: []Poller{{Name: "disk", Period: 2 * time.Second, Concurrency: 1, Command: []string{"df"}, Dir: "/etc/spindle", Pos: Pos{11, 3}}},
+		Format:  FormatSpindle,
 	}
 	if !reflect.DeepEqual(f, want) {
 		t.Errorf("got  %+v\nwant %+v", f, want)

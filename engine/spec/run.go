@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/spindle-tui/spindle/engine"
+	"github.com/spindle-tui/spindle/model"
 )
 
 // Run loads the task file at path, applies it to e and keeps it applied as the
@@ -28,6 +29,7 @@ func Run(ctx context.Context, e *engine.Engine, path string) (*Supervisor, error
 		return nil, err
 	}
 	e.SetSource(path)
+	reportRead(e, f)
 	sup := NewSupervisor(e)
 	if _, err := sup.Apply(ctx, f); err != nil {
 		return sup, fmt.Errorf("spec: start %s: %w", path, err)
@@ -44,4 +46,16 @@ func Run(ctx context.Context, e *engine.Engine, path string) (*Supervisor, error
 		return nil
 	})
 	return sup, nil
+}
+
+// reportRead says in the events what f was read as, when it is not a spindle
+// file, and each warning reading it gave (a process-compose field spindle
+// does not support): nothing is skipped silently.
+func reportRead(e *engine.Engine, f *File) {
+	if f.Format != FormatSpindle && f.Format != "" {
+		e.Event(model.LevelInfo, fmt.Sprintf("%s: read as %s", f.Path, f.Format.Article()))
+	}
+	for _, w := range f.ReadWarnings {
+		e.Event(model.LevelWarn, "warning: "+w.Error())
+	}
 }

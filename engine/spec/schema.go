@@ -47,6 +47,9 @@ func Schema() []byte {
 			"additionalProperties": map[string]any{"type": []string{"string", "number", "boolean"}},
 		},
 	}
+	for k, v := range orchestrationDefs() {
+		defs[k] = v
+	}
 	for _, o := range objs[1:] {
 		defs[o.name] = objectSchema(o)
 	}
@@ -101,7 +104,7 @@ func fieldSchema(f fieldInfo) map[string]any {
 	case kindInt:
 		s["type"] = "integer"
 		s["minimum"] = f.min
-		s["maximum"] = MaxCount
+		s["maximum"] = f.most()
 	case kindDuration:
 		s["$ref"] = "#/$defs/duration"
 	case kindSignal:
@@ -112,6 +115,20 @@ func fieldSchema(f fieldInfo) map[string]any {
 		s["$ref"] = "#/$defs/argv"
 	case kindEnv:
 		s["$ref"] = "#/$defs/env"
+	case kindDependsOn:
+		s["$ref"] = "#/$defs/depends_on"
+	case kindExitCodes:
+		s["type"] = "array"
+		s["items"] = map[string]any{"type": "integer", "minimum": 0, "maximum": 255}
+	case kindPaths:
+		s["anyOf"] = []any{
+			map[string]any{"type": "string", "minLength": 1},
+			map[string]any{"type": "array", "items": map[string]any{"type": "string", "minLength": 1}},
+		}
+	case kindRegexp:
+		s["type"] = "string"
+		s["minLength"] = 1
+		s["format"] = "regex"
 	case kindObject:
 		s["$ref"] = "#/$defs/" + f.ref
 	case kindList:
@@ -144,4 +161,28 @@ func signalSpellings() []string {
 		out = append(out, n, short, strings.ToLower(n), strings.ToLower(short))
 	}
 	return out
+}
+
+// orchestrationDefs are the $defs the orchestration fields refer to.
+func orchestrationDefs() map[string]any {
+	cond := map[string]any{"$ref": "#/$defs/condition"}
+	return map[string]any{
+		"condition": map[string]any{
+			"description": "What a dependency must reach: started, healthy (its readiness probe passes), completed, " +
+				"completed_successfully (exit 0 or one of its success_exit_codes), log_ready (its ready_log_line matched).",
+			"enum": Conditions(),
+		},
+		"depends_on": map[string]any{
+			"description": "Task names (or manager/name) and the condition each must reach; a list of names means started.",
+			"anyOf": []any{
+				map[string]any{
+					"type":          "object",
+					"propertyNames": map[string]any{"minLength": 1},
+					"additionalProperties": map[string]any{"anyOf": []any{cond, map[string]any{"type": "null"},
+						map[string]any{"type": "object", "properties": map[string]any{"condition": cond}, "additionalProperties": false}}},
+				},
+				map[string]any{"type": "array", "uniqueItems": true, "items": map[string]any{"type": "string", "minLength": 1}},
+			},
+		},
+	}
 }

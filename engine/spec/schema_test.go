@@ -2,6 +2,8 @@ package spec
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -74,7 +76,19 @@ func TestSchemaFieldsParse(t *testing.T) {
 		"pools:\n  p:\n    max_workers: 1\n    task_type: t\n    daemon: false\n    tasks:\n" +
 		"      - {name: b, type: t, command: [x], dir: ., env: {}, restart: never, backoff: {}, max_restarts: 0, restart_window: 1s, stop_signal: KILL, stop_grace: 0}\n" +
 		"pollers:\n  q: {period: 1s, min_wait: 0, timeout: 1s, concurrency: 1, command: [x], dir: ., env: {}}\n"
-	mustParse(t, "all.yaml", src)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("A=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	extra := "      - {name: c, command: [x], env_file: .env, depends_on: {a: started}, ready_log_line: up, success_exit_codes: [0], disabled: false, replicas: 1, shutdown: {command: [x], timeout: 1s}, readiness: {exec: [x], initial_delay: 0s, period: 1s, timeout: 1s, success_threshold: 1, failure_threshold: 1}, liveness: {http_get: {scheme: http, host: h, port: 1, path: /, status: 200}}}\n"
+	poolExtra := "      - {name: e, type: t, command: [x], env_file: .env, depends_on: [a], ready_log_line: up, success_exit_codes: [0], disabled: true, replicas: 2, shutdown: {command: [x]}, readiness: {tcp: {host: h, port: 1}}, liveness: {tcp: {port: 1}}}\n"
+	full := strings.Replace(src, "        stop_grace: 1s\n", "        stop_grace: 1s\n"+extra, 1)
+	full = strings.Replace(full, "stop_grace: 0}\n", "stop_grace: 0}\n"+poolExtra, 1)
+	if full == src {
+		t.Fatal("the orchestration tasks were not put in")
+	}
+	mustParse(t, filepath.Join(dir, "all.yaml"), full)
+	src = full
 	// Every field of every object appears in src: keep this test honest.
 	for _, o := range objects() {
 		for _, f := range o.fields {

@@ -44,7 +44,7 @@ func (d *decoder) boolean(n ast.Node, f *fieldInfo) (bool, bool) {
 	}
 }
 
-// integer decodes a whole number between f.min and MaxCount.
+// integer decodes a whole number between f.min and f.most().
 func (d *decoder) integer(n ast.Node, f *fieldInfo) (int, bool) {
 	r := d.resolve(n)
 	v, isInt := r.(*ast.IntegerNode)
@@ -65,12 +65,13 @@ func (d *decoder) integer(n ast.Node, f *fieldInfo) (int, bool) {
 			x = int64(num)
 		}
 	}
+	most := f.most()
 	switch {
 	case x < int64(f.min):
 		d.errorf(v, f.emptyHint(), "%s must be at least %d, got %d%s", f.name, f.min, x, f.reason())
 		return 0, false
-	case x > MaxCount:
-		d.errorf(v, f.emptyHint(), "%s must be at most %d, got %s", f.name, MaxCount, clip(v.GetToken().Value))
+	case x > int64(most):
+		d.errorf(v, f.emptyHint(), "%s must be at most %d, got %s", f.name, most, clip(v.GetToken().Value))
 		return 0, false
 	}
 	return int(x), true
@@ -182,6 +183,11 @@ func (d *decoder) argv(n ast.Node, f *fieldInfo) ([]string, bool) {
 
 // env decodes a mapping of variable names to string values.
 func (d *decoder) env(n ast.Node, f *fieldInfo) (map[string]string, bool) {
+	return d.envWith(n, f, nil)
+}
+
+// envWith decodes env, interpolating its values with v unless v is nil.
+func (d *decoder) envWith(n ast.Node, f *fieldInfo, v *vars) (map[string]string, bool) {
 	m, ok := d.mapping(n, f.name)
 	if !ok {
 		return nil, false
@@ -197,7 +203,7 @@ func (d *decoder) env(n ast.Node, f *fieldInfo) (map[string]string, bool) {
 			ok = false
 			continue
 		}
-		v, isScalar := d.scalar(e.value)
+		s, isScalar := d.scalar(e.value)
 		if !isScalar {
 			if r := d.resolve(e.value); r != nil {
 				d.errorf(r, `quote the value: FOO: ""`, "%s %s must be a string, got %s", f.name, e.key, describe(r))
@@ -205,7 +211,10 @@ func (d *decoder) env(n ast.Node, f *fieldInfo) (map[string]string, bool) {
 			ok = false
 			continue
 		}
-		out[e.key] = v
+		if v != nil {
+			s = d.expandAt(e.value, f.name+" "+e.key, s, *v)
+		}
+		out[e.key] = s
 	}
 	return out, ok
 }

@@ -1,22 +1,53 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"slices"
 	"strings"
 )
 
 // Warnings returns what is valid in f but probably not meant, each with the
-// position it is about, in file order: a watching manager whose limit is taken
-// by tasks that always restart (they never end, so its other tasks never
-// start). `spindle validate` prints them; they change nothing.
+// position it is about, in file order: what reading it noticed (ReadWarnings),
+// a watching manager whose limit is taken by tasks that always restart (they
+// never end, so its other tasks never start), a dir that does not exist.
+// `spindle validate` prints them; they change nothing.
 func (f *File) Warnings() ErrorList {
-	var ws ErrorList
+	ws := slices.Clone(f.ReadWarnings)
 	for i := range f.Managers {
 		if w := starvedQueue(f.Path, &f.Managers[i]); w != nil {
 			ws = append(ws, w)
 		}
 	}
+	ws = append(ws, f.missingDirs()...)
 	ws.sort()
+	return ws
+}
+
+// missingDirs warns about each dir that does not exist (yet). It is not an
+// error: a task that runs first (a clone, a mkdir, one depended on) may make
+// it, and a file refused for it could not even be loaded to run that task;
+// the task itself fails to start, with the reason, if it is still missing.
+func (f *File) missingDirs() ErrorList {
+	var ws ErrorList
+	warn := func(raw, dir, what, name string, at Pos) {
+		if raw == "" {
+			return
+		}
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			ws = append(ws, &Error{File: f.Path, Line: at.Line, Col: at.Col,
+				Msg:  fmt.Sprintf("%s %q: dir %s does not exist", what, name, raw),
+				Hint: "create it, or have a task it depends on create it; the task fails to start while it is missing"})
+		}
+	}
+	for _, r := range f.allTasks() {
+		warn(r.task.DirRaw, r.task.Dir, "task", r.task.Name, r.task.Pos)
+	}
+	for _, p := range f.Pollers {
+		warn(p.DirRaw, p.Dir, "poller", p.Name, p.Pos)
+	}
 	return ws
 }
 
