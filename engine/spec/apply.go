@@ -22,7 +22,7 @@ type Supervisor struct {
 	done <-chan struct{} // see Done
 
 	mu    sync.Mutex
-	cur   *File                   // the file last applied; nil before the first
+	cur   *File                     // the file last applied; nil before the first
 	tasks map[string][]model.TaskID // task name (unique in a file) → the ids of its replicas
 	pools map[string]*engine.Pool
 }
