@@ -97,7 +97,8 @@ func TestEndToEndStack(t *testing.T) {
 	order, _ := os.ReadFile(filepath.Join(dir, "order"))
 	got := strings.Fields(string(order))
 	t.Logf("exit %s; stop order %v", code, got)
-	want := []string{"worker", "worker", "worker", "api", "db"}
+	// The edit stopped api once; quitting stops the workers, then api, then db.
+	want := []string{"api", "worker", "worker", "worker", "api", "db"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("stop order %v, want %v; screen:\n%s", got, want, s.screen())
 	}

@@ -30,14 +30,20 @@ func (m *Manager) RedefineProcess(id model.TaskID, spec ProcessSpec, opts ...Tas
 	e := m.e
 	e.mu.Lock()
 	t := e.tasks[id]
-	var name string
-	if t != nil {
-		name = t.name
-	}
-	e.mu.Unlock()
 	if t == nil || t.own != m {
+		e.mu.Unlock()
 		return errNoTask(id)
 	}
+	if _, err := e.depTargetsLocked(t, &to); err != nil {
+		e.mu.Unlock()
+		return err
+	}
+	name := t.name
+	if o := t.orch; o != nil && o.probes != nil { // its pollers' names are for the new probes
+		o.probes.removeLocked(e)
+		o.probes = nil
+	}
+	e.mu.Unlock()
 	probes := e.newProbeSet(name, &to)
 
 	e.mu.Lock()
@@ -48,16 +54,10 @@ func (m *Manager) RedefineProcess(id model.TaskID, spec ProcessSpec, opts ...Tas
 		}
 		return err
 	}
-	o := t.orch
-	if o == nil && probes != nil {
-		o = orchOf(t)
-	}
-	if o != nil {
-		if o.probes != nil {
-			o.probes.removeLocked(e)
-		}
+	if probes != nil {
+		o := orchOf(t)
 		o.probes = probes
-		probes.each(func(pb *probe) { pb.t = t })
+		probes.each(func(pb *probe) { pb.t = t }) // they start with its next run
 	}
 	if t.proc != nil {
 		p.restart = t.proc.restart // its restart window and backoff go on
@@ -104,19 +104,9 @@ func (m *Manager) RedefineProcess(id model.TaskID, spec ProcessSpec, opts ...Tas
 // relinkLocked replaces t's dependencies and ready line with what opts say,
 // or returns a *DependencyError and changes nothing.
 func (e *Engine) relinkLocked(t *task, opts *taskOptions) error {
-	var targets []*task
-	for _, d := range opts.deps {
-		dt := e.tasks[d.id]
-		if dt == nil || d.cond > LogReady {
-			return e.linkLocked(&task{name: t.name}, &taskOptions{deps: []depSpec{d}}) // the error it makes
-		}
-		if _, ok := dt.own.(*Manager); !ok {
-			return &DependencyError{Task: t.name, Dep: d.id, Err: ErrUnknownDependency}
-		}
-		targets = append(targets, dt)
-	}
-	if cycle := cycleLocked(t, targets); cycle != nil {
-		return &DependencyError{Task: t.name, Cycle: cycle, Err: ErrDependencyCycle}
+	targets, err := e.depTargetsLocked(t, opts)
+	if err != nil {
+		return err
 	}
 	e.unlinkLocked(t)
 	if t.orch == nil && len(targets) == 0 && opts.readyLine == nil {
@@ -130,6 +120,26 @@ func (e *Engine) relinkLocked(t *task, opts *taskOptions) error {
 		do.dependents = append(do.dependents, t)
 	}
 	return nil
+}
+
+// depTargetsLocked returns the tasks opts make t depend on, or the
+// *DependencyError of one it cannot (unknown, pool work, a cycle).
+func (e *Engine) depTargetsLocked(t *task, opts *taskOptions) ([]*task, error) {
+	var targets []*task
+	for _, d := range opts.deps {
+		dt := e.tasks[d.id]
+		if dt == nil || d.cond > LogReady {
+			return nil, e.linkLocked(&task{name: t.name}, &taskOptions{deps: []depSpec{d}}) // the error it makes
+		}
+		if _, ok := dt.own.(*Manager); !ok {
+			return nil, &DependencyError{Task: t.name, Dep: d.id, Err: ErrUnknownDependency}
+		}
+		targets = append(targets, dt)
+	}
+	if cycle := cycleLocked(t, targets); cycle != nil {
+		return nil, &DependencyError{Task: t.name, Cycle: cycle, Err: ErrDependencyCycle}
+	}
+	return targets, nil
 }
 
 // redefinedLocked makes a definition RedefineProcess left for t's next run

@@ -35,13 +35,19 @@ func (e *Engine) haltOrderedLocked(runs []*run) (int, []*run) {
 	return n, runs
 }
 
-// hasLiveDependents reports whether a task that depends on t is live.
+// hasLiveDependents reports whether a task that depends on t, directly or
+// through tasks that have ended (db ← migrate, done ← api), is live.
 func hasLiveDependents(t *task) bool {
-	if t.orch == nil {
+	return liveAbove(t, map[*task]bool{})
+}
+
+func liveAbove(t *task, seen map[*task]bool) bool {
+	if t.orch == nil || seen[t] {
 		return false
 	}
+	seen[t] = true
 	for _, d := range t.orch.dependents {
-		if d.state.Live() {
+		if d.state.Live() || liveAbove(d, seen) {
 			return true
 		}
 	}
@@ -49,16 +55,28 @@ func hasLiveDependents(t *task) bool {
 }
 
 // haltDepsAfterLocked halts, now that t is not live, each dependency of t
-// waiting to be halted after its dependents whose last live dependent t was.
+// (directly, or through dependencies that have ended) waiting to be halted
+// after its dependents, whose last live dependent t was.
 func (e *Engine) haltDepsAfterLocked(t *task) {
+	e.haltBelowLocked(t, map[*task]bool{})
+}
+
+func (e *Engine) haltBelowLocked(t *task, seen map[*task]bool) {
+	if seen[t] {
+		return
+	}
+	seen[t] = true
 	for _, d := range t.orch.deps {
 		do := d.t.orch
-		if !do.haltAfter || hasLiveDependents(d.t) {
-			continue
-		}
-		do.haltAfter = false
-		if d.t.state.Live() && d.t.state != model.StateHalting {
-			e.haltLiveLocked(d.t)
+		switch {
+		case !d.t.state.Live():
+			e.haltBelowLocked(d.t, seen)
+		case !do.haltAfter || hasLiveDependents(d.t):
+		default:
+			do.haltAfter = false
+			if d.t.state != model.StateHalting {
+				e.haltLiveLocked(d.t)
+			}
 		}
 	}
 }

@@ -46,7 +46,9 @@ func TestOrderedShutdown(t *testing.T) {
 				_ = infra.Watch()
 				_ = apps.Watch()
 				db, _ := infra.Append("db", order.task("db"))
-				api, _ := apps.Append("api", order.task("api"), engine.DependsOn(db, engine.Started))
+				// migrate ends at once: api depends on db through it.
+				migrate, _ := infra.Append("migrate", returns(nil), engine.DependsOn(db, engine.Started))
+				api, _ := apps.Append("api", order.task("api"), engine.DependsOn(migrate, engine.CompletedSuccessfully))
 				for _, w := range []string{"worker-1", "worker-2", "worker-3"} {
 					if _, err := apps.Append(w, order.task(w), engine.DependsOn(api, engine.Started)); err != nil {
 						t.Fatal(err)

@@ -106,6 +106,9 @@ func TestSupervisorStartsAStackInOrder(t *testing.T) {
 	if after.ID != api.ID || after.Restarts != api.Restarts+1 {
 		t.Fatalf("api was %s (%d restarts), now %s (%d)", api.ID, api.Restarts, after.ID, after.Restarts)
 	}
+	if _, ok := e.Poller("api readiness"); !ok || len(s.Pollers) != 2 {
+		t.Fatalf("the probes' pollers after the edit: %+v", s.Pollers)
+	}
 	// Scaling down by a reload removes the last replica only.
 	f := stackFile(dbPort, apiPort, "7204")
 	f.Managers[0].Tasks[0].Replicas = 2
