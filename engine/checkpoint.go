@@ -92,8 +92,10 @@ func Logf(ctx context.Context, format string, args ...any) {
 	if r == nil || r.e.cfg.logLines == 0 {
 		return
 	}
-	r.appendLog(model.LogLine{Time: time.Now(), Text: fmt.Sprintf(format, args...)}, r.e.cfg.logLines)
+	text := fmt.Sprintf(format, args...)
+	r.appendLog(model.LogLine{Time: time.Now(), Text: text}, r.e.cfg.logLines)
 	r.e.markDirty()
+	r.noteLine(text) // depends.go: the log_ready condition
 }
 
 // appendLog adds a line, keeping at least the last bound lines (a tail.Buffer:

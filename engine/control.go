@@ -101,12 +101,7 @@ func (e *Engine) taskLocked(id model.TaskID) (*task, func()) {
 // haltAllLocked stops every watch and halts every live task, cancelling pending
 // restarts.
 func (e *Engine) haltAllLocked() {
-	n := 0
-	for _, m := range e.managers {
-		m.watching = false
-		h, _ := e.haltOwnerLocked(m, nil)
-		n += h
-	}
+	n, _ := e.haltOrderedLocked(nil) // shutdown.go: dependents first
 	n += e.haltPoolsLocked()
 	n += e.haltBackoffLocked(nil) // restart.go: pending restarts are cancelled
 	e.eventLocked(model.LevelInfo, nil, "", "halt all: "+itoa(n)+" tasks halted, all watching stopped")
@@ -118,6 +113,11 @@ func (e *Engine) haltLocked(t *task) error {
 	switch {
 	case t.state == model.StateQueued:
 		t.own.unqueueLocked(t)
+		e.setStateLocked(t, model.StateHalted)
+		t.own.retireLocked(t)
+		return nil
+	case t.state == model.StateWaiting || t.state == model.StateBlocked || t.state == model.StateDisabled:
+		e.unholdLocked(t) // depends.go
 		e.setStateLocked(t, model.StateHalted)
 		t.own.retireLocked(t)
 		return nil
@@ -231,6 +231,18 @@ func (e *Engine) restartLocked(t *task) error {
 		e.leaveBackoffLocked(t)
 		e.requeueLocked(t)
 		return nil
+	case t.state == model.StateWaiting || t.state == model.StateBlocked:
+		// Asked to run now: it starts without waiting for its dependencies.
+		e.eventLocked(model.LevelInfo, t, "", quote(t)+" started without waiting for its dependencies")
+		e.admitLocked(t) // depends.go
+		return nil
+	case t.state == model.StateDisabled: // enabled: it starts as if just appended
+		e.unholdLocked(t)
+		e.setStateLocked(t, model.StateQueued)
+		if !e.holdLocked(t) {
+			t.own.requeueLocked(t)
+		}
+		return nil
 	}
 	return transitionError(t, model.OpRestart)
 }
@@ -242,6 +254,9 @@ func (e *Engine) settleLocked(t *task, r *run, o outcome) model.State {
 	halting := r.flags.Load()&runHalt != 0
 	final := model.StateDone
 	switch {
+	case r.liveFail != "" && !r.killed: // probe.go: the liveness probe halted it
+		final = model.StateFailed
+		o.err = errors.New("liveness probe: " + r.liveFail)
 	case r.killed:
 		final = model.StateKilled
 	case halting:
@@ -282,6 +297,9 @@ func (e *Engine) abandonLocked(t *task, r *run, why string) {
 	r.flags.Or(runHalt)
 	r.cancel()
 	r.asked = time.Now().UnixNano()
+	if t.orch != nil {
+		t.orch.probes.stopLocked() // probe.go
+	}
 	e.leaked++
 	e.setStateLocked(t, model.StateAbandoned)
 	e.eventLocked(model.LevelWarn, t, "", quote(t)+" "+why+"; goroutine leaked")
@@ -299,8 +317,15 @@ func (e *Engine) abandonLocked(t *task, r *run, why string) {
 // more restart, and starts at once if a slot is free, watching or not.
 func (e *Engine) requeueLocked(t *task) {
 	t.restarts++
+	if o := t.orch; o != nil { // a new life: what it reached is to be reached again
+		o.started, o.logReady = false, false
+	}
 	e.setStateLocked(t, model.StateQueued)
 	e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
+	if e.holdLocked(t) { // depends.go: waiting or blocked on a dependency
+		e.unkeepLocked(t)
+		return
+	}
 	t.own.requeueLocked(t)
 }
 
@@ -310,4 +335,7 @@ func (e *Engine) setStateLocked(t *task, s model.State) {
 	t.own.countLocked(t, s)
 	t.state = s
 	e.markDirty()
+	if t.orch != nil {
+		e.depChangedLocked(t) // depends.go: what waits for it is judged again
+	}
 }

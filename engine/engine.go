@@ -68,6 +68,7 @@ type Engine struct {
 	// Process work and reloads, guarded by mu.
 	children  childSet                    // running children, their sampler (sample.go)
 	backoff   []*task                     // tasks waiting to be restarted (restart.go)
+	held      []*task                     // waiting, blocked and disabled tasks (depends.go)
 	sourceErr string                      // Snapshot.SourceError (reload.go)
 	reloader  func(context.Context) error // what Apply(OpReload) calls (reload.go)
 
@@ -195,8 +196,9 @@ func (e *Engine) Close(ctx context.Context) error {
 		m.watching = false
 		dropped += e.dropQueueLocked(m)
 		dropped += e.haltBackoffLocked(m) // restart.go: no restart after close
-		_, waits = e.haltOwnerLocked(m, waits)
 	}
+	dropped += e.dropHeldLocked(nil)      // shutdown.go
+	_, waits = e.haltOrderedLocked(waits) // dependents before what they depend on
 	e.eventLocked(model.LevelInfo, nil, "", fmt.Sprintf("close: halting %d live tasks, dropped %d queued", len(waits), dropped))
 	closingPools := e.closePoolsLocked() // daemon pools halted, the others drain
 	e.baseCancel()
@@ -204,6 +206,9 @@ func (e *Engine) Close(ctx context.Context) error {
 
 	var err error
 	if awaitClosed(ctx, returnedChans(waits)) != nil {
+		e.mu.Lock()
+		e.haltLeftLocked() // shutdown.go: what still waited for its dependents
+		e.mu.Unlock()
 		e.reapOnGiveUp(waits) // process_run.go: SIGKILL and reap every child
 	}
 	stuckPollers := e.closePollers(ctx) // kills every poller, waits for their runs

@@ -33,27 +33,63 @@ func (m *Manager) Name() string { return m.name }
 // Append queues fn under a display name and returns its id. While the manager is
 // watching it starts at once if a slot is free. It returns ErrClosed once Close
 // has begun and ErrNilFunc for a nil fn.
-func (m *Manager) Append(name string, fn Func) (model.TaskID, error) {
+//
+// Options add dependencies (DependsOn: the task waits, holding no slot and
+// outside the queue, until they hold), probes (Readiness, Liveness), a ready
+// log line and Disabled; a dependency on an unknown id is a *DependencyError.
+func (m *Manager) Append(name string, fn Func, opts ...TaskOption) (model.TaskID, error) {
+	return m.append(name, fn, nil, opts)
+}
+
+// append is Append, for a process task with its process (nil for a goroutine).
+func (m *Manager) append(name string, fn Func, proc *process, opts []TaskOption) (model.TaskID, error) {
 	if fn == nil {
 		return "", ErrNilFunc
 	}
+	var to taskOptions
+	for _, o := range opts {
+		o(&to)
+	}
 	e := m.e
+	probes := e.newProbeSet(name, &to) // probe.go: naming their pollers may take e.mu
 	created := time.Now().UnixNano()
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	var err error
 	switch {
 	case e.closing:
-		return "", ErrClosed
+		err = ErrClosed
 	case m.removed:
-		return "", errNoManager(m.name, "")
+		err = errNoManager(m.name, "")
 	}
-	t := &task{id: e.newTaskID(), name: name, fn: fn, own: m, created: created, state: model.StateQueued}
+	t := &task{name: name, fn: fn, own: m, created: created, state: model.StateQueued, proc: proc}
+	if err == nil {
+		err = e.linkLocked(t, &to) // depends.go
+	}
+	if err != nil {
+		if probes != nil {
+			probes.removeLocked(e)
+		}
+		return "", err
+	}
+	t.id = e.newTaskID()
+	if probes != nil {
+		orchOf(t).probes = probes
+		probes.each(func(pb *probe) { pb.t = t })
+	}
 	e.tasks[t.id] = t
 	e.counts[model.StateQueued]++
 	m.counts[model.StateQueued]++
-	m.queue.PushBack(t)
 	e.markDirty()
-	m.fillLocked()
+	switch {
+	case to.disabled:
+		e.listHeldLocked(t)
+		e.setStateLocked(t, model.StateDisabled)
+	case e.holdLocked(t): // depends.go: waiting or blocked
+	default:
+		m.queue.PushBack(t)
+		m.fillLocked()
+	}
 	return t.id, nil
 }
 

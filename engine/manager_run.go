@@ -18,12 +18,18 @@ import (
 func (m *Manager) launchLocked(t *task, prev *run) *run {
 	e := m.e
 	r := &run{e: e, t: t, returned: make(chan struct{}), started: time.Now().UnixNano()}
-	ctx, cancel := context.WithCancel(e.base)
+	// Not cancelled by Close's cancel of e.base: Close halts each task itself,
+	// dependents before what they depend on (shutdown.go).
+	ctx, cancel := context.WithCancel(context.WithoutCancel(e.base))
 	r.ctx, r.cancel = context.WithValue(ctx, runKey{}, r), cancel
 	if prev != nil {
 		r.log = tail.Continue(e.cfg.logLines, prev.logTail(-1))
 	}
 	t.run = r
+	if o := t.orch; o != nil { // depends.go, probe.go: a new run to reach and check
+		o.started, o.logReady, r.readyLine = true, false, o.readyLine
+		o.probes.startLocked()
+	}
 	e.setStateLocked(t, model.StateRunning)
 	go m.execute(t, r)
 	return r
@@ -59,13 +65,27 @@ func (m *Manager) finish(t *task, r *run, o outcome) {
 	}
 
 	final := e.settleLocked(t, r, o)
+	if t.orch != nil {
+		t.orch.probes.stopLocked() // probe.go: no run to check
+	}
 	if r.restart && !e.closing {
 		t.restarts++
+		e.redefinedLocked(t) // redefine.go
+		if o := t.orch; o != nil && len(o.deps) > 0 {
+			if v, why := e.gateLocked(t); v != depHolds { // depends.go: it waits, without its slot
+				o.started, o.logReady = false, false
+				e.parkLocked(t, v, why)
+				m.releaseLocked(t)
+				m.fillLocked()
+				return
+			}
+		}
 		next := m.launchLocked(t, r)
 		next.slot, next.byRun = r.slot, r.byRun
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
 		return
 	}
+	e.redefinedLocked(t) // redefine.go: a redefinition that came as it ended
 	if t.proc != nil && !m.removed {
 		final = e.restartPolicyLocked(t, r, final) // restart.go: backoff or fatal
 	}
@@ -145,6 +165,9 @@ func (m *Manager) fillLocked() {
 func (m *Manager) forgetLocked(t *task) {
 	m.e.unkeepLocked(t)
 	delete(m.e.tasks, t.ident())
+	if t.orch != nil {
+		m.e.forgetOrchLocked(t) // depends.go
+	}
 }
 
 func (m *Manager) eachLiveLocked(fn func(*task)) {

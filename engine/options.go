@@ -15,6 +15,9 @@ const (
 
 	// maxSnapshotLog is the most log lines a snapshot carries per task.
 	maxSnapshotLog = 50
+	// maxHeldShown is the most waiting, blocked and disabled tasks a
+	// snapshot lists (Counts has them all).
+	maxHeldShown = 1000
 	// eventRing is how many events the engine keeps.
 	eventRing = 200
 )

@@ -68,7 +68,21 @@ type ProcessSpec struct {
 	RestartWindow time.Duration  // 0 or negative → 60s (a window of no length would count nothing)
 	StopSignal    syscall.Signal // sent on halt; 0 → SIGTERM
 	StopGrace     time.Duration  // halt → SIGKILL; 0 → 5s; negative: none, SIGKILL right after the stop signal
+
+	// SuccessExitCodes are the exit codes that end a run done (a success);
+	// empty: 0 only. With codes given, only those are success, 0 included
+	// only if listed. A failure's error says which codes were wanted.
+	SuccessExitCodes []int
+	// Shutdown is a command run, in Dir with Env, when the task is halted,
+	// before StopSignal is sent: the signal follows once it has exited or
+	// ShutdownTimeout (0 → 10s) has passed, whichever is first.
+	Shutdown        []string
+	ShutdownTimeout time.Duration
 }
+
+// DefaultShutdownTimeout is how long a ProcessSpec's Shutdown command may run
+// when ShutdownTimeout is 0.
+const DefaultShutdownTimeout = 10 * time.Second
 
 // withDefaults returns s with every zero field set to its default, every
 // negative one set to zero (the "none" it stands for) and its slices copied,
@@ -77,6 +91,9 @@ type ProcessSpec struct {
 func (s ProcessSpec) withDefaults() ProcessSpec {
 	s.Command = slices.Clone(s.Command)
 	s.Env = slices.Clone(s.Env)
+	s.SuccessExitCodes = slices.Clone(s.SuccessExitCodes)
+	s.Shutdown = slices.Clone(s.Shutdown)
+	s.ShutdownTimeout = orDefault(s.ShutdownTimeout, DefaultShutdownTimeout)
 	s.Backoff.Initial = orDefault(s.Backoff.Initial, DefaultBackoffInitial)
 	s.Backoff.Max = max(orDefault(s.Backoff.Max, DefaultBackoffMax), s.Backoff.Initial)
 	s.MaxRestarts = orDefault(s.MaxRestarts, DefaultMaxRestarts)
@@ -139,23 +156,14 @@ func newProcess(spec ProcessSpec) (*process, error) {
 // model.KindProcess; its log follows the child's stdout and stderr (stderr
 // lines marked "stderr: "). It returns an error wrapping ErrNoCommand for an
 // empty command, and ErrClosed once Close has begun.
-func (m *Manager) AppendProcess(name string, spec ProcessSpec) (model.TaskID, error) {
+//
+// Options are Append's (DependsOn, Readiness, …).
+func (m *Manager) AppendProcess(name string, spec ProcessSpec, opts ...TaskOption) (model.TaskID, error) {
 	p, err := newProcess(spec)
 	if err != nil {
 		return "", errorf("append process %q: %w", name, err)
 	}
-	id, err := m.Append(name, p.run)
-	if err != nil {
-		return "", err
-	}
-	e := m.e
-	e.mu.Lock()
-	if t := e.tasks[id]; t != nil && t.proc == nil { // the run may have attached it already
-		t.proc = p
-		e.markDirty()
-	}
-	e.mu.Unlock()
-	return id, nil
+	return m.append(name, p.run, p, opts)
 }
 
 // SubmitProcess submits a child process as pool work of type taskType (see

@@ -26,6 +26,8 @@ type procRun struct {
 	signal    string        // the signal that ended it, e.g. "SIGKILL"
 	cpu       float64       // percent of one core, sampled (sample.go)
 	rss       int64         // bytes, sampled
+
+	shuttingDown bool // its Shutdown command runs; the stop signal follows (process_shutdown.go)
 }
 
 // run is a process task's Func: it starts the child, logs its output, and
@@ -85,6 +87,7 @@ func (p *process) run(ctx context.Context) error {
 	stdout.flush()
 	stderr.flush()
 	code, sig := g.ExitStatus()
+	err = p.spec.judgeExit(err, code) // process_shutdown.go: success exit codes
 
 	unlock = e.lockTask(r.t)
 	pr.reaped = true
@@ -124,9 +127,19 @@ func childOf(t *task) *procRun {
 // stopLocked sends the stop signal to pr's tree (and SIGCONT, so a paused tree
 // can act on it) and arms SIGKILL for when the stop grace ends.
 func (p *process) stopLocked(pr *procRun) {
-	if pr.stopTimer != nil {
+	if pr.stopTimer != nil || pr.shuttingDown {
 		return // already stopping
 	}
+	if len(p.spec.Shutdown) > 0 {
+		pr.shuttingDown = true
+		go p.shutdown(pr) // process_shutdown.go: the command, then the signal
+		return
+	}
+	p.signalStopLocked(pr)
+}
+
+// signalStopLocked sends the stop signal and arms SIGKILL (see stopLocked).
+func (p *process) signalStopLocked(pr *procRun) {
 	sig, grace, g := p.spec.StopSignal, p.spec.StopGrace, pr.tree
 	g.Signal(sig)
 	g.Signal(osproc.SIGCONT)
@@ -220,7 +233,7 @@ func haltWait(killGrace time.Duration, runs []*run) time.Duration {
 	var stop time.Duration
 	for _, r := range runs {
 		if p := r.t.proc; p != nil {
-			stop = max(stop, p.spec.StopGrace)
+			stop = max(stop, p.spec.StopGrace+shutdownWait(p.spec))
 		}
 	}
 	return killGrace + stop

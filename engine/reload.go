@@ -114,7 +114,7 @@ func (e *Engine) Remove(ctx context.Context, id model.TaskID) error {
 // lockTask takes for t.
 func (e *Engine) haltForRemoveLocked(t *task) func(context.Context) error {
 	switch {
-	case t.state == model.StateQueued || t.state == model.StateBackoff:
+	case t.state.Pending() || t.state == model.StateBackoff:
 		_ = e.haltLocked(t)
 	case t.state.Live():
 		t.run.restart = false
@@ -142,6 +142,7 @@ func (e *Engine) RemoveManager(ctx context.Context, name string) error {
 	m.watching = false
 	m.removed = true // no restart policy, no new work
 	e.dropQueueLocked(m)
+	e.dropHeldLocked(m) // shutdown.go: its waiting, blocked and disabled tasks
 	e.haltBackoffLocked(m)
 	_, runs := e.haltOwnerLocked(m, nil)
 	e.mu.Unlock()

@@ -28,7 +28,8 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 		Leaked:      e.leaked,
 	}
 	preview := e.cfg.queuePreview
-	n := len(e.backoff)
+	held := e.held[:min(len(e.held), maxHeldShown)]
+	n := len(e.backoff) + len(held)
 	for _, m := range e.managers {
 		n += len(m.live) + min(m.queue.Len(), preview)
 	}
@@ -43,6 +44,10 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 		}
 	}
 	for _, t := range e.backoff { // waiting to be restarted (restart.go)
+		t.view(&s.Tasks[i], tail)
+		i++
+	}
+	for _, t := range held { // waiting, blocked, disabled (depends.go)
 		t.view(&s.Tasks[i], tail)
 		i++
 	}
@@ -93,6 +98,9 @@ func (t *task) view(v *model.Task, tail int) {
 		Restarts: int(t.restarts),
 	}
 	t.own.describe(t, v)
+	if t.orch != nil {
+		t.viewOrch(v) // depends.go: dependencies, health, what it waits for
+	}
 	if t.proc != nil {
 		t.proc.view(v) // process.go: pid, exit, resources, command, retry
 	}
@@ -100,7 +108,7 @@ func (t *task) view(v *model.Task, tail int) {
 	if r == nil {
 		return
 	}
-	if t.state == model.StateQueued { // queued again by a restart: the last run's times and end are not this run's
+	if t.state.Pending() { // queued again by a restart: the last run's times and end are not this run's
 		v.Queued = unixTime(r.requeued)
 		v.ExitCode, v.Signal = nil, ""
 		if tail > 0 {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,8 +27,9 @@ type task struct {
 	created  int64 // unix nanoseconds (a time.Time would cost 16 more bytes)
 	restarts int32
 	state    model.State
-	pool     *poolJob // pool work: its submitter, type and future (pool.go); nil for manager work
-	proc     *process // a child process: its spec, child and restarts (process.go); nil for a goroutine
+	pool     *poolJob       // pool work: its submitter, type and future (pool.go); nil for manager work
+	proc     *process       // a child process: its spec, child and restarts (process.go); nil for a goroutine
+	orch     *orchestration // dependencies, dependents, probes (depends.go); nil for plain work
 }
 
 // Flags a task function reads without the engine lock (Checkpoint's fast path).
@@ -71,6 +73,12 @@ type run struct {
 	byRun     bool          // started by Manager.Run (for ErrAlreadyRunning)
 	errText   string
 	stack     string
+	liveFail  string // its liveness probe failed: why (probe.go); the run ends failed
+
+	// readyLine is the task's ReadyLogLine, fixed for the run; readySeen is
+	// set once a line matched it (depends.go).
+	readyLine *regexp.Regexp
+	readySeen atomic.Bool
 
 	logMu sync.Mutex
 	log   tail.Buffer[model.LogLine] // see appendLog

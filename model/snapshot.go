@@ -44,6 +44,13 @@ type Task struct {
 	// Retry is when a task in backoff will be restarted.
 	Retry time.Time `json:"retry,omitzero"`
 
+	// Orchestration (orchestration.go): health from the readiness probe, what
+	// a waiting or blocked task waits for (Reason), its dependencies and probes.
+	Health Health        `json:"health,omitempty"`
+	Reason string        `json:"reason,omitempty"` // waiting: "waiting for db (healthy)"; blocked: why it never will
+	Deps   []Dependency  `json:"deps,omitempty"`
+	Probes []ProbeStatus `json:"probes,omitempty"`
+
 	Error string    `json:"error,omitempty"` // the last run's error, if any (none while queued again)
 	Stack string    `json:"stack,omitempty"` // the stack of a recovered panic
 	Log   []LogLine `json:"log,omitempty"`   // the tail of the task's log, oldest first

@@ -11,7 +11,9 @@ import (
 // State is where a task is in its lifecycle. It marshals as a lowercase string.
 //
 //	queued → running ⇄ paused, running → halting → halted, running → done | failed,
-//	failed → backoff → running, backoff → fatal, kill → killed | abandoned.
+//	failed → backoff → running, backoff → fatal, kill → killed | abandoned,
+//	waiting → queued (its dependencies hold), waiting ⇄ blocked (one never will,
+//	until it is restarted), disabled → waiting | queued (restarted).
 type State uint8
 
 // The task states, in the order the dashboard sorts them (most urgent first).
@@ -22,12 +24,15 @@ const (
 	StateHalting                // halt asked; the task has not returned yet
 	StateBackoff                // waiting to be restarted after a failure
 	StateQueued                 // waiting for a free slot
+	StateBlocked                // a dependency can never hold (it failed, was halted, disabled, removed)
+	StateWaiting                // a dependency does not hold yet; holds no slot and is not queued
 	StateFailed                 // returned an error or panicked
 	StateFatal                  // failed too often; no more restarts
 	StateAbandoned              // killed, but the goroutine did not return within the kill grace (leaked)
 	StateKilled                 // killed and returned
 	StateHalted                 // halted and returned
 	StateDone                   // returned nil
+	StateDisabled               // declared, not started until restarted
 
 	// NumStates is the number of states; StateCounts is indexed by State.
 	NumStates int = iota
@@ -40,12 +45,15 @@ var stateNames = [NumStates]string{
 	StateHalting:   "halting",
 	StateBackoff:   "backoff",
 	StateQueued:    "queued",
+	StateBlocked:   "blocked",
+	StateWaiting:   "waiting",
 	StateFailed:    "failed",
 	StateFatal:     "fatal",
 	StateAbandoned: "abandoned",
 	StateKilled:    "killed",
 	StateHalted:    "halted",
 	StateDone:      "done",
+	StateDisabled:  "disabled",
 }
 
 // String returns the lowercase name of s ("running", "halted", ...).
@@ -86,9 +94,24 @@ func (s *State) UnmarshalText(b []byte) error {
 
 // Finished reports whether s is terminal: the task's function has returned (or was
 // given up on) and it will not run again unless restarted.
+//
+// Waiting, blocked and disabled are neither Finished nor Live: the task has not
+// run (this time) and holds no slot. A waiting task starts by itself once its
+// dependencies hold, a blocked one once a dependency that failed is restarted
+// (or it is restarted itself), a disabled one only when restarted. See Pending.
 func (s State) Finished() bool {
 	switch s {
 	case StateDone, StateFailed, StateFatal, StateHalted, StateKilled, StateAbandoned:
+		return true
+	}
+	return false
+}
+
+// Pending reports whether s is a state of a task that has not started yet and
+// holds no slot: queued, waiting, blocked or disabled.
+func (s State) Pending() bool {
+	switch s {
+	case StateQueued, StateWaiting, StateBlocked, StateDisabled:
 		return true
 	}
 	return false

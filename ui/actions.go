@@ -54,7 +54,8 @@ func taskOp(a action, t *model.Task) (model.Op, string) {
 	switch a {
 	case actHalt:
 		switch s {
-		case model.StateRunning, model.StatePausing, model.StatePaused, model.StateQueued, model.StateBackoff:
+		case model.StateRunning, model.StatePausing, model.StatePaused, model.StateQueued, model.StateBackoff,
+			model.StateWaiting, model.StateBlocked, model.StateDisabled:
 			return model.OpHalt, ""
 		case model.StateHalting:
 			return "", "it is already halting"

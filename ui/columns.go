@@ -9,6 +9,7 @@ const (
 	colName
 	colGroup
 	colState
+	colHealth // hidden when no task of the snapshot has a readiness probe
 	colAge
 	colProgress
 	colCPU // process tasks only: hidden when the snapshot has no process
@@ -42,6 +43,7 @@ func colSpecs() [numCols]colSpec {
 		colName:      {title: "NAME", min: 8, flex: true},
 		colGroup:     {title: "GROUP", min: 5, drop: 5},
 		colState:     {title: "STATE", min: 9},
+		colHealth:    {title: "HEALTH", min: len("not ready"), drop: 3},
 		colAge:       {title: "AGE", min: 6, drop: 6},
 		colProgress:  {title: "PROGRESS", min: progressWidth, drop: 2},
 		colCPU:       {title: "CPU", min: cpuWidth, right: true, drop: 3},
@@ -72,6 +74,7 @@ const gutterWidth = 2
 type measure struct {
 	id, name, group int
 	procs           bool // some task in the snapshot is a process: show CPU and RSS
+	health          bool // some task in the snapshot has a readiness probe: show HEALTH
 	liveProcs       bool // some row is a live process: CPU and RSS have something to show
 	progress        bool // some row reports progress
 	restarts        bool // some row was restarted
@@ -108,6 +111,7 @@ func layoutColumns(w int, m measure, sorted colKind) []column {
 		keep[k] = true
 	}
 	keep[colCPU], keep[colRSS] = m.procs, m.procs // a goroutine-only snapshot keeps its width
+	keep[colHealth] = m.health
 	gap := colGap(w)
 	need := func() int {
 		n, cols := gutterWidth, 0

@@ -128,6 +128,7 @@ func (d *detailPane) render() {
 	if isProcess(t) {
 		d.processFields(field)
 	}
+	d.orchFields(field) // detail_orch.go: what it waits for, its health
 	if t.Parent != "" {
 		p := cleanCell(string(t.Parent))
 		if d.parent != "" {
@@ -147,6 +148,7 @@ func (d *detailPane) render() {
 		prog += "  (" + strconv.FormatInt(t.Done, 10) + "/" + strconv.FormatInt(t.Total, 10) + ")"
 	}
 	field("Progress", prog, paint{})
+	lines = d.orchSections(lines, inner) // detail_orch.go: dependencies and probes
 	if t.Error != "" {
 		lines = append(lines, "", d.st.label.render("Error"))
 		block(t.Error, d.st.state[model.StateFailed])

@@ -45,6 +45,11 @@ func TestGolden(t *testing.T) {
 		{name: "source_errors_overlay", snap: sourceErrorsSnapshot, keys: []string{"e"}},
 		{name: "events_source_errors", snap: sourceErrorsSnapshot, keys: []string{"4"}},
 		{name: "event_overlay", snap: sourceErrorsSnapshot, keys: []string{"4", "enter"}},
+		{name: "workers_stack", snap: stackSnapshot, sel: "t4"},
+		{name: "workers_stack_tree", snap: stackSnapshot, keys: []string{"t"}},
+		{name: "detail_waiting", snap: stackSnapshot, sel: "t4", keys: []string{"enter"}},
+		{name: "detail_probe", snap: stackSnapshot, sel: "t3", keys: []string{"enter"}},
+		{name: "detail_blocked", snap: stackSnapshot, sel: "t8", keys: []string{"enter"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

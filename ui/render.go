@@ -31,6 +31,15 @@ func renderName(t *model.Task) string { return cleanCell(t.Name) }
 // renderGroup returns the GROUP cell.
 func renderGroup(t *model.Task) string { return cleanCell(t.Group) }
 
+// renderHealth returns the HEALTH cell: "ready", "not ready", or "—" for a
+// task without a readiness probe.
+func renderHealth(t *model.Task) string {
+	if t.Health == model.HealthNone {
+		return "—"
+	}
+	return t.Health.String()
+}
+
 // renderState returns the STATE cell.
 func renderState(t *model.Task) string { return t.State.String() }
 
@@ -42,7 +51,7 @@ func renderState(t *model.Task) string { return t.State.String() }
 func ageSince(t *model.Task) time.Time {
 	var at time.Time
 	switch {
-	case t.State == model.StateQueued:
+	case t.State.Pending(): // queued, waiting, blocked, disabled: since it was queued (again)
 		at = t.Queued
 	case t.State.Live():
 		at = t.Started

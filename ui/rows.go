@@ -24,6 +24,7 @@ const (
 	sortCPU
 	sortRSS
 	sortLastError
+	sortHealth
 	numSortColumns
 )
 
@@ -50,6 +51,8 @@ func (c sortColumn) String() string {
 		return "RSS"
 	case sortLastError:
 		return "LAST ERROR"
+	case sortHealth:
+		return "HEALTH"
 	}
 	return "?"
 }
@@ -105,6 +108,8 @@ func numericKey(t *model.Task, c sortColumn) uint64 {
 		return idKey(t.ID)
 	case sortState:
 		return uint64(t.State)
+	case sortHealth: // ready first, then not ready, then none
+		return uint64((t.Health + 2) % 3)
 	case sortAge:
 		return orderedInt(-ageSince(t).UnixNano()) // younger (later) first: the smallest age ascending
 	case sortProgress:
@@ -160,6 +165,8 @@ func (m *measure) measureCells(t *model.Task) {
 		}
 	}
 	switch {
+	case t.Reason != "": // waiting for, or blocked by, a dependency
+		m.notes = max(m.notes, min(len(t.Reason), maxNoteWant))
 	case t.Error != "":
 		m.notes = max(m.notes, min(len(t.Error), maxNoteWant))
 	case t.State == model.StateBackoff || t.State == model.StateFatal:
@@ -195,6 +202,7 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 	for i := range tasks {
 		t := &tasks[i]
 		m.procs = m.procs || t.Kind == model.KindProcess // of the whole snapshot, so a filter does not move columns
+		m.health = m.health || t.Health != model.HealthNone
 		if int(t.State) < model.NumStates {
 			rb.listed[t.State]++
 		}

@@ -106,7 +106,9 @@ func stateColour(s model.State) ansi.IndexedColor {
 		return colOrange
 	case model.StateQueued:
 		return colBlue
-	case model.StateDone:
+	case model.StateWaiting:
+		return colTeal
+	case model.StateDone, model.StateDisabled:
 		return colGrey
 	}
 	return colRed // failed, fatal, killed, abandoned

@@ -47,8 +47,8 @@ func (tb *treeBuilder) build(rows []*model.Task) ([]*model.Task, []treeRow, int)
 	}
 	clear(tb.parents)
 	for _, t := range rows { // only the few tasks named as parents are looked up below
-		if t.Parent != "" {
-			tb.parents[t.Parent] = -1
+		if p := treeParent(t); p != "" {
+			tb.parents[p] = -1
 		}
 	}
 	if len(tb.parents) > 0 {
@@ -60,8 +60,8 @@ func (tb *treeBuilder) build(rows []*model.Task) ([]*model.Task, []treeRow, int)
 	}
 	for i, t := range rows {
 		tb.up[i], tb.firstChild[i], tb.nextChild[i], tb.seen[i] = -1, -1, -1, 0
-		if t.Parent != "" && t.Parent != t.ID {
-			if p, ok := tb.parents[t.Parent]; ok {
+		if parent := treeParent(t); parent != "" && parent != t.ID {
+			if p, ok := tb.parents[parent]; ok {
 				tb.up[i] = p
 			}
 		}
@@ -157,4 +157,14 @@ func writeTreeGuides(b *strings.Builder, info []treeRow, i int) {
 	} else {
 		b.WriteString("├─ ")
 	}
+}
+
+// treeParent is the row a task hangs under in the tree: the task that started
+// it (goroutine work), or else its first dependency, so that process tasks
+// show their dependency graph (db → migrate → api → worker-1..3).
+func treeParent(t *model.Task) model.TaskID {
+	if t.Parent != "" || len(t.Deps) == 0 {
+		return t.Parent
+	}
+	return t.Deps[0].ID
 }

@@ -307,6 +307,8 @@ func sortColumnOf(k colKind) sortColumn {
 		return sortRSS
 	case colLastError:
 		return sortLastError
+	case colHealth:
+		return sortHealth
 	}
 	return -1
 }

@@ -59,6 +59,15 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 			writePadded(c, use(t.st.desc), renderGroup(task), col.width)
 		case colState:
 			writePadded(c, use(t.st.state[min(int(task.State), model.NumStates-1)]), renderState(task), col.width)
+		case colHealth:
+			p := t.st.dim
+			switch task.Health {
+			case model.HealthReady:
+				p = t.st.state[model.StateRunning]
+			case model.HealthNotReady:
+				p = t.st.state[model.StateBackoff]
+			}
+			writePadded(c, use(p), renderHealth(task), col.width)
 		case colAge:
 			writePadded(c, paint{}, renderAge(task, t.now), col.width)
 		case colProgress:
@@ -74,6 +83,14 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 		case colRSS:
 			writeRight(c, paint{}, renderRSS(task), col.width)
 		case colLastError:
+			if task.Reason != "" { // depends_on: what it waits for, or why it never will start
+				p := t.st.state[model.StateWaiting]
+				if task.State == model.StateBlocked {
+					p = t.st.state[model.StateBlocked]
+				}
+				writePadded(c, use(p), cleanCell(task.Reason), col.width)
+				break
+			}
 			if r, ok := t.waits.of(task); ok {
 				writePadded(c, use(t.st.desc), "waiting: "+r.short, col.width)
 				break

@@ -12,16 +12,18 @@ import (
 )
 
 // Supervisor runs a task file on an engine and applies later versions of it as
-// differences: new tasks start, removed ones halt, changed ones restart, and
-// unchanged ones keep running untouched. It is safe for concurrent use; applies
+// differences: new tasks start, removed ones halt, changed ones restart in
+// place (a manager task keeps its id, row, restart count and log), and
+// unchanged ones keep running untouched. Tasks start in dependency order, so
+// a depends_on names the ids of what it waits for. It is safe for concurrent use; applies
 // are serialised.
 type Supervisor struct {
 	e    *engine.Engine
 	done <-chan struct{} // see Done
 
 	mu    sync.Mutex
-	cur   *File                   // the file last applied; nil before the first
-	tasks map[string]model.TaskID // task name (unique in a file) → its id
+	cur   *File                     // the file last applied; nil before the first
+	tasks map[string][]model.TaskID // task name (unique in a file) → the ids of its replicas
 	pools map[string]*engine.Pool
 }
 
@@ -29,7 +31,7 @@ type Supervisor struct {
 func NewSupervisor(e *engine.Engine) *Supervisor {
 	done := make(chan struct{})
 	close(done)
-	return &Supervisor{e: e, done: done, tasks: make(map[string]model.TaskID), pools: make(map[string]*engine.Pool)}
+	return &Supervisor{e: e, done: done, tasks: make(map[string][]model.TaskID), pools: make(map[string]*engine.Pool)}
 }
 
 // Done is closed once the goroutines Run started for s (the watcher and the
@@ -88,7 +90,7 @@ func (s *Supervisor) removeLocked(ctx context.Context, plan Plan) []error {
 			}
 			continue
 		}
-		errs = append(errs, s.removeTasksLocked(ctx, md.Tasks)...)
+		errs = append(errs, s.removeTasksLocked(ctx, inPlace(md.Tasks))...)
 	}
 	for _, pd := range plan.Pools {
 		if pd.Change == Removed || pd.Change == Replaced {
@@ -119,12 +121,12 @@ func (s *Supervisor) removeTasksLocked(ctx context.Context, tds []TaskDiff) []er
 		if td.Change != Removed && td.Change != Replaced {
 			continue
 		}
-		if id, ok := s.tasks[td.Name]; ok {
+		for _, id := range s.tasks[td.Name] {
 			if err := s.e.Remove(ctx, id); err != nil && !errors.Is(err, engine.ErrUnknownTask) {
 				errs = append(errs, fmt.Errorf("remove task %q: %w", td.Name, err))
 			}
-			delete(s.tasks, td.Name)
 		}
+		delete(s.tasks, td.Name)
 	}
 	return errs
 }
@@ -133,9 +135,25 @@ func (s *Supervisor) removeTasksLocked(ctx context.Context, tds []TaskDiff) []er
 // place.
 func (s *Supervisor) addLocked(ctx context.Context, plan Plan) []error {
 	var errs []error
+	pools := map[string]bool{}
+	for _, pd := range plan.Pools {
+		if pd.New != nil {
+			pools[pd.Name] = true
+		}
+	}
 	for _, md := range plan.Managers {
 		if md.Change != Removed {
 			errs = append(errs, s.applyManagerLocked(md)...)
+		}
+	}
+	for _, ref := range dependencyOrder(plan.Managers) { // apply_orch.go
+		if ref.diff.Change == Added || ref.diff.Change == Replaced {
+			errs = append(errs, s.addTaskLocked(ctx, ref, pools)...)
+		}
+	}
+	for _, md := range plan.Managers {
+		if md.Change != Removed {
+			errs = append(errs, s.watchLocked(md)...)
 		}
 	}
 	for _, pd := range plan.Pools {
@@ -169,18 +187,18 @@ func (s *Supervisor) applyManagerLocked(md ManagerDiff) []error {
 	} else if md.LimitChanged {
 		m.SetLimit(n.Limit)
 	}
-	var errs []error
-	for _, td := range md.Tasks {
-		if td.Change != Added && td.Change != Replaced {
-			continue
-		}
-		id, err := m.AppendProcess(td.New.Name, ProcessSpec(td.New))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("task %q: %w", td.New.Name, err))
-			continue
-		}
-		s.tasks[td.New.Name] = id
+	return nil
+}
+
+// watchLocked starts or stops the manager's watching as the file says, once
+// its tasks are in.
+func (s *Supervisor) watchLocked(md ManagerDiff) []error {
+	n := md.New
+	m, ok := s.e.Manager(n.Name)
+	if !ok {
+		return nil
 	}
+	var errs []error
 	switch {
 	case n.Watch && (md.Change == Added || md.WatchChanged):
 		if err := m.Watch(); err != nil && !errors.Is(err, engine.ErrAlreadyWatching) {
@@ -218,12 +236,16 @@ func (s *Supervisor) applyPoolLocked(ctx context.Context, pd PoolDiff) []error {
 		if td.Change != Added && td.Change != Replaced {
 			continue
 		}
+		if len(td.New.DependsOn) > 0 {
+			errs = append(errs, fmt.Errorf("task %q of pool %q: depends_on works between manager tasks only; not started", td.New.Name, n.Name))
+			continue
+		}
 		fut, err := p.SubmitProcess(ctx, td.New.Name, td.New.Type, ProcessSpec(td.New))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("task %q: %w", td.New.Name, err))
 			continue
 		}
-		s.tasks[td.New.Name] = fut.ID()
+		s.tasks[td.New.Name] = []model.TaskID{fut.ID()}
 	}
 	return errs
 }
@@ -264,7 +286,39 @@ func ProcessSpec(t *Task) engine.ProcessSpec {
 		RestartWindow: t.RestartWindow, // more than 0: validated
 		StopSignal:    t.StopSignal,
 		StopGrace:     none(t.StopGrace),
+
+		SuccessExitCodes: t.SuccessExitCodes,
+		Shutdown:         shutdownCommand(t.Shutdown),
+		ShutdownTimeout:  shutdownTimeout(t.Shutdown),
 	}
+}
+
+func shutdownCommand(s *Shutdown) []string {
+	if s == nil {
+		return nil
+	}
+	return s.Command
+}
+
+func shutdownTimeout(s *Shutdown) time.Duration {
+	if s == nil {
+		return 0
+	}
+	return s.Timeout
+}
+
+// inPlace leaves out of tds the manager tasks a change restarts in place
+// (addTaskLocked redefines them): only those whose rows change names (one
+// replica became several, or back) are removed and added again.
+func inPlace(tds []TaskDiff) []TaskDiff {
+	var out []TaskDiff
+	for _, td := range tds {
+		if td.Change == Replaced && (td.Old.Replicas > 1) == (td.New.Replicas > 1) {
+			continue
+		}
+		out = append(out, td)
+	}
+	return out
 }
 
 // none turns a zero into the engine's way of saying zero: -1.

@@ -244,7 +244,42 @@ func sameTask(a, b *Task) bool {
 	return a.Name == b.Name && slices.Equal(a.Command, b.Command) && a.Dir == b.Dir &&
 		maps.Equal(a.Env, b.Env) && a.Type == b.Type && a.Restart == b.Restart &&
 		a.Backoff == b.Backoff && a.MaxRestarts == b.MaxRestarts && a.RestartWindow == b.RestartWindow &&
-		a.StopSignal == b.StopSignal && a.StopGrace == b.StopGrace
+		a.StopSignal == b.StopSignal && a.StopGrace == b.StopGrace && sameOrchestration(a, b)
+}
+
+// sameOrchestration reports whether a and b depend, probe, shut down and
+// replicate the same way (positions aside).
+func sameOrchestration(a, b *Task) bool {
+	return slices.EqualFunc(a.DependsOn, b.DependsOn, func(x, y Dependency) bool {
+		return x.Name == y.Name && x.Owner == y.Owner && x.Condition == y.Condition
+	}) && sameProbe(a.Readiness, b.Readiness) && sameProbe(a.Liveness, b.Liveness) &&
+		a.ReadyLogLine == b.ReadyLogLine && slices.Equal(a.SuccessExitCodes, b.SuccessExitCodes) &&
+		sameShutdown(a.Shutdown, b.Shutdown) && a.Disabled == b.Disabled && a.Replicas == b.Replicas
+}
+
+func sameProbe(a, b *Probe) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	x, y := *a, *b
+	x.Pos, y.Pos = Pos{}, Pos{}
+	return slices.Equal(x.Exec, y.Exec) && ptrEqual(x.HTTPGet, y.HTTPGet) && ptrEqual(x.TCP, y.TCP) &&
+		x.InitialDelay == y.InitialDelay && x.Period == y.Period && x.Timeout == y.Timeout &&
+		x.SuccessThreshold == y.SuccessThreshold && x.FailureThreshold == y.FailureThreshold
+}
+
+func sameShutdown(a, b *Shutdown) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return slices.Equal(a.Command, b.Command) && a.Timeout == b.Timeout
+}
+
+func ptrEqual[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // Empty reports whether the plan changes nothing.

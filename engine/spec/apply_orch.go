@@ -1,0 +1,213 @@
+package spec
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+
+	"github.com/spindle-tui/spindle/engine"
+	"github.com/spindle-tui/spindle/model"
+)
+
+// The applier's part of orchestration: tasks are added in dependency order so
+// that every dependency has its id when its dependents are appended; a file's
+// (Owner, Name) becomes the ids of that task's replicas; probes, the ready
+// line, disabled and the shutdown command become engine options.
+
+// taskRef is one manager task of a file, with the manager holding it.
+type taskRef struct {
+	manager string
+	diff    TaskDiff
+}
+
+// dependencyOrder returns the tasks of the managers' diffs (those not
+// removed) so that each comes after what it depends on; the file's order
+// otherwise. What validate let through as a cycle keeps the file's order
+// (the engine then reports the dependency it cannot make).
+func dependencyOrder(mds []ManagerDiff) []taskRef {
+	var all []taskRef
+	index := map[string]int{}
+	for _, md := range mds {
+		if md.Change == Removed {
+			continue
+		}
+		for _, td := range md.Tasks {
+			if td.Change == Removed {
+				continue
+			}
+			index[td.Name] = len(all)
+			all = append(all, taskRef{manager: md.Name, diff: td})
+		}
+	}
+	out := make([]taskRef, 0, len(all))
+	state := make([]uint8, len(all)) // 0 new, 1 on the path, 2 placed
+	var visit func(i int)
+	visit = func(i int) {
+		if state[i] != 0 {
+			return
+		}
+		state[i] = 1
+		for _, d := range all[i].diff.New.DependsOn {
+			if j, ok := index[d.Name]; ok {
+				visit(j)
+			}
+		}
+		state[i] = 2
+		out = append(out, all[i])
+	}
+	for i := range all {
+		visit(i)
+	}
+	return out
+}
+
+// withReplicas returns a copy of t with n replicas.
+func withReplicas(t *Task, n int) *Task {
+	c := *t
+	c.Replicas = n
+	return &c
+}
+
+// replicaNames returns the names of t's replicas: NAME-1..N, or NAME alone.
+func replicaNames(t *Task) []string {
+	if t.Replicas <= 1 {
+		return []string{t.Name}
+	}
+	names := make([]string, t.Replicas)
+	for i := range names {
+		names[i] = t.Name + "-" + strconv.Itoa(i+1)
+	}
+	return names
+}
+
+// taskOptions turns t's orchestration fields into engine options, resolving
+// each dependency to the ids of its replicas (s.tasks holds what has been
+// added so far).
+func (s *Supervisor) taskOptions(t *Task, pools map[string]bool) ([]engine.TaskOption, error) {
+	var opts []engine.TaskOption
+	for _, d := range t.DependsOn {
+		if pools[d.Owner] {
+			return nil, fmt.Errorf("depends on %q, a task of pool %q: only manager tasks can be depended on", d.Name, d.Owner)
+		}
+		ids, ok := s.tasks[d.Name]
+		if !ok {
+			return nil, fmt.Errorf("depends on %q, which is not running (it did not start)", d.Name)
+		}
+		cond, err := engine.ParseCondition(string(orDefaultCondition(d.Condition)))
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			opts = append(opts, engine.DependsOn(id, cond))
+		}
+	}
+	if t.ReadyLogLine != "" {
+		re, err := regexp.Compile(t.ReadyLogLine)
+		if err != nil {
+			return nil, fmt.Errorf("ready_log_line: %w", err)
+		}
+		opts = append(opts, engine.ReadyLogLine(re))
+	}
+	if t.Readiness != nil {
+		opts = append(opts, engine.Readiness(probe(t, t.Readiness)))
+	}
+	if t.Liveness != nil {
+		opts = append(opts, engine.Liveness(probe(t, t.Liveness)))
+	}
+	if t.Disabled {
+		opts = append(opts, engine.Disabled())
+	}
+	return opts, nil
+}
+
+func orDefaultCondition(c Condition) Condition {
+	if c == "" {
+		return ConditionStarted
+	}
+	return c
+}
+
+// probe turns a file's probe into the engine's.
+func probe(t *Task, p *Probe) engine.Probe {
+	var ep engine.Probe
+	switch {
+	case len(p.Exec) > 0:
+		ep = engine.ExecProbe(engine.ProcessSpec{Command: p.Exec, Dir: t.Dir, Env: t.Environ()})
+	case p.HTTPGet != nil:
+		h := p.HTTPGet
+		scheme, host, path := h.Scheme, h.Host, h.Path
+		if scheme == "" {
+			scheme = "http"
+		}
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		if path == "" || path[0] != '/' {
+			path = "/" + path
+		}
+		ep = engine.HTTPProbe(scheme+"://"+net.JoinHostPort(host, strconv.Itoa(h.Port))+path, h.Status)
+	case p.TCP != nil:
+		host := p.TCP.Host
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		ep = engine.TCPProbe(net.JoinHostPort(host, strconv.Itoa(p.TCP.Port)))
+	}
+	ep.InitialDelay, ep.Period, ep.Timeout = p.InitialDelay, p.Period, p.Timeout
+	ep.SuccessThreshold, ep.FailureThreshold = p.SuccessThreshold, p.FailureThreshold
+	return ep
+}
+
+// addTaskLocked starts a manager task the plan adds, or redefines in place
+// one it changes (same ids, restarted), adding or removing replicas when
+// their number changed.
+func (s *Supervisor) addTaskLocked(ctx context.Context, ref taskRef, pools map[string]bool) []error {
+	m, ok := s.e.Manager(ref.manager)
+	if !ok {
+		return nil // its manager did not start: applyManagerLocked said why
+	}
+	td := ref.diff
+	t := td.New
+	opts, err := s.taskOptions(t, pools)
+	if err != nil {
+		return []error{fmt.Errorf("task %q: %w", t.Name, err)}
+	}
+	spec := ProcessSpec(t)
+	names := replicaNames(t)
+	old := s.tasks[t.Name]
+	if td.Change == Replaced && len(old) > 0 && (td.Old.Replicas > 1) != (t.Replicas > 1) {
+		old = nil // NAME became NAME-1..N, or back: new rows (removeLocked took the old away)
+	}
+	// Only the number of replicas changed: those that stay run on untouched.
+	scaled := td.Change == Replaced && td.Old.Replicas != t.Replicas && sameTask(withReplicas(td.Old, t.Replicas), t)
+	var errs []error
+	ids := make([]model.TaskID, 0, len(names))
+	for i, name := range names {
+		if i < len(old) && scaled {
+			ids = append(ids, old[i])
+			continue
+		}
+		if i < len(old) {
+			if err := m.RedefineProcess(old[i], spec, opts...); err != nil {
+				errs = append(errs, fmt.Errorf("task %q: %w", name, err))
+			}
+			ids = append(ids, old[i])
+			continue
+		}
+		id, err := m.AppendProcess(name, spec, opts...)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("task %q: %w", name, err))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	for _, id := range old[min(len(old), len(names)):] { // fewer replicas
+		if err := s.e.Remove(ctx, id); err != nil {
+			errs = append(errs, fmt.Errorf("task %q: remove a replica: %w", t.Name, err))
+		}
+	}
+	s.tasks[t.Name] = ids
+	return errs
+}
