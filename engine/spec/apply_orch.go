@@ -16,8 +16,8 @@ import (
 // (Owner, Name) becomes the ids of that task's replicas; probes, the ready
 // line, disabled and the shutdown command become engine options.
 
-// taskRef is one manager task of a file, with the manager holding it.
-type taskRef struct {
+// plannedTask is one manager task of a plan, with the manager holding it.
+type plannedTask struct {
 	manager string
 	diff    TaskDiff
 }
@@ -26,8 +26,8 @@ type taskRef struct {
 // removed) so that each comes after what it depends on; the file's order
 // otherwise. What validate let through as a cycle keeps the file's order
 // (the engine then reports the dependency it cannot make).
-func dependencyOrder(mds []ManagerDiff) []taskRef {
-	var all []taskRef
+func dependencyOrder(mds []ManagerDiff) []plannedTask {
+	var all []plannedTask
 	index := map[string]int{}
 	for _, md := range mds {
 		if md.Change == Removed {
@@ -38,10 +38,10 @@ func dependencyOrder(mds []ManagerDiff) []taskRef {
 				continue
 			}
 			index[td.Name] = len(all)
-			all = append(all, taskRef{manager: md.Name, diff: td})
+			all = append(all, plannedTask{manager: md.Name, diff: td})
 		}
 	}
-	out := make([]taskRef, 0, len(all))
+	out := make([]plannedTask, 0, len(all))
 	state := make([]uint8, len(all)) // 0 new, 1 on the path, 2 placed
 	var visit func(i int)
 	visit = func(i int) {
@@ -163,7 +163,7 @@ func probe(t *Task, p *Probe) engine.Probe {
 // addTaskLocked starts a manager task the plan adds, or redefines in place
 // one it changes (same ids, restarted), adding or removing replicas when
 // their number changed.
-func (s *Supervisor) addTaskLocked(ctx context.Context, ref taskRef, pools map[string]bool) []error {
+func (s *Supervisor) addTaskLocked(ctx context.Context, ref plannedTask, pools map[string]bool) []error {
 	m, ok := s.e.Manager(ref.manager)
 	if !ok {
 		return nil // its manager did not start: applyManagerLocked said why

@@ -34,7 +34,7 @@ func TestConvertRoundTrip(t *testing.T) {
 			if back.Format != FormatSpindle || len(back.ReadWarnings) != 0 {
 				t.Errorf("converted: format %s, warnings %v", back.Format, back.ReadWarnings)
 			}
-			a, b := comparable(orig), comparable(back)
+			a, b := keptByConvert(orig), keptByConvert(back)
 			if !reflect.DeepEqual(a, b) {
 				t.Errorf("round trip differs:\norig %+v\nback %+v\n%s", a, b, out)
 			}
@@ -42,8 +42,8 @@ func TestConvertRoundTrip(t *testing.T) {
 	}
 }
 
-// comparable is f without what a conversion does not keep.
-func comparable(f *File) File {
+// keptByConvert is f without what a conversion does not keep.
+func keptByConvert(f *File) File {
 	c := *f
 	c.Path, c.Format, c.ReadWarnings = "", "", nil
 	c.Managers = mapSlice(f.Managers, func(m Manager) Manager { m.Pos, m.Tasks = Pos{}, mapSlice(m.Tasks, bareTask); return m })
