@@ -13,6 +13,16 @@ type Poller struct {
 	Timeout     time.Duration `json:"timeout,omitempty"`
 	Concurrency int           `json:"concurrency"`
 
+	// Schedule is the cron expression of a poller that runs on one (Period is
+	// then the gap between its next two times, an estimate); Zone is the
+	// time zone its times are in ("Local": the process's). Empty for a
+	// periodic poller.
+	Schedule string `json:"schedule,omitempty"`
+	Zone     string `json:"zone,omitempty"`
+	// Expire is how old a PollDict key's value may get before Get refuses
+	// it (ErrExpired); 0: never. Age is measured from ValueAt.
+	Expire time.Duration `json:"expire,omitempty"`
+
 	Started bool `json:"started"` // Start was called at least once
 	Paused  bool `json:"paused"`  // the schedule is halted; the poller stays
 	Alive   bool `json:"alive"`   // not killed
@@ -50,4 +60,10 @@ func (p *Poller) PollerState() string {
 		return "idle"
 	}
 	return "running"
+}
+
+// Expired reports whether a PollDict key's value is older than its Expire at
+// now; a key with no value yet is not expired.
+func (p *Poller) Expired(now time.Time) bool {
+	return p.Expire > 0 && !p.ValueAt.IsZero() && now.Sub(p.ValueAt) >= p.Expire
 }
