@@ -244,6 +244,9 @@ func (e *Engine) dropQueueLocked(m *Manager) int {
 	n := 0
 	m.queue.Each(func(t *task) bool {
 		e.setStateLocked(t, model.StateHalted)
+		if m.ended != nil {
+			m.ended(t)
+		}
 		delete(e.tasks, t.ident())
 		n++
 		return true

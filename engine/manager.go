@@ -25,6 +25,10 @@ type Manager struct {
 	runLive  int     // live tasks started by Run
 	counts   model.StateCounts
 	removed  bool // Engine.RemoveManager took it away: no new work, no restarts
+	serial   bool // a Serial's: its limit stays 1 (serial.go)
+	// ended, if set, is told of each task that ends for good: retired, or
+	// dropped from the queue (a Serial resolves its calls, serial.go).
+	ended func(t *task)
 }
 
 // Name returns the manager's unique name (NewManager may have suffixed it).
@@ -34,6 +38,12 @@ func (m *Manager) Name() string { return m.name }
 // watching it starts at once if a slot is free. It returns ErrClosed once Close
 // has begun and ErrNilFunc for a nil fn.
 func (m *Manager) Append(name string, fn Func) (model.TaskID, error) {
+	return m.appendWith(name, fn, nil)
+}
+
+// appendWith is Append; queued, if not nil, is called with the task under
+// Engine.mu before it can start.
+func (m *Manager) appendWith(name string, fn Func, queued func(*task)) (model.TaskID, error) {
 	if fn == nil {
 		return "", ErrNilFunc
 	}
@@ -52,6 +62,9 @@ func (m *Manager) Append(name string, fn Func) (model.TaskID, error) {
 	e.counts[model.StateQueued]++
 	m.counts[model.StateQueued]++
 	m.queue.PushBack(t)
+	if queued != nil {
+		queued(t)
+	}
 	e.markDirty()
 	m.fillLocked()
 	return t.id, nil
@@ -146,6 +159,9 @@ func (m *Manager) SetLimit(n int) {
 	e := m.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if m.serial { // one call at a time is what a serial queue is
+		n = 1
+	}
 	if n == m.limit {
 		return
 	}
@@ -171,6 +187,7 @@ func (m *Manager) statsLocked() model.Manager {
 		Running:  len(m.live),
 		Queued:   m.queue.Len(),
 		Counts:   m.counts,
+		Serial:   m.serial,
 	}
 }
 
