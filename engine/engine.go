@@ -244,9 +244,7 @@ func (e *Engine) dropQueueLocked(m *Manager) int {
 	n := 0
 	m.queue.Each(func(t *task) bool {
 		e.setStateLocked(t, model.StateHalted)
-		if m.ended != nil {
-			m.ended(t)
-		}
+		m.endedLocked(t)
 		delete(e.tasks, t.ident())
 		n++
 		return true

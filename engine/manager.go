@@ -26,9 +26,30 @@ type Manager struct {
 	counts   model.StateCounts
 	removed  bool // Engine.RemoveManager took it away: no new work, no restarts
 	serial   bool // a Serial's: its limit stays 1 (serial.go)
-	// ended, if set, is told of each task that ends for good: retired, or
-	// dropped from the queue (a Serial resolves its calls, serial.go).
-	ended func(t *task)
+	// onEnd holds, per task, what to tell once it ends for good: retired,
+	// or dropped from the queue (a Serial resolves its calls, a cron task's
+	// poller learns how its run went: serial.go, manager_cron.go).
+	onEnd map[*task]func(t *task)
+}
+
+// endedLocked tells what waits for t (onEnd) that it has ended for good.
+func (m *Manager) endedLocked(t *task) {
+	if fn := m.onEnd[t]; fn != nil {
+		delete(m.onEnd, t)
+		fn(t)
+	}
+}
+
+// whenEndedLocked makes fn be told once t ends for good (nil: forget it).
+func (m *Manager) whenEndedLocked(t *task, fn func(*task)) {
+	if fn == nil {
+		delete(m.onEnd, t)
+		return
+	}
+	if m.onEnd == nil {
+		m.onEnd = make(map[*task]func(*task))
+	}
+	m.onEnd[t] = fn
 }
 
 // Name returns the manager's unique name (NewManager may have suffixed it).

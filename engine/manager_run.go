@@ -116,9 +116,7 @@ func (m *Manager) releaseLocked(t *task) {
 // retireLocked puts t in the engine's history ring. A task evicted from the
 // ring is forgotten (Apply no longer finds it) but stays in the counters.
 func (m *Manager) retireLocked(t *task) {
-	if m.ended != nil {
-		m.ended(t)
-	}
+	m.endedLocked(t)
 	e := m.e
 	old, evicted := e.history.Push(t)
 	if !evicted {

@@ -24,10 +24,7 @@ type CallFunc func(ctx context.Context) (any, error)
 // from the dashboard resolves when its last run ends.
 type Serial struct {
 	m *Manager
-
-	// Guarded by Engine.mu.
-	calls map[*task]*serialCall
-	n     int // calls made, for their names
+	n int // calls made, for their names; guarded by Engine.mu
 }
 
 // serialCall is one call: its Future and what its function returned.
@@ -45,11 +42,10 @@ type serialCall struct {
 // watching.
 func (e *Engine) NewSerial(name string) *Serial {
 	m := e.NewManager(name, 1)
-	s := &Serial{m: m, calls: make(map[*task]*serialCall)}
+	s := &Serial{m: m}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	m.serial = true
-	m.ended = s.endLocked
 	m.watching = true
 	e.eventLocked(model.LevelInfo, nil, m.name, m.name+": serial queue")
 	return s
@@ -92,7 +88,7 @@ func (s *Serial) Go(fn CallFunc) *Future {
 	// appendWith takes Engine.mu again, and puts the call in calls before it can start.
 	_, err := s.m.appendWith(name, c.run(fn), func(t *task) {
 		c.fut.nid, _ = parseTaskID(t.id)
-		s.calls[t] = c
+		s.m.whenEndedLocked(t, func(t *task) { s.endLocked(t, c) })
 	})
 	if err != nil {
 		c.fut.settle(errorf("serial %q: %w", s.m.name, err))
@@ -111,14 +107,9 @@ func (c *serialCall) run(fn CallFunc) Func {
 	}
 }
 
-// endLocked resolves the Future of t, a call that has ended for good. The
+// endLocked resolves the Future of c, whose task t has ended for good. The
 // caller holds Engine.mu: the callbacks run on goroutines of their own.
-func (s *Serial) endLocked(t *task) {
-	c := s.calls[t]
-	if c == nil {
-		return
-	}
-	delete(s.calls, t)
+func (s *Serial) endLocked(t *task, c *serialCall) {
 	c.mu.Lock()
 	val, err, returned := c.val, c.err, c.returned
 	c.mu.Unlock()
