@@ -30,6 +30,7 @@ type Manager struct {
 	// or dropped from the queue (a Serial resolves its calls, a cron task's
 	// poller learns how its run went: serial.go, manager_cron.go).
 	onEnd map[*task]func(t *task)
+	crons map[string]*cronTask // the schedules of its cron tasks, by poller name (manager_cron.go)
 }
 
 // endedLocked tells what waits for t (onEnd) that it has ended for good.

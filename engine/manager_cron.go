@@ -59,7 +59,51 @@ func (m *Manager) schedule(c *cronTask, s *CronSchedule) (*Poller, error) {
 		_ = m.e.RemovePoller(p.Name())
 		return nil, err
 	}
+	m.e.mu.Lock()
+	if m.crons == nil {
+		m.crons = make(map[string]*cronTask)
+	}
+	m.crons[p.Name()] = c
+	m.e.mu.Unlock()
 	return p, nil
+}
+
+// Unschedule ends the schedule whose poller is named name (what Schedule
+// returned): the poller is removed, and the task halted and forgotten, as
+// Engine.Remove does, waiting for it until ctx is done. It returns an error
+// wrapping ErrUnknownPoller when m has no such schedule.
+func (m *Manager) Unschedule(ctx context.Context, name string) error {
+	e := m.e
+	e.mu.Lock()
+	c := m.crons[name]
+	delete(m.crons, name)
+	var id model.TaskID
+	if c != nil {
+		id = c.id
+	}
+	e.mu.Unlock()
+	if c == nil {
+		return errNoPoller(name, " scheduled by manager "+strconv.Quote(m.name))
+	}
+	_ = e.RemovePoller(c.p.Name())
+	if id == "" {
+		return nil
+	}
+	if err := e.Remove(ctx, id); err != nil && !errors.Is(err, ErrUnknownTask) {
+		return errorf("unschedule %q: %w", name, err)
+	}
+	return nil
+}
+
+// endSchedules removes the pollers of m's schedules (m is being removed).
+func (m *Manager) endSchedules() {
+	m.e.mu.Lock()
+	crons := m.crons
+	m.crons = nil
+	m.e.mu.Unlock()
+	for _, c := range crons {
+		_ = m.e.RemovePoller(c.p.Name())
+	}
 }
 
 // cronEnd is how a scheduled run ended, as the task's end hook saw it.

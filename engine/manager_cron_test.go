@@ -100,27 +100,38 @@ func TestScheduledTaskOverrun(t *testing.T) {
 	})
 }
 
-// TestScheduledTaskRemovedManager: removing the manager ends the schedule.
-func TestScheduledTaskRemovedManager(t *testing.T) {
+// TestScheduledTaskRemoved: Unschedule ends a schedule and forgets its task;
+// removing the manager ends the others.
+func TestScheduledTaskRemoved(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := engine.New()
 		defer closeEngine(t, e)
 		t0 := time.Now().UTC()
 		m := e.NewManager("jobs", 1)
 		s, _ := engine.ParseCron("CRON_TZ=UTC * * * * *")
-		p, err := m.Schedule("tick", s, func(context.Context) error { return nil })
-		if err != nil {
+		for _, name := range []string{"tick", "tock"} {
+			if _, err := m.Schedule(name, s, func(context.Context) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sleepUntil(t0.Add(time.Minute), 0)
+		if n := len(e.Snapshot().Tasks); n != 2 {
+			t.Fatalf("%d tasks after the first minute", n)
+		}
+		if err := m.Unschedule(context.Background(), "tick"); err != nil {
 			t.Fatal(err)
+		}
+		if _, ok := e.Poller("tick"); ok || len(e.Snapshot().Tasks) != 1 {
+			t.Fatalf("after Unschedule: poller still there %v, %d tasks", ok, len(e.Snapshot().Tasks))
+		}
+		if err := m.Unschedule(context.Background(), "tick"); !errors.Is(err, engine.ErrUnknownPoller) {
+			t.Fatalf("Unschedule twice: %v", err)
 		}
 		if err := e.RemoveManager(context.Background(), "jobs"); err != nil {
 			t.Fatal(err)
 		}
-		sleepUntil(t0.Add(time.Minute), 0)
-		if p.Stats().Alive {
-			t.Fatalf("the schedule of a removed manager is alive")
-		}
-		if ev := e.Snapshot().Events; len(ev) == 0 || ev[0].Text != `poller "tick" ended: its manager "jobs" was removed` {
-			t.Fatalf("events %+v", ev)
+		if _, ok := e.Poller("tock"); ok {
+			t.Fatalf("the schedule of a removed manager stays")
 		}
 	})
 }
