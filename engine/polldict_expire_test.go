@@ -37,8 +37,8 @@ func TestPollDictExpire(t *testing.T) {
 			t.Fatalf("Get 1ns before expiry = %v, %v; want the value", v, err)
 		}
 		p, _ := d.Poller("rack-1")
-		if st := p.Stats(); st.Expire != 3*time.Second || st.Expired(time.Now()) {
-			t.Fatalf("stats before expiry: Expire %s, expired %v", st.Expire, st.Expired(time.Now()))
+		if st := p.Stats(); st.Expire() != 3*time.Second || st.Expired(time.Now()) {
+			t.Fatalf("stats before expiry: Expire %s, expired %v", st.Expire(), st.Expired(time.Now()))
 		}
 
 		time.Sleep(time.Nanosecond)

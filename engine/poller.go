@@ -114,6 +114,9 @@ func (e *Engine) newPoller(name, group string, period time.Duration, fn PollFunc
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.x != nil {
+		cfg.x.finish() // poller_cron.go
+	}
 	if fn == nil {
 		fn = func(context.Context) (any, error) { return nil, ErrNilFunc }
 	}

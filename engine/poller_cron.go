@@ -2,15 +2,26 @@ package engine
 
 import (
 	"time"
+
+	"github.com/spindle-tui/spindle/model"
 )
 
 // pollerExtra is what few pollers have, behind one pointer so that a periodic
 // poller keeps the layout its runs were measured with: a cron schedule, and a
 // PollDict key's expiry.
 type pollerExtra struct {
-	cron    *CronSchedule // nil: periodic
-	cronErr error         // Cron's expression did not parse: Start returns it
-	expire  time.Duration // a PollDict key's value expires after this; 0: never
+	cron    *CronSchedule      // nil: periodic
+	cronErr error              // Cron's expression did not parse: Start returns it
+	expire  time.Duration      // a PollDict key's value expires after this; 0: never
+	view    *model.PollerExtra // what stats show of it, made once (newPoller)
+}
+
+// finish makes the view of x once the options are applied.
+func (x *pollerExtra) finish() {
+	x.view = &model.PollerExtra{Expire: x.expire}
+	if x.cron != nil {
+		x.view.Schedule, x.view.Zone = x.cron.String(), x.cron.Location().String()
+	}
 }
 
 // extra returns c's pollerExtra, making it.

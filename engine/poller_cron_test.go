@@ -38,8 +38,8 @@ func TestCronPoller(t *testing.T) {
 			t.Fatalf("ran at Start: %d runs", n.Load())
 		case !st.Next.Equal(t0.Add(time.Minute)) || st.Next.Location().String() != "UTC":
 			t.Fatalf("Next %s, want %s in UTC", st.Next, t0.Add(time.Minute))
-		case st.Schedule != "CRON_TZ=UTC * * * * *" || st.Zone != "UTC" || st.Period != time.Minute:
-			t.Fatalf("Schedule %q Zone %q Period %s", st.Schedule, st.Zone, st.Period)
+		case st.Schedule() != "CRON_TZ=UTC * * * * *" || st.Extra.Zone != "UTC" || st.Period != time.Minute:
+			t.Fatalf("Schedule %q Zone %q Period %s", st.Schedule(), st.Extra.Zone, st.Period)
 		}
 
 		sleepUntil(t0.Add(time.Minute), 0) // across the minute boundary

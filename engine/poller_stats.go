@@ -32,10 +32,7 @@ func (p *Poller) statsLocked(now int64) model.Poller {
 		Alive:       !p.killed,
 	}
 	if x := p.cfg.x; x != nil {
-		s.Expire = x.expire
-		if x.cron != nil {
-			s.Schedule, s.Zone = x.cron.String(), x.cron.Location().String()
-		}
+		s.Extra = x.view
 	}
 	l := p.life
 	if l == nil {

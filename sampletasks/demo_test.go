@@ -74,7 +74,7 @@ func TestDemoShowsEveryKind(t *testing.T) {
 		"a cron poller and a scheduled task with their next times": func(s *model.Snapshot) bool {
 			n := 0
 			for _, p := range s.Pollers {
-				if (p.Name == sampletasks.RotatePoller || p.Name == sampletasks.BackupTask) && p.Schedule != "" && p.Next.After(s.Time) {
+				if (p.Name == sampletasks.RotatePoller || p.Name == sampletasks.BackupTask) && p.Schedule() != "" && p.Next.After(s.Time) {
 					n++
 				}
 			}

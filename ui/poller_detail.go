@@ -103,8 +103,8 @@ func (d *pollerDetail) render() {
 	}
 	lines = append(lines, d.st.label.render(padRight("State", labelW))+d.st.pollerState[p.PollerState()].render(state))
 	period := model.FormatDuration(p.Period)
-	if p.Schedule != "" {
-		period = p.Schedule + " (" + p.Zone + ")"
+	if p.Schedule() != "" {
+		period = p.Extra.Schedule + " (" + p.Extra.Zone + ")"
 	}
 	pairs([2]string{"Period", period}, [2]string{"Min wait", orNone(p.MinWait)},
 		[2]string{"Timeout", orNone(p.Timeout)}, [2]string{"Concurrency", strconv.Itoa(p.Concurrency)})
@@ -121,7 +121,7 @@ func (d *pollerDetail) render() {
 		grades = append(grades, lateness(dl, p.Period))
 	}
 	note := ""
-	if p.Schedule != "" {
+	if p.Schedule() != "" {
 		note = "   (against each cron time)"
 	} else if p.Period > 0 {
 		note = "   (period " + model.FormatDuration(p.Period) + ": late past " + model.FormatDuration(p.Period/10) + ", very late past " + model.FormatDuration(p.Period/2) + ")"

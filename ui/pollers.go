@@ -85,7 +85,7 @@ func (t *pollersTable) rebuild() {
 		if note, _ := valueNote(p, t.now); note != "" { // "stale 12s" must be readable
 			specs[pollColValue].width = max(specs[pollColValue].width, textWidth(note)+1)
 		}
-		if p.Schedule != "" { // a schedule and a time of day are wider than a period and a countdown
+		if p.Schedule() != "" { // a schedule and a time of day are wider than a period and a countdown
 			specs[pollColPeriod].width = max(specs[pollColPeriod].width, textWidth(renderPeriod(p)))
 			specs[pollColNext].width = max(specs[pollColNext].width, textWidth(renderNext(p, t.now)))
 		}

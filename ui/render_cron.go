@@ -14,7 +14,9 @@ import (
 const maxScheduleCell = 24
 
 // renderSchedule returns a cron poller's PERIOD cell: its expression.
-func renderSchedule(p *model.Poller) string { return truncate(cleanCell(p.Schedule), maxScheduleCell) }
+func renderSchedule(p *model.Poller) string {
+	return truncate(cleanCell(p.Schedule()), maxScheduleCell)
+}
 
 // renderCronNext returns a cron poller's NEXT cell: the time, in the
 // schedule's zone, with the zone said: "03:00 EST" today, "Tue 03:00 EST"
@@ -58,12 +60,12 @@ func valueNote(p *model.Poller, now time.Time) (string, bool) {
 
 // expiryLine is the detail pane's line about a dict key's expiry, or "".
 func expiryLine(p *model.Poller, now time.Time) string {
-	if p.Expire <= 0 {
+	if p.Expire() <= 0 {
 		return ""
 	}
-	s := "expires " + model.FormatDuration(p.Expire) + " after it was read"
+	s := "expires " + model.FormatDuration(p.Expire()) + " after it was read"
 	if p.Expired(now) {
-		s = "expired: " + model.FormatAge(now.Sub(p.ValueAt)) + " old, past its " + model.FormatDuration(p.Expire) + "; Get returns an error"
+		s = "expired: " + model.FormatAge(now.Sub(p.ValueAt)) + " old, past its " + model.FormatDuration(p.Expire()) + "; Get returns an error"
 	}
 	return s
 }

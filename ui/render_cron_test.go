@@ -25,7 +25,7 @@ func TestCronCells(t *testing.T) {
 		{time.Date(2026, 3, 9, 3, 0, 0, 0, ny), "Mar 9 03:00 EDT"},
 	}
 	for _, c := range cases {
-		p := &model.Poller{Schedule: "0 3 * * *", Zone: "America/New_York", Next: c.next, Alive: true, Started: true}
+		p := &model.Poller{Extra: &model.PollerExtra{Schedule: "0 3 * * *", Zone: "America/New_York"}, Next: c.next, Alive: true, Started: true}
 		if got := renderNext(p, now.UTC()); got != c.want {
 			t.Errorf("NEXT for %s = %q, want %q", c.next, got, c.want)
 		}
@@ -46,8 +46,8 @@ func TestValueNotes(t *testing.T) {
 	}{
 		{"plain poller", model.Poller{Value: "ok", ValueAt: now.Add(-2 * time.Second)}, "", false},
 		{"dict key", model.Poller{Group: "temps", Value: "21.5", ValueAt: now.Add(-2 * time.Second)}, "age 2s", false},
-		{"dict key fresh under expire", model.Poller{Group: "temps", Value: "21.5", Expire: 3 * time.Second, ValueAt: now.Add(-2 * time.Second)}, "age 2s", false},
-		{"dict key at its expire", model.Poller{Group: "temps", Value: "21.5", Expire: 3 * time.Second, ValueAt: now.Add(-3 * time.Second)}, "expired, 3s old", true},
+		{"dict key fresh under expire", model.Poller{Group: "temps", Value: "21.5", Extra: &model.PollerExtra{Expire: 3 * time.Second}, ValueAt: now.Add(-2 * time.Second)}, "age 2s", false},
+		{"dict key at its expire", model.Poller{Group: "temps", Value: "21.5", Extra: &model.PollerExtra{Expire: 3 * time.Second}, ValueAt: now.Add(-3 * time.Second)}, "expired, 3s old", true},
 		{"failing, not expired", model.Poller{Group: "temps", Value: "21.5", Failing: 2, ValueAt: now.Add(-12 * time.Second)}, "stale 12s", true},
 	}
 	for _, c := range cases {

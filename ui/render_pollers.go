@@ -19,7 +19,7 @@ func renderPollerState(p *model.Poller) string { return p.PollerState() }
 
 // renderPeriod returns the PERIOD cell: the period, or a cron poller's schedule.
 func renderPeriod(p *model.Poller) string {
-	if p.Schedule != "" {
+	if p.Schedule() != "" {
 		return renderSchedule(p) // render_cron.go
 	}
 	return model.FormatDuration(p.Period)
@@ -64,7 +64,7 @@ func renderNext(p *model.Poller, now time.Time) string {
 	if p.Next.IsZero() || p.Paused || !p.Alive || !p.Started {
 		return noValue
 	}
-	if p.Schedule != "" {
+	if p.Schedule() != "" {
 		return renderCronNext(p, now) // render_cron.go
 	}
 	d := p.Next.Sub(now)

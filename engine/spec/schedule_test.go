@@ -65,8 +65,8 @@ func TestScheduleApply(t *testing.T) {
 		if !ok {
 			t.Fatalf("no poller %q", name)
 		}
-		if st := p.Stats(); st.Schedule != want[0] || st.Zone != want[1] || st.Next.Location().String() != want[1] {
-			t.Fatalf("%s: schedule %q zone %q next %s", name, st.Schedule, st.Zone, st.Next)
+		if st := p.Stats(); st.Schedule() != want[0] || st.Extra.Zone != want[1] || st.Next.Location().String() != want[1] {
+			t.Fatalf("%s: extra %+v next %s", name, st.Extra, st.Next)
 		}
 	}
 	src2 := strings.Replace(src, `"0 3 * * *"`, `"0 4 * * *"`, 1)
@@ -75,7 +75,7 @@ func TestScheduleApply(t *testing.T) {
 	if _, err := s.Apply(context.Background(), mustParse(t, "a.yaml", src2)); err != nil {
 		t.Fatal(err)
 	}
-	if p, ok := e.Poller("backup"); !ok || p.Stats().Schedule != "0 4 * * *" {
+	if p, ok := e.Poller("backup"); !ok || p.Stats().Extra.Schedule != "0 4 * * *" {
 		t.Fatalf("backup after the change: %v", ok)
 	}
 	if _, ok := e.Poller("report"); ok {
