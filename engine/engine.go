@@ -249,6 +249,7 @@ func (e *Engine) dropQueueLocked(m *Manager) int {
 	n := 0
 	m.queue.Each(func(t *task) bool {
 		e.setStateLocked(t, model.StateHalted)
+		m.endedLocked(t)
 		delete(e.tasks, t.ident())
 		n++
 		return true

@@ -71,6 +71,7 @@ type futureState struct {
 	mu    sync.Mutex
 	fired bool // the waiters were woken
 	err   error
+	val   any           // a Serial call's result (settleValue), written before settled
 	done  chan struct{} // made by the first Wait that has to block
 	cbs   []func(error)
 	// restart is the source of a restarted task's next run (restartFrom),

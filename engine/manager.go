@@ -25,6 +25,32 @@ type Manager struct {
 	runLive  int     // live tasks started by Run
 	counts   model.StateCounts
 	removed  bool // Engine.RemoveManager took it away: no new work, no restarts
+	serial   bool // a Serial's: its limit stays 1 (serial.go)
+	// onEnd holds, per task, what to tell once it ends for good: retired,
+	// or dropped from the queue (a Serial resolves its calls, a cron task's
+	// poller learns how its run went: serial.go, manager_cron.go).
+	onEnd map[*task]func(t *task)
+	crons map[string]*cronTask // the schedules of its cron tasks, by poller name (manager_cron.go)
+}
+
+// endedLocked tells what waits for t (onEnd) that it has ended for good.
+func (m *Manager) endedLocked(t *task) {
+	if fn := m.onEnd[t]; fn != nil {
+		delete(m.onEnd, t)
+		fn(t)
+	}
+}
+
+// whenEndedLocked makes fn be told once t ends for good (nil: forget it).
+func (m *Manager) whenEndedLocked(t *task, fn func(*task)) {
+	if fn == nil {
+		delete(m.onEnd, t)
+		return
+	}
+	if m.onEnd == nil {
+		m.onEnd = make(map[*task]func(*task))
+	}
+	m.onEnd[t] = fn
 }
 
 // Name returns the manager's unique name (NewManager may have suffixed it).
@@ -38,11 +64,13 @@ func (m *Manager) Name() string { return m.name }
 // outside the queue, until they hold), probes (Readiness, Liveness), a ready
 // log line and Disabled; a dependency on an unknown id is a *DependencyError.
 func (m *Manager) Append(name string, fn Func, opts ...TaskOption) (model.TaskID, error) {
-	return m.append(name, fn, nil, opts)
+	return m.append(name, fn, nil, opts, nil)
 }
 
-// append is Append, for a process task with its process (nil for a goroutine).
-func (m *Manager) append(name string, fn Func, proc *process, opts []TaskOption) (model.TaskID, error) {
+// append is Append, for a process task with its process (nil for a
+// goroutine); queued, if not nil, is called with the task under Engine.mu
+// once it is in place (queued, waiting or disabled) and before it can start.
+func (m *Manager) append(name string, fn Func, proc *process, opts []TaskOption, queued func(*task)) (model.TaskID, error) {
 	if fn == nil {
 		return "", ErrNilFunc
 	}
@@ -81,6 +109,7 @@ func (m *Manager) append(name string, fn Func, proc *process, opts []TaskOption)
 	e.counts[model.StateQueued]++
 	m.counts[model.StateQueued]++
 	e.markDirty()
+	held := true
 	switch {
 	case to.disabled:
 		e.listHeldLocked(t)
@@ -88,6 +117,12 @@ func (m *Manager) append(name string, fn Func, proc *process, opts []TaskOption)
 	case e.holdLocked(t): // depends.go: waiting or blocked
 	default:
 		m.queue.PushBack(t)
+		held = false
+	}
+	if queued != nil {
+		queued(t)
+	}
+	if !held {
 		m.fillLocked()
 	}
 	return t.id, nil
@@ -182,6 +217,9 @@ func (m *Manager) SetLimit(n int) {
 	e := m.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if m.serial { // one call at a time is what a serial queue is
+		n = 1
+	}
 	if n == m.limit {
 		return
 	}
@@ -207,6 +245,7 @@ func (m *Manager) statsLocked() model.Manager {
 		Running:  len(m.live),
 		Queued:   m.queue.Len(),
 		Counts:   m.counts,
+		Serial:   m.serial,
 	}
 }
 

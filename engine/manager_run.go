@@ -136,6 +136,7 @@ func (m *Manager) releaseLocked(t *task) {
 // retireLocked puts t in the engine's history ring. A task evicted from the
 // ring is forgotten (Apply no longer finds it) but stays in the counters.
 func (m *Manager) retireLocked(t *task) {
+	m.endedLocked(t)
 	e := m.e
 	old, evicted := e.history.Push(t)
 	if !evicted {

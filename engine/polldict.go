@@ -37,10 +37,14 @@ type PollDict[K comparable, V any] struct {
 type dictEntry[V any] struct {
 	p       *Poller
 	val     V
-	has     bool   // a read succeeded
-	lastErr error  // the last read error, while no value has been read
-	reads   uint64 // reads started, the poller's and Set's
-	stored  uint64 // the read whose value is cached: an older read finishing late never overwrites a newer one
+	has     bool      // a read succeeded
+	lastErr error     // the last read error, while no value has been read
+	reads   uint64    // reads started, the poller's and Set's
+	stored  uint64    // the read whose value is cached: an older read finishing late never overwrites a newer one
+	at      time.Time // when the cached value was read (its read returned)
+
+	expire   time.Duration  // Expire: the value's age limit; 0: none
+	onUpdate func(V, error) // OnUpdate, bound to the key; nil: none
 }
 
 // NewPollDict returns an empty dict named name. read produces a key's value;
@@ -55,20 +59,29 @@ func NewPollDict[K comparable, V any](e *Engine, name string,
 // Name returns the dict's name, the Group of its pollers.
 func (d *PollDict[K, V]) Name() string { return d.name }
 
-// Add starts polling key every period (the first read is at once). For a key
-// already there it changes the period (see Poller.SetPeriod). It returns
-// ErrNilFunc when the dict has no read func and ErrClosed once the engine is
-// closing.
-func (d *PollDict[K, V]) Add(key K, period time.Duration, opts ...PollerOption) error {
+// Add starts polling key every period (the first read is at once; with Cron,
+// at its first time). opts are Expire, OnUpdate and PollerOptions for the
+// key's poller. For a key already there it changes the period (see
+// Poller.SetPeriod) and ignores opts. It returns ErrNilFunc when the dict has
+// no read func, an error for an OnUpdate of other key or value types, and
+// ErrClosed once the engine is closing.
+func (d *PollDict[K, V]) Add(key K, period time.Duration, opts ...KeyOption) error {
 	if d.read == nil {
 		return errorf("poll dict %q: read: %w", d.name, ErrNilFunc)
+	}
+	kc, onUpdate, err := d.keyOptions(opts)
+	if err != nil {
+		return err
 	}
 	d.mu.Lock()
 	if ent, ok := d.entries[key]; ok {
 		d.mu.Unlock()
 		return ent.p.SetPeriod(period)
 	}
-	ent := &dictEntry[V]{}
+	ent := &dictEntry[V]{expire: kc.expire}
+	if onUpdate != nil {
+		ent.onUpdate = func(v V, err error) { onUpdate(key, v, err) }
+	}
 	fn := func(ctx context.Context) (any, error) {
 		v, err := d.readInto(ctx, key, ent)
 		if err != nil {
@@ -76,7 +89,7 @@ func (d *PollDict[K, V]) Add(key K, period time.Duration, opts ...PollerOption) 
 		}
 		return v, nil
 	}
-	ent.p = d.e.newPoller(fmt.Sprintf("%s[%v]", d.name, key), d.name, period, fn, opts)
+	ent.p = d.e.newPoller(fmt.Sprintf("%s[%v]", d.name, key), d.name, period, fn, append(kc.poller, expireOption(kc.expire)))
 	d.entries[key] = ent
 	d.mu.Unlock()
 	if err := ent.p.Start(); err != nil {
@@ -93,21 +106,34 @@ func (d *PollDict[K, V]) readInto(ctx context.Context, key K, ent *dictEntry[V])
 	seq := ent.reads
 	d.mu.Unlock()
 	v, err := d.read(ctx, key)
+	now := time.Now()
 	d.mu.Lock()
-	defer d.mu.Unlock()
+	report := ent.onUpdate
 	switch {
 	case seq < ent.stored:
+		report = nil // a newer read has been stored and reported
 	case err != nil:
 		ent.lastErr = err
 	default:
-		ent.val, ent.has, ent.lastErr, ent.stored = v, true, nil, seq
+		ent.val, ent.has, ent.lastErr, ent.stored, ent.at = v, true, nil, seq, now
+	}
+	d.mu.Unlock()
+	if report != nil {
+		if err != nil {
+			var zero V
+			report(zero, err)
+		} else {
+			report(v, nil)
+		}
 	}
 	return v, err
 }
 
 // Get returns key's cached value. It returns an error wrapping ErrUnknownKey
-// for a key never added and ErrNoValue while no read has succeeded.
+// for a key never added, ErrNoValue while no read has succeeded, and an
+// *ExpiredError (ErrExpired) once the value is as old as the key's Expire.
 func (d *PollDict[K, V]) Get(key K) (V, error) {
+	now := time.Now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var zero V
@@ -119,6 +145,9 @@ func (d *PollDict[K, V]) Get(key K) (V, error) {
 		return zero, errorf("poll dict %q key %v: %w: %w", d.name, key, ErrNoValue, ent.lastErr)
 	case !ent.has:
 		return zero, errorf("poll dict %q key %v: %w", d.name, key, ErrNoValue)
+	}
+	if err := d.expiredLocked(key, ent, now); err != nil {
+		return zero, err
 	}
 	return ent.val, nil
 }

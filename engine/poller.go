@@ -37,6 +37,7 @@ type pollerConfig struct {
 	timeout     time.Duration
 	concurrency int
 	startPaused bool
+	x           *pollerExtra // cron schedule, dict expiry (poller_cron.go); nil for most pollers
 }
 
 // PollerOption configures a Poller in NewPoller.
@@ -113,6 +114,9 @@ func (e *Engine) newPoller(name, group string, period time.Duration, fn PollFunc
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.x != nil {
+		cfg.x.finish() // poller_cron.go
+	}
 	if fn == nil {
 		fn = func(context.Context) (any, error) { return nil, ErrNilFunc }
 	}
@@ -147,9 +151,12 @@ func (p *Poller) Start() error {
 	if err != nil {
 		return err
 	}
-	if paused {
+	switch {
+	case paused:
 		p.event(model.LevelInfo, "started paused")
-	} else {
+	case p.cfg.cronSched() != nil:
+		p.event(model.LevelInfo, "started, on the cron schedule "+strconv.Quote(p.cfg.cronSched().String()))
+	default:
 		p.event(model.LevelInfo, "started, every "+p.period().String())
 	}
 	return nil
@@ -200,6 +207,8 @@ func (p *Poller) resumeLocked() error {
 	now := time.Now().UnixNano()
 	period := int64(p.cfg.period)
 	switch {
+	case p.cfg.cronSched() != nil:
+		l.resumeCronLocked(p.cfg.cronSched(), now)
 	case l.next == 0: // started paused: the grid begins now
 		l.next = now
 	case l.next < now: // the next deadline of the same grid, no catching up
@@ -282,6 +291,9 @@ func (p *Poller) Restart() error {
 // and without a burst. It returns an error wrapping ErrInvalidPeriod, and
 // changes nothing, for d <= 0 or below the poller's floor (see PeriodFloor).
 func (p *Poller) SetPeriod(d time.Duration) error {
+	if p.cfg.cronSched() != nil {
+		return p.errCronPeriod()
+	}
 	if err := p.checkPeriod(d); err != nil {
 		return err
 	}
@@ -330,6 +342,9 @@ func (p *Poller) Stats() model.Poller {
 
 // launchLocked starts a fresh schedule (a new life with zero stats).
 func (p *Poller) launchLocked(paused bool) error {
+	if err := p.checkSchedule(); err != nil {
+		return err
+	}
 	if err := p.checkPeriod(p.cfg.period); err != nil {
 		return err
 	}
@@ -350,7 +365,11 @@ func (p *Poller) launchLocked(paused bool) error {
 	if p.cfg.concurrency > 1 {
 		l.slot = make(chan struct{}, 1)
 	}
-	if !paused {
+	switch s := p.cfg.cronSched(); {
+	case paused:
+	case s != nil:
+		l.firstCronLocked(s, l.begun)
+	default:
 		l.next = l.begun
 	}
 	if !p.e.pollers.addLife(l) {

@@ -130,6 +130,10 @@ func (l *pollLife) loop() {
 // serves the latest deadline that has passed, counts the ones before it as
 // skipped, records how late it starts and moves the next deadline one period on.
 func (l *pollLife) beginLocked(now int64) {
+	if s := l.p.cfg.x; s != nil && s.cron != nil {
+		l.beginCronLocked(s.cron, now)
+		return
+	}
 	period := int64(l.p.cfg.period)
 	served := l.next
 	if late := now - served; late >= period {

@@ -31,6 +31,9 @@ func (p *Poller) statsLocked(now int64) model.Poller {
 		Concurrency: p.cfg.concurrency,
 		Alive:       !p.killed,
 	}
+	if x := p.cfg.x; x != nil {
+		s.Extra = x.view
+	}
 	l := p.life
 	if l == nil {
 		return s
@@ -44,6 +47,9 @@ func (p *Poller) statsLocked(now int64) model.Poller {
 	s.Failing = int64(l.errStreak)
 	if s.Alive && !s.Paused && l.next != 0 {
 		s.Next = unixTime(max(l.next, l.notBefore))
+	}
+	if sc := p.cfg.cronSched(); sc != nil && !s.Next.IsZero() {
+		s.Next = s.Next.In(sc.Location()) // the schedule's zone, so the dashboard says it
 	}
 	s.Usage = l.usage(now, p.cfg.period)
 	s.Delays = l.delays.Tail(pollHistory)

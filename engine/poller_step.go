@@ -19,6 +19,9 @@ const maxStepPeriod = 24 * time.Hour
 // PeriodFloor) or above 24h is an error wrapping ErrInvalidPeriod, and the
 // period is left as it was.
 func (p *Poller) ScalePeriod(steps int) (time.Duration, error) {
+	if p.cfg.cronSched() != nil {
+		return p.period(), p.errCronPeriod()
+	}
 	p.mu.Lock()
 	old := p.cfg.period
 	d, over := scaled(old, steps, p.cfg.floor)

@@ -163,7 +163,7 @@ func (m *Manager) AppendProcess(name string, spec ProcessSpec, opts ...TaskOptio
 	if err != nil {
 		return "", errorf("append process %q: %w", name, err)
 	}
-	return m.append(name, p.run, p, opts)
+	return m.append(name, p.run, p, opts, nil)
 }
 
 // SubmitProcess submits a child process as pool work of type taskType (see

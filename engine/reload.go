@@ -146,6 +146,7 @@ func (e *Engine) RemoveManager(ctx context.Context, name string) error {
 	e.haltBackoffLocked(m)
 	_, runs := e.haltOwnerLocked(m, nil)
 	e.mu.Unlock()
+	m.endSchedules() // manager_cron.go: its cron tasks' pollers go with it
 	if err := awaitClosed(ctx, returnedChans(runs)); err != nil {
 		return errorf("remove manager %q: %w", name, err)
 	}

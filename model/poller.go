@@ -13,6 +13,10 @@ type Poller struct {
 	Timeout     time.Duration `json:"timeout,omitempty"`
 	Concurrency int           `json:"concurrency"`
 
+	// Extra is what few pollers have: a cron schedule, a PollDict key's
+	// expiry. nil for most; shared between snapshots, never modified.
+	Extra *PollerExtra `json:"extra,omitempty"`
+
 	Started bool `json:"started"` // Start was called at least once
 	Paused  bool `json:"paused"`  // the schedule is halted; the poller stays
 	Alive   bool `json:"alive"`   // not killed
@@ -50,4 +54,41 @@ func (p *Poller) PollerState() string {
 		return "idle"
 	}
 	return "running"
+}
+
+// PollerExtra is what few pollers have (Poller.Extra). It is behind a
+// pointer so that a snapshot of periodic pollers stays as small as it was.
+type PollerExtra struct {
+	// Schedule is the cron expression of a poller that runs on one (Period is
+	// then the gap between its next two times, an estimate); Zone is the
+	// time zone its times are in ("Local": the process's). Empty for a
+	// periodic poller.
+	Schedule string `json:"schedule,omitempty"`
+	Zone     string `json:"zone,omitempty"`
+	// Expire is how old a PollDict key's value may get before Get refuses
+	// it (ErrExpired); 0: never. Age is measured from ValueAt.
+	Expire time.Duration `json:"expire,omitempty"`
+}
+
+// Schedule returns the poller's cron expression, "" for a periodic one.
+func (p *Poller) Schedule() string {
+	if p.Extra == nil {
+		return ""
+	}
+	return p.Extra.Schedule
+}
+
+// Expire returns how old a PollDict key's value may get; 0: never.
+func (p *Poller) Expire() time.Duration {
+	if p.Extra == nil {
+		return 0
+	}
+	return p.Extra.Expire
+}
+
+// Expired reports whether a PollDict key's value is older than its Expire at
+// now; a key with no value yet is not expired.
+func (p *Poller) Expired(now time.Time) bool {
+	e := p.Expire()
+	return e > 0 && !p.ValueAt.IsZero() && now.Sub(p.ValueAt) >= e
 }

@@ -70,8 +70,9 @@ type Manager struct {
 	Name     string `json:"name"`
 	Limit    int    `json:"limit"`
 	Watching bool   `json:"watching"`
-	Running  int    `json:"running"` // tasks holding a slot (running, pausing, paused, halting)
-	Queued   int    `json:"queued"`  // the whole queue; Snapshot.Tasks holds only its head
+	Running  int    `json:"running"`          // tasks holding a slot (running, pausing, paused, halting)
+	Queued   int    `json:"queued"`           // the whole queue; Snapshot.Tasks holds only its head
+	Serial   bool   `json:"serial,omitempty"` // an engine.Serial: one call at a time, in order, results handed back
 
 	Counts StateCounts `json:"counts"` // every task the manager has had, by current state
 }

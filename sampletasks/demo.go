@@ -40,6 +40,10 @@ func Register(ctx context.Context, e *engine.Engine) error {
 	if err := registerPools(ctx, e); err != nil {
 		return err
 	}
+	if err := registerCron(e, batch); err != nil { // calendar.go
+		return err
+	}
+	registerSerial(ctx, e)
 	go d.feed(ctx)
 	return nil
 }

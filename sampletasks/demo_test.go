@@ -67,6 +67,24 @@ func TestDemoShowsEveryKind(t *testing.T) {
 			}
 			return ticking >= 4 && erroring >= 1
 		},
+		"a serial queue answering calls one at a time": func(s *model.Snapshot) bool {
+			i := slices.IndexFunc(s.Managers, func(m model.Manager) bool { return m.Name == sampletasks.DeviceSerial })
+			return i >= 0 && s.Managers[i].Serial && s.Managers[i].Limit == 1 && s.Managers[i].Counts[model.StateDone] > 0
+		},
+		"a cron poller and a scheduled task with their next times": func(s *model.Snapshot) bool {
+			n := 0
+			for _, p := range s.Pollers {
+				if (p.Name == sampletasks.RotatePoller || p.Name == sampletasks.BackupTask) && p.Schedule() != "" && p.Next.After(s.Time) {
+					n++
+				}
+			}
+			return n == 2
+		},
+		"rack-5's value expired": func(s *model.Snapshot) bool {
+			return slices.ContainsFunc(s.Pollers, func(p model.Poller) bool {
+				return p.Name == sampletasks.TempsDict+"["+sampletasks.OfflineRack+"]" && p.Expired(s.Time)
+			})
+		},
 	}
 	ch, cancel := e.Subscribe()
 	defer cancel()

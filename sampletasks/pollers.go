@@ -90,11 +90,15 @@ type rackSensors struct {
 	rng    *rand.Rand
 	temps  map[string]float64
 	target map[string]float64
+	since  time.Time // when rack-5 was added (calendar.go)
 }
 
 func (r *rackSensors) read(_ context.Context, rack string) (float64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.offlineLocked(rack); err != nil {
+		return 0, err
+	}
 	t := r.temps[rack] + (r.target[rack]-r.temps[rack])*0.1 + r.rng.Float64()*0.4 - 0.2
 	r.temps[rack] = t
 	return math.Round(t*10) / 10, nil
@@ -128,6 +132,9 @@ func registerTemps(e *engine.Engine) error {
 		if err := d.Add(r.name, r.period); err != nil {
 			return fmt.Errorf("sampletasks: %s: %w", TempsDict, err)
 		}
+	}
+	if err := addOfflineRack(d, s); err != nil { // calendar.go
+		return fmt.Errorf("sampletasks: %s: %w", TempsDict, err)
 	}
 	return nil
 }

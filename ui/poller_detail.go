@@ -102,7 +102,11 @@ func (d *pollerDetail) render() {
 		group = p.Group + " (PollDict)"
 	}
 	lines = append(lines, d.st.label.render(padRight("State", labelW))+d.st.pollerState[p.PollerState()].render(state))
-	pairs([2]string{"Period", model.FormatDuration(p.Period)}, [2]string{"Min wait", orNone(p.MinWait)},
+	period := model.FormatDuration(p.Period)
+	if p.Schedule() != "" {
+		period = p.Extra.Schedule + " (" + p.Extra.Zone + ")"
+	}
+	pairs([2]string{"Period", period}, [2]string{"Min wait", orNone(p.MinWait)},
 		[2]string{"Timeout", orNone(p.Timeout)}, [2]string{"Concurrency", strconv.Itoa(p.Concurrency)})
 	pairs([2]string{"Count", renderCount(p.Count)}, [2]string{"Errors", renderCount(p.Errors)},
 		[2]string{"Skipped", renderCount(p.Skipped)}, [2]string{"Usage", renderUsage(p)})
@@ -117,7 +121,9 @@ func (d *pollerDetail) render() {
 		grades = append(grades, lateness(dl, p.Period))
 	}
 	note := ""
-	if p.Period > 0 {
+	if p.Schedule() != "" {
+		note = "   (against each cron time)"
+	} else if p.Period > 0 {
 		note = "   (period " + model.FormatDuration(p.Period) + ": late past " + model.FormatDuration(p.Period/10) + ", very late past " + model.FormatDuration(p.Period/2) + ")"
 	}
 	lines = d.chart(lines, "Delay", p.Delays, delayTop(p), grades, note, width, h)
@@ -140,6 +146,12 @@ func (d *pollerDetail) render() {
 			why = strings.Replace(why, "the last 1 run failed", "the last run failed", 1)
 		}
 		valueHead += d.st.alert.render(" (" + why + ")")
+	}
+	if line := expiryLine(p, d.now); line != "" { // render_cron.go
+		valueHead += d.st.dim.render(" (" + line + ")")
+		if p.Expired(d.now) {
+			valueHead = d.st.label.render("Value") + d.st.alert.render(" ("+line+")")
+		}
 	}
 	lines = append(lines, "", valueHead)
 	if p.Value == "" {

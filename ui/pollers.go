@@ -82,8 +82,12 @@ func (t *pollersTable) rebuild() {
 		specs[pollColCount].width = max(specs[pollColCount].width, digits(p.Count))
 		specs[pollColErrors].width = max(specs[pollColErrors].width, digits(p.Errors))
 		specs[pollColSkipped].width = max(specs[pollColSkipped].width, digits(p.Skipped))
-		if note := staleNote(p, t.now); note != "" { // "stale 12s" must be readable
+		if note, _ := valueNote(p, t.now); note != "" { // "stale 12s" must be readable
 			specs[pollColValue].width = max(specs[pollColValue].width, textWidth(note)+1)
+		}
+		if p.Schedule() != "" { // a schedule and a time of day are wider than a period and a countdown
+			specs[pollColPeriod].width = max(specs[pollColPeriod].width, textWidth(renderPeriod(p)))
+			specs[pollColNext].width = max(specs[pollColNext].width, textWidth(renderNext(p, t.now)))
 		}
 	})
 	t.refit(specs[:])
@@ -162,11 +166,15 @@ func (t *pollersTable) rowLine(c *strings.Builder, i int) {
 		case pollColDelays:
 			t.writeDelays(c, p, w, selected)
 		case pollColValue:
-			if note := staleNote(p, t.now); note != "" { // the note stays when the value is cut
+			if note, alarm := valueNote(p, t.now); note != "" { // the note stays when the value is cut
+				pt := t.st.desc
+				if alarm {
+					pt = t.st.alert
+				}
 				if textWidth(note)+len(noteSep)+minNotedMsg > w {
-					writePadded(c, use(t.st.alert), note, w) // no room for both: that it is stale matters more
+					writePadded(c, use(pt), note, w) // no room for both: that it is stale matters more
 				} else {
-					writeNoted(c, use(t.st.alert), renderPollerValue(p), w, note)
+					writeNoted(c, use(pt), renderPollerValue(p), w, note)
 				}
 				break
 			}

@@ -17,8 +17,13 @@ func renderPollerName(p *model.Poller) string { return cleanCell(p.Name) }
 // renderPollerState returns the STATE cell: running, paused, idle or killed.
 func renderPollerState(p *model.Poller) string { return p.PollerState() }
 
-// renderPeriod returns the PERIOD cell.
-func renderPeriod(p *model.Poller) string { return model.FormatDuration(p.Period) }
+// renderPeriod returns the PERIOD cell: the period, or a cron poller's schedule.
+func renderPeriod(p *model.Poller) string {
+	if p.Schedule() != "" {
+		return renderSchedule(p) // render_cron.go
+	}
+	return model.FormatDuration(p.Period)
+}
 
 // ran reports whether the poller has finished a run, so its timings mean something.
 func ran(p *model.Poller) bool { return p.Count > 0 || !p.Last.IsZero() }
@@ -58,6 +63,9 @@ func renderLast(p *model.Poller, now time.Time) string {
 func renderNext(p *model.Poller, now time.Time) string {
 	if p.Next.IsZero() || p.Paused || !p.Alive || !p.Started {
 		return noValue
+	}
+	if p.Schedule() != "" {
+		return renderCronNext(p, now) // render_cron.go
 	}
 	d := p.Next.Sub(now)
 	if d <= 0 {

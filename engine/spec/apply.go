@@ -25,13 +25,14 @@ type Supervisor struct {
 	cur   *File                     // the file last applied; nil before the first
 	tasks map[string][]model.TaskID // task name (unique in a file) → the ids of its replicas
 	pools map[string]*engine.Pool
+	cron  map[string]string // a scheduled task's name → its manager's (schedule_apply.go)
 }
 
 // NewSupervisor returns a Supervisor that applies files to e.
 func NewSupervisor(e *engine.Engine) *Supervisor {
 	done := make(chan struct{})
 	close(done)
-	return &Supervisor{e: e, done: done, tasks: make(map[string][]model.TaskID), pools: make(map[string]*engine.Pool)}
+	return &Supervisor{e: e, done: done, tasks: make(map[string][]model.TaskID), pools: make(map[string]*engine.Pool), cron: make(map[string]string)}
 }
 
 // Done is closed once the goroutines Run started for s (the watcher and the
@@ -87,6 +88,7 @@ func (s *Supervisor) removeLocked(ctx context.Context, plan Plan) []error {
 			errs = append(errs, s.e.RemoveManager(ctx, md.Name))
 			for _, td := range md.Tasks {
 				delete(s.tasks, td.Name)
+				delete(s.cron, td.Name) // RemoveManager ended its schedules
 			}
 			continue
 		}
@@ -119,6 +121,10 @@ func (s *Supervisor) removeTasksLocked(ctx context.Context, tds []TaskDiff) []er
 	var errs []error
 	for _, td := range tds {
 		if td.Change != Removed && td.Change != Replaced {
+			continue
+		}
+		if handled, err := s.unscheduleLocked(ctx, td.Name); handled { // schedule_apply.go
+			errs = append(errs, err)
 			continue
 		}
 		for _, id := range s.tasks[td.Name] {
@@ -259,6 +265,9 @@ func (s *Supervisor) startPoller(p *Poller) error {
 	if p.Timeout > 0 {
 		opts = append(opts, engine.Timeout(p.Timeout))
 	}
+	if p.Cron != nil {
+		opts = append(opts, engine.CronSchedules(p.Cron, nil))
+	}
 	spec := engine.ProcessSpec{Command: p.Command, Dir: p.Dir, Env: p.Environ()}
 	pl := s.e.NewPoller(p.Name, p.Period, engine.CommandPoll(spec), opts...)
 	if pl.Name() != p.Name {
@@ -313,8 +322,8 @@ func shutdownTimeout(s *Shutdown) time.Duration {
 func inPlace(tds []TaskDiff) []TaskDiff {
 	var out []TaskDiff
 	for _, td := range tds {
-		if td.Change == Replaced && (td.Old.Replicas > 1) == (td.New.Replicas > 1) {
-			continue
+		if td.Change == Replaced && (td.Old.Replicas > 1) == (td.New.Replicas > 1) && td.Old.Cron == nil && td.New.Cron == nil {
+			continue // redefined in place by addTaskLocked
 		}
 		out = append(out, td)
 	}

@@ -170,6 +170,9 @@ func (s *Supervisor) addTaskLocked(ctx context.Context, ref plannedTask, pools m
 	}
 	td := ref.diff
 	t := td.New
+	if t.Cron != nil { // schedule_apply.go; what it replaces, removeTasksLocked took away
+		return []error{s.scheduleLocked(m, t)}
+	}
 	opts, err := s.taskOptions(t, pools)
 	if err != nil {
 		return []error{fmt.Errorf("task %q: %w", t.Name, err)}

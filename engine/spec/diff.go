@@ -227,7 +227,8 @@ func diffPollers(old, new []Poller) []PollerDiff {
 			d.MinWaitChanged = o.MinWait != n.MinWait
 			d.TimeoutChanged = o.Timeout != n.Timeout
 			switch {
-			case !slices.Equal(o.Command, n.Command) || o.Dir != n.Dir || !maps.Equal(o.Env, n.Env) || o.Concurrency != n.Concurrency:
+			case !slices.Equal(o.Command, n.Command) || o.Dir != n.Dir || !maps.Equal(o.Env, n.Env) || o.Concurrency != n.Concurrency,
+				o.Schedule != n.Schedule || o.Timezone != n.Timezone:
 				d.Change = Replaced
 			case d.PeriodChanged || d.MinWaitChanged || d.TimeoutChanged:
 				d.Change = Updated
@@ -244,7 +245,8 @@ func sameTask(a, b *Task) bool {
 	return a.Name == b.Name && slices.Equal(a.Command, b.Command) && a.Dir == b.Dir &&
 		maps.Equal(a.Env, b.Env) && a.Type == b.Type && a.Restart == b.Restart &&
 		a.Backoff == b.Backoff && a.MaxRestarts == b.MaxRestarts && a.RestartWindow == b.RestartWindow &&
-		a.StopSignal == b.StopSignal && a.StopGrace == b.StopGrace && sameOrchestration(a, b)
+		a.StopSignal == b.StopSignal && a.StopGrace == b.StopGrace &&
+		a.Schedule == b.Schedule && a.Timezone == b.Timezone && sameOrchestration(a, b)
 }
 
 // sameOrchestration reports whether a and b depend, probe, shut down and

@@ -44,8 +44,9 @@ type fieldInfo struct {
 	floorWhy string
 	ref      string // kindObject, kindList, kindNamedMap: the object's name
 	required bool
-	nonEmpty bool // kindString: "" is an error
-	shown    bool // kindString: shown in the dashboard, so visible characters only (checkVisible)
+	unless   string // with required: not required when this other field is given
+	nonEmpty bool   // kindString: "" is an error
+	shown    bool   // kindString: shown in the dashboard, so visible characters only (checkVisible)
 	example  string
 	why      string // why a value below min is refused, for its message
 	def      any    // the default, shown in the schema; nil when there is none
@@ -81,14 +82,15 @@ type field[T any] struct {
 	set func(d *decoder, f *fieldInfo, n ast.Node, dst *T)
 }
 
-func (f field[T]) req() field[T]               { f.required = true; return f }
-func (f field[T]) atLeast(n int) field[T]      { f.min = n; return f }
-func (f field[T]) atMost(n int) field[T]       { f.max = n; return f }
-func (f field[T]) eg(example string) field[T]  { f.example = example; return f }
-func (f field[T]) dflt(v any) field[T]         { f.def = v; return f }
-func (f field[T]) notEmpty() field[T]          { f.nonEmpty = true; return f }
-func (f field[T]) because(why string) field[T] { f.why = why; return f }
-func (f field[T]) onScreen() field[T]          { f.shown = true; return f }
+func (f field[T]) req() field[T]                   { f.required = true; return f }
+func (f field[T]) reqUnless(other string) field[T] { f.required, f.unless = true, other; return f }
+func (f field[T]) atLeast(n int) field[T]          { f.min = n; return f }
+func (f field[T]) atMost(n int) field[T]           { f.max = n; return f }
+func (f field[T]) eg(example string) field[T]      { f.example = example; return f }
+func (f field[T]) dflt(v any) field[T]             { f.def = v; return f }
+func (f field[T]) notEmpty() field[T]              { f.nonEmpty = true; return f }
+func (f field[T]) because(why string) field[T]     { f.why = why; return f }
+func (f field[T]) onScreen() field[T]              { f.shown = true; return f }
 
 // atLeastDur makes a duration at least d (and so more than 0); why says, in
 // the error, what a shorter one would cost.
@@ -240,6 +242,9 @@ func taskFields(pool bool) []field[Task] {
 	if pool {
 		fs = append(fs, strField("type", "The task type; must be the pool's task_type (the default).",
 			func(t *Task) *string { return &t.Type }).notEmpty().onScreen().eg("type: io"))
+	} else {
+		fs = append(fs, scheduleFields("the task runs at those times, restarted each time, instead of once", // schedule.go
+			func(t *Task) (*string, *Pos) { return &t.Schedule, &t.SchedulePos }, func(t *Task) *string { return &t.Timezone })...)
 	}
 	fs = append(fs,
 		stored("restart", "When the process is started again after it ends.", kindRestart, (*decoder).restart,
@@ -268,10 +273,10 @@ func backoffFields() []field[Backoff] {
 }
 
 func pollerFields() []field[Poller] {
-	return []field[Poller]{
-		durField("period", "How often the command runs.", func(p *Poller) *time.Duration { return &p.Period }).
+	return append([]field[Poller]{
+		durField("period", "How often the command runs; or give a schedule.", func(p *Poller) *time.Duration { return &p.Period }).
 			atLeastDur(engine.MinCommandPollPeriod, "each run starts a process; a shorter period would take a core").
-			req().eg("period: 2s"),
+			reqUnless("schedule").eg("period: 2s"),
 		durField("min_wait", "The least pause before the next start after a run that overran its period.",
 			func(p *Poller) *time.Duration { return &p.MinWait }).dflt("0s"),
 		durField("timeout", "How long a run may take; 0 for no limit.", func(p *Poller) *time.Duration { return &p.Timeout }).dflt("0s"),
@@ -282,7 +287,8 @@ func pollerFields() []field[Poller] {
 			func(p *Poller) *[]string { return &p.Command }, pollerEnv).req().eg("command: [cat, /proc/loadavg]"),
 		strExpField("dir", "The working directory; relative to the task file's directory.", func(p *Poller) *string { return &p.DirRaw }, pollerEnv).
 			notEmpty().eg("dir: ./web"),
-	}
+	}, scheduleFields("the command runs at those times instead of every period", // schedule.go
+		func(p *Poller) (*string, *Pos) { return &p.Schedule, &p.SchedulePos }, func(p *Poller) *string { return &p.Timezone })...)
 }
 
 // most is the greatest value of a kindInt field.

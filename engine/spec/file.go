@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/spindle-tui/spindle/engine"
 )
 
 // The defaults applied to what a task file leaves out (see the package doc).
@@ -131,6 +133,12 @@ type Task struct {
 	Replicas         int          `json:"replicas,omitempty"`           // copies named NAME-1..N; 0 or 1: one, named NAME
 	EnvFiles         []string     `json:"env_files,omitempty"`          // dotenv files read into Env (resolved paths), for display
 
+	// A cron schedule (schedule.go): manager tasks only.
+	Schedule    string               `json:"schedule,omitempty"` // as written; empty: run once, when queued
+	Timezone    string               `json:"timezone,omitempty"` // its IANA zone; empty: spindle's
+	SchedulePos Pos                  `json:"-"`                  // where the expression's text starts
+	Cron        *engine.CronSchedule `json:"-"`                  // Schedule parsed
+
 	Pos Pos `json:"pos"`
 }
 
@@ -153,6 +161,12 @@ type Poller struct {
 	DirRaw      string            `json:"dir_raw,omitempty"`
 	Env         map[string]string `json:"env,omitempty"`
 	Pos         Pos               `json:"pos"`
+
+	// A cron schedule instead of Period (schedule.go).
+	Schedule    string               `json:"schedule,omitempty"`
+	Timezone    string               `json:"timezone,omitempty"`
+	SchedulePos Pos                  `json:"-"`
+	Cron        *engine.CronSchedule `json:"-"`
 }
 
 // Environ returns Env as sorted "KEY=value" strings, ready to append to os.Environ().

@@ -173,7 +173,7 @@ func decodeObject[T any](d *decoder, n ast.Node, what string, fields []field[T],
 		fields[i].set(d, &fields[i].fieldInfo, e.value, dst)
 	}
 	for i := range fields {
-		if f := &fields[i]; f.required && !seen[f.name] {
+		if f := &fields[i]; f.required && !seen[f.name] && (f.unless == "" || !seen[f.unless]) {
 			at := n
 			if m != nil {
 				at = m
@@ -181,6 +181,13 @@ func decodeObject[T any](d *decoder, n ast.Node, what string, fields []field[T],
 			hint := ""
 			if f.example != "" {
 				hint = "add " + f.example
+			}
+			if f.unless != "" {
+				if j := fieldIndex(fields, f.unless); j >= 0 && fields[j].example != "" {
+					hint += ", or " + fields[j].example
+				}
+				d.errorf(at, hint, "%s has no %s or %s", what, f.name, f.unless)
+				continue
 			}
 			d.errorf(at, hint, "%s has no %s", what, f.name)
 		}
@@ -315,6 +322,7 @@ func (f *File) check(d *decoder) {
 	for i := range f.Pollers {
 		claim("poller", f.Pollers[i].Name, f.Pollers[i].Pos)
 	}
+	f.checkSchedules(d) // schedule.go
 }
 
 // resolveDirs turns every dir into an absolute path, relative ones anchored at

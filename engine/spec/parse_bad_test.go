@@ -166,7 +166,7 @@ func TestParseCollectsEveryError(t *testing.T) {
 		`f.yaml:6:28: command is empty`,
 		`f.yaml:7:10: duplicate task "a" (first at line 6)`,
 		`f.yaml:7:46: unknown signal "NOPE" for stop_signal`,
-		`f.yaml:9:7: poller "p" has no period (add period: 2s)`,
+		`f.yaml:9:7: poller "p" has no period or schedule (add period: 2s, or schedule: "0 3 * * *")`,
 		`f.yaml:10:1: unknown field "bogus" in the task file`,
 	}
 	lines := strings.Split(err.Error(), "\n")

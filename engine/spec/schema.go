@@ -71,7 +71,7 @@ func objectSchema(o objectInfo) map[string]any {
 	var required []string
 	for _, f := range o.fields {
 		props[f.name] = fieldSchema(f)
-		if f.required {
+		if f.required && f.unless == "" {
 			required = append(required, f.name)
 		}
 	}
@@ -81,6 +81,9 @@ func objectSchema(o objectInfo) map[string]any {
 		"properties":           props,
 		"additionalProperties": false,
 		"patternProperties":    map[string]any{"^" + extensionPrefix: true},
+	}
+	if alt := alternatives(o.fields); alt != nil {
+		s["anyOf"] = alt // a field required unless another is given
 	}
 	if len(required) > 0 {
 		s["required"] = required
@@ -185,4 +188,16 @@ func orchestrationDefs() map[string]any {
 			},
 		},
 	}
+}
+
+// alternatives is the anyOf of fields required unless another is given:
+// one of the two must be there. nil when there are none.
+func alternatives(fs []fieldInfo) []any {
+	var out []any
+	for _, f := range fs {
+		if f.required && f.unless != "" {
+			out = append(out, map[string]any{"required": []string{f.name}}, map[string]any{"required": []string{f.unless}})
+		}
+	}
+	return out
 }

@@ -40,7 +40,7 @@ func TestSchema(t *testing.T) {
 		}
 		for _, f := range o.fields {
 			want = append(want, f.name)
-			if f.required {
+			if f.required && f.unless == "" {
 				req = append(req, f.name)
 			}
 			p := props[f.name].(map[string]any)
@@ -73,9 +73,11 @@ func TestSchemaFieldsParse(t *testing.T) {
 		"        command: [x]\n        dir: .\n        env: {A: b}\n        restart: always\n" +
 		"        backoff: {initial: 1s, max: 2s}\n        max_restarts: 1\n        restart_window: 1m\n" +
 		"        stop_signal: TERM\n        stop_grace: 1s\n" +
+		"      - {name: s, command: [x], schedule: \"0 3 * * *\", timezone: UTC}\n" +
 		"pools:\n  p:\n    max_workers: 1\n    task_type: t\n    daemon: false\n    tasks:\n" +
 		"      - {name: b, type: t, command: [x], dir: ., env: {}, restart: never, backoff: {}, max_restarts: 0, restart_window: 1s, stop_signal: KILL, stop_grace: 0}\n" +
-		"pollers:\n  q: {period: 1s, min_wait: 0, timeout: 1s, concurrency: 1, command: [x], dir: ., env: {}}\n"
+		"pollers:\n  q: {period: 1s, min_wait: 0, timeout: 1s, concurrency: 1, command: [x], dir: ., env: {}}\n" +
+		"  r: {schedule: \"@daily\", timezone: Local, command: [x]}\n"
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("A=1\n"), 0o600); err != nil {
 		t.Fatal(err)
