@@ -93,6 +93,9 @@ func managerWait(m *model.Manager, holders []*model.Task, keys *keymap.KeyMap) w
 	name := cleanCell(m.Name)
 	limit := "limit " + strconv.Itoa(m.Running) + "/" + strconv.Itoa(m.Limit)
 	switch {
+	case m.Serial && len(holders) > 0: // a serial queue's order is the point, not its limit
+		return waitReason{"in order, behind " + cleanCell(holders[0].Name), "serial queue " + name +
+			": one call at a time, in order; it runs after " + taskLabel(holders[0]) + " and those queued before it"}
 	case m.Running >= m.Limit && len(holders) > 0:
 		short, long := limit+" reached by ", limit+" reached by "
 		for i, t := range holders[:min(len(holders), holdersShown)] {

@@ -22,6 +22,8 @@ func waitingSnapshot() model.Snapshot {
 		{ID: "t5", Name: "thumb 1", Group: "render", Type: "image", State: model.StateRunning, Created: ago(time.Minute), Started: ago(time.Minute)},
 		{ID: "t6", Name: "thumb 2", Group: "render", Type: "image", State: model.StateRunning, Created: ago(time.Minute), Started: ago(time.Minute)},
 		{ID: "t7", Name: "thumb 3", Group: "render", Type: "image", State: model.StateQueued, Created: ago(time.Minute)},
+		{ID: "t8", Name: "call 3", Group: "device", State: model.StateRunning, Created: ago(time.Minute), Started: ago(time.Second)},
+		{ID: "t9", Name: "call 4", Group: "device", State: model.StateQueued, Created: ago(time.Minute)},
 	}
 	var counts model.StateCounts
 	for _, t := range tasks {
@@ -30,6 +32,7 @@ func waitingSnapshot() model.Snapshot {
 	return model.Snapshot{Seq: 2, Time: fixtureNow, Source: "spindle.yaml", Counts: counts, Tasks: tasks,
 		Managers: []model.Manager{
 			{Name: "batch", Limit: 2, Queued: 1},
+			{Name: "device", Limit: 1, Watching: true, Running: 1, Queued: 1, Serial: true},
 			{Name: "stack", Limit: 1, Watching: true, Running: 1, Queued: 1},
 		},
 		Pools: []model.Pool{
@@ -49,6 +52,7 @@ func TestWhyQueued(t *testing.T) {
 		{"t3", "waiting: batch is not watching (R runs it)", "manager batch is not watching: R runs its queue"},
 		{"t4", "waiting: pool io is paused", "pool io is paused: p in Pools resumes it"},
 		{"t7", "waiting: 2/2 workers busy", "all 2 workers of pool render are busy"},
+		{"t9", "waiting: in order, behind call 3", "serial queue device: one call at a time, in order; it runs after t8 \"call 3\" and those queued before it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
