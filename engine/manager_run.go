@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spindle-tui/spindle/engine/internal/tail"
@@ -39,7 +40,9 @@ func (m *Manager) launchLocked(t *task, prev *run) *run {
 func (m *Manager) execute(t *task, r *run) {
 	var o outcome
 	defer func() { m.finish(t, r, o) }()
-	o = call(r.ctx, t.fn)
+	ctx := taskLabels(r.ctx, t, m.name) // labels.go: its goroutines carry its id
+	pprof.SetGoroutineLabels(ctx)
+	o = call(ctx, t.fn)
 }
 
 // finish accounts for a returned function: the task's final state, its slot, the
