@@ -87,7 +87,6 @@ func TestAggregateAttributesLabels(t *testing.T) {
 	}
 }
 
-
 func TestParseBadInput(t *testing.T) {
 	if _, err := ParseStacks(strings.NewReader("<html>not found</html>")); err != ErrNoGoroutines {
 		t.Errorf("ParseStacks(html) = %v, want ErrNoGoroutines", err)
