@@ -58,6 +58,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.quit()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case goroutinesTickMsg, goroutinesMsg: // goroutines_poll.go
+		return m.goroutinesUpdate(msg)
 	case QuitRequestMsg: // quit_request.go
 		return m.startQuit()
 	}
@@ -153,6 +155,7 @@ func (m *Model) applyFilter(f filter) {
 	m.pools.SetFilter(f)
 	m.pollers.SetFilter(f)
 	m.events.SetFilter(f)
+	m.gors.SetFilter(f)
 }
 
 // handleKey routes a key press: force quit first, then whatever has the focus
