@@ -197,6 +197,8 @@ func (m Model) View() tea.View {
 
 	var body []string
 	switch {
+	case m.snap.NotEngine && m.active != viewGoroutines: // notengine.go
+		body = m.notEngineView()
 	case m.pollerD.open:
 		body = m.pollerD.View()
 	case m.detail.open:

@@ -94,6 +94,9 @@ func (m *Model) framed(s model.Snapshot) model.Snapshot {
 // setSnapshot hands a new snapshot to every component. The source error bar
 // takes a line from the body, so the layout changes when it appears or clears.
 func (m *Model) setSnapshot(s model.Snapshot) {
+	if s.NotEngine && !m.snap.NotEngine { // notengine.go: only goroutines to show
+		m.switchView(viewGoroutines)
+	}
 	m.snap = s
 	shown := m.srcErr.Shown()
 	m.srcErr.Set(s.SourceError)

@@ -35,13 +35,16 @@ func (t *Tracker) Track(now time.Time, groups []Group) {
 	nextHist := make(map[string][]int, len(groups))
 	for i := range groups {
 		g := &groups[i]
+		busy := g.State == "running" || g.State == "runnable" // not waiting at all
 		for _, id := range g.ids {
 			s, ok := t.seen[id]
 			if !ok || s.key != g.Key || s.state != g.State {
 				s = seen{key: g.Key, state: g.State, since: now}
 			}
 			nextSeen[id] = s
-			g.Wait = max(g.Wait, now.Sub(s.since))
+			if !busy {
+				g.Wait = max(g.Wait, now.Sub(s.since))
+			}
 		}
 		g.Wait = max(g.Wait, time.Duration(g.WaitMin)*time.Minute)
 		h := append(t.hist[g.Key], g.Count)
