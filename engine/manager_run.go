@@ -40,9 +40,11 @@ func (m *Manager) launchLocked(t *task, prev *run) *run {
 func (m *Manager) execute(t *task, r *run) {
 	var o outcome
 	defer func() { m.finish(t, r, o) }()
-	ctx := taskLabels(r.ctx, t, m.name) // labels.go: its goroutines carry its id
-	pprof.SetGoroutineLabels(ctx)
-	o = call(ctx, t.fn)
+	// labels.go: this goroutine and those it starts carry the task's id. The
+	// function gets r.ctx itself: handing it the labelled context made
+	// TestStopGraceNone's child die of SIGTERM (not understood yet).
+	pprof.SetGoroutineLabels(taskLabels(r.ctx, t, m.name))
+	o = call(r.ctx, t.fn)
 }
 
 // finish accounts for a returned function: the task's final state, its slot, the
