@@ -249,7 +249,9 @@ func attachCmd(stderr io.Writer) *cobra.Command {
 		Use:   "attach [ADDR]",
 		Short: "The dashboard of a served engine (quitting leaves it running)",
 		Long: "attach opens the dashboard on a served engine. With no ADDR it takes the newest\n" +
-			"socket, and looks again at every reconnect, so it finds a restarted server.",
+			"socket, and looks again at every reconnect, so it finds a restarted server.\n" +
+			"ADDR may also be any Go service's http://HOST:PORT/debug/pprof/ (net/http/pprof):\n" +
+			"the Goroutines view then shows its goroutines live.",
 		Args: args(1),
 		RunE: body(func(_ *cobra.Command, a []string) error {
 			opts, err := flags.Options(stderr)

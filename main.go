@@ -233,12 +233,24 @@ func dashboard(file string, refresh time.Duration) error {
 func attach(addr string, opts []remote.ClientOption) error {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
+	if remote.IsPprofURL(addr) { // any Go service: its goroutines only
+		src, err := remote.NewPprofSource(ctx, addr)
+		if err != nil {
+			return err
+		}
+		return runAttached(src, "attach "+addr)
+	}
 	c, err := remote.Dial(ctx, addr, opts...)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	p, unhook := newProgram(ui.New(c, append(uiOptions(), ui.WithOrigin("attach "+c.Addr()))...), func() {})
+	return runAttached(c, "attach "+c.Addr())
+}
+
+// runAttached runs the dashboard on src until the user quits.
+func runAttached(src ui.Source, origin string) error {
+	p, unhook := newProgram(ui.New(src, append(uiOptions(), ui.WithOrigin(origin))...), func() {})
 	defer unhook()
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("dashboard: %w", err)

@@ -60,6 +60,8 @@ type Engine struct {
 	pollers pollerSet
 	// pools is the registry of pools (pool_registry.go), guarded by mu.
 	pools poolRegistry
+	// gview samples the process's goroutines when asked (goroutines.go).
+	gview goroutineView
 
 	// callbacks are the Future callbacks running on goroutines of their own
 	// (future.go); Close waits for them.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spindle-tui/spindle/engine/internal/tail"
@@ -39,6 +40,10 @@ func (m *Manager) launchLocked(t *task, prev *run) *run {
 func (m *Manager) execute(t *task, r *run) {
 	var o outcome
 	defer func() { m.finish(t, r, o) }()
+	// labels.go: this goroutine and those it starts carry the task's id. The
+	// function gets r.ctx itself: handing it the labelled context made
+	// TestStopGraceNone's child die of SIGTERM (not understood yet).
+	pprof.SetGoroutineLabels(taskLabels(r.ctx, t, m.name))
 	o = call(r.ctx, t.fn)
 }
 

@@ -73,6 +73,7 @@ func (l *pollLife) wakeUp() {
 // three: 1000 pollers at 10ms sleep 100k times a second.
 func (l *pollLife) loop() {
 	p := l.p
+	labelPoller(p.name) // labels.go; a run of its own (Concurrency) inherits them
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	stop := context.AfterFunc(l.ctx, func() {

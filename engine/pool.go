@@ -69,12 +69,14 @@ type Pool struct {
 	recent  ring.Ring[doneTask] // finished work not in a worker's ring (WithHistory)
 
 	// Workers, by what they do; all but stuck count toward MaxWorkers.
-	ws       []*worker // every worker goroutine
-	workers  int       // goroutines alive
-	busy     int       // workers holding a slot (running work, or between two)
-	idle     int       // waiting on cond, not yet signalled
-	starting int       // spawned or signalled, not yet back under the lock
-	stuck    int       // in a run that was abandoned; discounted until it returns
+	ws       []*worker     // every worker goroutine
+	workers  int           // goroutines alive
+	nworker  uint64        // the highest worker number given (labels.go)
+	labels   []workerLabel // numbers handed back by workers that exited
+	busy     int           // workers holding a slot (running work, or between two)
+	idle     int           // waiting on cond, not yet signalled
+	starting int           // spawned or signalled, not yet back under the lock
+	stuck    int           // in a run that was abandoned; discounted until it returns
 
 	// Counters of work that ended without a worker, and of exited workers;
 	// a live worker keeps its own (worker.done, worker.failed, worker.halted).

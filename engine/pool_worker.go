@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -60,6 +61,8 @@ type worker struct {
 
 	// cancel is every run's run.cancel: one closure per worker.
 	cancel func()
+	// label numbers the worker within its pool (its LabelWorker, labels.go).
+	label workerLabel
 }
 
 // newWorkerLocked registers a worker; the caller starts its goroutine.
@@ -71,6 +74,7 @@ func (p *Pool) newWorkerLocked() *worker {
 	w.t.own, w.t.run, w.t.pool = p, &w.r, &w.job
 	w.job.w = w
 	w.r.e, w.r.t, w.r.cancel = p.e, &w.t, w.cancel
+	w.label = p.takeLabelLocked()
 	p.ws = append(p.ws, w)
 	return w
 }
@@ -235,6 +239,7 @@ func (p *Pool) foldLocked(w *worker) {
 		p.recent, w.recent = merged, ring.Ring[doneTask]{}
 	}
 	p.ws = slices.DeleteFunc(p.ws, func(o *worker) bool { return o == w })
+	p.labels = append(p.labels, w.label)
 }
 
 // work is a worker goroutine: it runs queued work until nextLocked lets it go.
@@ -242,7 +247,8 @@ func (p *Pool) foldLocked(w *worker) {
 // once per batch, the engine's only for what is not a plain successful return.
 func (p *Pool) work(w *worker) {
 	e := p.e
-	running := false // the function is executing: a deferred call means Goexit
+	pprof.SetGoroutineLabels(w.label.ctx) // labels.go: per worker, not per task
+	running := false                      // the function is executing: a deferred call means Goexit
 	defer func() {
 		if !running {
 			return

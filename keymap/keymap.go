@@ -20,18 +20,19 @@ type KeyMap struct {
 	Bottom   key.Binding // last row
 
 	// Views and the table.
-	NextView    key.Binding // cycle through the available views
-	PrevView    key.Binding // cycle back through the views
-	WorkersView key.Binding // the Workers view (running and queued work)
-	PoolsView   key.Binding // the Pools view (namespaces of workers)
-	PollersView key.Binding // the Pollers view (periodic work and its timing)
-	EventsView  key.Binding // the Events view (what happened, newest first)
-	Filter      key.Binding // open the filter line
-	Sort        key.Binding // cycle the sort column
-	SortReverse key.Binding // reverse the sort order
-	Detail      key.Binding // open the detail pane of the selected task
-	Back        key.Binding // close the detail pane or help; clear the filter, then the marks
-	Tree        key.Binding // Workers: show work as a tree by parent (htop's tree view)
+	NextView       key.Binding // cycle through the available views
+	PrevView       key.Binding // cycle back through the views
+	WorkersView    key.Binding // the Workers view (running and queued work)
+	PoolsView      key.Binding // the Pools view (namespaces of workers)
+	PollersView    key.Binding // the Pollers view (periodic work and its timing)
+	EventsView     key.Binding // the Events view (what happened, newest first)
+	GoroutinesView key.Binding // the Goroutines view (every goroutine, by stack and owner)
+	Filter         key.Binding // open the filter line
+	Sort           key.Binding // cycle the sort column
+	SortReverse    key.Binding // reverse the sort order
+	Detail         key.Binding // open the detail pane of the selected task
+	Back           key.Binding // close the detail pane or help; clear the filter, then the marks
+	Tree           key.Binding // Workers: show work as a tree by parent (htop's tree view)
 
 	// Task actions: on the marked rows if any, else on the selected one.
 	Mark    key.Binding // mark or unmark the selected row
@@ -72,18 +73,19 @@ func Default() KeyMap {
 		Top:      b("g", "top", "g", "home"),
 		Bottom:   b("G", "bottom", "G", "end"),
 
-		NextView:    b("tab", "next view", "tab"),
-		PrevView:    b("shift+tab", "previous view", "shift+tab"),
-		WorkersView: b("1", "workers", "1"),
-		PoolsView:   b("2", "pools", "2"),
-		PollersView: b("3", "pollers", "3"),
-		EventsView:  b("4", "events", "4"),
-		Filter:      b("/", "filter", "/"),
-		Sort:        b("s", "sort column", "s"),
-		SortReverse: b("S", "reverse sort", "S"),
-		Detail:      b("enter", "detail", "enter"),
-		Back:        b("esc", "back", "esc"),
-		Tree:        b("t", "tree by parent", "t"),
+		NextView:       b("tab", "next view", "tab"),
+		PrevView:       b("shift+tab", "previous view", "shift+tab"),
+		WorkersView:    b("1", "workers", "1"),
+		PoolsView:      b("2", "pools", "2"),
+		PollersView:    b("3", "pollers", "3"),
+		EventsView:     b("4", "events", "4"),
+		GoroutinesView: b("5", "goroutines", "5"),
+		Filter:         b("/", "filter", "/"),
+		Sort:           b("s", "sort column", "s"),
+		SortReverse:    b("S", "reverse sort", "S"),
+		Detail:         b("enter", "detail", "enter"),
+		Back:           b("esc", "back", "esc"),
+		Tree:           b("t", "tree by parent", "t"),
 
 		Mark:    b("space", "mark", "space"),
 		Halt:    b("h", "halt", "h"),
@@ -139,7 +141,7 @@ func (k KeyMap) EventsShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextView, k.PrevView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Detail, k.Back},
+		{k.NextView, k.PrevView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.GoroutinesView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Detail, k.Back},
 		{k.Mark, k.Halt, k.Pause, k.Kill, k.Restart, k.Run},
 		{k.Grow, k.Shrink, k.PauseAll},
 		{k.HaltAll, k.Reload, k.Errors, k.Help, k.Quit, k.ForceQuit},

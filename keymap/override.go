@@ -55,7 +55,7 @@ func (k *KeyMap) actions() []action {
 		{"up", &k.Up}, {"down", &k.Down}, {"page_up", &k.PageUp}, {"page_down", &k.PageDown},
 		{"top", &k.Top}, {"bottom", &k.Bottom},
 		{"next_view", &k.NextView}, {"prev_view", &k.PrevView}, {"workers_view", &k.WorkersView}, {"pools_view", &k.PoolsView},
-		{"pollers_view", &k.PollersView}, {"events_view", &k.EventsView},
+		{"pollers_view", &k.PollersView}, {"events_view", &k.EventsView}, {"goroutines_view", &k.GoroutinesView},
 		{"filter", &k.Filter}, {"sort", &k.Sort}, {"sort_reverse", &k.SortReverse},
 		{"tree", &k.Tree}, {"detail", &k.Detail}, {"back", &k.Back},
 		{"mark", &k.Mark}, {"halt", &k.Halt}, {"pause", &k.Pause}, {"kill", &k.Kill},

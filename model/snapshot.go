@@ -106,6 +106,9 @@ type Snapshot struct {
 	Seq    uint64    `json:"seq"`    // increases with every published snapshot
 	Time   time.Time `json:"time"`   // when it was taken; ages are measured against it
 	Source string    `json:"source"` // what the engine runs: "demo", a file name, a service
+	// NotEngine: the source is a Go service's /debug/pprof/, not a spindle
+	// engine; it has goroutines to show and nothing else.
+	NotEngine bool `json:"not_engine,omitempty"`
 
 	// SourceError is the current problem with the source, e.g. the task file's
 	// last save did not validate (file:line:col: message); empty when all is well.

@@ -12,8 +12,9 @@ const (
 	colHealth // hidden when no task of the snapshot has a readiness probe
 	colAge
 	colProgress
-	colCPU // process tasks only: hidden when the snapshot has no process
-	colRSS // process tasks only: hidden when the snapshot has no process
+	colCPU        // process tasks only: hidden when the snapshot has no process
+	colRSS        // process tasks only: hidden when the snapshot has no process
+	colGoroutines // goroutines carrying the task's labels: hidden until a goroutines sample came
 	colRestarts
 	colLastError
 	numCols
@@ -39,17 +40,18 @@ type colSpec struct {
 // colSpecs returns the specs of every column, indexed by colKind.
 func colSpecs() [numCols]colSpec {
 	return [numCols]colSpec{
-		colID:        {title: "ID", min: 2},
-		colName:      {title: "NAME", min: 8, flex: true},
-		colGroup:     {title: "GROUP", min: 5, drop: 5},
-		colState:     {title: "STATE", min: 9},
-		colHealth:    {title: "HEALTH", min: len("not ready"), drop: 3},
-		colAge:       {title: "AGE", min: 6, drop: 6},
-		colProgress:  {title: "PROGRESS", min: progressWidth, drop: 2},
-		colCPU:       {title: "CPU", min: cpuWidth, right: true, drop: 3},
-		colRSS:       {title: "RSS", min: rssWidth, right: true, drop: 3},
-		colRestarts:  {title: "RESTARTS", min: 8, right: true, drop: 1},
-		colLastError: {title: "LAST ERROR", min: 10, flex: true, drop: 4},
+		colID:         {title: "ID", min: 2},
+		colName:       {title: "NAME", min: 8, flex: true},
+		colGroup:      {title: "GROUP", min: 5, drop: 5},
+		colState:      {title: "STATE", min: 9},
+		colHealth:     {title: "HEALTH", min: len("not ready"), drop: 3},
+		colAge:        {title: "AGE", min: 6, drop: 6},
+		colProgress:   {title: "PROGRESS", min: progressWidth, drop: 2},
+		colCPU:        {title: "CPU", min: cpuWidth, right: true, drop: 3},
+		colRSS:        {title: "RSS", min: rssWidth, right: true, drop: 3},
+		colGoroutines: {title: "GOROUTINES", min: 10, right: true, drop: 3},
+		colRestarts:   {title: "RESTARTS", min: 8, right: true, drop: 1},
+		colLastError:  {title: "LAST ERROR", min: 10, flex: true, drop: 4},
 	}
 }
 
@@ -76,6 +78,7 @@ type measure struct {
 	procs           bool // some task in the snapshot is a process: show CPU and RSS
 	health          bool // some task in the snapshot has a readiness probe: show HEALTH
 	liveProcs       bool // some row is a live process: CPU and RSS have something to show
+	gors            bool // a goroutines sample came: show GOROUTINES
 	progress        bool // some row reports progress
 	restarts        bool // some row was restarted
 	notes           int  // the longest LAST ERROR a row may show (an error, a wait), roughly; 0: none
@@ -112,6 +115,7 @@ func layoutColumns(w int, m measure, sorted colKind) []column {
 	}
 	keep[colCPU], keep[colRSS] = m.procs, m.procs // a goroutine-only snapshot keeps its width
 	keep[colHealth] = m.health
+	keep[colGoroutines] = m.gors
 	gap := colGap(w)
 	need := func() int {
 		n, cols := gutterWidth, 0

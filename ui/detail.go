@@ -22,7 +22,8 @@ type detailPane struct {
 	task   model.Task // last seen; kept when the task leaves the snapshot
 	gone   bool       // the task is no longer in the snapshot
 	now    time.Time
-	parent string // the parent's name, if in the snapshot
+	parent string            // the parent's name, if in the snapshot
+	gors   *model.Goroutines // the last goroutines sample (detail_goroutines.go)
 
 	scrollPane // content rebuilt on data or size change
 }
@@ -153,6 +154,7 @@ func (d *detailPane) render() {
 		lines = append(lines, "", d.st.label.render("Error"))
 		block(t.Error, d.st.state[model.StateFailed])
 	}
+	lines = d.goroutineSection(lines, inner) // detail_goroutines.go
 	if t.Stack != "" {
 		lines = append(lines, "", d.st.label.render("Stack (recovered panic)"))
 		block(t.Stack, d.st.dim)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"testing"
@@ -31,7 +32,8 @@ type fakeSource struct {
 	applied  []model.Command
 	errs     map[model.Op]error
 	applyCtx []context.Context
-	initial  *model.Snapshot // published on Subscribe, for tests that cannot time a publish
+	initial  *model.Snapshot   // published on Subscribe, for tests that cannot time a publish
+	gors     *model.Goroutines // what Goroutines returns; nil: an error
 }
 
 func newFakeSource() *fakeSource { return &fakeSource{errs: map[model.Op]error{}} }
@@ -254,3 +256,13 @@ func (h *harness) rowIDs() []model.TaskID {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func modelID(s string) model.TaskID { return model.TaskID(s) }
+
+// Goroutines returns the sample a test set (gors), or an error when none is set.
+func (f *fakeSource) Goroutines(context.Context) (model.Goroutines, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.gors == nil {
+		return model.Goroutines{}, errors.New("fake source: no goroutines sample")
+	}
+	return *f.gors, nil
+}

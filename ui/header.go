@@ -14,14 +14,17 @@ type view int
 
 // The views.
 const (
-	viewWorkers view = 1
-	viewPools   view = 2
-	viewPollers view = 3
-	viewEvents  view = 4
+	viewWorkers    view = 1
+	viewPools      view = 2
+	viewPollers    view = 3
+	viewEvents     view = 4
+	viewGoroutines view = 5 // goroutines.go
 )
 
 // availableViews lists the views tab cycles through, in order.
-func availableViews() []view { return []view{viewWorkers, viewPools, viewPollers, viewEvents} }
+func availableViews() []view {
+	return []view{viewWorkers, viewPools, viewPollers, viewEvents, viewGoroutines}
+}
 
 // String returns the view's tab name.
 func (v view) String() string {
@@ -34,6 +37,8 @@ func (v view) String() string {
 		return "Pollers"
 	case viewEvents:
 		return "Events"
+	case viewGoroutines:
+		return "Goroutines"
 	}
 	return "?"
 }

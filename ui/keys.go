@@ -105,6 +105,8 @@ func (m *Model) activeList() list {
 		return &m.pollers
 	case viewEvents:
 		return &m.events
+	case viewGoroutines:
+		return &m.gors
 	}
 	return &m.workers
 }
@@ -170,6 +172,8 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) bool {
 		to = viewPollers
 	case key.Matches(msg, k.EventsView):
 		to = viewEvents
+	case key.Matches(msg, k.GoroutinesView):
+		to = viewGoroutines
 	default:
 		return false
 	}
@@ -199,6 +203,8 @@ func (m *Model) sortActive(reverse bool) {
 		t = &m.pollers
 	case viewEvents:
 		t = &m.events
+	case viewGoroutines:
+		t = &m.gors
 	}
 	t.Sort(reverse)
 }
@@ -224,6 +230,8 @@ func (m *Model) enter() {
 		if p := m.pollers.Selected(); p != nil {
 			m.pollerD.Open(p, &m.snap)
 		}
+	case viewGoroutines:
+		m.openGoroutine() // goroutines_poll.go
 	default:
 		m.openDetail()
 	}

@@ -44,6 +44,7 @@ type Model struct {
 	pools    poolsTable
 	pollers  pollersTable
 	events   eventsList
+	gors     goroutinesList // goroutines.go
 	detail   detailPane
 	pollerD  pollerDetail
 	help     helpOverlay
@@ -91,6 +92,7 @@ func New(src Source, opts ...Option) Model {
 		pools:     newPoolsTable(&st),
 		pollers:   newPollersTable(&st),
 		events:    newEventsList(&st),
+		gors:      newGoroutinesList(&st),
 		detail:    newDetailPane(&st, waits),
 		pollerD:   newPollerDetail(&st),
 		help:      newHelpOverlay(&st, o.keys),
@@ -117,7 +119,7 @@ func (m Model) Init() tea.Cmd {
 	if m.opts.noClock {
 		return subscribeCmd(m.src)
 	}
-	return tea.Batch(subscribeCmd(m.src), clockCmd(m.clockStop))
+	return tea.Batch(subscribeCmd(m.src), clockCmd(m.clockStop), goroutinesTick(m.clockStop))
 }
 
 // Err returns the graceful shutdown's error, ErrForcedQuit if the user did not
@@ -176,6 +178,7 @@ func (m *Model) resize(w, h int) {
 	m.pools.SetSize(m.width, body)
 	m.pollers.SetSize(m.width, body)
 	m.events.SetSize(m.width, body)
+	m.gors.SetSize(m.width, body)
 	m.detail.SetSize(m.width, body)
 	m.pollerD.SetSize(m.width, body)
 	m.help.SetSize(m.width, body)
@@ -194,6 +197,8 @@ func (m Model) View() tea.View {
 
 	var body []string
 	switch {
+	case m.snap.NotEngine && m.active != viewGoroutines: // notengine.go
+		body = m.notEngineView()
 	case m.pollerD.open:
 		body = m.pollerD.View()
 	case m.detail.open:
@@ -204,6 +209,8 @@ func (m Model) View() tea.View {
 		body = m.pollers.View()
 	case m.active == viewEvents:
 		body = m.events.View()
+	case m.active == viewGoroutines:
+		body = m.gors.View()
 	default:
 		body = m.workers.View()
 	}

@@ -57,8 +57,8 @@ func TestShiftTabGoesBack(t *testing.T) {
 		keys []string
 		want view
 	}{
-		{[]string{"shift+tab"}, viewEvents},
-		{[]string{"shift+tab", "shift+tab"}, viewPollers},
+		{[]string{"shift+tab"}, viewGoroutines},
+		{[]string{"shift+tab", "shift+tab"}, viewEvents},
 		{[]string{"2", "shift+tab"}, viewWorkers},
 		{[]string{"tab", "shift+tab"}, viewWorkers},
 	}

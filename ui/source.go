@@ -16,4 +16,10 @@ type Source interface {
 	Subscribe() (<-chan model.Snapshot, func())
 	// Apply sends a command and reports whether the engine accepted it.
 	Apply(ctx context.Context, cmd model.Command) error
+	// Goroutines returns a sample of the process's goroutines grouped by
+	// stack and owner. The dashboard asks about once a second while the
+	// Goroutines view, a task's detail or Workers is on screen; the source
+	// samples no more often than its cost allows and returns its last sample
+	// in between.
+	Goroutines(ctx context.Context) (model.Goroutines, error)
 }

@@ -58,6 +58,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.quit()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case goroutinesTickMsg, goroutinesMsg: // goroutines_poll.go
+		return m.goroutinesUpdate(msg)
 	case QuitRequestMsg: // quit_request.go
 		return m.startQuit()
 	}
@@ -92,6 +94,9 @@ func (m *Model) framed(s model.Snapshot) model.Snapshot {
 // setSnapshot hands a new snapshot to every component. The source error bar
 // takes a line from the body, so the layout changes when it appears or clears.
 func (m *Model) setSnapshot(s model.Snapshot) {
+	if s.NotEngine && !m.snap.NotEngine { // notengine.go: only goroutines to show
+		m.switchView(viewGoroutines)
+	}
 	m.snap = s
 	shown := m.srcErr.Shown()
 	m.srcErr.Set(s.SourceError)
@@ -153,6 +158,7 @@ func (m *Model) applyFilter(f filter) {
 	m.pools.SetFilter(f)
 	m.pollers.SetFilter(f)
 	m.events.SetFilter(f)
+	m.gors.SetFilter(f)
 }
 
 // handleKey routes a key press: force quit first, then whatever has the focus

@@ -36,6 +36,8 @@ type workersTable struct {
 
 	measure measure
 	cols    []column
+
+	gors map[model.TaskID]int // goroutines per task, from the last sample (goroutines_poll.go)
 }
 
 // newWorkersTable returns an empty table sorted by state.
@@ -138,6 +140,7 @@ func (t *workersTable) rebuild() {
 	}
 	t.follow(idx)
 	t.collectMarks()
+	m.gors = t.gors != nil
 	if m != t.measure || t.cols == nil {
 		t.measure = m
 		t.layout()

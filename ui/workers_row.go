@@ -82,6 +82,8 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 			writeRight(c, paint{}, renderCPU(task), col.width)
 		case colRSS:
 			writeRight(c, paint{}, renderRSS(task), col.width)
+		case colGoroutines:
+			writeRight(c, paint{}, t.renderGoroutines(task), col.width)
 		case colLastError:
 			if task.Reason != "" { // depends_on: what it waits for, or why it never will start
 				p := t.st.state[model.StateWaiting]

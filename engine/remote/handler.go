@@ -13,11 +13,12 @@ import (
 
 // The API's paths.
 const (
-	pathSnapshot = "/v1/snapshot"
-	pathStream   = "/v1/stream"
-	pathCommands = "/v1/commands"
-	pathMetrics  = "/metrics"
-	pathHealth   = "/healthz"
+	pathSnapshot   = "/v1/snapshot"
+	pathStream     = "/v1/stream"
+	pathCommands   = "/v1/commands"
+	pathMetrics    = "/metrics"
+	pathHealth     = "/healthz"
+	pathGoroutines = "/v1/goroutines" // goroutines.go
 )
 
 // api serves one engine. done, when closed, ends every stream (server shutdown:
@@ -59,6 +60,7 @@ func (a *api) routes() http.Handler {
 	mux.HandleFunc("GET "+pathSnapshot, a.snapshot)
 	mux.HandleFunc("GET "+pathStream, a.stream)
 	mux.HandleFunc("POST "+pathCommands, a.command)
+	mux.HandleFunc("GET "+pathGoroutines, a.goroutines)
 	mux.Handle("GET "+pathMetrics, a.metricsHandler())
 	if a.cfg.token == "" {
 		return mux

@@ -1,0 +1,284 @@
+package ui
+
+import (
+	"cmp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// goroutinesList is the Goroutines view: every goroutine of the process,
+// grouped by stack and owner (Source.Goroutines, fetched about once a second
+// while the view, a task's detail or Workers is on screen), with a sparkline
+// of each group's recent counts and a ▲ on groups that only grow.
+type goroutinesList struct {
+	st *Styles
+
+	g      model.Goroutines
+	have   bool
+	err    string // the last fetch's error, shown in place of rows
+	filter filter
+	order  tableOrder
+	shown  int
+
+	rowList[model.GoroutineGroup]
+}
+
+// The Goroutines view's columns, in screen order; sort cycles COUNT, WAIT, STATE.
+const (
+	gorColCount colKind = iota
+	gorColState
+	gorColWait
+	gorColOwner
+	gorColFunc
+	gorColCreated
+	gorColGrowth
+	numGorCols
+)
+
+var gorTitles = [numGorCols]string{"COUNT", "STATE", "WAIT", "OWNER", "FUNCTION", "CREATED BY", "GROWTH"}
+
+// gorSorts is what s cycles through.
+var gorSorts = []colKind{gorColCount, gorColWait, gorColState}
+
+func newGoroutinesList(st *Styles) goroutinesList {
+	return goroutinesList{st: st, rowList: newRowList(func(g *model.GoroutineGroup) string { return g.Key })}
+}
+
+// SetGoroutines shows a new sample, or says why there is none.
+func (l *goroutinesList) SetGoroutines(g model.Goroutines, err error) {
+	if err != nil {
+		l.err = err.Error()
+		return
+	}
+	l.g, l.have, l.err = g, true, ""
+	l.rebuild()
+}
+
+// SetSize lays the list out for w×h cells (borders included).
+func (l *goroutinesList) SetSize(w, h int) { l.resize(w, h) }
+
+// SetFilter filters groups by owner, state, function, file and creator.
+func (l *goroutinesList) SetFilter(f filter) {
+	l.filter = f
+	l.rebuild()
+}
+
+// Sort sorts by the next of COUNT, WAIT and STATE (largest, longest first), or
+// reverses the order.
+func (l *goroutinesList) Sort(reverse bool) {
+	if reverse {
+		l.order.reverse = !l.order.reverse
+	} else {
+		i := 0
+		for j, c := range gorSorts {
+			if c == l.order.col {
+				i = j
+			}
+		}
+		l.order = tableOrder{col: gorSorts[(i+1)%len(gorSorts)]}
+	}
+	l.rebuild()
+}
+
+func (l *goroutinesList) rebuild() {
+	sel := l.sel
+	clear(l.rows)
+	l.rows = l.rows[:0]
+	for i := range l.g.Groups {
+		if g := &l.g.Groups[i]; l.filter.matchGoroutines(g) {
+			l.rows = append(l.rows, g)
+		}
+	}
+	l.shown = len(l.rows)
+	sortRows(l.rows, l.order, compareGoroutines, func(a, b *model.GoroutineGroup) int { return strings.Compare(a.Key, b.Key) })
+	at := -1
+	for i, r := range l.rows {
+		if r.Key == sel {
+			at = i
+		}
+	}
+	l.follow(at)
+}
+
+// compareGoroutines orders by a column: counts and waits largest first.
+func compareGoroutines(a, b *model.GoroutineGroup, col colKind) int {
+	switch col {
+	case gorColWait:
+		return cmp.Compare(b.Wait, a.Wait)
+	case gorColState:
+		return compareFold(a.State, b.State)
+	}
+	return cmp.Compare(b.Count, a.Count)
+}
+
+// matchGoroutines: the filter's text in the owner, state, function, place or creator.
+func (f filter) matchGoroutines(g *model.GoroutineGroup) bool {
+	if f == "" {
+		return true
+	}
+	for _, s := range [...]string{string(g.Task), g.TaskName, g.Group, g.State, g.Func, g.Where, g.CreatedBy, g.Labels} {
+		if containsFold(s, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// Owner names who owns a group: `t3 "fetch page"`, "pool render", "not a task".
+func gorOwner(g *model.GoroutineGroup) string {
+	switch {
+	case g.Task != "":
+		return string(g.Task) + " " + strconv.Quote(g.TaskName)
+	case g.Group != "" && g.TaskName != "":
+		return "poller " + g.TaskName
+	case g.Group != "":
+		return "pool " + g.Group
+	case g.Labels != "":
+		return g.Labels
+	}
+	return "not a task"
+}
+
+// gorWait formats a wait; · for none seen.
+func gorWait(d time.Duration) string {
+	if d < time.Second {
+		return noValue
+	}
+	return model.FormatDuration(d.Round(time.Second))
+}
+
+func (l *goroutinesList) columns() (widths [numGorCols]int, gap int) {
+	inner := l.innerWidth()
+	gap = colGap(inner)
+	fixed := 6 + 13 + 7 + 22 + 12
+	rest := max(inner-2-fixed-6*gap, 20)
+	return [numGorCols]int{6, 13, 7, 22, rest * 3 / 5, rest - rest*3/5, 12}, gap
+}
+
+// View draws the list in its box; only the visible groups are formatted.
+func (l *goroutinesList) View() []string {
+	extras := []string{sortTitle(gorTitles[l.order.col], l.order.reverse)}
+	if l.have {
+		extras = append(extras, " "+plural(l.g.Total, "goroutine")+", sampled in "+model.FormatDuration(l.g.Took.Round(time.Millisecond)))
+	}
+	title, tw := listTitle(l.st, "Goroutines", l.shown, len(l.g.Groups), l.filter, extras...)
+	widths, gap := l.columns()
+	var c strings.Builder
+	writeSpaces(&c, 2)
+	for i, h := range gorTitles {
+		if i > 0 {
+			writeSpaces(&c, gap)
+		}
+		if colKind(i) == l.order.col {
+			h += l.order.arrow()
+		}
+		writePadded(&c, l.st.columnHead, h, widths[i])
+	}
+	note := emptyNote(true, len(l.rows), l.filter, "goroutine group", " no goroutines")
+	switch {
+	case l.err != "":
+		note = " cannot read the goroutines: " + cleanCell(l.err)
+	case !l.have:
+		note = " sampling the goroutines…"
+	}
+	return l.view(l.st, title, tw, fitLine(c.String(), l.innerWidth()), note, l.rowLine)
+}
+
+func (l *goroutinesList) rowLine(out *strings.Builder, i int) {
+	widths, gap := l.columns()
+	g := l.rows[i]
+	spark := sparkline(toInt64(g.History), widths[gorColGrowth]-2, 0)
+	if g.Growing {
+		spark += " ▲"
+	}
+	cells := [numGorCols]string{
+		strconv.Itoa(g.Count), cleanCell(g.State), gorWait(g.Wait), cleanCell(gorOwner(g)),
+		cleanCell(shortFunc(g.Func) + " " + shortPath(g.Where)), cleanCell(shortFunc(g.CreatedBy)), spark,
+	}
+	var c strings.Builder
+	selected := i == l.cursor
+	if selected {
+		c.WriteString(l.st.selected[model.StateQueued].on)
+	}
+	writeSpaces(&c, 2)
+	for k := range cells {
+		if k > 0 {
+			writeSpaces(&c, gap)
+		}
+		p := paint{}
+		if !selected && k == int(gorColGrowth) && g.Growing {
+			p = l.st.leaked
+		}
+		writePadded(&c, p, cells[k], widths[k])
+	}
+	if selected {
+		c.WriteString("\x1b[m")
+	}
+	out.WriteString(fitLine(c.String(), l.innerWidth()))
+}
+
+func toInt64(v []int) []int64 {
+	out := make([]int64, len(v))
+	for i, n := range v {
+		out[i] = int64(n)
+	}
+	return out
+}
+
+// shortFunc drops a function's import path: "github.com/a/b.(*T).Run" → "b.(*T).Run".
+func shortFunc(s string) string {
+	fn, rest, _ := strings.Cut(s, " ")
+	if i := strings.LastIndexByte(fn, '/'); i >= 0 {
+		fn = fn[i+1:]
+	}
+	if rest != "" {
+		return fn + " " + shortPath(rest)
+	}
+	return fn
+}
+
+// shortPath keeps a file:line's last directory: "/src/app/cmd/main.go:12" → "cmd/main.go:12".
+func shortPath(p string) string {
+	i := strings.LastIndexByte(p, '/')
+	if i < 0 {
+		return p
+	}
+	if j := strings.LastIndexByte(p[:i], '/'); j >= 0 {
+		return p[j+1:]
+	}
+	return p
+}
+
+// goroutineContent is a group in full for the text overlay: who, where, since
+// when, and its whole stack.
+func goroutineContent(g *model.GoroutineGroup) func(w int) []string {
+	return func(int) []string {
+		lines := []string{
+			plural(g.Count, "goroutine") + ", " + cleanCell(g.State) + ", waiting " + gorWait(g.Wait),
+			"owner: " + cleanCell(gorOwner(g)),
+			"at: " + cleanCell(g.Func) + " " + cleanCell(g.Where),
+		}
+		if g.CreatedBy != "" {
+			lines = append(lines, "created by: "+cleanCell(g.CreatedBy))
+		}
+		if len(g.History) > 0 {
+			h := make([]string, len(g.History))
+			for i, n := range g.History {
+				h[i] = strconv.Itoa(n)
+			}
+			line := "recent counts: " + strings.Join(h, " ")
+			if g.Growing {
+				line += " (only grows: a likely leak)"
+			}
+			lines = append(lines, line)
+		}
+		lines = append(lines, "", "stack (innermost first):")
+		for _, f := range g.Stack {
+			lines = append(lines, "  "+cleanCell(f.Func), "      "+cleanCell(f.File)+":"+strconv.Itoa(f.Line))
+		}
+		return lines
+	}
+}
