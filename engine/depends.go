@@ -504,6 +504,7 @@ func (t *task) viewOrch(v *model.Task) {
 func (e *Engine) forgetOrchLocked(t *task) {
 	o := t.orch
 	o.removed = true
+	e.markHaltAfterLocked(t, false) // shutdown.go
 	e.unholdLocked(t)
 	e.unlinkLocked(t)
 	if o.probes != nil {

@@ -26,7 +26,7 @@ func (e *Engine) haltOrderedLocked(runs []*run) (int, []*run) {
 			}
 			n++
 			if hasLiveDependents(t) {
-				t.orch.haltAfter = true
+				e.markHaltAfterLocked(t, true)
 				continue
 			}
 			e.haltLiveLocked(t)
@@ -54,10 +54,29 @@ func liveAbove(t *task, seen map[*task]bool) bool {
 	return false
 }
 
+// markHaltAfterLocked sets or clears t's haltAfter, keeping e.haltAfter, the
+// count of those set, so that outside an ordered halt a change of state costs
+// no walk of the dependency graph.
+func (e *Engine) markHaltAfterLocked(t *task, on bool) {
+	if t.orch.haltAfter == on {
+		return
+	}
+	t.orch.haltAfter = on
+	if on {
+		e.haltAfter++
+	} else {
+		e.haltAfter--
+	}
+}
+
 // haltDepsAfterLocked halts, now that t is not live, each dependency of t
 // (directly, or through dependencies that have ended) waiting to be halted
-// after its dependents, whose last live dependent t was.
+// after its dependents, whose last live dependent t was. Outside an ordered
+// halt there is none, and it returns at once.
 func (e *Engine) haltDepsAfterLocked(t *task) {
+	if e.haltAfter == 0 {
+		return
+	}
 	e.haltBelowLocked(t, map[*task]bool{})
 }
 
@@ -73,7 +92,7 @@ func (e *Engine) haltBelowLocked(t *task, seen map[*task]bool) {
 			e.haltBelowLocked(d.t, seen)
 		case !do.haltAfter || hasLiveDependents(d.t):
 		default:
-			do.haltAfter = false
+			e.markHaltAfterLocked(d.t, false)
 			if d.t.state != model.StateHalting {
 				e.haltLiveLocked(d.t)
 			}
@@ -87,7 +106,7 @@ func (e *Engine) haltLeftLocked() {
 	for _, m := range e.managers {
 		for _, t := range m.live {
 			if t.orch != nil && t.orch.haltAfter {
-				t.orch.haltAfter = false
+				e.markHaltAfterLocked(t, false)
 				if t.state != model.StateHalting {
 					e.haltLiveLocked(t)
 				}
