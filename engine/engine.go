@@ -69,6 +69,7 @@ type Engine struct {
 	children  childSet                    // running children, their sampler (sample.go)
 	backoff   []*task                     // tasks waiting to be restarted (restart.go)
 	held      []*task                     // waiting, blocked and disabled tasks (depends.go)
+	sets      []*ReplicaSet               // replica sets, sorted by name (replicas.go)
 	sourceErr string                      // Snapshot.SourceError (reload.go)
 	reloader  func(context.Context) error // what Apply(OpReload) calls (reload.go)
 

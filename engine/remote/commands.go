@@ -85,7 +85,11 @@ func validateCommand(cmd model.Command) error {
 		if cmd.Group == "" || named > 1 {
 			return bad("%s needs a manager in \"group\" and nothing else", cmd.Op)
 		}
-	case model.OpResize, model.OpStop:
+	case model.OpResize: // a pool, or the replica set of a task
+		if (cmd.Pool == "" && cmd.Target == "") || named > 1 {
+			return bad("%s needs a pool in \"pool\" or a replica in \"target\", and nothing else", cmd.Op)
+		}
+	case model.OpStop:
 		if cmd.Pool == "" || named > 1 {
 			return bad("%s needs a pool in \"pool\" and nothing else", cmd.Op)
 		}
