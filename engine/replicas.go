@@ -303,15 +303,24 @@ func (rs *ReplicaSet) Remove(ctx context.Context) error {
 		}
 		e.eventLocked(model.LevelInfo, nil, rs.m.name, rs.name+": replica set removed")
 	}
-	drained := rs.drained
 	e.mu.Unlock()
-	if drained == nil {
-		return nil
-	}
-	if err := awaitClosed(ctx, []<-chan struct{}{drained}); err != nil {
+	if err := rs.AwaitScaleDown(ctx); err != nil {
 		return errorf("remove replica set %q: %w", rs.name, err)
 	}
 	return nil
+}
+
+// AwaitScaleDown waits until every replica a scale-down (or Remove) took out
+// of the set has returned and been forgotten, or ctx is done (then it
+// returns ctx's error; the halting goes on).
+func (rs *ReplicaSet) AwaitScaleDown(ctx context.Context) error {
+	rs.e.mu.Lock()
+	drained := rs.drained
+	rs.e.mu.Unlock()
+	if drained == nil {
+		return nil
+	}
+	return awaitClosed(ctx, []<-chan struct{}{drained})
 }
 
 // forgetSetLocked takes the set out of the engine's sets: no more scaling,
