@@ -25,6 +25,8 @@ const (
 	codeBadOp          = "bad_op"
 	codeBadCommand     = "bad_command"
 	codeBadValue       = "bad_value"
+	codeReplicaCount   = "replica_count" // a scale outside 1..engine.MaxReplicas
+	codeNotReplica     = "not_replica"   // OpResize named a task that is no replica
 	codeUnsupported    = "unsupported"
 	codeUnknownTask    = "unknown_task"
 	codeUnknownManager = "unknown_manager"
@@ -156,6 +158,8 @@ var codeErrors = []struct {
 	{codeUnsupported, http.StatusBadRequest, errors.ErrUnsupported},
 	{codeBadValue, http.StatusBadRequest, engine.ErrPoolSize},
 	{codeBadValue, http.StatusBadRequest, engine.ErrInvalidPeriod},
+	{codeReplicaCount, http.StatusBadRequest, engine.ErrReplicaCount},
+	{codeNotReplica, http.StatusBadRequest, engine.ErrNotReplica},
 	{codeConflict, http.StatusConflict, engine.ErrNoTasks},
 	{codeConflict, http.StatusConflict, engine.ErrAlreadyRunning},
 	{codeConflict, http.StatusConflict, engine.ErrAlreadyWatching},
