@@ -12,7 +12,9 @@ import (
 // Apply carries out a viewer's command. Task operations (halt, pause, resume,
 // kill, restart) return an error wrapping ErrUnknownTask for an id the engine does
 // not know and a *TransitionError when the task's state does not allow it; OpRun
-// returns what Manager.Run returns, or ErrUnknownManager; OpHaltAll halts every
+// returns what Manager.Run returns, or ErrUnknownManager; OpResize naming a task
+// (Target) scales the replica set it is a replica of (ErrNotReplica for one that
+// is none: see ReplicaSet); OpHaltAll halts every
 // live task and stops every watch; OpReload calls the reloader (SetReloader) or
 // returns ErrNothingToReload. A relative OpResize or OpSetPeriod (Command.Step)
 // reads and changes the value in one step; a Step on any other op returns an
@@ -34,6 +36,9 @@ func (e *Engine) Apply(ctx context.Context, cmd model.Command) error {
 	}
 	if cmd.Op == model.OpReload {
 		return e.reload(ctx) // reload.go
+	}
+	if cmd.Op == model.OpResize && cmd.Target != "" {
+		return e.resizeReplicas(cmd) // replicas.go: a replica's set
 	}
 	if cmd.Op == model.OpRun {
 		m, ok := e.Manager(cmd.Group)
@@ -216,6 +221,11 @@ func (e *Engine) killLocked(t *task) error {
 // restartLocked runs t again: a live task is halted and rerun in its slot once
 // its function returns; a finished one goes to the head of its queue.
 func (e *Engine) restartLocked(t *task) error {
+	if t.orch != nil && t.orch.leaving { // replicas_members.go
+		err := transitionError(t, model.OpRestart)
+		err.reason = "a scale-down removes it from replica set " + t.orch.replica.name
+		return err
+	}
 	switch {
 	case t.state.Live():
 		t.run.restart = true

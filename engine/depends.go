@@ -113,7 +113,13 @@ type taskOptions struct {
 	liveness  *Probe
 	readyLine *regexp.Regexp
 	disabled  bool
-	replicaOf string
+
+	// Replica sets (replicas.go): the set a replica is made for, and its
+	// index; the sets depended on (expanded into deps once, under Engine.mu).
+	replica      *ReplicaSet
+	replicaIndex int
+	setDeps      []setDep
+	expanded     bool
 }
 
 type depSpec struct {
@@ -153,7 +159,13 @@ type orchestration struct {
 	readyLine  *regexp.Regexp
 	probes     *probeSet // nil without probes (probe.go)
 	next       *process  // RedefineProcess's definition for the next run (redefine.go)
-	replicaOf  string    // the replica set it belongs to (replicas.go)
+	// Replica sets (replicas.go, replicas_members.go): the set t is a
+	// replica of, its index there and whether a scale-down took it out
+	// (leaving: halted, then forgotten); the sets t depends on every member of.
+	replica      *ReplicaSet
+	replicaIndex int
+	leaving      bool
+	setDeps      []setDep
 
 	// What the current life has reached (reset when it is queued again).
 	started  bool
@@ -395,6 +407,9 @@ func (e *Engine) admitLocked(t *task) {
 // linkLocked links a new task t to what opts say. It returns a
 // *DependencyError for a dependency that is no manager task.
 func (e *Engine) linkLocked(t *task, opts *taskOptions) error {
+	if err := expandSetDepsLocked(t.name, opts); err != nil { // replicas_members.go
+		return err
+	}
 	for _, d := range opts.deps {
 		if d.cond > LogReady {
 			return &DependencyError{Task: t.name, Dep: d.id, Err: fmt.Errorf("%w %d", ErrBadCondition, d.cond)}
@@ -407,17 +422,18 @@ func (e *Engine) linkLocked(t *task, opts *taskOptions) error {
 			return &DependencyError{Task: t.name, Dep: d.id, Err: ErrUnknownDependency}
 		}
 	}
-	if len(opts.deps) == 0 && opts.readyLine == nil && opts.readiness == nil && opts.liveness == nil && opts.replicaOf == "" {
+	if len(opts.deps) == 0 && len(opts.setDeps) == 0 && opts.readyLine == nil && opts.readiness == nil && opts.liveness == nil && opts.replica == nil {
 		return nil
 	}
 	o := orchOf(t)
-	o.readyLine, o.replicaOf = opts.readyLine, opts.replicaOf
+	o.readyLine, o.replica, o.replicaIndex = opts.readyLine, opts.replica, opts.replicaIndex
 	for _, d := range opts.deps {
 		dt := e.tasks[d.id]
 		o.deps = append(o.deps, dep{t: dt, cond: d.cond})
 		do := orchOf(dt)
 		do.dependents = append(do.dependents, t)
 	}
+	followSetsLocked(t, opts)
 	return nil
 }
 
@@ -437,6 +453,7 @@ func (e *Engine) unlinkLocked(t *task) {
 		}
 	}
 	o.deps = nil
+	unfollowSetsLocked(t) // replicas_members.go
 }
 
 // cycleLocked returns the cycle t → … → t that depending on targets would
@@ -483,6 +500,9 @@ func (t *task) viewOrch(v *model.Task) {
 	}
 	if t.state == model.StateWaiting || t.state == model.StateBlocked {
 		v.Reason = o.reason
+	}
+	if o.replica != nil {
+		v.ReplicaOf = o.replica.name
 	}
 	if len(o.deps) > 0 {
 		v.Deps = make([]model.Dependency, len(o.deps))

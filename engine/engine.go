@@ -72,6 +72,7 @@ type Engine struct {
 	backoff   []*task                     // tasks waiting to be restarted (restart.go)
 	held      []*task                     // waiting, blocked and disabled tasks (depends.go)
 	haltAfter int                         // tasks an ordered halt will halt after their dependents (shutdown.go); 0 outside one
+	sets      []*ReplicaSet               // replica sets, sorted by name (replicas.go)
 	sourceErr string                      // Snapshot.SourceError (reload.go)
 	reloader  func(context.Context) error // what Apply(OpReload) calls (reload.go)
 

@@ -143,6 +143,9 @@ func (m *Manager) releaseLocked(t *task) {
 func (m *Manager) retireLocked(t *task) {
 	m.endedLocked(t)
 	e := m.e
+	if e.tasks[t.ident()] != t { // what waited for its end forgot it (a replica leaving its set)
+		return
+	}
 	old, evicted := e.history.Push(t)
 	if !evicted {
 		return

@@ -112,6 +112,7 @@ func (e *Engine) relinkLocked(t *task, opts *taskOptions) error {
 	if t.orch == nil && len(targets) == 0 && opts.readyLine == nil {
 		return nil
 	}
+	defer followSetsLocked(t, opts) // replicas_members.go
 	o := orchOf(t)
 	o.readyLine = opts.readyLine
 	for i, dt := range targets {
@@ -125,6 +126,9 @@ func (e *Engine) relinkLocked(t *task, opts *taskOptions) error {
 // depTargetsLocked returns the tasks opts make t depend on, or the
 // *DependencyError of one it cannot (unknown, pool work, a cycle).
 func (e *Engine) depTargetsLocked(t *task, opts *taskOptions) ([]*task, error) {
+	if err := expandSetDepsLocked(t.name, opts); err != nil { // replicas_members.go
+		return nil, err
+	}
 	var targets []*task
 	for _, d := range opts.deps {
 		dt := e.tasks[d.id]

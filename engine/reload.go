@@ -154,6 +154,7 @@ func (e *Engine) RemoveManager(ctx context.Context, name string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.forgetOwnedLocked(m)
+	e.forgetReplicaSetsLocked(m) // replicas.go
 	if i := slices.Index(e.managers, m); i >= 0 {
 		e.managers = slices.Delete(e.managers, i, i+1)
 	}

@@ -77,6 +77,7 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 	for i, m := range e.managers {
 		s.Managers[i] = m.statsLocked()
 	}
+	s.Replicas = e.replicasSnapshotLocked() // replicas.go
 	s.Pollers = e.pollerStats(s.Time.UnixNano())
 	s.Events = make([]model.Event, 0, e.events.Len())
 	e.events.NewestFirst(func(ev *model.Event) bool {

@@ -43,8 +43,8 @@ type KeyMap struct {
 	Run     key.Binding // start the selected task's manager (its queued work, up to its limit)
 
 	// Pool and poller actions, on the selected pool or poller.
-	Grow     key.Binding // a pool: one more worker; a poller: faster (half the period)
-	Shrink   key.Binding // a pool: one worker fewer; a poller: slower (twice the period)
+	Grow     key.Binding // a pool: one more worker; a replica set: one more replica; a poller: faster (half the period)
+	Shrink   key.Binding // a pool: one worker fewer; a replica set: one replica fewer; a poller: slower (twice the period)
 	PauseAll key.Binding // pause every poller, or resume them all when none runs
 
 	// Global.
@@ -94,8 +94,8 @@ func Default() KeyMap {
 		Restart: b("r", "restart", "r"),
 		Run:     b("R", "run manager", "R"),
 
-		Grow:     b("+", "pool: more workers; poller: faster (period ÷2)", "+", "="),
-		Shrink:   b("-", "pool: fewer workers; poller: slower (period ×2)", "-"),
+		Grow:     b("+", "+1 worker or replica; poller: faster (period ÷2)", "+", "="),
+		Shrink:   b("-", "-1 worker or replica; poller: slower (period ×2)", "-"),
 		PauseAll: b("P", "pause all pollers / resume all", "P"),
 
 		HaltAll:   b("H", "halt all", "H"),

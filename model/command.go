@@ -19,7 +19,7 @@ const (
 	OpHaltAll Op = "halt_all" // halt every live task; Target is ignored
 	OpRun     Op = "run"      // start a manager's queued work up to its limit; Group names it
 
-	OpResize    Op = "resize"     // set a pool's MaxWorkers to Value, or change it by Step; Pool names it
+	OpResize    Op = "resize"     // set a pool's MaxWorkers (Pool names it) or a replica set's replicas (Target names a replica) to Value, or change it by Step
 	OpStop      Op = "stop"       // stop a pool (no more work; running work finishes); Pool names it
 	OpSetPeriod Op = "set_period" // set a poller's period to Value nanoseconds, or double it Step times; Poller names it
 	OpPauseAll  Op = "pause_all"  // pause every poller

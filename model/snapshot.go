@@ -21,6 +21,8 @@ type Task struct {
 	Parent TaskID `json:"parent,omitempty"` // the task that started it, if any
 	Kind   Kind   `json:"kind"`
 	State  State  `json:"state"`
+	// ReplicaOf names the replica set the task is a replica of (replicas.go); empty for other tasks.
+	ReplicaOf string `json:"replica_of,omitempty"`
 
 	Created time.Time `json:"created"`          // when it was appended
 	Queued  time.Time `json:"queued,omitzero"`  // when a restart queued it again (zero: queued since Created)
@@ -120,6 +122,8 @@ type Snapshot struct {
 	Tasks    []Task    `json:"tasks"`    // live work, the head of every queue, recent finished runs
 	Managers []Manager `json:"managers"` // sorted by name
 	Pools    []Pool    `json:"pools"`    // sorted by name
-	Pollers  []Poller  `json:"pollers"`  // sorted by name
-	Events   []Event   `json:"events"`   // recent events, newest first
+	// Replicas are the replica sets, sorted by name (shown with the pools).
+	Replicas []ReplicaSet `json:"replicas,omitempty"`
+	Pollers  []Poller     `json:"pollers"` // sorted by name
+	Events   []Event      `json:"events"`  // recent events, newest first
 }

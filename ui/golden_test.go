@@ -50,6 +50,7 @@ func TestGolden(t *testing.T) {
 		{name: "detail_waiting", snap: stackSnapshot, sel: "t4", keys: []string{"enter"}},
 		{name: "detail_probe", snap: stackSnapshot, sel: "t3", keys: []string{"enter"}},
 		{name: "detail_blocked", snap: stackSnapshot, sel: "t8", keys: []string{"enter"}},
+		{name: "pools_replicas", snap: replicaSnapshot, keys: []string{"2", "G"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -101,6 +101,15 @@ func label(b *key.Binding, p plan, desc string) {
 // "+ more workers", "x stop".
 func (m *Model) poolBindings(km keymap.KeyMap) []key.Binding {
 	sel := m.pools.Selected()
+	if rs := m.pools.SelectedSet(); rs != nil { // replicas.go
+		label(&km.Grow, planReplicas(actGrow, rs, rs.Target), "more replicas")
+		label(&km.Shrink, planReplicas(actShrink, rs, rs.Target), "fewer replicas")
+		km.Detail.SetHelp(km.Detail.Help().Key, "its replicas")
+		for _, b := range []*key.Binding{&km.Pause, &km.Halt, &km.Kill} {
+			b.SetEnabled(false)
+		}
+		return km.PoolsShortHelp()
+	}
 	label(&km.Grow, planPool(actGrow, sel), "more workers")
 	label(&km.Shrink, planPool(actShrink, sel), "fewer workers")
 	label(&km.Pause, planPool(actPause, sel), "")

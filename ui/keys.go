@@ -64,15 +64,16 @@ func (m *Model) planFor(a action) plan {
 		if a == actPauseAll {
 			return plan{verb: a.verb(), reason: "pause all applies to pollers: " + m.keys.PollersView.Help().Key + " shows them"}
 		}
+		if rs := m.pools.SelectedSet(); rs != nil { // replicas.go
+			return planReplicas(a, rs, rs.Target)
+		}
 		return planPool(a, m.pools.Selected())
 	}
 	switch a {
 	case actRun:
 		return planRun(m.targets(), m.snap.Managers)
 	case actGrow, actShrink:
-		return plan{verb: a.verb(), reason: "cannot " + a.verb() + ": " + m.keys.Grow.Help().Key + " and " +
-			m.keys.Shrink.Help().Key + " resize a pool (" + m.keys.PoolsView.Help().Key + ") or change a poller's period (" +
-			m.keys.PollersView.Help().Key + ")"}
+		return m.planReplicaTask(a) // replicas.go: a replica scales its set
 	case actPauseAll:
 		return plan{verb: a.verb(), reason: "pause all applies to pollers: " + m.keys.PollersView.Help().Key + " shows them"}
 	}
@@ -221,6 +222,12 @@ func (m *Model) enter() {
 	case viewPools:
 		p := m.pools.Selected()
 		if p == nil {
+			return
+		}
+		if rs := m.pools.SelectedSet(); rs != nil {
+			m.applyFilter(filter(rs.Name + "-"))
+			m.switchView(viewWorkers)
+			m.status.Set(statusInfo, "the replicas of "+rs.Name+" ("+m.keys.Back.Help().Key+" clears the filter)")
 			return
 		}
 		m.applyFilter(groupFilter(p.Name))

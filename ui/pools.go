@@ -24,14 +24,16 @@ const (
 )
 
 // poolsTable is the Pools view: one row per pool (namespace), in the snapshot's
-// order (by name). Like Workers, its rows live outside any widget and View
-// formats only the rows on screen.
+// order (by name), then one per replica set (replicas.go). Like Workers, its
+// rows live outside any widget and View formats only the rows on screen.
 type poolsTable struct {
 	st *Styles
 
-	pools  []model.Pool // the snapshot's (shared, immutable)
+	pools  []model.Pool // the snapshot's (shared, immutable), then the replica sets' rows
 	have   bool
 	filter filter
+	// sets maps a replica set's row (in pools) to the set; nil without sets.
+	sets map[*model.Pool]*model.ReplicaSet
 
 	columnTable[model.Pool]
 }
@@ -41,13 +43,26 @@ func newPoolsTable(st *Styles) poolsTable {
 	return poolsTable{st: st, columnTable: newColumnTable(numPoolCols, poolName, tableOrder{col: poolColName}, comparePools, poolsByName)}
 }
 
-// poolName is the key a pool is followed by across snapshots.
+// poolName is the key a pool (or a replica set) is followed by across snapshots.
 func poolName(p *model.Pool) string { return p.Name }
 
-// SetSnapshot shows the snapshot's pools, keeping the selection on the same pool.
+// SetSnapshot shows the snapshot's pools and replica sets, keeping the
+// selection on the same row.
 func (t *poolsTable) SetSnapshot(s *model.Snapshot) {
-	t.pools, t.have = s.Pools, true
+	t.pools, t.have, t.sets = s.Pools, true, nil
+	if len(s.Replicas) > 0 {
+		t.pools, t.sets = withReplicaSets(s.Pools, s.Replicas) // replicas.go
+	}
 	t.rebuild()
+}
+
+// SelectedSet returns the replica set of the selected row, or nil (none
+// selected, or a pool).
+func (t *poolsTable) SelectedSet() *model.ReplicaSet {
+	if p := t.Selected(); p != nil {
+		return t.sets[p]
+	}
+	return nil
 }
 
 // SetFilter filters the rows by f.
@@ -86,6 +101,10 @@ func (t *poolsTable) rebuild() {
 		some(poolColHalted, p.Halted > 0)
 		some(poolColRejected, p.Rejected > 0)
 		some(poolColThroughput, len(p.Throughput) > 0)
+		if rs := t.sets[p]; rs != nil { // replicas.go: its own OWNER and STATE
+			grow(poolColOwner, min(len("manager ")+len(rs.Manager), 24))
+			grow(poolColState, min(textWidth(renderReplicaState(rs)), 32))
+		}
 	})
 	t.refit(specs[:])
 }
@@ -126,7 +145,11 @@ func (t *poolsTable) rowLine(c *strings.Builder, i int) {
 		use = func(paint) paint { return paint{} }
 		c.WriteString(t.st.poolSelected[p.State].on)
 	}
+	rs := t.sets[p]
 	t.writeCells(c, func(kind colKind, w int) {
+		if rs != nil && t.writeSetCell(c, rs, kind, w, use) {
+			return
+		}
 		switch kind {
 		case poolColName:
 			writePadded(c, paint{}, renderPoolName(p), w)

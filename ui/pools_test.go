@@ -177,10 +177,10 @@ func TestPoolKeysOutsideTheirViews(t *testing.T) {
 		keys   []string
 		status string
 	}{
-		{[]string{"+"}, "cannot grow: + and - resize a pool (2) or change a poller's period (3)"},
-		{[]string{"-"}, "cannot shrink: + and - resize a pool (2) or change a poller's period (3)"},
+		{[]string{"+"}, "cannot grow: + and - scale a replica's set, resize a pool (2) or change a poller's period (3)"},
+		{[]string{"-"}, "cannot shrink: + and - scale a replica's set, resize a pool (2) or change a poller's period (3)"},
 		{[]string{"P"}, "pause all applies to pollers: 3 shows them"},
-		{[]string{"4", "+"}, "cannot grow: + and - resize a pool (2) or change a poller's period (3)"},
+		{[]string{"4", "+"}, "cannot grow: + and - scale a replica's set, resize a pool (2) or change a poller's period (3)"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.keys, ""), func(t *testing.T) {

@@ -25,6 +25,8 @@ const (
 	codeBadOp          = "bad_op"
 	codeBadCommand     = "bad_command"
 	codeBadValue       = "bad_value"
+	codeReplicaCount   = "replica_count" // a scale outside 1..engine.MaxReplicas
+	codeNotReplica     = "not_replica"   // OpResize named a task that is no replica
 	codeUnsupported    = "unsupported"
 	codeUnknownTask    = "unknown_task"
 	codeUnknownManager = "unknown_manager"
@@ -85,7 +87,11 @@ func validateCommand(cmd model.Command) error {
 		if cmd.Group == "" || named > 1 {
 			return bad("%s needs a manager in \"group\" and nothing else", cmd.Op)
 		}
-	case model.OpResize, model.OpStop:
+	case model.OpResize: // a pool, or the replica set of a task
+		if (cmd.Pool == "" && cmd.Target == "") || named > 1 {
+			return bad("%s needs a pool in \"pool\" or a replica in \"target\", and nothing else", cmd.Op)
+		}
+	case model.OpStop:
 		if cmd.Pool == "" || named > 1 {
 			return bad("%s needs a pool in \"pool\" and nothing else", cmd.Op)
 		}
@@ -152,6 +158,8 @@ var codeErrors = []struct {
 	{codeUnsupported, http.StatusBadRequest, errors.ErrUnsupported},
 	{codeBadValue, http.StatusBadRequest, engine.ErrPoolSize},
 	{codeBadValue, http.StatusBadRequest, engine.ErrInvalidPeriod},
+	{codeReplicaCount, http.StatusBadRequest, engine.ErrReplicaCount},
+	{codeNotReplica, http.StatusBadRequest, engine.ErrNotReplica},
 	{codeConflict, http.StatusConflict, engine.ErrNoTasks},
 	{codeConflict, http.StatusConflict, engine.ErrAlreadyRunning},
 	{codeConflict, http.StatusConflict, engine.ErrAlreadyWatching},

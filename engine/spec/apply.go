@@ -22,8 +22,9 @@ type Supervisor struct {
 	done <-chan struct{} // see Done
 
 	mu    sync.Mutex
-	cur   *File                     // the file last applied; nil before the first
-	tasks map[string][]model.TaskID // task name (unique in a file) → the ids of its replicas
+	cur   *File                         // the file last applied; nil before the first
+	tasks map[string][]model.TaskID     // task name (unique in a file) → its id (a pool task's, or a manager task's without replicas)
+	sets  map[string]*engine.ReplicaSet // a manager task with replicas: 2 or more → its replica set (apply_orch.go)
 	pools map[string]*engine.Pool
 	cron  map[string]string // a scheduled task's name → its manager's (schedule_apply.go)
 }
@@ -32,7 +33,7 @@ type Supervisor struct {
 func NewSupervisor(e *engine.Engine) *Supervisor {
 	done := make(chan struct{})
 	close(done)
-	return &Supervisor{e: e, done: done, tasks: make(map[string][]model.TaskID), pools: make(map[string]*engine.Pool), cron: make(map[string]string)}
+	return &Supervisor{e: e, done: done, tasks: make(map[string][]model.TaskID), sets: make(map[string]*engine.ReplicaSet), pools: make(map[string]*engine.Pool), cron: make(map[string]string)}
 }
 
 // Done is closed once the goroutines Run started for s (the watcher and the
@@ -88,6 +89,7 @@ func (s *Supervisor) removeLocked(ctx context.Context, plan Plan) []error {
 			errs = append(errs, s.e.RemoveManager(ctx, md.Name))
 			for _, td := range md.Tasks {
 				delete(s.tasks, td.Name)
+				delete(s.sets, td.Name) // RemoveManager took its replica sets
 				delete(s.cron, td.Name) // RemoveManager ended its schedules
 			}
 			continue
@@ -126,6 +128,12 @@ func (s *Supervisor) removeTasksLocked(ctx context.Context, tds []TaskDiff) []er
 		if handled, err := s.unscheduleLocked(ctx, td.Name); handled { // schedule_apply.go
 			errs = append(errs, err)
 			continue
+		}
+		if rs := s.sets[td.Name]; rs != nil {
+			if err := rs.Remove(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("remove task %q: %w", td.Name, err))
+			}
+			delete(s.sets, td.Name)
 		}
 		for _, id := range s.tasks[td.Name] {
 			if err := s.e.Remove(ctx, id); err != nil && !errors.Is(err, engine.ErrUnknownTask) {

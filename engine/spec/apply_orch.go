@@ -13,8 +13,9 @@ import (
 
 // The applier's part of orchestration: tasks are added in dependency order so
 // that every dependency has its id when its dependents are appended; a file's
-// (Owner, Name) becomes the ids of that task's replicas; probes, the ready
-// line, disabled and the shutdown command become engine options.
+// (Owner, Name) becomes a task's id, or the engine's replica set of a task
+// with replicas (whose size the dashboard may have changed since); probes,
+// the ready line, disabled and the shutdown command become engine options.
 
 // plannedTask is one manager task of a plan, with the manager holding it.
 type plannedTask struct {
@@ -70,34 +71,27 @@ func withReplicas(t *Task, n int) *Task {
 	return &c
 }
 
-// replicaNames returns the names of t's replicas: NAME-1..N, or NAME alone.
-func replicaNames(t *Task) []string {
-	if t.Replicas <= 1 {
-		return []string{t.Name}
-	}
-	names := make([]string, t.Replicas)
-	for i := range names {
-		names[i] = t.Name + "-" + strconv.Itoa(i+1)
-	}
-	return names
-}
-
 // taskOptions turns t's orchestration fields into engine options, resolving
-// each dependency to the ids of its replicas (s.tasks holds what has been
-// added so far).
+// each dependency to its id, or to every replica of its replica set (s.tasks
+// and s.sets hold what has been added so far).
 func (s *Supervisor) taskOptions(t *Task, pools map[string]bool) ([]engine.TaskOption, error) {
 	var opts []engine.TaskOption
 	for _, d := range t.DependsOn {
 		if pools[d.Owner] {
 			return nil, fmt.Errorf("depends on %q, a task of pool %q: only manager tasks can be depended on", d.Name, d.Owner)
 		}
+		rs, isSet := s.sets[d.Name]
 		ids, ok := s.tasks[d.Name]
-		if !ok {
+		if !ok && !isSet {
 			return nil, fmt.Errorf("depends on %q, which is not running (it did not start)", d.Name)
 		}
 		cond, err := engine.ParseCondition(string(orDefaultCondition(d.Condition)))
 		if err != nil {
 			return nil, err
+		}
+		if isSet {
+			opts = append(opts, engine.DependsOnReplicas(rs, cond))
+			continue
 		}
 		for _, id := range ids {
 			opts = append(opts, engine.DependsOn(id, cond))
@@ -161,8 +155,10 @@ func probe(t *Task, p *Probe) engine.Probe {
 }
 
 // addTaskLocked starts a manager task the plan adds, or redefines in place
-// one it changes (same ids, restarted), adding or removing replicas when
-// their number changed.
+// one it changes (same id, restarted). A task with replicas is the engine's
+// replica set: a change of replicas alone scales it (the replicas it keeps
+// run on untouched), any other change redefines the replicas it keeps in
+// place and scales it to the file's number.
 func (s *Supervisor) addTaskLocked(ctx context.Context, ref plannedTask, pools map[string]bool) []error {
 	m, ok := s.e.Manager(ref.manager)
 	if !ok {
@@ -178,39 +174,44 @@ func (s *Supervisor) addTaskLocked(ctx context.Context, ref plannedTask, pools m
 		return []error{fmt.Errorf("task %q: %w", t.Name, err)}
 	}
 	spec := ProcessSpec(t)
-	names := replicaNames(t)
-	old := s.tasks[t.Name]
-	if td.Change == Replaced && len(old) > 0 && (td.Old.Replicas > 1) != (t.Replicas > 1) {
-		old = nil // NAME became NAME-1..N, or back: new rows (removeLocked took the old away)
+	if t.Replicas > 1 {
+		return s.addReplicasLocked(ctx, m, td, spec, opts)
 	}
-	// Only the number of replicas changed: those that stay run on untouched.
-	scaled := td.Change == Replaced && td.Old.Replicas != t.Replicas && sameTask(withReplicas(td.Old, t.Replicas), t)
-	var errs []error
-	ids := make([]model.TaskID, 0, len(names))
-	for i, name := range names {
-		if i < len(old) && scaled {
-			ids = append(ids, old[i])
-			continue
+	if old := s.tasks[t.Name]; td.Change == Replaced && len(old) == 1 {
+		if err := m.RedefineProcess(old[0], spec, opts...); err != nil {
+			return []error{fmt.Errorf("task %q: %w", t.Name, err)}
 		}
-		if i < len(old) {
-			if err := m.RedefineProcess(old[i], spec, opts...); err != nil {
-				errs = append(errs, fmt.Errorf("task %q: %w", name, err))
-			}
-			ids = append(ids, old[i])
-			continue
-		}
-		id, err := m.AppendProcess(name, spec, opts...)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("task %q: %w", name, err))
-			continue
-		}
-		ids = append(ids, id)
+		return nil
 	}
-	for _, id := range old[min(len(old), len(names)):] { // fewer replicas
-		if err := s.e.Remove(ctx, id); err != nil {
-			errs = append(errs, fmt.Errorf("task %q: remove a replica: %w", t.Name, err))
-		}
+	id, err := m.AppendProcess(t.Name, spec, opts...)
+	if err != nil {
+		return []error{fmt.Errorf("task %q: %w", t.Name, err)}
 	}
-	s.tasks[t.Name] = ids
-	return errs
+	s.tasks[t.Name] = []model.TaskID{id}
+	return nil
+}
+
+// addReplicasLocked makes, scales or redefines the replica set of t (which
+// has replicas: 2 or more).
+func (s *Supervisor) addReplicasLocked(ctx context.Context, m *engine.Manager, td TaskDiff, spec engine.ProcessSpec, opts []engine.TaskOption) []error {
+	t := td.New
+	rs := s.sets[t.Name]
+	var err error
+	switch {
+	case rs == nil:
+		if rs, err = m.AppendReplicas(t.Name, spec, t.Replicas, opts...); err == nil {
+			s.sets[t.Name] = rs
+		}
+	case sameTask(withReplicas(td.Old, t.Replicas), t): // only the number changed
+		err = rs.Scale(t.Replicas)
+	default:
+		err = rs.Redefine(spec, t.Replicas, opts...)
+	}
+	if err == nil { // as a removed task is, the replicas scaled away are gone before the reload ends
+		err = rs.AwaitScaleDown(ctx)
+	}
+	if err != nil {
+		return []error{fmt.Errorf("task %q: %w", t.Name, err)}
+	}
+	return nil
 }

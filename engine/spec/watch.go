@@ -31,6 +31,7 @@ type Watcher struct {
 	read        func() ([]byte, error)
 	dirs        map[string]bool // directories being watched
 	interesting map[string]bool // paths whose events mean "reload"
+	envFiles    []string        // the env files the last version read (watch_env.go)
 	last        []byte          // the content of the last callback (or the start)
 	lastErr     string          // the read error of the last callback
 	haveLast    bool
@@ -73,8 +74,14 @@ func Watch(ctx context.Context, path string, debounce time.Duration, onChange fu
 		return nil, fmt.Errorf("spec: watch %s: %w", path, err)
 	}
 	w.dirs[filepath.Dir(abs)] = true
+	data, err := w.read()
+	if err == nil {
+		if f, _ := Parse(path, data); f != nil {
+			w.learnEnv(f) // watch_env.go: its env files are watched with it
+		}
+	}
 	w.rewatch()
-	w.remember(w.read())
+	w.remember(w.withEnv(data), err)
 	go w.run(ctx, fsw.Events, fsw.Errors)
 	return w, nil
 }
@@ -150,14 +157,18 @@ func (w *Watcher) run(ctx context.Context, events <-chan fsnotify.Event, errs <-
 		case <-timer.C:
 			w.rewatch()
 			data, err := w.read()
-			switch st.read(data, err) {
+			all := data
+			if err == nil {
+				all = w.withEnv(data) // watch_env.go: the file and its env files
+			}
+			switch st.read(all, err) {
 			case readAgain:
 				timer.Reset(w.debounce)
 			case readStable:
-				w.deliver(data, err, st.manual)
+				w.deliver(all, len(data), err, st.manual)
 				st = settling{}
 			case readUnstable:
-				w.deliver(nil, fmt.Errorf("spec: %s: %w (it changed at each of %d reads %s apart)", w.path, ErrUnstable, maxSettleReads, w.debounce), true)
+				w.deliver(nil, 0, fmt.Errorf("spec: %s: %w (it changed at each of %d reads %s apart)", w.path, ErrUnstable, maxSettleReads, w.debounce), true)
 				st = settling{}
 			}
 		}
@@ -209,13 +220,14 @@ func (s *settling) read(data []byte, err error) readVerdict {
 	return readAgain
 }
 
-// deliver calls back with a stable read, unless it is what the last callback
-// saw and the reload was not asked by hand.
-func (w *Watcher) deliver(data []byte, err error, manual bool) {
-	if !manual && w.same(data, err) {
+// deliver calls back with a stable read (the file's n bytes, then its env
+// files'), unless it is what the last callback saw and the reload was not
+// asked by hand.
+func (w *Watcher) deliver(all []byte, n int, err error, manual bool) {
+	if !manual && w.same(all, err) {
 		return
 	}
-	w.remember(data, err)
+	w.remember(all, err)
 	if err != nil {
 		if !errors.Is(err, ErrUnstable) {
 			err = fmt.Errorf("spec: %w", err)
@@ -223,7 +235,12 @@ func (w *Watcher) deliver(data []byte, err error, manual bool) {
 		w.onChange(nil, err)
 		return
 	}
-	w.onChange(Parse(w.path, data))
+	f, perr := Parse(w.path, all[:n])
+	if f != nil && perr == nil && w.learnEnv(f) { // it reads other env files now: watch those
+		w.rewatch()
+		w.remember(w.withEnv(all[:n]), nil)
+	}
+	w.onChange(f, perr)
 }
 
 // relevant reports whether ev may have changed the file: it names the file, a
@@ -266,6 +283,7 @@ func (w *Watcher) rewatch() {
 		w.interesting[p] = true
 		want[filepath.Dir(p)] = true
 	}
+	w.watchEnv(want) // watch_env.go
 	for dir := range want {
 		if !w.dirs[dir] && w.fs.Add(dir) == nil {
 			w.dirs[dir] = true
