@@ -78,7 +78,8 @@ type measure struct {
 	procs           bool // some task in the snapshot is a process: show CPU and RSS
 	health          bool // some task in the snapshot has a readiness probe: show HEALTH
 	liveProcs       bool // some row is a live process: CPU and RSS have something to show
-	gors            bool // a goroutines sample came: show GOROUTINES
+	gors            bool // a goroutines sample came and some task is a goroutine: show GOROUTINES
+	goTasks         bool // some task in the snapshot is a goroutine
 	progress        bool // some row reports progress
 	restarts        bool // some row was restarted
 	notes           int  // the longest LAST ERROR a row may show (an error, a wait), roughly; 0: none

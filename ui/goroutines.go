@@ -160,7 +160,9 @@ func (l *goroutinesList) columns() (widths [numGorCols]int, gap int) {
 
 // View draws the list in its box; only the visible groups are formatted.
 func (l *goroutinesList) View() []string {
-	extras := []string{sortTitle(gorTitles[l.order.col], l.order.reverse)}
+	// COUNT and WAIT sort largest first, so their arrow points down (STATE's, A to Z, up).
+	shown := l.order.reverse != (l.order.col != gorColState)
+	extras := []string{sortTitle(gorTitles[l.order.col], shown)}
 	if l.have {
 		extras = append(extras, " "+plural(l.g.Total, "goroutine")+", sampled in "+model.FormatDuration(l.g.Took.Round(time.Millisecond)))
 	}
@@ -173,7 +175,7 @@ func (l *goroutinesList) View() []string {
 			writeSpaces(&c, gap)
 		}
 		if colKind(i) == l.order.col {
-			h += l.order.arrow()
+			h += arrow(shown)
 		}
 		writePadded(&c, l.st.columnHead, h, widths[i])
 	}

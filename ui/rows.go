@@ -203,6 +203,7 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 		t := &tasks[i]
 		m.procs = m.procs || t.Kind == model.KindProcess // of the whole snapshot, so a filter does not move columns
 		m.health = m.health || t.Health != model.HealthNone
+		m.goTasks = m.goTasks || t.Kind == model.KindGoroutine
 		if int(t.State) < model.NumStates {
 			rb.listed[t.State]++
 		}

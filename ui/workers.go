@@ -140,7 +140,7 @@ func (t *workersTable) rebuild() {
 	}
 	t.follow(idx)
 	t.collectMarks()
-	m.gors = t.gors != nil
+	m.gors = t.gors != nil && m.goTasks
 	if m != t.measure || t.cols == nil {
 		t.measure = m
 		t.layout()
