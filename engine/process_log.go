@@ -62,8 +62,8 @@ func (w *lineLog) emit() {
 		text += "…"
 	}
 	w.buf, w.truncated = w.buf[:0], false
-	logLine(w.r, w.prefix+text)
-	w.r.noteLine(text) // depends.go: the log_ready condition
+	logOutput(w.r, w.prefix, text) // logs.go
+	w.r.noteLine(text)             // depends.go: the log_ready condition
 }
 
 // flush logs an unfinished last line, once the child's output has ended.

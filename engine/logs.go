@@ -1,0 +1,166 @@
+package engine
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spindle-tui/spindle/engine/internal/logstore"
+	"github.com/spindle-tui/spindle/model"
+)
+
+// PollerLogPrefix begins the log key of a poller: its lines are under
+// "poller:" and its name (model.LogEntry.Task).
+const PollerLogPrefix = "poller:"
+
+// Defaults of WithLogBytes.
+const (
+	DefaultLogBytesPerTask = logstore.DefaultPerTask // 4 MiB
+	DefaultLogBytesTotal   = logstore.DefaultTotal   // 64 MiB
+)
+
+// WithLogBytes bounds the log store: each task keeps its newest lines up to
+// perTask bytes, and all tasks together up to total; past the total, the task
+// holding the most loses its oldest lines first, so a flooding task pays and
+// a quiet one keeps its history. A line costs its text plus 64 bytes. Zero or
+// less keeps a default (4 MiB, 64 MiB).
+func WithLogBytes(perTask, total int64) Option {
+	return func(c *config) { c.logPerTask, c.logTotal = perTask, total }
+}
+
+// storeLine adds a line of r's task to the log store.
+func (e *Engine) storeLine(t *task, stream logstore.Stream, text string) {
+	seq := e.logs.Append(string(t.ident()), t.name, stream, text)
+	e.toDisk(seq, string(t.ident()), t.name, stream, text)
+}
+
+// logOutput adds a line of a child's output (stdout when prefix is empty,
+// else stderr) to the store and to the task's tail (which keeps the prefix).
+func logOutput(r *run, prefix, text string) {
+	stream := logstore.Stdout
+	if prefix != "" {
+		stream = logstore.Stderr
+	}
+	r.e.storeLine(r.t, stream, text)
+	logLine(r, prefix+text)
+}
+
+// logSpindle adds one of spindle's own lines about r's task (started pid,
+// sent SIGTERM, ended) to the store and the task's tail.
+func logSpindle(r *run, text string) {
+	r.e.storeLine(r.t, logstore.Spindle, text)
+	logLine(r, "spindle: "+text)
+}
+
+// logPoller adds a line about a poller (a new value, an error) to the store.
+func (e *Engine) logPoller(name, text string) {
+	seq := e.logs.Append(PollerLogPrefix+name, name, logstore.Log, text)
+	e.toDisk(seq, PollerLogPrefix+name, name, logstore.Log, text)
+}
+
+// LogProbe adds a probe's line (a failure, a recovery) to the log of the
+// task with id; probes call it.
+func (e *Engine) LogProbe(id model.TaskID, name, text string) {
+	seq := e.logs.Append(string(id), name, logstore.Probe, text)
+	e.toDisk(seq, string(id), name, logstore.Probe, text)
+}
+
+// LogReader reads the log store from a point on, each line once, in order.
+// Make one with Engine.Logs. It is not safe for concurrent use.
+type LogReader struct {
+	s     *logstore.Store
+	rd    *logstore.Reader
+	limit int
+	buf   []logstore.Line
+}
+
+// Logs returns a reader of the lines q selects, starting where q says. Tasks
+// are named by id (or PollerLogPrefix and a poller's name); resolve names
+// first (remote's ResolveTasks does it for the CLI).
+func (e *Engine) Logs(q model.LogQuery) *LogReader {
+	f := logstore.Filter{Tasks: make([]string, len(q.Tasks))}
+	for i, id := range q.Tasks {
+		f.Tasks[i] = string(id)
+	}
+	for _, st := range q.Streams {
+		if s, ok := logstore.ParseStream(string(st)); ok {
+			f.Streams |= logstore.Streams(s)
+		}
+	}
+	var from uint64
+	switch {
+	case q.Since > 0:
+		from = q.Since + 1
+	case q.Tail > 0:
+		from = e.logs.TailStart(f, q.Tail)
+	case !q.SinceTime.IsZero():
+		from = e.logs.SinceStart(f, q.SinceTime)
+	}
+	return &LogReader{s: e.logs, rd: e.logs.NewReader(from, f), limit: q.Limit}
+}
+
+// Read returns the lines not read yet (at most the query's Limit, 1000 by
+// default), oldest first, without waiting: an empty batch means there is
+// nothing new. Wait waits for more.
+func (r *LogReader) Read() model.LogBatch {
+	var gap uint64
+	r.buf, gap = r.rd.Read(r.buf[:0], r.limit)
+	b := model.LogBatch{Gap: gap, Next: r.rd.Next(), Lines: make([]model.LogEntry, len(r.buf))}
+	for i, l := range r.buf {
+		b.Lines[i] = model.LogEntry{Seq: l.Seq, Time: l.Time, Task: model.TaskID(l.Task), Name: l.Name, Stream: model.LogStream(l.Stream.String()), Text: l.Text}
+		r.buf[i] = logstore.Line{}
+	}
+	return b
+}
+
+// Follow returns the next non-empty batch, waiting for lines to come until
+// ctx is done (then it returns ctx's error).
+func (r *LogReader) Follow(ctx context.Context) (model.LogBatch, error) {
+	for {
+		changed := r.s.Changed()
+		if b := r.Read(); len(b.Lines) > 0 || b.Gap > 0 {
+			return b, nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return model.LogBatch{Next: r.rd.Next()}, ctx.Err()
+		}
+	}
+}
+
+// Next returns the sequence number the reader goes on from.
+func (r *LogReader) Next() uint64 { return r.rd.Next() }
+
+// ReadLogs returns one batch of the lines q selects, without waiting (the
+// ui.Source method: the dashboard polls it while a log view is open).
+func (e *Engine) ReadLogs(_ context.Context, q model.LogQuery) (model.LogBatch, error) {
+	return e.Logs(q).Read(), nil
+}
+
+// LogStats is what the log store holds and what it dropped.
+type LogStats struct {
+	Lines       int    // lines held in memory
+	Bytes       int64  // bytes held, as the bounds count them
+	Evicted     uint64 // lines dropped by the memory bounds
+	DiskDropped uint64 // lines not written to disk because the disk fell behind
+	Last        uint64 // the last sequence number
+}
+
+// LogStats returns what the log store holds now.
+func (e *Engine) LogStats() LogStats {
+	st := e.logs.Stats()
+	return LogStats{Lines: st.Lines, Bytes: st.Bytes, Evicted: st.Evicted, Last: st.Last, DiskDropped: e.disk.dropped.Load()}
+}
+
+// quoteLogKey is a log key for a file name: what is not a letter, digit, '-',
+// '_' or '.' becomes '_'.
+func quoteLogKey(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, name)
+}
+
