@@ -163,4 +163,3 @@ func quoteLogKey(name string) string {
 		return '_'
 	}, name)
 }
-

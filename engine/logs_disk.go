@@ -264,4 +264,3 @@ func (w *diskWriter) closeAll() {
 		}
 	}
 }
-

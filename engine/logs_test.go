@@ -73,7 +73,9 @@ func TestEveryKindOfTaskWritesTheStore(t *testing.T) {
 			t.Errorf("the process's log has no %q: %q", want, got)
 		}
 	}
-	if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "spindle ") && strings.Contains(s, "restarting in 1h") }) {
+	if !slices.ContainsFunc(got, func(s string) bool {
+		return strings.HasPrefix(s, "spindle ") && strings.Contains(s, "restarting in 1h")
+	}) {
 		t.Errorf("the process's log does not say it restarts: %q", got)
 	}
 	if got := streamed(readLogs(e, model.LogQuery{Tasks: []model.TaskID{gor}, Streams: []model.LogStream{model.StreamLog}})); !slices.Equal(got, []string{"log hello 7"}) {
