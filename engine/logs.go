@@ -131,6 +131,10 @@ func (r *LogReader) Follow(ctx context.Context) (model.LogBatch, error) {
 	}
 }
 
+// Changed returns a channel closed when the next line is appended to the
+// store (any task's): take it before Read, wait on it after an empty one.
+func (r *LogReader) Changed() <-chan struct{} { return r.s.Changed() }
+
 // Next returns the sequence number the reader goes on from.
 func (r *LogReader) Next() uint64 { return r.rd.Next() }
 
