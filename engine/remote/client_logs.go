@@ -133,3 +133,9 @@ func decodeLogEvent(event string, data []byte) (model.LogBatch, error) {
 	}
 	return b, nil
 }
+
+// ReadLogs answers ErrNotEngine: a Go service seen through its pprof has no
+// task logs.
+func (s *PprofSource) ReadLogs(context.Context, model.LogQuery) (model.LogBatch, error) {
+	return model.LogBatch{}, ErrNotEngine
+}
