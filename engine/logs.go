@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/spindle-tui/spindle/engine/internal/logstore"
+	"github.com/spindle-tui/spindle/engine/internal/tail"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -36,15 +38,92 @@ func (e *Engine) storeLine(t *task, stream logstore.Stream, text string) {
 	e.toDisk(seq, string(t.ident()), t.name, stream, text)
 }
 
-// logOutput adds a line of a child's output (stdout when prefix is empty,
-// else stderr) to the store and to the task's tail (which keeps the prefix).
-func logOutput(r *run, prefix, text string) {
+// outputBatch gathers the lines of one Write of a child's output (a pipe's
+// read, up to 32 KiB), so that they cost one allocation, one clock reading
+// and one lock of the store and of the task's tail, not one per line: a
+// child printing as fast as it can is slowed as little as spindle can manage.
+// The lines share one string, so a line kept keeps its chunk's string alive
+// (at most one chunk per task beyond what the bounds count).
+type outputBatch struct {
+	arena   []byte
+	ends    []int
+	entries []logstore.Entry
+}
+
+// add appends a line (marked … when it was cut at maxLogLine).
+func (b *outputBatch) add(line []byte, truncated bool) {
+	b.arena = append(b.arena, line...)
+	if truncated {
+		b.arena = append(b.arena, "…"...)
+	}
+	b.ends = append(b.ends, len(b.arena))
+}
+
+// flush logs the lines gathered: to the store as stdout (prefix "") or
+// stderr, and to the task's tail with prefix (the detail pane's "stderr: ").
+func (b *outputBatch) flush(r *run, prefix string) {
+	if len(b.ends) == 0 {
+		return
+	}
 	stream := logstore.Stdout
 	if prefix != "" {
 		stream = logstore.Stderr
 	}
-	r.e.storeLine(r.t, stream, text)
-	logLine(r, prefix+text)
+	all, start := string(b.arena), 0
+	for _, end := range b.ends {
+		b.entries = append(b.entries, logstore.Entry{Stream: stream, Text: all[start:end]})
+		start = end
+	}
+	r.e.storeLines(r.t, b.entries)
+	r.tailLines(prefix, b.entries)
+	for _, l := range b.entries {
+		r.noteLine(l.Text) // depends.go: the log_ready condition, once the line is logged
+	}
+	clear(b.entries) // the chunk's string is the store's now, not the batch's
+	b.arena, b.ends, b.entries = b.arena[:0], b.ends[:0], b.entries[:0]
+}
+
+// storeLines adds lines of t to the store under one lock, and offers them to
+// the log files.
+func (e *Engine) storeLines(t *task, lines []logstore.Entry) {
+	if t == nil || e.logs == nil {
+		return
+	}
+	key := string(t.ident())
+	last := e.logs.AppendBatch(key, t.name, lines)
+	if e.disk.ch.Load() == nil {
+		return
+	}
+	first := last - uint64(len(lines)) + 1
+	for i, l := range lines {
+		e.toDisk(first+uint64(i), key, t.name, l.Stream, l.Text)
+	}
+}
+
+// tailLines adds the last lines to r's tail (the snapshot's Task.Log), each
+// with prefix, under one lock, and marks the engine dirty.
+func (r *run) tailLines(prefix string, lines []logstore.Entry) {
+	bound := r.e.cfg.logLines
+	if bound == 0 {
+		return
+	}
+	now := time.Now()
+	r.logMu.Lock()
+	if r.log.Keep() != bound {
+		r.log = tail.Continue(bound, r.log.Tail(-1))
+	}
+	for _, l := range lines[max(0, len(lines)-bound):] {
+		text := l.Text
+		if prefix != "" {
+			text = prefix + text
+		}
+		r.log.Push(model.LogLine{Time: now, Text: text})
+	}
+	if !r.haslog.Load() {
+		r.haslog.Store(true)
+	}
+	r.logMu.Unlock()
+	r.e.markDirty()
 }
 
 // logSpindle adds one of spindle's own lines about r's task (started pid,

@@ -1,10 +1,13 @@
 package logstore
 
-import "sort"
+import (
+	"math/bits"
+	"sort"
+)
 
 // taskRing is one task's lines, oldest first, in a circular buffer that grows
-// by doubling and shrinks when it holds a quarter of its room. Guarded by
-// Store.mu.
+// by doubling and shrinks when it holds a quarter of its room; its room is a
+// power of two, so an index is a mask, not a division. Guarded by Store.mu.
 type taskRing struct {
 	key, name string
 	first     uint64 // the sequence number of the task's first line ever
@@ -16,7 +19,7 @@ type taskRing struct {
 }
 
 // at returns the i-th line held, oldest first.
-func (r *taskRing) at(i int) *entry { return &r.buf[(r.head+i)%len(r.buf)] }
+func (r *taskRing) at(i int) *entry { return &r.buf[(r.head+i)&(len(r.buf)-1)] }
 
 // firstOrd is the ord of the oldest line held (ords is the next one's when
 // none is held).
@@ -26,15 +29,16 @@ func (r *taskRing) push(e entry, size int64) {
 	if r.n == len(r.buf) {
 		r.resize(max(16, 2*len(r.buf)))
 	}
-	r.buf[(r.head+r.n)%len(r.buf)] = e
+	r.buf[(r.head+r.n)&(len(r.buf)-1)] = e
 	r.n++
 	r.ords++
 	r.bytes += size
 }
 
-// resize moves the lines held into a buffer of size room.
+// resize moves the lines held into a buffer of room rounded up to a power
+// of two.
 func (r *taskRing) resize(room int) {
-	buf := make([]entry, room)
+	buf := make([]entry, 1<<bits.Len(uint(room-1)))
 	for i := 0; i < r.n; i++ {
 		buf[i] = *r.at(i)
 	}
@@ -50,7 +54,7 @@ func (r *taskRing) shrink(keep int64, evicted *uint64) int64 {
 		size := int64(len(e.text)) + LineOverhead
 		r.lastGone = e.seq
 		*e = entry{} // let the text go
-		r.head = (r.head + 1) % len(r.buf)
+		r.head = (r.head + 1) & (len(r.buf) - 1)
 		r.n--
 		r.bytes -= size
 		freed += size

@@ -127,22 +127,30 @@ type Entry struct {
 }
 
 // AppendBatch adds lines of one task under one lock (a chunk of a child's
-// output), all with the same time, and returns the last sequence number.
+// output), all with the same time, and returns the last sequence number (the
+// first is that less len(lines)-1). The bounds are enforced once, after the
+// batch.
 func (s *Store) AppendBatch(task, name string, lines []Entry) uint64 {
 	if len(lines) == 0 {
 		return 0
 	}
 	now := time.Now().UnixNano()
 	s.mu.Lock()
-	var seq uint64
+	r := s.ringLocked(task, name)
 	for i := range lines {
-		seq = s.appendLocked(task, name, lines[i].Stream, lines[i].Text, now)
+		s.seq++
+		size := int64(len(lines[i].Text)) + LineOverhead
+		r.push(entry{seq: s.seq, ord: r.ords, time: now, text: lines[i].Text, stream: lines[i].Stream}, size)
+		s.total += size
 	}
+	s.boundLocked(r)
+	seq := s.seq
 	s.mu.Unlock()
 	return seq
 }
 
-func (s *Store) appendLocked(task, name string, stream Stream, text string, now int64) uint64 {
+// ringLocked returns task's ring, making it if need be.
+func (s *Store) ringLocked(task, name string) *taskRing {
 	r := s.rings[task]
 	if r == nil {
 		r = &taskRing{key: task, first: s.seq + 1}
@@ -150,10 +158,22 @@ func (s *Store) appendLocked(task, name string, stream Stream, text string, now 
 		s.order = append(s.order, r)
 	}
 	r.name = name
+	return r
+}
+
+func (s *Store) appendLocked(task, name string, stream Stream, text string, now int64) uint64 {
+	r := s.ringLocked(task, name)
 	s.seq++
 	size := int64(len(text)) + LineOverhead
 	r.push(entry{seq: s.seq, ord: r.ords, time: now, text: text, stream: stream}, size)
 	s.total += size
+	s.boundLocked(r)
+	return s.seq
+}
+
+// boundLocked enforces the bounds after lines were added to r, and wakes the
+// followers.
+func (s *Store) boundLocked(r *taskRing) {
 	if r.bytes > s.opt.PerTask {
 		s.total -= r.shrink(s.opt.PerTask-s.opt.PerTask/16, &s.evicted)
 	}
@@ -164,7 +184,6 @@ func (s *Store) appendLocked(task, name string, stream Stream, text string, now 
 		close(s.wake)
 		s.wake = nil
 	}
-	return s.seq
 }
 
 // evictLocked brings the total under its bound: the largest ring (the oldest
