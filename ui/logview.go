@@ -11,9 +11,14 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-// maxLogViewLines bounds the lines a log view keeps (the engine keeps more:
-// `spindle logs` reads them all); past it the oldest quarter goes.
-const maxLogViewLines = 200_000
+// maxLogViewLines bounds the lines a log view keeps (about 100 bytes each
+// beyond their text); past it the oldest quarter goes. It opens with the
+// last logViewTail lines the engine holds (`spindle logs` reads them all) and
+// keeps what comes while it is open.
+const (
+	maxLogViewLines = 1 << 20
+	logViewTail     = 20_000
+)
 
 // logStreams is what the s key cycles through.
 type logStreams int
@@ -84,7 +89,7 @@ func (v *logView) Open(title string, tasks []model.TaskID, merged bool) {
 	gen := v.gen + 1
 	*v = logView{st: v.st, colour: v.colour, all: v.all, names: v.names, match: v.match, w: v.w, h: v.h, wrap: v.wrap, times: v.times, cur: -1}
 	v.gen, v.open, v.title, v.merged, v.follow = gen, true, title, merged, true
-	v.q = model.LogQuery{Tasks: tasks, Tail: maxLogViewLines / 4, Limit: 10000}
+	v.q = model.LogQuery{Tasks: tasks, Tail: logViewTail, Limit: 10000}
 }
 
 // Close hides the view; batches still on their way are dropped (gen).
