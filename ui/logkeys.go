@@ -39,9 +39,13 @@ func (k logKeys) bindings() []key.Binding {
 	return []key.Binding{k.Search, k.Next, k.Prev, k.Only, k.Wrap, k.Times, k.Streams}
 }
 
-// logHint is the log view's hint line, from the table.
+// logHint is the log view's hint line, from the table: esc goes back from
+// a task's log; the Logs view is left like any view.
 func (m *Model) logHint() string {
-	bs := append(m.logKeys.bindings(), m.keys.Bottom, m.keys.Back)
+	bs := append(m.logKeys.bindings(), m.keys.Bottom)
+	if m.logs.open {
+		bs = append(bs, m.keys.Back)
+	}
 	return m.footer.View(bs, m.keys.Help, m.keys.Quit)
 }
 
