@@ -118,16 +118,8 @@ func (a *api) logs(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(data)
 		return
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Time{})
-	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(a.cfg.timeouts.event)) }
-	deadline()
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	if rc.Flush() != nil {
+	rc, deadline, ok := a.openEvents(w)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
