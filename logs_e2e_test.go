@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -66,38 +68,75 @@ func TestCLILogs(t *testing.T) {
 	}
 }
 
-// TestEndToEndHostileOutput runs a task file whose child prints control
-// sequences (clear screen, cursor moves, a window title, an OSC 52 clipboard
-// write) through the real binary in tmux, opens its log, and checks the
-// screen is intact: the dashboard's frame where it belongs, the text on one
-// row, no title set, nothing on the clipboard.
-func TestEndToEndHostileOutput(t *testing.T) {
-	dir := t.TempDir()
-	script := `i=0; while [ $i -lt 5 ]; do printf '\033[2J\033[HHOSTILE-%d\033]0;PWNED-TITLE\007\033]52;c;SGVsbG8=\007\033[31mred\033[0m\033[10;10Hmoved\033[?1049l\033c\n' $i; i=$((i+1)); done; echo done-printing; exec sleep 603`
-	writeFile(t, filepath.Join(dir, "spindle.yaml"), "managers:\n  evil:\n    tasks:\n      - name: hostile\n        command: [sh, -c, \""+strings.ReplaceAll(script, `\`, `\\`)+"\"]\n")
-	s := startSpindle(t, dir)
-	s.waitFor("the hostile task", regexp.MustCompile(`hostile\s+evil\s+running`))
-	s.keys("l")
-	s.waitFor("the log view", regexp.MustCompile(`Log of hostile \(t\w+\)`))
-	screen := s.waitFor("the last line", regexp.MustCompile(`(?s).*done-printing.*`))
-	lines := strings.Split(screen, "\n")
-	if !strings.Contains(lines[0], "spindle") || !strings.Contains(lines[0], "5 Logs") {
-		t.Errorf("the header was overwritten:\n%s", screen)
-	}
-	if n := len(regexp.MustCompile(`(?m)^HOSTILE-\dredmoved\s*$`).FindAllString(screen, -1)); n != 5 {
+// hostileScript prints five lines full of control sequences (clear screen,
+// cursor home and moves, a window title, an OSC 52 clipboard write, leaving
+// the alternate screen, a terminal reset), then waits.
+const hostileScript = `i=0; while [ $i -lt 5 ]; do printf '\033[2J\033[HHOSTILE-%d\033]0;PWNED-TITLE\007\033]52;c;SGVsbG8=\007\033[31mred\033[0m\033[10;10Hmoved\033[?1049l\033c\n' $i; i=$((i+1)); done; echo done-printing; exec sleep 603`
+
+// writeHostileFile writes a task file running hostileScript as task hostile.
+func writeHostileFile(t *testing.T, dir string) string {
+	t.Helper()
+	// In the file, \ is doubled for YAML and $ for spindle's ${VAR} expansion.
+	quoted := strings.ReplaceAll(strings.ReplaceAll(hostileScript, `\`, `\\`), "$", "$$")
+	file := filepath.Join(dir, "spindle.yaml")
+	writeFile(t, file, "managers:\n  evil:\n    tasks:\n      - name: hostile\n        command: [sh, -c, \""+quoted+"\"]\n")
+	return file
+}
+
+// checkIntact fails unless the five hostile lines show as plain text on rows
+// of their own, the pane title is not the child's and the clipboard is empty.
+func checkIntact(t *testing.T, s tmuxSession, target, screen string) {
+	t.Helper()
+	if n := len(regexp.MustCompile(`(?m)HOSTILE-\dredmoved\s*$`).FindAllString(screen, -1)); n != 5 {
 		t.Errorf("%d of 5 hostile lines shown as plain text on their own row:\n%s", n, screen)
 	}
-	if title := s.tmux("display-message", "-p", "-t", "e2e", "#{pane_title}"); strings.Contains(title, "PWNED") {
+	if title := s.tmux("display-message", "-p", "-t", target, "#{pane_title}"); strings.Contains(title, "PWNED") {
 		t.Errorf("the child set the pane title: %q", title)
 	}
 	if bufs := strings.TrimSpace(s.tmux("list-buffers")); bufs != "" {
 		t.Errorf("the child wrote the clipboard: %q", bufs)
 	}
+}
+
+// TestEndToEndHostileOutput runs a task file whose child prints control
+// sequences through the real binary in tmux, opens its log in the dashboard,
+// and checks the screen is intact: the header where it belongs, the text on
+// one row each, no title set, nothing on the clipboard. Then `spindle logs`
+// prints the same lines straight to the terminal, with the same result.
+func TestEndToEndHostileOutput(t *testing.T) {
+	dir := t.TempDir()
+	file := writeHostileFile(t, dir)
+	s := startSpindle(t, dir)
+	s.waitFor("the hostile task", regexp.MustCompile(`hostile\s+evil\s+running`))
+	s.keys("l")
+	s.waitFor("the log view", regexp.MustCompile(`Log of hostile \(t\w+\)`))
+	screen := s.waitFor("the last line", regexp.MustCompile(`(?s).*done-printing.*`))
+	if first := strings.Split(screen, "\n")[0]; !strings.Contains(first, "spindle") || !strings.Contains(first, "5 Logs") {
+		t.Errorf("the header was overwritten:\n%s", screen)
+	}
+	checkIntact(t, s, "e2e", screen)
 	s.keys("Escape")
 	s.waitFor("the Workers view back", regexp.MustCompile(`Workers \(1/1\)`))
 	s.keys("q")
 	if code := s.waitFor("spindle to exit", regexp.MustCompile(`SPINDLE-EXIT=(\d+)`)); code != "0" {
 		t.Fatalf("spindle exited %s; screen:\n%s", code, s.screen())
 	}
-	_ = os.Remove(filepath.Join(dir, "spindle.yaml"))
+
+	// spindle logs writes to the terminal itself: nothing between it and the
+	// screen but its own cleaning.
+	bin := spindleBinary(t)
+	runtimeDir := shortTempDir(t)
+	serve := exec.Command(bin, "serve", "-f", file)
+	serve.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+runtimeDir)
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = serve.Process.Signal(os.Interrupt); _ = serve.Wait() })
+	waitPath(t, filepath.Join(runtimeDir, "spindle", fmt.Sprintf("spindle-%d.sock", serve.Process.Pid)))
+	tm := newTmuxServer(t)
+	logs := tm.session("logs", dir, "XDG_RUNTIME_DIR="+runtimeDir+" "+bin, "logs", "hostile", "--grep", "HOSTILE")
+	if code, ok := logs.exitCode(20 * time.Second); !ok || code != "0" {
+		t.Fatalf("spindle logs exited %q (%v); screen:\n%s", code, ok, logs.screen())
+	}
+	checkIntact(t, logs.tmuxSession, logs.name, logs.screen())
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/spindle-tui/spindle/engine"
@@ -240,4 +241,32 @@ func TestLogBytesBoundAFlood(t *testing.T) {
 	if read == 0 || gap == 0 || read+gap < 20000 {
 		t.Fatalf("read %d, gap %d of 20000 Logf lines", read, gap)
 	}
+}
+
+// A probe's failures are lines of its task's log (stream probe), next to
+// spindle's own line about what they led to.
+func TestProbeFailuresAreLogged(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := engine.New()
+		defer closeEngine(t, e)
+		m := e.NewManager("m", 1)
+		_ = m.Watch()
+		id, _ := m.Append("api", untilHalted, engine.Liveness(engine.Probe{
+			Check: scripted("+--"), Period: time.Second, FailureThreshold: 2,
+		}))
+		time.Sleep(3500 * time.Millisecond)
+		synctest.Wait()
+		got := streamed(readLogs(e, model.LogQuery{Tasks: []model.TaskID{id}}))
+		want := []string{"probe liveness check failed (1 in a row): check 2 failed", "probe liveness check failed (2 in a row): check 3 failed"}
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("no %q in %q", w, got)
+			}
+		}
+		if !slices.ContainsFunc(got, func(s string) bool {
+			return strings.HasPrefix(s, "spindle ") && strings.Contains(s, "liveness checks failed")
+		}) {
+			t.Errorf("no lifecycle line of the liveness failure in %q", got)
+		}
+	})
 }
