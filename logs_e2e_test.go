@@ -111,7 +111,7 @@ func TestEndToEndHostileOutput(t *testing.T) {
 	s.keys("l")
 	s.waitFor("the log view", regexp.MustCompile(`Log of hostile \(t\w+\)`))
 	screen := s.waitFor("the last line", regexp.MustCompile(`(?s).*done-printing.*`))
-	if first := strings.Split(screen, "\n")[0]; !strings.Contains(first, "spindle") || !strings.Contains(first, "5 Logs") {
+	if first := strings.Split(screen, "\n")[0]; !strings.Contains(first, "spindle") || !strings.Contains(first, "6 Logs") {
 		t.Errorf("the header was overwritten:\n%s", screen)
 	}
 	checkIntact(t, s, "e2e", screen)
