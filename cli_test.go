@@ -38,9 +38,10 @@ func TestCLIUsage(t *testing.T) {
 	}{
 		{[]string{"--version"}, 0, `^spindle \S+ \(.*\) go1\.\d+.* \w+/\w+\n$`, "^$"},
 		{[]string{"version"}, 0, `^spindle \S+ \(`, "^$"},
-		{[]string{"bogus"}, 2, "^$", `^spindle: unknown command "bogus"\nRun 'spindle --help' for usage\.\n$`},
+		// (Not "bogus": two edits from "logs", so cobra rightly suggests it.)
+		{[]string{"frobnicate"}, 2, "^$", `^spindle: unknown command "frobnicate"\nRun 'spindle --help' for usage\.\n$`},
 		{[]string{"stauts"}, 2, "", `did you mean "status"\?`},
-		{[]string{"--help"}, 0, `(?s)Available Commands:.*attach.*completion.*ctl.*serve.*status.*validate.*version`, "^$"},
+		{[]string{"--help"}, 0, `(?s)Available Commands:.*attach.*completion.*ctl.*logs.*serve.*status.*validate.*version`, "^$"},
 		{[]string{"validate", "-h"}, 0, `spindle validate \[FILE\]`, "^$"},
 		{[]string{"serve", "-h"}, 0, `--token-file`, "^$"},
 		{[]string{"ctl", "--help"}, 0, `ctl \[ADDR\] halt\|pause`, "^$"},

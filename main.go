@@ -8,6 +8,7 @@
 //	spindle attach [ADDR]              # the dashboard of a served engine
 //	spindle status [ADDR] [--json]
 //	spindle ctl [ADDR] halt|pause|resume|kill|restart ID|NAME|pool:NAME|poller:NAME
+//	spindle logs [ADDR] TASK... [-f] [--tail N] [--since 5m] [--grep RE] [--json] [--color]
 //	spindle version | completion bash|zsh|fish | help
 //
 // Exit status: 0 ok, 1 failure, 2 usage error.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/logstore"
 	"github.com/spindle-tui/spindle/engine/internal/tail"
 	"github.com/spindle-tui/spindle/model"
 )
@@ -89,10 +90,11 @@ func Progress(ctx context.Context, done, total int64) {
 // the last WithLogLines lines. It does nothing for a ctx with no task.
 func Logf(ctx context.Context, format string, args ...any) {
 	r := runFrom(ctx)
-	if r == nil || r.e.cfg.logLines == 0 {
+	if r == nil {
 		return
 	}
 	text := fmt.Sprintf(format, args...)
+	r.e.storeLine(r.t, logstore.Log, text) // logs.go
 	r.appendLog(model.LogLine{Time: time.Now(), Text: text}, r.e.cfg.logLines)
 	r.e.markDirty()
 	r.noteLine(text) // depends.go: the log_ready condition

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/logstore"
 	"github.com/spindle-tui/spindle/engine/internal/ring"
 	"github.com/spindle-tui/spindle/model"
 )
@@ -88,6 +89,9 @@ type Engine struct {
 	subMu      sync.Mutex
 	subs       map[*subscriber]struct{}
 	subsEnded  bool // the final snapshot went out and every channel is closed
+
+	logs *logstore.Store // every task's lines (logs.go); its own lock
+	disk diskSink        // the log files (logs_disk.go)
 }
 
 // New returns a running Engine. It starts one goroutine, the snapshot publisher,
@@ -108,6 +112,7 @@ func New(opts ...Option) *Engine {
 		pubDone:    make(chan struct{}),
 		closeDone:  make(chan struct{}),
 		subs:       make(map[*subscriber]struct{}),
+		logs:       logstore.New(logstore.Options{PerTask: cfg.logPerTask, Total: cfg.logTotal}),
 	}
 	e.refresh.Store(int64(cfg.refresh))
 	e.base, e.baseCancel = context.WithCancel(context.Background())
@@ -161,6 +166,9 @@ func (e *Engine) eventLocked(level model.Level, t *task, group, text string) {
 		ev.Task, ev.Group = t.ident(), t.own.ownerName()
 	}
 	e.events.Push(ev)
+	if t != nil {
+		e.storeLine(t, logstore.Spindle, text)
+	}
 	e.markDirty()
 }
 
@@ -219,6 +227,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	stuckPools := e.waitPools(ctx, closingPools)
 	e.reapChildren() // sample.go: no process outlives the engine
 	e.stopSampling()
+	e.closeLogFiles()
 
 	e.mu.Lock()
 	var stuck []model.Task

@@ -40,6 +40,8 @@ type config struct {
 	history      int
 	queuePreview int
 	logLines     int
+	logPerTask   int64 // the log store's bounds (logs.go)
+	logTotal     int64
 	poolDrain    time.Duration // how long Close lets non-daemon pools drain (pool_close.go)
 	sampleEvery  time.Duration // how often process CPU and RSS are sampled (sample.go)
 }

@@ -208,7 +208,7 @@ func (l *pollLife) end(start, end int64, v any, err error) {
 	l.st.duration = dur
 	l.durations.Push(dur)
 	l.spans.push(start, end)
-	var text string
+	var text, logged string
 	cancelled := l.stopped // killed: an error now is the kill's, not the poll's
 	switch {
 	case err != nil && !cancelled:
@@ -224,7 +224,11 @@ func (l *pollLife) end(start, end int64, v any, err error) {
 	case err == nil:
 		l.errStreak = 0
 		if v != nil {
-			l.st.value, l.st.valueAt = formatValue(v), end
+			value := formatValue(v)
+			if value != l.st.value {
+				logged = value // the log has a poller's changes, not every poll
+			}
+			l.st.value, l.st.valueAt = value, end
 		}
 	}
 	p.mu.Unlock()
@@ -235,7 +239,11 @@ func (l *pollLife) end(start, end int64, v any, err error) {
 		}
 	}
 	p.e.markDirty()
+	if logged != "" {
+		p.e.logPoller(p.name, logged)
+	}
 	if text != "" {
+		p.e.logPoller(p.name, text)
 		p.event(model.LevelError, text)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine/internal/logstore"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -233,6 +234,7 @@ func (pb *probe) recordLocked(err error, start, end time.Time) {
 	}
 	pb.succ, pb.fail = 0, pb.fail+1
 	pb.lastFail, pb.failure = end, err.Error()
+	e.storeLine(t, logstore.Probe, pb.kind+" check failed ("+itoa(pb.fail)+" in a row): "+firstLine(pb.failure)) // logs.go
 	if pb.fail < pb.cfg.FailureThreshold || (!pb.passing && pb.kind == "readiness") {
 		return
 	}

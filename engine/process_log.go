@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"strings"
 	"time"
 
 	"github.com/spindle-tui/spindle/model"
@@ -21,6 +20,7 @@ type lineLog struct {
 	published <-chan struct{} // closed once the child's pid is shown and logged
 	buf       []byte          // the unfinished line
 	truncated bool            // the unfinished line overflowed: drop until its newline
+	batch     outputBatch     // the lines of one Write, logged together (logs.go)
 }
 
 func newLineLog(r *run, prefix string, published <-chan struct{}) *lineLog {
@@ -33,6 +33,7 @@ func newLineLog(r *run, prefix string, published <-chan struct{}) *lineLog {
 func (w *lineLog) Write(b []byte) (int, error) {
 	<-w.published
 	n := len(b)
+	defer w.batch.flush(w.r, w.prefix) // logs.go: every line of b under one lock
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
@@ -57,19 +58,19 @@ func (w *lineLog) keep(b []byte) {
 
 // emit logs the buffered line.
 func (w *lineLog) emit() {
-	text := strings.TrimSuffix(string(w.buf), "\r")
-	if w.truncated {
-		text += "…"
+	line := w.buf
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
 	}
+	w.batch.add(line, w.truncated) // logs.go
 	w.buf, w.truncated = w.buf[:0], false
-	logLine(w.r, w.prefix+text)
-	w.r.noteLine(text) // depends.go: the log_ready condition
 }
 
 // flush logs an unfinished last line, once the child's output has ended.
 func (w *lineLog) flush() {
 	if len(w.buf) > 0 || w.truncated {
 		w.emit()
+		w.batch.flush(w.r, w.prefix)
 	}
 }
 

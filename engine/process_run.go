@@ -63,14 +63,14 @@ func (p *process) run(ctx context.Context) error {
 	if err != nil {
 		close(published)
 		close(pr.done)
-		logLine(r, "spindle: "+err.Error())
+		logSpindle(r, err.Error())
 		return err
 	}
 
 	unlock = e.lockTask(r.t)
 	pr.tree = g
 	e.addChildLocked(pr)
-	logLine(r, fmt.Sprintf("spindle: started pid %d: %s", g.Pid(), p.display))
+	logSpindle(r, fmt.Sprintf("started pid %d: %s", g.Pid(), p.display))
 	close(published)
 	switch {
 	case r.killed || e.children.reaping:
@@ -104,7 +104,7 @@ func (p *process) run(ctx context.Context) error {
 	if err != nil {
 		how = err.Error()
 	}
-	logLine(r, fmt.Sprintf("spindle: pid %d ended: %s", g.Pid(), how))
+	logSpindle(r, fmt.Sprintf("pid %d ended: %s", g.Pid(), how))
 	return err
 }
 
@@ -145,17 +145,17 @@ func (p *process) signalStopLocked(pr *procRun) {
 	g.Signal(osproc.SIGCONT)
 	name := osproc.SignalName(sig)
 	if sig == osproc.SIGKILL {
-		logLine(pr.r, fmt.Sprintf("spindle: sent SIGKILL to process group %d", g.Pid()))
+		logSpindle(pr.r, fmt.Sprintf("sent SIGKILL to process group %d", g.Pid()))
 		return
 	}
-	logLine(pr.r, fmt.Sprintf("spindle: sent %s to process group %d; SIGKILL in %s", name, g.Pid(), grace))
+	logSpindle(pr.r, fmt.Sprintf("sent %s to process group %d; SIGKILL in %s", name, g.Pid(), grace))
 	pr.stopTimer = time.AfterFunc(grace, func() {
 		// Under the run's lock, as the run records its end: the line is in
 		// the log before "ended" is.
 		unlock := pr.r.e.lockTask(pr.r.t)
 		defer unlock()
 		if g.Signal(osproc.SIGKILL) {
-			logLine(pr.r, fmt.Sprintf("spindle: still running %s after %s: sent SIGKILL to process group %d", grace, name, g.Pid()))
+			logSpindle(pr.r, fmt.Sprintf("still running %s after %s: sent SIGKILL to process group %d", grace, name, g.Pid()))
 		}
 	})
 }
@@ -163,7 +163,7 @@ func (p *process) signalStopLocked(pr *procRun) {
 // killLocked sends SIGKILL to pr's tree.
 func (p *process) killLocked(pr *procRun) {
 	if pr.tree.Signal(osproc.SIGKILL) {
-		logLine(pr.r, fmt.Sprintf("spindle: sent SIGKILL to process group %d", pr.tree.Pid()))
+		logSpindle(pr.r, fmt.Sprintf("sent SIGKILL to process group %d", pr.tree.Pid()))
 	}
 }
 
@@ -183,7 +183,7 @@ func (e *Engine) pauseProcessLocked(t *task) error {
 	}
 	e.setStateLocked(t, model.StatePaused)
 	if pr := childOf(t); pr != nil && pr.tree.Signal(osproc.SIGSTOP) {
-		logLine(pr.r, fmt.Sprintf("spindle: sent SIGSTOP to process group %d", pr.tree.Pid()))
+		logSpindle(pr.r, fmt.Sprintf("sent SIGSTOP to process group %d", pr.tree.Pid()))
 	}
 	return nil
 }
@@ -195,7 +195,7 @@ func (e *Engine) resumeProcessLocked(t *task) error {
 	}
 	e.setStateLocked(t, model.StateRunning)
 	if pr := childOf(t); pr != nil && pr.tree.Signal(osproc.SIGCONT) {
-		logLine(pr.r, fmt.Sprintf("spindle: sent SIGCONT to process group %d", pr.tree.Pid()))
+		logSpindle(pr.r, fmt.Sprintf("sent SIGCONT to process group %d", pr.tree.Pid()))
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func shutdownWait(spec ProcessSpec) time.Duration {
 func (p *process) shutdown(pr *procRun) {
 	spec := p.spec
 	r := pr.r
-	logLine(r, "spindle: shutdown: "+quoteArgv(spec.Shutdown))
+	logSpindle(r, "shutdown: "+quoteArgv(spec.Shutdown))
 	ctx, cancel := context.WithTimeout(context.Background(), spec.ShutdownTimeout)
 	defer cancel()
 	var out tailBuffer
@@ -57,11 +57,11 @@ func (p *process) shutdown(pr *procRun) {
 	}
 	switch {
 	case ctx.Err() != nil:
-		logLine(r, "spindle: shutdown command did not end within "+spec.ShutdownTimeout.String()+"; killed it")
+		logSpindle(r, "shutdown command did not end within "+spec.ShutdownTimeout.String()+"; killed it")
 	case err != nil:
-		logLine(r, "spindle: shutdown command failed: "+err.Error()+tailNote(out.b))
+		logSpindle(r, "shutdown command failed: "+err.Error()+tailNote(out.b))
 	default:
-		logLine(r, "spindle: shutdown command done")
+		logSpindle(r, "shutdown command done")
 	}
 	unlock := r.e.lockTask(r.t)
 	defer unlock()

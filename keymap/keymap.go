@@ -33,6 +33,8 @@ type KeyMap struct {
 	Detail         key.Binding // open the detail pane of the selected task
 	Back           key.Binding // close the detail pane or help; clear the filter, then the marks
 	Tree           key.Binding // Workers: show work as a tree by parent (htop's tree view)
+	Logs           key.Binding // the full-screen log of the selected (or marked) tasks
+	LogsView       key.Binding // every task's log, merged
 
 	// Task actions: on the marked rows if any, else on the selected one.
 	Mark    key.Binding // mark or unmark the selected row
@@ -86,6 +88,8 @@ func Default() KeyMap {
 		Detail:         b("enter", "detail", "enter"),
 		Back:           b("esc", "back", "esc"),
 		Tree:           b("t", "tree by parent", "t"),
+		Logs:           b("l", "log of the task", "l"),
+		LogsView:       b("6", "logs", "6"),
 
 		Mark:    b("space", "mark", "space"),
 		Halt:    b("h", "halt", "h"),
@@ -141,7 +145,7 @@ func (k KeyMap) EventsShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextView, k.PrevView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.GoroutinesView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Detail, k.Back},
+		{k.NextView, k.PrevView, k.WorkersView, k.PoolsView, k.PollersView, k.EventsView, k.GoroutinesView, k.LogsView, k.Filter, k.Sort, k.SortReverse, k.Tree, k.Logs, k.Detail, k.Back},
 		{k.Mark, k.Halt, k.Pause, k.Kill, k.Restart, k.Run},
 		{k.Grow, k.Shrink, k.PauseAll},
 		{k.HaltAll, k.Reload, k.Errors, k.Help, k.Quit, k.ForceQuit},

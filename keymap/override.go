@@ -57,7 +57,7 @@ func (k *KeyMap) actions() []action {
 		{"next_view", &k.NextView}, {"prev_view", &k.PrevView}, {"workers_view", &k.WorkersView}, {"pools_view", &k.PoolsView},
 		{"pollers_view", &k.PollersView}, {"events_view", &k.EventsView}, {"goroutines_view", &k.GoroutinesView},
 		{"filter", &k.Filter}, {"sort", &k.Sort}, {"sort_reverse", &k.SortReverse},
-		{"tree", &k.Tree}, {"detail", &k.Detail}, {"back", &k.Back},
+		{"tree", &k.Tree}, {"logs", &k.Logs}, {"logs_view", &k.LogsView}, {"detail", &k.Detail}, {"back", &k.Back},
 		{"mark", &k.Mark}, {"halt", &k.Halt}, {"pause", &k.Pause}, {"kill", &k.Kill},
 		{"restart", &k.Restart}, {"run", &k.Run},
 		{"grow", &k.Grow}, {"shrink", &k.Shrink}, {"pause_all", &k.PauseAll},

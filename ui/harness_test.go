@@ -34,6 +34,7 @@ type fakeSource struct {
 	applyCtx []context.Context
 	initial  *model.Snapshot   // published on Subscribe, for tests that cannot time a publish
 	gors     *model.Goroutines // what Goroutines returns; nil: an error
+	logs     []model.LogEntry  // what ReadLogs serves (logview_test.go)
 }
 
 func newFakeSource() *fakeSource { return &fakeSource{errs: map[model.Op]error{}} }

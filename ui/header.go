@@ -19,11 +19,12 @@ const (
 	viewPollers    view = 3
 	viewEvents     view = 4
 	viewGoroutines view = 5 // goroutines.go
+	viewLogs       view = 6 // every task's log (logview.go)
 )
 
 // availableViews lists the views tab cycles through, in order.
 func availableViews() []view {
-	return []view{viewWorkers, viewPools, viewPollers, viewEvents, viewGoroutines}
+	return []view{viewWorkers, viewPools, viewPollers, viewEvents, viewGoroutines, viewLogs}
 }
 
 // String returns the view's tab name.
@@ -39,6 +40,8 @@ func (v view) String() string {
 		return "Events"
 	case viewGoroutines:
 		return "Goroutines"
+	case viewLogs:
+		return "Logs"
 	}
 	return "?"
 }

@@ -89,12 +89,15 @@ var onlySGR = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 // and the window title is plain text.
 func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	places := [][]string{nil, {"enter"}, {"G", "enter"}, {"2"}, {"3"}, {"3", "enter"}, {"4"}, {"4", "enter"}, {"4", "G", "enter"},
-		{"e"}, {"x"}, {"t"}, {"?"}, {"2", "x"}, {"h"}}
+		{"e"}, {"x"}, {"t"}, {"?"}, {"2", "x"}, {"h"}, {"l"}, {"6"}, {"6", "T", "w", "s"}, {"6", "/", "\x1b", "enter"}}
 	for _, keys := range places {
 		t.Run(strings.Join(keys, ","), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				h := newHarness(t)
 				h.publish(hostileSnapshot())
+				h.src.mu.Lock()
+				h.src.logs = hostileLogs() // for the log views (l, 5)
+				h.src.mu.Unlock()
 				h.keys(keys...)
 				time.Sleep(time.Millisecond)
 				v := h.m.View()

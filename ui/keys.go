@@ -175,6 +175,8 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) bool {
 		to = viewEvents
 	case key.Matches(msg, k.GoroutinesView):
 		to = viewGoroutines
+	case key.Matches(msg, k.LogsView):
+		to = viewLogs
 	default:
 		return false
 	}

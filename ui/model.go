@@ -55,6 +55,9 @@ type Model struct {
 	srcErr   sourceErrorLine
 	filter   filterInput
 	footer   footer
+	logs     logView // the full-screen log of tasks (logview.go)
+	allLogs  logView // the Logs view: every task's
+	logKeys  logKeys
 
 	width, height int
 
@@ -102,6 +105,9 @@ func New(src Source, opts ...Option) Model {
 		srcErr:    newSourceErrorLine(&st),
 		filter:    newFilterInput(o.color),
 		footer:    newFooter(&st),
+		logs:      newLogView(&st, o.color, false),
+		allLogs:   newLogView(&st, o.color, true),
+		logKeys:   defaultLogKeys(),
 	}
 	m.resize(80, 24) // until the first tea.WindowSizeMsg
 	if o.keysErr != nil {
@@ -181,6 +187,8 @@ func (m *Model) resize(w, h int) {
 	m.gors.SetSize(m.width, body)
 	m.detail.SetSize(m.width, body)
 	m.pollerD.SetSize(m.width, body)
+	m.logs.SetSize(m.width, body)
+	m.allLogs.SetSize(m.width, body)
 	m.help.SetSize(m.width, body)
 	m.confirm.SetSize(m.width, body)
 	m.text.SetSize(m.width, body)
@@ -199,6 +207,8 @@ func (m Model) View() tea.View {
 	switch {
 	case m.snap.NotEngine && m.active != viewGoroutines: // notengine.go
 		body = m.notEngineView()
+	case m.logs.open:
+		body = m.logs.View(m.logHint())
 	case m.pollerD.open:
 		body = m.pollerD.View()
 	case m.detail.open:
@@ -211,6 +221,8 @@ func (m Model) View() tea.View {
 		body = m.events.View()
 	case m.active == viewGoroutines:
 		body = m.gors.View()
+	case m.active == viewLogs:
+		body = m.allLogs.View(m.logHint())
 	default:
 		body = m.workers.View()
 	}

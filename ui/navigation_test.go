@@ -280,8 +280,10 @@ func TestViews(t *testing.T) {
 		{[]string{"tab", "tab"}, viewPollers, "Pollers (6/6)"},
 		{[]string{"tab", "tab", "tab"}, viewEvents, "Events (8/8)"},
 		{[]string{"tab", "tab", "tab", "tab"}, viewGoroutines, "Goroutines"},
-		{[]string{"tab", "tab", "tab", "tab", "tab"}, viewWorkers, "Workers (15/15)"},
+		{[]string{"tab", "tab", "tab", "tab", "tab"}, viewLogs, "Logs: every task"},
+		{[]string{"tab", "tab", "tab", "tab", "tab", "tab"}, viewWorkers, "Workers (15/15)"},
 		{[]string{"5"}, viewGoroutines, "sampling the goroutines…"}, // asked on the next tick
+		{[]string{"6", "1"}, viewWorkers, "Workers (15/15)"},
 		{[]string{"4", "1"}, viewWorkers, "Workers (15/15)"},
 		{[]string{"4", "/", "t", "7", "enter"}, viewEvents, "Events (1/8) [filter: t7]"},
 		{[]string{"2"}, viewPools, "Pools (5/5)"},

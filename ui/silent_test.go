@@ -57,8 +57,9 @@ func TestShiftTabGoesBack(t *testing.T) {
 		keys []string
 		want view
 	}{
-		{[]string{"shift+tab"}, viewGoroutines},
-		{[]string{"shift+tab", "shift+tab"}, viewEvents},
+		{[]string{"shift+tab"}, viewLogs},
+		{[]string{"shift+tab", "shift+tab"}, viewGoroutines},
+		{[]string{"shift+tab", "shift+tab", "shift+tab"}, viewEvents},
 		{[]string{"2", "shift+tab"}, viewWorkers},
 		{[]string{"tab", "shift+tab"}, viewWorkers},
 	}

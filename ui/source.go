@@ -22,4 +22,7 @@ type Source interface {
 	// samples no more often than its cost allows and returns its last sample
 	// in between.
 	Goroutines(ctx context.Context) (model.Goroutines, error)
+	// ReadLogs returns one batch of the log lines q selects, without
+	// waiting (the log views poll it while they are open).
+	ReadLogs(ctx context.Context, q model.LogQuery) (model.LogBatch, error)
 }

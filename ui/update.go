@@ -57,7 +57,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.quit()
 	case tea.KeyPressMsg:
-		return m.handleKey(msg)
+		next, cmd := m.handleKey(msg)
+		return next.(Model).readLogs(cmd) // logkeys.go
+	case logBatchMsg: // logkeys.go
+		return m.logBatch(msg)
 	case goroutinesTickMsg, goroutinesMsg: // goroutines_poll.go
 		return m.goroutinesUpdate(msg)
 	case QuitRequestMsg: // quit_request.go
@@ -195,12 +198,17 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.logs.open { // logkeys.go
+		return m.logKey(msg, false)
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.startQuit()
 	case key.Matches(msg, k.Help):
 		m.help.Toggle()
 		return m, nil
+	case key.Matches(msg, k.Logs) && m.active != viewLogs:
+		return m.openLogs()
 	case key.Matches(msg, k.HaltAll):
 		return m.act(planHaltAll(m.snap.Counts))
 	case key.Matches(msg, k.Reload):
@@ -217,6 +225,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.pollerDetailKey(msg)
 	case m.detail.open:
 		return m.detailKey(msg)
+	}
+	if m.active == viewLogs {
+		return m.logKey(msg, true)
 	}
 	return m.listKey(msg)
 }
@@ -267,6 +278,7 @@ func nextView(v view, dir int) view {
 // switchView shows view v.
 func (m *Model) switchView(v view) {
 	m.active, m.header.active = v, v
+	m.switchLogsView() // logkeys.go
 }
 
 // openDetail opens the detail pane on the selected task; in Events, on the

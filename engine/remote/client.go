@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spindle-tui/spindle/model"
@@ -62,6 +63,8 @@ type Client struct {
 	mu     sync.Mutex // guards closed and the wg.Add of Subscribe
 	closed bool
 	wg     sync.WaitGroup // one per subscription goroutine
+
+	logCut atomic.Pointer[context.CancelFunc] // drops the current log stream (tests: client_logs.go)
 }
 
 // Dial connects to the server at addr (the forms Listen takes) and checks it

@@ -61,6 +61,7 @@ func (a *api) routes() http.Handler {
 	mux.HandleFunc("GET "+pathStream, a.stream)
 	mux.HandleFunc("POST "+pathCommands, a.command)
 	mux.HandleFunc("GET "+pathGoroutines, a.goroutines)
+	mux.HandleFunc("GET "+pathLogs, a.logs) // logs.go
 	mux.Handle("GET "+pathMetrics, a.metricsHandler())
 	if a.cfg.token == "" {
 		return mux

@@ -15,19 +15,8 @@ import (
 // An idle stream gets a ": ping" comment every heartbeat. It ends when the
 // client goes, the engine closes, or the server shuts down.
 func (a *api) stream(w http.ResponseWriter, r *http.Request) {
-	rc := http.NewResponseController(w)
-	// A stream lasts: lift the server's read deadline (a GET has no body to
-	// wait for; the client going is seen by the request's context) and bound
-	// each event's write instead (a client that stops reading is cut).
-	_ = rc.SetReadDeadline(time.Time{})
-	deadline := func() { _ = rc.SetWriteDeadline(time.Now().Add(a.cfg.timeouts.event)) }
-	deadline()
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // keep reverse proxies from buffering events
-	w.WriteHeader(http.StatusOK)
-	if err := rc.Flush(); err != nil {
+	rc, deadline, ok := a.openEvents(w)
+	if !ok {
 		return
 	}
 
@@ -60,6 +49,24 @@ func (a *api) stream(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// openEvents starts a server-sent event stream on w. A stream lasts: it lifts
+// the server's read deadline (a GET has no body to wait for; the client going
+// is seen by the request's context) and bounds each event's write instead (a
+// client that stops reading is cut): call deadline before each write. ok is
+// false when the client is already gone.
+func (a *api) openEvents(w http.ResponseWriter) (rc *http.ResponseController, deadline func(), ok bool) {
+	rc = http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	deadline = func() { _ = rc.SetWriteDeadline(time.Now().Add(a.cfg.timeouts.event)) }
+	deadline()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // keep reverse proxies from buffering events
+	w.WriteHeader(http.StatusOK)
+	return rc, deadline, rc.Flush() == nil
 }
 
 // writeSnapshotEvent writes s as one event.

@@ -69,6 +69,7 @@ func (s *Supervisor) apply(ctx context.Context, f *File) (Plan, error) {
 	if plan.RefreshChanged {
 		errs = append(errs, s.e.SetRefresh(plan.Refresh))
 	}
+	s.applyLogsLocked(s.cur, f) // logs.go
 	errs = append(errs, s.removeLocked(ctx, plan)...)
 	errs = append(errs, s.addLocked(ctx, plan)...)
 	s.cur = f

@@ -167,7 +167,7 @@ func objects() []objectInfo {
 		{"pool_task", "A command a pool runs.", info(taskFields(true))},
 		{"backoff", "The delay between restarts: initial, doubling up to max.", info(backoffFields())},
 		{"poller", "A command run periodically; the last line of its output is its value.", info(pollerFields())},
-	}, orchestrationObjects()...)
+	}, append(orchestrationObjects(), logsObjects()...)...) // logs.go: the logs block
 }
 
 func fileFields() []field[File] {
@@ -190,6 +190,7 @@ func fileFields() []field[File] {
 				f.Pollers = decodeNamed(d, n, "poller", newPoller, pollerFields())
 				f.EmptyOnPurpose = f.EmptyOnPurpose || emptyMapping(n)
 			}),
+		logsField(), // logs.go
 	}
 }
 

@@ -67,6 +67,7 @@ type File struct {
 	Managers []Manager     `json:"managers"`
 	Pools    []Pool        `json:"pools"`
 	Pollers  []Poller      `json:"pollers"`
+	Logs     Logs          `json:"logs,omitzero"` // log files (logs.go)
 
 	// Format is what the file was read as: FormatSpindle, FormatProcessCompose
 	// or FormatProcfile (detected from the content).

@@ -77,7 +77,8 @@ func TestSchemaFieldsParse(t *testing.T) {
 		"pools:\n  p:\n    max_workers: 1\n    task_type: t\n    daemon: false\n    tasks:\n" +
 		"      - {name: b, type: t, command: [x], dir: ., env: {}, restart: never, backoff: {}, max_restarts: 0, restart_window: 1s, stop_signal: KILL, stop_grace: 0}\n" +
 		"pollers:\n  q: {period: 1s, min_wait: 0, timeout: 1s, concurrency: 1, command: [x], dir: ., env: {}}\n" +
-		"  r: {schedule: \"@daily\", timezone: Local, command: [x]}\n"
+		"  r: {schedule: \"@daily\", timezone: Local, command: [x]}\n" +
+		"logs: {dir: ., max_size: 1, max_backups: 1, max_age: 1h, compress: true, format: json, tasks: {a: {off: true, max_size: 1, max_backups: 1, max_age: 1h, compress: true}}}\n"
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("A=1\n"), 0o600); err != nil {
 		t.Fatal(err)
