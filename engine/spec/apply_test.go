@@ -121,16 +121,18 @@ pollers:
 	if plan.Empty() {
 		t.Fatal("empty plan for a changed file")
 	}
+	// change keeps its id and restarts in place: v2 runs once its pid is new.
+	oldPID := taskRows(before)["change"].PID
 	after := waitFor(t, e, "v2 running", func(s model.Snapshot) bool {
 		r := taskRows(s)
-		return r["change"].PID != 0 && r["added"].PID != 0
+		return r["change"].PID != 0 && r["change"].PID != oldPID && r["added"].PID != 0
 	})
 	b, a := taskRows(before), taskRows(after)
 	if a["keep"].ID != b["keep"].ID || a["keep"].PID != b["keep"].PID {
 		t.Errorf("unchanged task touched: before %s pid %d, after %s pid %d", b["keep"].ID, b["keep"].PID, a["keep"].ID, a["keep"].PID)
 	}
-	if a["change"].PID == b["change"].PID {
-		t.Errorf("changed task not restarted (pid %d)", a["change"].PID)
+	if a["change"].ID != b["change"].ID {
+		t.Errorf("changed task got a new id: %s, was %s (it restarts in place)", a["change"].ID, b["change"].ID)
 	}
 	if _, ok := a["drop"]; ok {
 		t.Errorf("removed task still live: %+v", a["drop"])
