@@ -26,6 +26,14 @@ func TestParseConfig(t *testing.T) {
 				t.Errorf("page down %v, kill %v", got, k.Kill.Keys())
 			}
 		}},
+		{"a log view key", "keys:\n  log_wrap: W\n  log-streams: [o]\n", func(t *testing.T, k KeyMap) {
+			if !key.Matches(press("W"), k.LogWrap) || key.Matches(press("w"), k.LogWrap) || k.LogWrap.Help() != (key.Help{Key: "W", Desc: "wrap"}) {
+				t.Errorf("log wrap %v %+v", k.LogWrap.Keys(), k.LogWrap.Help())
+			}
+			if !key.Matches(press("o"), k.LogStreams) || !key.Matches(press("s"), k.Sort) {
+				t.Errorf("log streams %v, sort %v", k.LogStreams.Keys(), k.Sort.Keys())
+			}
+		}},
 		{"unbind", "keys:\n  tree: []\n", func(t *testing.T, k KeyMap) {
 			if len(k.Tree.Keys()) != 0 {
 				t.Errorf("tree still bound to %v", k.Tree.Keys())
@@ -72,6 +80,7 @@ func TestParseConfigErrors(t *testing.T) {
 			`config.yaml:3:9: keys are a key (ctrl+h) or a list of keys ([x, delete])`,
 			`config.yaml:4:9: a key is a name such as x, ctrl+h, f5 or space`}},
 		{"conflict", "keys:\n  kill: q\n", []string{`config.yaml:2:3: key "q" is bound to both "kill" and "quit"`}},
+		{"two log view actions", "keys:\n  log_wrap: W\n  log_timestamps: W\n", []string{`config.yaml:3:3: key "W" is bound to both "log_wrap" and "log_timestamps"`}},
 		{"twice", "keys:\n  halt: a\n  halt: b\n", []string{`config.yaml:3:3: YAML: mapping key "halt" already defined at [2:3]`}},
 		{"twice, spelt apart", "keys:\n  page_up: a\n  page-up: b\n", []string{`config.yaml:3:3: action "page-up" is given twice`}},
 		{"unknown section", "kees:\n  halt: a\n", []string{`config.yaml:1:1: unknown field "kees" (a config file has: keys)`}},

@@ -49,6 +49,17 @@ type KeyMap struct {
 	Shrink   key.Binding // a pool: one worker fewer; a replica set: one replica fewer; a poller: slower (twice the period)
 	PauseAll key.Binding // pause every poller, or resume them all when none runs
 
+	// The log views: a task's log (Logs) and the Logs view. Their keys may
+	// reuse keys of the tables (s sorts a table, picks streams in a log); the
+	// navigation keys scroll the log, and Bottom follows the newest line again.
+	LogSearch      key.Binding // search the log (a regular expression), highlighting matches
+	LogNextMatch   key.Binding // go to the next match, towards older lines
+	LogPrevMatch   key.Binding // go to the previous match, towards newer lines
+	LogOnlyMatches key.Binding // show only the lines the search matches, or every line again
+	LogWrap        key.Binding // wrap long lines, or cut them at the edge
+	LogTimestamps  key.Binding // show each line's time, or not
+	LogStreams     key.Binding // cycle stdout and stderr, stdout only, stderr only
+
 	// Global.
 	HaltAll   key.Binding // halt every live task (asks first)
 	Reload    key.Binding // re-read the task file now (model.OpReload)
@@ -102,6 +113,14 @@ func Default() KeyMap {
 		Shrink:   b("-", "-1 worker or replica; poller: slower (period ×2)", "-"),
 		PauseAll: b("P", "pause all pollers / resume all", "P"),
 
+		LogSearch:      b("/", "search", "/"),
+		LogNextMatch:   b("n", "older match", "n"),
+		LogPrevMatch:   b("N", "newer match", "N"),
+		LogOnlyMatches: b("f", "only matches", "f"),
+		LogWrap:        b("w", "wrap", "w"),
+		LogTimestamps:  b("T", "timestamps", "T"),
+		LogStreams:     b("s", "stdout/stderr/all", "s"),
+
 		HaltAll:   b("H", "halt all", "H"),
 		Reload:    b("ctrl+r", "reload task file", "ctrl+r"),
 		Errors:    b("e", "all errors of the task file", "e"),
@@ -140,8 +159,16 @@ func (k KeyMap) EventsShortHelp() []key.Binding {
 	return []key.Binding{k.Detail, k.Filter, k.Sort, k.SortReverse, k.Help, k.Quit}
 }
 
+// GoroutinesShortHelp returns the footer bindings of the Goroutines view: a
+// group's stack, filter, sort.
+func (k KeyMap) GoroutinesShortHelp() []key.Binding {
+	return []key.Binding{k.Detail, k.Filter, k.Sort, k.SortReverse, k.Help, k.Quit}
+}
+
 // FullHelp returns every binding for the help overlay, in the groups named by
-// GroupTitles: navigation, view, task actions, pools and pollers, global.
+// GroupTitles: navigation, view, task actions, pools and pollers, global. The
+// log views' keys (Log*) are grouped by the dashboard, from the table that
+// also dispatches them and makes their hint line.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},

@@ -65,6 +65,9 @@ func TestDefaultMatches(t *testing.T) {
 		{"2", k.PoolsView, "pools"}, {"3", k.PollersView, "pollers"}, {"t", k.Tree, "tree"},
 		{"+", k.Grow, "grow"}, {"=", k.Grow, "grow unshifted"}, {"-", k.Shrink, "shrink"},
 		{"P", k.PauseAll, "pause all"}, {"ctrl+r", k.Reload, "reload"}, {"e", k.Errors, "errors"},
+		{"/", k.LogSearch, "log search"}, {"n", k.LogNextMatch, "log next match"}, {"N", k.LogPrevMatch, "log previous match"},
+		{"f", k.LogOnlyMatches, "log only matches"}, {"w", k.LogWrap, "log wrap"}, {"T", k.LogTimestamps, "log timestamps"},
+		{"s", k.LogStreams, "log streams"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,6 +211,28 @@ func TestOverride(t *testing.T) {
 		{name: "grow conflicts with quit", m: map[string][]string{"grow": {"q"}}, wantErr: ErrConflict},
 		{name: "tree conflicts with pause all", m: map[string][]string{"tree": {"P"}}, wantErr: ErrConflict},
 		{name: "unknown", m: map[string][]string{"explode": {"e"}}, wantErr: ErrUnknownAction},
+		{name: "two log view actions on one key", m: map[string][]string{"log_wrap": {"T"}}, wantErr: ErrConflict},
+		{name: "a log view action on a view key", m: map[string][]string{"log_streams": {"1"}}, wantErr: ErrConflict},
+		{name: "a log view action on an action key (live in the Logs view)", m: map[string][]string{"log_wrap": {"h"}}, wantErr: ErrConflict},
+		{name: "a log view action on the bottom key", m: map[string][]string{"log_search": {"G"}}, wantErr: ErrConflict},
+		{
+			name: "a log view action may reuse a table-only key",
+			m:    map[string][]string{"log_wrap": {"t"}, "log_timestamps": {"enter"}, "log_only_matches": {"space"}},
+			check: func(t *testing.T, k KeyMap) {
+				if !key.Matches(press("t"), k.LogWrap) || !key.Matches(press("t"), k.Tree) || !key.Matches(press("enter"), k.LogTimestamps) {
+					t.Errorf("log wrap %v timestamps %v", k.LogWrap.Keys(), k.LogTimestamps.Keys())
+				}
+			},
+		},
+		{
+			name: "a table action may take a log view key",
+			m:    map[string][]string{"tree": {"w"}},
+			check: func(t *testing.T, k KeyMap) {
+				if !key.Matches(press("w"), k.Tree) || !key.Matches(press("w"), k.LogWrap) {
+					t.Errorf("tree %v log wrap %v", k.Tree.Keys(), k.LogWrap.Keys())
+				}
+			},
+		},
 		{name: "conflict", m: map[string][]string{"halt": {"j"}}, wantErr: ErrConflict},
 		{
 			name: "no may share esc with back",
@@ -253,7 +278,7 @@ func TestOverrideErrorsNameTheProblem(t *testing.T) {
 
 func TestActionsCoverEveryBinding(t *testing.T) {
 	names := Actions()
-	if len(names) != 38 {
+	if len(names) != 45 {
 		t.Errorf("%d actions: %v", len(names), names)
 	}
 	seen := map[string]bool{}

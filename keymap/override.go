@@ -29,7 +29,7 @@ func (e *UnknownActionError) Error() string {
 func (e *UnknownActionError) Is(target error) bool { return target == ErrUnknownAction }
 
 // ConflictError reports one key bound to two actions that are active at the same
-// time (on the main screen, or in the confirm dialog).
+// time (on the main screen, in the log views, or in the confirm dialog).
 type ConflictError struct {
 	Key     string    // the key, as in the override ("ctrl+h")
 	Actions [2]string // the two action names
@@ -61,6 +61,8 @@ func (k *KeyMap) actions() []action {
 		{"mark", &k.Mark}, {"halt", &k.Halt}, {"pause", &k.Pause}, {"kill", &k.Kill},
 		{"restart", &k.Restart}, {"run", &k.Run},
 		{"grow", &k.Grow}, {"shrink", &k.Shrink}, {"pause_all", &k.PauseAll},
+		{"log_search", &k.LogSearch}, {"log_next_match", &k.LogNextMatch}, {"log_prev_match", &k.LogPrevMatch},
+		{"log_only_matches", &k.LogOnlyMatches}, {"log_wrap", &k.LogWrap}, {"log_timestamps", &k.LogTimestamps}, {"log_streams", &k.LogStreams},
 		{"halt_all", &k.HaltAll}, {"reload", &k.Reload}, {"errors", &k.Errors}, {"help", &k.Help}, {"quit", &k.Quit}, {"force_quit", &k.ForceQuit},
 		{"yes", &k.Yes}, {"no", &k.No},
 	}
@@ -114,25 +116,17 @@ func (k *KeyMap) Override(m map[string][]string) error {
 	return nil
 }
 
-// checkConflicts reports the first key bound to two actions of one context. The
-// main screen uses every action except yes/no; the confirm dialog uses yes, no
-// and force_quit. back and no may share esc because they never meet.
+// checkConflicts reports the first key bound to two actions live on one screen
+// (see screensOf): the main screen, the log views, the confirm dialog. A key
+// may serve one action in each: s sorts a table and picks a log's streams,
+// back and no share esc.
 func (k *KeyMap) checkConflicts() error {
-	var main, confirm []action
-	for _, a := range k.actions() {
-		switch a.name {
-		case "yes", "no":
-			confirm = append(confirm, a)
-		case "force_quit":
-			main = append(main, a)
-			confirm = append(confirm, a)
-		default:
-			main = append(main, a)
-		}
-	}
-	for _, ctx := range [][]action{main, confirm} {
+	for _, on := range []screen{onMain, onLog, onConfirm} {
 		seen := make(map[string]string)
-		for _, a := range ctx {
+		for _, a := range k.actions() {
+			if screensOf(a.name)&on == 0 {
+				continue
+			}
 			for _, kk := range a.b.Keys() {
 				if other, ok := seen[kk]; ok && other != a.name {
 					return &ConflictError{Key: kk, Actions: [2]string{other, a.name}}
@@ -142,4 +136,32 @@ func (k *KeyMap) checkConflicts() error {
 		}
 	}
 	return nil
+}
+
+// screen is a set of screens on which an action's keys are live.
+type screen uint8
+
+// The screens keys are checked on.
+const (
+	onMain    screen = 1 << iota // the tables and the detail panes
+	onLog                        // a task's log (l) and the Logs view
+	onConfirm                    // the confirm dialog
+)
+
+// screensOf returns where action name is live. The log views take, besides
+// their own log_* keys, the navigation, view, global and action keys (the
+// Logs view is a view like the others); not the table-only ones.
+func screensOf(name string) screen {
+	switch name {
+	case "yes", "no":
+		return onConfirm
+	case "force_quit":
+		return onMain | onLog | onConfirm
+	case "filter", "sort", "sort_reverse", "detail", "mark", "tree", "logs":
+		return onMain
+	}
+	if strings.HasPrefix(name, "log_") {
+		return onLog
+	}
+	return onMain | onLog
 }

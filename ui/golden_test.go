@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/spindle-tui/spindle/keymap"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -51,6 +52,8 @@ func TestGolden(t *testing.T) {
 		{name: "detail_probe", snap: stackSnapshot, sel: "t3", keys: []string{"enter"}},
 		{name: "detail_blocked", snap: stackSnapshot, sel: "t8", keys: []string{"enter"}},
 		{name: "pools_replicas", snap: replicaSnapshot, keys: []string{"2", "G"}},
+		{name: "logs_help", keys: []string{"6", "?"}},
+		{name: "log_help_remapped", opts: []Option{remappedLogWrap(t)}, sel: "t1", keys: []string{"l", "?"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +71,15 @@ func TestGolden(t *testing.T) {
 			})
 		})
 	}
+}
+
+// remappedLogWrap is the keys of a config that moves log_wrap to W.
+func remappedLogWrap(t *testing.T) Option {
+	k, err := keymap.Parse("config.yaml", []byte("keys:\n  log_wrap: W\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return WithKeyConfig(k, nil)
 }
 
 // sourceErrorSnapshot is the process fixture after a save that did not validate,

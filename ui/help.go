@@ -10,11 +10,14 @@ import (
 
 // helpOverlay is the full help (?): every binding of the keymap, grouped, in a
 // box drawn over the body. It is generated from the keymap, so remapped keys
-// show. The groups are laid side by side as far as the width allows, in bands
-// under one another, and the box scrolls when they are taller than the body.
+// show: the keymap's groups and the log views' (from their table, logHelp),
+// which leads when the help is opened from a log view. The groups are laid
+// side by side as far as the width allows, in bands under one another, and
+// the box scrolls when they are taller than the body.
 type helpOverlay struct {
 	textOverlay
-	keys *keymap.KeyMap
+	keys     *keymap.KeyMap
+	logFirst bool // opened from a log view: its group first
 }
 
 // newHelpOverlay returns a closed overlay of the bindings in keys.
@@ -22,12 +25,17 @@ func newHelpOverlay(st *Styles, keys *keymap.KeyMap) helpOverlay {
 	return helpOverlay{textOverlay: newTextOverlay(st), keys: keys}
 }
 
-// Toggle opens or closes the overlay.
-func (h *helpOverlay) Toggle() {
+// logGroupTitle titles the help's group of the log views' keys.
+const logGroupTitle = "log view"
+
+// Toggle opens or closes the overlay; logFirst (opened from a log view) puts
+// the log views' keys first.
+func (h *helpOverlay) Toggle(logFirst bool) {
 	if h.open {
 		h.Close()
 		return
 	}
+	h.logFirst = logFirst
 	h.Open("Help", h.content)
 }
 
@@ -67,6 +75,12 @@ func (h *helpOverlay) content(w int) []string {
 			title = titles[i]
 		}
 		cols = append(cols, h.column(title, g))
+	}
+	logCol := h.column(logGroupTitle, logHelp(h.keys))
+	if h.logFirst {
+		cols = append([]helpColumn{logCol}, cols...)
+	} else {
+		cols = append(cols, logCol)
 	}
 	const gap = 4
 	var lines []string

@@ -14,7 +14,10 @@ import (
 // is a task file, the reload key.
 func (m *Model) footerBindings() []key.Binding {
 	bs := m.focusBindings()
-	if m.confirm.open || m.filter.active || m.help.open || m.text.open {
+	if m.confirm.open || m.filter.active || m.help.open || m.text.open || m.logs.open {
+		return bs // a task's log takes no reload or errors key
+	}
+	if v := m.openLog(); v != nil && v.typing {
 		return bs
 	}
 	if m.srcErr.Shown() {
@@ -49,11 +52,19 @@ func (m *Model) focusBindings() []key.Binding {
 		closeHelp := key.NewBinding(key.WithKeys("esc"), key.WithHelp(km.Back.Help().Key+"/"+km.Help.Help().Key, "close help"))
 		return []key.Binding{closeHelp, km.Quit}
 	}
+	if v := m.openLog(); v != nil {
+		return m.logBindings(km, v) // logkeys.go
+	}
 	switch m.focus() {
 	case focusPools:
 		return m.poolBindings(km)
 	case focusPollers:
 		return m.pollerBindings(km)
+	}
+	if m.active == viewGoroutines && !m.detail.open {
+		km.Detail.SetEnabled(m.gors.Selected() != nil)
+		km.Detail.SetHelp(km.Detail.Help().Key, "stack")
+		return km.GoroutinesShortHelp()
 	}
 	if m.active == viewEvents && !m.detail.open {
 		km.Detail.SetEnabled(m.events.SelectedEvent() != nil)

@@ -98,9 +98,9 @@ func (v *logView) Close() { v.open, v.lines, v.shown = false, nil, nil; v.gen++ 
 // SetSize sets the screen the view fills.
 func (v *logView) SetSize(w, h int) { v.w, v.h = w, max(h, 3) }
 
-// rows is how many lines of log the screen shows (a title and a hint line
-// take two).
-func (v *logView) rows() int { return max(v.h-2, 1) }
+// rows is how many lines of log the screen shows (a title takes one; the
+// keys are in the dashboard's footer).
+func (v *logView) rows() int { return max(v.h-1, 1) }
 
 // Add takes a batch read from the Source.
 func (v *logView) Add(b model.LogBatch) {
@@ -285,10 +285,11 @@ func (v *logView) rowOf(li int) int {
 	return lo
 }
 
-// View returns the screen: a title line, the rows, a hint line.
-func (v *logView) View(hint string) []string {
+// View returns the screen: a title line and the rows; follow names the keys
+// that follow again ("G or end").
+func (v *logView) View(follow string) []string {
 	out := make([]string, 0, v.h)
-	out = append(out, fitLine(v.titleLine(), v.w))
+	out = append(out, fitLine(v.titleLine(follow), v.w))
 	rows := v.rows()
 	var body []string
 	for i := v.end() - 1; i >= 0 && len(body) < rows; i-- {
@@ -309,17 +310,17 @@ func (v *logView) View(hint string) []string {
 	if v.count() == 0 {
 		out = append(out, v.st.dim.render("  no lines yet"))
 	}
-	for len(out) < v.h-1 {
+	for len(out) < v.h {
 		out = append(out, "")
 	}
-	if v.typing {
-		return append(out, "/"+string(v.input)+"█")
-	}
-	return append(out, fitLine(hint, v.w))
+	return out
 }
 
+// SearchLine is the search being typed, shown in place of the status line.
+func (v *logView) SearchLine() string { return "/" + string(v.input) + "█" }
+
 // titleLine says what is shown and whether it follows.
-func (v *logView) titleLine() string {
+func (v *logView) titleLine(follow string) string {
 	var b strings.Builder
 	v.st.title.write(&b, v.title)
 	b.WriteString(v.st.dim.render("  " + plural(len(v.lines), "line")))
@@ -329,7 +330,11 @@ func (v *logView) titleLine() string {
 	if v.follow {
 		b.WriteString(v.st.statusOK.render("  following"))
 	} else {
-		b.WriteString(v.st.statusWarn.render("  paused: G or end follows"))
+		paused := "  paused"
+		if follow != "" {
+			paused += ": " + follow + " follows"
+		}
+		b.WriteString(v.st.statusWarn.render(paused))
 	}
 	if v.streams != logAll {
 		b.WriteString("  " + v.streams.String())

@@ -96,7 +96,7 @@ func TestLogViewKeys(t *testing.T) {
 		{"f shows only the matches", []string{"/", "l", "i", "n", "e", " ", ".", "?", "4", "2", "$", "enter", "f"},
 			[]string{"only matches", "crawl root line 42", "crawl root line 142", "crawl root line 442"}, []string{"crawl root line 499"}},
 		{"f without a search says how", []string{"f"}, []string{"/ searches first"}, nil},
-		{"s cycles to stdout only", []string{"s"}, []string{"stdout only", "crawl root line 498"}, []string{"line 497", "stderr "}},
+		{"s cycles to stdout only", []string{"s"}, []string{"stdout only", "crawl root line 498"}, []string{"line 497", "stderr crawl"}},
 		{"s twice: stderr only", []string{"s", "s"}, []string{"stderr only", "stderr crawl root line 497"}, []string{"line 498"}},
 		{"T shows times", []string{"T"}, []string{"12:08:"}, nil},
 		{"a bad regexp is an error", []string{"/", "(", "enter"}, []string{"search: error parsing regexp"}, nil},

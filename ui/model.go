@@ -57,7 +57,6 @@ type Model struct {
 	footer   footer
 	logs     logView // the full-screen log of tasks (logview.go)
 	allLogs  logView // the Logs view: every task's
-	logKeys  logKeys
 
 	width, height int
 
@@ -107,7 +106,6 @@ func New(src Source, opts ...Option) Model {
 		footer:    newFooter(&st),
 		logs:      newLogView(&st, o.color, false),
 		allLogs:   newLogView(&st, o.color, true),
-		logKeys:   defaultLogKeys(),
 	}
 	m.resize(80, 24) // until the first tea.WindowSizeMsg
 	if o.keysErr != nil {
@@ -208,7 +206,7 @@ func (m Model) View() tea.View {
 	case m.snap.NotEngine && m.active != viewGoroutines: // notengine.go
 		body = m.notEngineView()
 	case m.logs.open:
-		body = m.logs.View(m.logHint())
+		body = m.logs.View(followKeys(m.keys))
 	case m.pollerD.open:
 		body = m.pollerD.View()
 	case m.detail.open:
@@ -222,7 +220,7 @@ func (m Model) View() tea.View {
 	case m.active == viewGoroutines:
 		body = m.gors.View()
 	case m.active == viewLogs:
-		body = m.allLogs.View(m.logHint())
+		body = m.allLogs.View(followKeys(m.keys))
 	default:
 		body = m.workers.View()
 	}
@@ -241,7 +239,9 @@ func (m Model) View() tea.View {
 	if m.srcErr.Shown() {
 		lines = append(lines, m.srcErr.View(m.keys.Errors.Help().Key))
 	}
-	if m.filter.active {
+	if v := m.openLog(); v != nil && v.typing {
+		lines = append(lines, fitLine(v.SearchLine(), m.width))
+	} else if m.filter.active {
 		lines = append(lines, m.filter.View())
 	} else {
 		lines = append(lines, m.status.View())

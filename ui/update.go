@@ -189,7 +189,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.help.open {
 		switch {
 		case key.Matches(msg, k.Help, k.Back):
-			m.help.Toggle()
+			m.help.Toggle(false)
 		case key.Matches(msg, k.Quit):
 			return m.startQuit()
 		case m.navigate(msg, &m.help):
@@ -198,14 +198,14 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if m.logs.open { // logkeys.go
-		return m.logKey(msg, false)
+	if v := m.openLog(); v != nil && (v.typing || !v.all) { // logkeys.go: a search line, or a task's log, has every key
+		return m.logKey(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.startQuit()
 	case key.Matches(msg, k.Help):
-		m.help.Toggle()
+		m.help.Toggle(m.openLog() != nil)
 		return m, nil
 	case key.Matches(msg, k.Logs) && m.active != viewLogs:
 		return m.openLogs()
@@ -226,8 +226,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case m.detail.open:
 		return m.detailKey(msg)
 	}
-	if m.active == viewLogs {
-		return m.logKey(msg, true)
+	if v := m.openLog(); v != nil {
+		return m.logKey(msg)
 	}
 	return m.listKey(msg)
 }
