@@ -24,8 +24,9 @@ const (
 // WithLogBytes bounds the log store: each task keeps its newest lines up to
 // perTask bytes, and all tasks together up to total; past the total, the task
 // holding the most loses its oldest lines first, so a flooding task pays and
-// a quiet one keeps its history. A line costs its text plus 64 bytes. Zero or
-// less keeps a default (4 MiB, 64 MiB).
+// a quiet one keeps its history. A line of a child's output costs its text
+// plus 5 bytes (and each read of the output 88); any other line its text plus
+// 64 bytes. Zero or less keeps a default (4 MiB, 64 MiB).
 func WithLogBytes(perTask, total int64) Option {
 	return func(c *config) { c.logPerTask, c.logTotal = perTask, total }
 }

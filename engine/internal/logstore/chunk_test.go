@@ -129,3 +129,20 @@ func TestChunkLinesTailAndStreams(t *testing.T) {
 		t.Fatalf("the last 2 stdout lines start at %d, want 2", from)
 	}
 }
+
+// BenchmarkAppendLines64 appends chunks of 64 lines of 40 bytes, as one read
+// of a child's output arrives (AppendBatch64's lines as one chunk).
+func BenchmarkAppendLines64(b *testing.B) {
+	s := New(Options{})
+	texts := make([]string, 64)
+	for i := range texts {
+		texts[i] = strings.Repeat("y", 40)
+	}
+	chunk := chunkOf(texts)
+	b.ReportAllocs()
+	for b.Loop() {
+		s.AppendLines("t1", "task", Stdout, Lines{Text: chunk.Text, Ends: chunk.Ends})
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*64), "ns/line")
+	b.ReportMetric(float64(len(chunk.Text)+4*64+LineOverhead+endsOverhead)/64, "bytes/line")
+}
