@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,8 +24,9 @@ const (
 // WithLogBytes bounds the log store: each task keeps its newest lines up to
 // perTask bytes, and all tasks together up to total; past the total, the task
 // holding the most loses its oldest lines first, so a flooding task pays and
-// a quiet one keeps its history. A line costs its text plus 64 bytes. Zero or
-// less keeps a default (4 MiB, 64 MiB).
+// a quiet one keeps its history. A line of a child's output costs its text
+// plus 5 bytes (and each read of the output 88); any other line its text plus
+// 64 bytes. Zero or less keeps a default (4 MiB, 64 MiB).
 func WithLogBytes(perTask, total int64) Option {
 	return func(c *config) { c.logPerTask, c.logTotal = perTask, total }
 }
@@ -39,25 +41,41 @@ func (e *Engine) storeLine(t *task, stream logstore.Stream, text string) {
 }
 
 // outputBatch gathers the lines of one Write of a child's output (a pipe's
-// read, up to 32 KiB), so that they cost one allocation, one clock reading
-// and one lock of the store and of the task's tail, not one per line: a
-// child printing as fast as it can is slowed as little as spindle can manage.
-// The lines share one string, so a line kept keeps its chunk's string alive
-// (at most one chunk per task beyond what the bounds count).
+// read) into one string, each followed by its newline, and where each ends, so
+// that they cost one allocation, one clock reading and one lock of the store
+// and of the task's tail, and the store keeps them as one chunk: a child
+// printing as fast as it can is slowed as little as spindle can manage. A
+// line read from the store is a substring of its chunk, so a line kept keeps
+// its chunk's string alive.
 type outputBatch struct {
-	arena   []byte
-	ends    []int
-	entries []logstore.Entry
+	text strings.Builder
+	ends []uint32 // where each line of text ends (its newline)
 }
 
-// add appends a line (marked … when it was cut at maxLogLine).
-func (b *outputBatch) add(line []byte, truncated bool) {
-	b.arena = append(b.arena, line...)
-	if truncated {
-		b.arena = append(b.arena, "…"...)
+// grow makes room for n more bytes before the batch's first line.
+func (b *outputBatch) grow(n int) {
+	if b.text.Len() == 0 {
+		b.text.Grow(n)
 	}
-	b.ends = append(b.ends, len(b.arena))
 }
+
+// add appends a line (marked … when it was cut at maxLogLine) and its newline.
+func (b *outputBatch) add(line []byte, truncated bool) {
+	b.text.Write(line)
+	if truncated {
+		b.text.WriteString("…")
+	}
+	b.ends = append(b.ends, uint32(b.text.Len()))
+	b.text.WriteByte('\n')
+}
+
+// endAt notes a line of the run being gathered (lines taken as they came,
+// each with its newline) whose newline is at offset i of the run; addRun
+// then appends the run in one copy.
+func (b *outputBatch) endAt(i int) { b.ends = append(b.ends, uint32(b.text.Len()+i)) }
+
+// addRun appends the lines noted by endAt.
+func (b *outputBatch) addRun(run []byte) { b.text.Write(run) }
 
 // flush logs the lines gathered: to the store as stdout (prefix "") or
 // stderr, and to the task's tail with prefix (the detail pane's "stderr: ").
@@ -69,40 +87,38 @@ func (b *outputBatch) flush(r *run, prefix string) {
 	if prefix != "" {
 		stream = logstore.Stderr
 	}
-	all, start := string(b.arena), 0
-	for _, end := range b.ends {
-		b.entries = append(b.entries, logstore.Entry{Stream: stream, Text: all[start:end]})
-		start = end
+	lines := logstore.Lines{Text: b.text.String(), Ends: slices.Clone(b.ends)} // the store keeps both
+	b.text.Reset()
+	b.ends = b.ends[:0]
+	r.e.storeLines(r.t, stream, lines)
+	r.tailLines(prefix, lines)
+	if r.readyLine != nil {
+		for i := range lines.Len() {
+			r.noteLine(lines.At(i)) // depends.go: the log_ready condition, once the line is logged
+		}
 	}
-	r.e.storeLines(r.t, b.entries)
-	r.tailLines(prefix, b.entries)
-	for _, l := range b.entries {
-		r.noteLine(l.Text) // depends.go: the log_ready condition, once the line is logged
-	}
-	clear(b.entries) // the chunk's string is the store's now, not the batch's
-	b.arena, b.ends, b.entries = b.arena[:0], b.ends[:0], b.entries[:0]
 }
 
-// storeLines adds lines of t to the store under one lock, and offers them to
+// storeLines adds lines of t to the store as one chunk, and offers them to
 // the log files.
-func (e *Engine) storeLines(t *task, lines []logstore.Entry) {
+func (e *Engine) storeLines(t *task, stream logstore.Stream, lines logstore.Lines) {
 	if t == nil || e.logs == nil {
 		return
 	}
 	key := string(t.ident())
-	last := e.logs.AppendBatch(key, t.name, lines)
+	last := e.logs.AppendLines(key, t.name, stream, lines)
 	if e.disk.ch.Load() == nil {
 		return
 	}
-	first := last - uint64(len(lines)) + 1
-	for i, l := range lines {
-		e.toDisk(first+uint64(i), key, t.name, l.Stream, l.Text)
+	first := last - uint64(lines.Len()) + 1
+	for i := range lines.Len() {
+		e.toDisk(first+uint64(i), key, t.name, stream, lines.At(i))
 	}
 }
 
 // tailLines adds the last lines to r's tail (the snapshot's Task.Log), each
 // with prefix, under one lock, and marks the engine dirty.
-func (r *run) tailLines(prefix string, lines []logstore.Entry) {
+func (r *run) tailLines(prefix string, lines logstore.Lines) {
 	bound := r.e.cfg.logLines
 	if bound == 0 {
 		return
@@ -112,8 +128,8 @@ func (r *run) tailLines(prefix string, lines []logstore.Entry) {
 	if r.log.Keep() != bound {
 		r.log = tail.Continue(bound, r.log.Tail(-1))
 	}
-	for _, l := range lines[max(0, len(lines)-bound):] {
-		text := l.Text
+	for i := max(0, lines.Len()-bound); i < lines.Len(); i++ {
+		text := lines.At(i)
 		if prefix != "" {
 			text = prefix + text
 		}

@@ -29,21 +29,43 @@ func newLineLog(r *run, prefix string, published <-chan struct{}) *lineLog {
 
 // Write logs every complete line in b and keeps the rest for the next call.
 // It first waits until the child is published: a child may print before the
-// engine has recorded its pid, and its line must not show without it.
+// engine has recorded its pid, and its line must not show without it. Whole
+// lines of b are copied in runs as they came; only a line continued from
+// the last call, cut at maxLogLine or ending in "\r" is copied on its own.
 func (w *lineLog) Write(b []byte) (int, error) {
 	<-w.published
 	n := len(b)
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		w.keep(b)
+		return n, nil
+	}
+	w.batch.grow(len(w.buf) + len(b) + 8)
 	defer w.batch.flush(w.r, w.prefix) // logs.go: every line of b under one lock
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			w.keep(b)
-			break
-		}
+	if len(w.buf) > 0 || w.truncated {
 		w.keep(b[:i])
 		w.emit()
 		b = b[i+1:]
 	}
+	run, off := 0, 0 // b[run:off] is whole lines not yet copied
+	for {
+		i := bytes.IndexByte(b[off:], '\n')
+		if i < 0 {
+			break
+		}
+		end := off + i
+		if i <= maxLogLine && (i == 0 || b[end-1] != '\r') {
+			w.batch.endAt(end - run)
+			off = end + 1
+			continue
+		}
+		w.batch.addRun(b[run:off])
+		w.keep(b[off:end])
+		w.emit()
+		run, off = end+1, end+1
+	}
+	w.batch.addRun(b[run:off])
+	w.keep(b[off:])
 	return n, nil
 }
 

@@ -43,6 +43,12 @@ func TestLineLog(t *testing.T) {
 		{"empty line", []string{"\n"}, []string{"> "}},
 		{"too long", []string{strings.Repeat("x", maxLogLine+10) + "\nnext\n"},
 			[]string{"> " + strings.Repeat("x", maxLogLine) + "…", "> next"}},
+		// Whole lines are copied in runs; the ones cut or ending in \r break a run.
+		{"crlf and long lines among whole ones", []string{"a\nb\r\nc\n\r\n" + strings.Repeat("y", maxLogLine+1) + "\nd\ne"},
+			[]string{"> a", "> b", "> c", "> ", "> " + strings.Repeat("y", maxLogLine) + "…", "> d", "> e"}},
+		{"a line of exactly the most kept", []string{"p", strings.Repeat("z", maxLogLine-1) + "\n" + strings.Repeat("z", maxLogLine) + "\n"},
+			[]string{"> p" + strings.Repeat("z", maxLogLine-1), "> " + strings.Repeat("z", maxLogLine)}},
+		{"a line continued, then whole ones", []string{"par", "tial\nx\ny\n", "\n"}, []string{"> partial", "> x", "> y", "> "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package logstore
 
 import (
+	"math"
 	"slices"
 	"time"
 )
@@ -52,8 +53,11 @@ type Reader struct {
 	next  uint64 // the next sequence number to read
 	pos   map[string]cursor
 	rings []*taskRing // scratch
-	idx   []int       // scratch
+	at    []position  // scratch: where the read is in each of rings
 }
+
+// position is a line held in a ring: its chunk's index and its index there.
+type position struct{ chunk, line int }
 
 // NewReader returns a reader of the lines f selects whose sequence numbers are
 // at least from (1 or 0: from the oldest held).
@@ -91,7 +95,7 @@ func (rd *Reader) Read(dst []Line, limit int) ([]Line, uint64) {
 			delete(rd.pos, key)
 		}
 	}
-	rd.idx = rd.idx[:0]
+	rd.at = rd.at[:0]
 	for _, r := range rd.rings {
 		c, ok := rd.pos[r.key]
 		if !ok {
@@ -102,35 +106,58 @@ func (rd *Reader) Read(dst []Line, limit int) ([]Line, uint64) {
 			c.ord = first
 		}
 		rd.pos[r.key] = c
-		rd.idx = append(rd.idx, int(c.ord-r.firstOrd()))
+		ci, li := r.locate(c.ord)
+		rd.at = append(rd.at, position{ci, li})
 	}
 	last := rd.next - 1
 	for n := 0; n < limit; {
+		// The ring whose next line comes first, and the next line of the
+		// others: the lines before it are read in one go.
 		best := -1
-		var bestSeq uint64
+		var bestSeq, otherSeq uint64 = 0, math.MaxUint64
 		for i, r := range rd.rings {
-			if j := rd.idx[i]; j < r.n {
-				if seq := r.at(j).seq; best < 0 || seq < bestSeq {
-					best, bestSeq = i, seq
-				}
+			p := rd.at[i]
+			if p.chunk >= r.chunks {
+				continue
+			}
+			seq := r.at(p.chunk).seq + uint64(p.line)
+			switch {
+			case best < 0:
+				best, bestSeq = i, seq
+			case seq < bestSeq:
+				otherSeq = min(otherSeq, bestSeq)
+				best, bestSeq = i, seq
+			default:
+				otherSeq = min(otherSeq, seq)
 			}
 		}
 		if best < 0 {
 			last = s.seq // every line up to now is read or counted
 			break
 		}
-		r := rd.rings[best]
-		e := r.at(rd.idx[best])
-		rd.idx[best]++
-		last = e.seq
-		if !rd.f.stream(e.stream) {
-			continue
+		r, p := rd.rings[best], &rd.at[best]
+		c := r.at(p.chunk)
+		take := uint64(c.lines() - p.line)
+		take = min(take, otherSeq-bestSeq)
+		if rd.f.stream(c.stream) {
+			take = min(take, uint64(limit-n))
+			t := time.Unix(0, c.time)
+			for j := range int(take) {
+				dst = append(dst, Line{Seq: bestSeq + uint64(j), Time: t, Task: r.key, Name: r.name, Stream: c.stream, Text: c.line(p.line + j)})
+			}
+			n += int(take)
 		}
-		dst = append(dst, Line{Seq: e.seq, Time: time.Unix(0, e.time), Task: r.key, Name: r.name, Stream: e.stream, Text: e.text})
-		n++
+		last = bestSeq + take - 1
+		if p.line += int(take); p.line == c.lines() {
+			p.chunk, p.line = p.chunk+1, 0
+		}
 	}
 	for i, r := range rd.rings {
-		rd.pos[r.key] = cursor{ring: r, ord: r.firstOrd() + uint64(rd.idx[i])}
+		ord := r.ords
+		if p := rd.at[i]; p.chunk < r.chunks {
+			ord = r.at(p.chunk).ord + uint64(p.line)
+		}
+		rd.pos[r.key] = cursor{ring: r, ord: ord}
 	}
 	rd.next = max(rd.next, last+1)
 	return dst, gap
@@ -146,10 +173,13 @@ func (s *Store) TailStart(f Filter, n int) uint64 {
 	defer s.mu.Unlock()
 	var seqs []uint64
 	for _, r := range s.ringsLocked(&f, nil) {
-		for i, k := r.n-1, 0; i >= 0 && k < n; i-- {
-			if e := r.at(i); f.stream(e.stream) {
-				seqs = append(seqs, e.seq)
-				k++
+		for i, k := r.chunks-1, 0; i >= 0 && k < n; i-- {
+			c := r.at(i)
+			if !f.stream(c.stream) {
+				continue
+			}
+			for j := c.lines() - 1; j >= 0 && k < n; j, k = j-1, k+1 {
+				seqs = append(seqs, c.seq+uint64(j))
 			}
 		}
 	}
@@ -168,7 +198,7 @@ func (s *Store) SinceStart(f Filter, t time.Time) uint64 {
 	at := t.UnixNano()
 	from := s.seq + 1
 	for _, r := range s.ringsLocked(&f, nil) {
-		if i := r.indexTime(at); i < r.n {
+		if i := r.indexTime(at); i < r.chunks {
 			from = min(from, r.at(i).seq)
 		}
 	}

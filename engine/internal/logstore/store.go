@@ -57,8 +57,10 @@ type Line struct {
 	Text   string // without its newline
 }
 
-// LineOverhead is what a line costs in the bounds beyond its text: its
-// record in the ring (about 48 bytes) and its string header.
+// LineOverhead is what a line appended alone costs in the bounds beyond its
+// text: its record in the ring (56 bytes) and its string's rounding. Lines
+// appended together (AppendLines) cost 4 bytes each beyond their text, and
+// their chunk LineOverhead and 24 bytes.
 const LineOverhead = 64
 
 // Defaults of Options.
@@ -71,15 +73,6 @@ const (
 type Options struct {
 	PerTask int64 // bytes one task keeps (text plus LineOverhead per line)
 	Total   int64 // bytes all tasks keep together
-}
-
-// entry is a line in a ring; the task and its name are the ring's.
-type entry struct {
-	seq    uint64
-	ord    uint64 // the line's index among its task's lines since the first
-	time   int64  // unix nanoseconds
-	text   string
-	stream Stream
 }
 
 // Store is the log store. It is safe for concurrent use.
@@ -115,7 +108,9 @@ func (s *Store) Options() Options { return s.opt }
 func (s *Store) Append(task, name string, stream Stream, text string) uint64 {
 	now := time.Now().UnixNano()
 	s.mu.Lock()
-	seq := s.appendLocked(task, name, stream, text, now)
+	r := s.ringLocked(task, name)
+	seq := s.pushLocked(r, chunk{text: text, time: now, stream: stream})
+	s.boundLocked(r)
 	s.mu.Unlock()
 	return seq
 }
@@ -126,10 +121,10 @@ type Entry struct {
 	Text   string
 }
 
-// AppendBatch adds lines of one task under one lock (a chunk of a child's
-// output), all with the same time, and returns the last sequence number (the
-// first is that less len(lines)-1). The bounds are enforced once, after the
-// batch.
+// AppendBatch adds lines of one task under one lock, all with the same time,
+// and returns the last sequence number (the first is that less len(lines)-1).
+// The bounds are enforced once, after the batch. Each line is kept as its
+// own string; AppendLines is cheaper for the lines of one read.
 func (s *Store) AppendBatch(task, name string, lines []Entry) uint64 {
 	if len(lines) == 0 {
 		return 0
@@ -138,15 +133,69 @@ func (s *Store) AppendBatch(task, name string, lines []Entry) uint64 {
 	s.mu.Lock()
 	r := s.ringLocked(task, name)
 	for i := range lines {
-		s.seq++
-		size := int64(len(lines[i].Text)) + LineOverhead
-		r.push(entry{seq: s.seq, ord: r.ords, time: now, text: lines[i].Text, stream: lines[i].Stream}, size)
-		s.total += size
+		s.pushLocked(r, chunk{text: lines[i].Text, time: now, stream: lines[i].Stream})
 	}
 	s.boundLocked(r)
 	seq := s.seq
 	s.mu.Unlock()
 	return seq
+}
+
+// Lines is a run of lines in one string, as a child's output arrives: each
+// line is followed by one separator byte (its newline), and Ends[i] is the
+// offset of line i's separator in Text. The lines are Text's only when Ends
+// is empty.
+type Lines struct {
+	Text string
+	Ends []uint32
+}
+
+// Len returns the number of lines.
+func (l Lines) Len() int { return len(l.Ends) }
+
+// At returns the i-th line, without its separator (a substring of Text).
+func (l Lines) At(i int) string {
+	start := 0
+	if i > 0 {
+		start = int(l.Ends[i-1]) + 1
+	}
+	return l.Text[start:l.Ends[i]]
+}
+
+// AppendLines adds the lines of l (one read of a child's output) to task as
+// one chunk, all with the same time and stream, and returns the last sequence
+// number (the first is that less l.Len()-1; 0 when l has none). The store
+// keeps l.Ends: the caller must not change it afterwards. A line is cut out of
+// the chunk only when it is read, so a line costs its text and 4 bytes.
+func (s *Store) AppendLines(task, name string, stream Stream, l Lines) uint64 {
+	if len(l.Ends) == 0 {
+		return 0
+	}
+	c := chunk{text: l.Text, time: time.Now().UnixNano(), stream: stream}
+	if len(l.Ends) == 1 {
+		c.text = l.At(0)
+	} else {
+		ends := l.Ends
+		c.text = l.Text[:ends[len(ends)-1]+1]
+		c.ends = &ends
+	}
+	s.mu.Lock()
+	r := s.ringLocked(task, name)
+	seq := s.pushLocked(r, c)
+	s.boundLocked(r)
+	s.mu.Unlock()
+	return seq
+}
+
+// pushLocked numbers c's lines, adds it to r and returns its last line's
+// sequence number.
+func (s *Store) pushLocked(r *taskRing, c chunk) uint64 {
+	c.seq = s.seq + 1
+	before := r.bytes
+	r.push(c)
+	s.seq += uint64(c.lines())
+	s.total += r.bytes - before
+	return s.seq
 }
 
 // ringLocked returns task's ring, making it if need be.
@@ -161,21 +210,11 @@ func (s *Store) ringLocked(task, name string) *taskRing {
 	return r
 }
 
-func (s *Store) appendLocked(task, name string, stream Stream, text string, now int64) uint64 {
-	r := s.ringLocked(task, name)
-	s.seq++
-	size := int64(len(text)) + LineOverhead
-	r.push(entry{seq: s.seq, ord: r.ords, time: now, text: text, stream: stream}, size)
-	s.total += size
-	s.boundLocked(r)
-	return s.seq
-}
-
 // boundLocked enforces the bounds after lines were added to r, and wakes the
 // followers.
 func (s *Store) boundLocked(r *taskRing) {
 	if r.bytes > s.opt.PerTask {
-		s.total -= r.shrink(s.opt.PerTask-s.opt.PerTask/16, &s.evicted)
+		s.total -= r.shrink(s.opt.PerTask-s.opt.PerTask/16, s.opt.PerTask/16, &s.evicted)
 	}
 	if s.total > s.opt.Total {
 		s.evictLocked()
@@ -208,8 +247,8 @@ func (s *Store) evictLocked() {
 			keep = next.bytes - next.bytes/16 // a little under, so equals take turns in steps
 		}
 		keep = min(max(keep, big.bytes-(s.total-goal)), big.bytes-1)
-		s.total -= big.shrink(keep, &s.evicted)
-		if big.n == 0 {
+		s.total -= big.shrink(keep, s.opt.PerTask/16, &s.evicted)
+		if big.chunks == 0 {
 			s.dropRingLocked(big)
 		}
 	}
