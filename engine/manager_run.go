@@ -94,7 +94,7 @@ func (m *Manager) finish(t *task, r *run, o outcome) {
 		return
 	}
 	e.redefinedLocked(t) // redefine.go: a redefinition that came as it ended
-	if t.proc != nil && !m.removed {
+	if t.policy != nil && !m.removed {
 		final = e.restartPolicyLocked(t, r, final) // restart.go: backoff or fatal
 	}
 	e.setStateLocked(t, final)
