@@ -11,25 +11,27 @@ import (
 	"github.com/spindle-tui/spindle/engine"
 )
 
-// samplingGoroutines is how many parked goroutines the process has while
-// BenchmarkPollersWhileSampling runs: at 10k a sample takes about 0.4 s (see
-// BENCHMARKS.md), so the engine takes one at most every ~40 s.
-const samplingGoroutines = 10_000
-
 // BenchmarkPollersWhileSampling alternates spindle's pollers (1000 at 10ms, 2s
 // a run) without and with a goroutine sample (Engine.Goroutines, as the
 // Goroutines view asks for one) taken halfway through the run, in a process
-// with 10k parked goroutines, the order swapped every pair. It reports the
+// with 1k or 10k parked goroutines, the order swapped every pair. It reports the
 // median and the worst of the per-pair p99 differences (sampling − none), the
 // medians of each side's p99 and max lateness, and the median time a sample
 // took. One sample per run is what a dashboard looking at such a process
-// causes: the engine samples no sooner than 100× the last sample's cost.
+// causes: the engine samples no sooner than 100× the last sample's cost
+// (about 40 ms at 1k goroutines, 0.4 s at 10k: see BENCHMARKS.md).
 //
 //	cd bench && go test -run '^$' -bench PollersWhileSampling -benchtime 6x -v
 func BenchmarkPollersWhileSampling(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		b.Run("goroutines="+strconv.Itoa(n), func(b *testing.B) { pollersWhileSampling(b, n) })
+	}
+}
+
+func pollersWhileSampling(b *testing.B, goroutines int) {
 	stop := make(chan struct{})
 	var parked sync.WaitGroup
-	for range samplingGoroutines {
+	for range goroutines {
 		parked.Go(func() { <-stop })
 	}
 	defer func() {
@@ -38,7 +40,7 @@ func BenchmarkPollersWhileSampling(b *testing.B) {
 	}()
 	var sampleTook []time.Duration
 	sampling := func(b *testing.B, jobs int, period, length time.Duration, mark func(int)) {
-		sampleTook = append(sampleTook, runSpindlePollersSampled(b, jobs, period, length, mark))
+		sampleTook = append(sampleTook, runSpindlePollersSampled(b, jobs, period, length, mark, goroutines))
 	}
 	var pairs []latencyPair // ticker: without sampling; spindle: with
 	for b.Loop() {
@@ -69,8 +71,9 @@ func BenchmarkPollersWhileSampling(b *testing.B) {
 }
 
 // runSpindlePollersSampled is runSpindlePollers with one goroutine sample
-// taken halfway through; it returns how long the sample took.
-func runSpindlePollersSampled(b *testing.B, jobs int, period, length time.Duration, mark func(int)) time.Duration {
+// taken halfway through (of at least want goroutines); it returns how long the
+// sample took.
+func runSpindlePollersSampled(b *testing.B, jobs int, period, length time.Duration, mark func(int), want int) time.Duration {
 	e := engine.New()
 	for i := range jobs {
 		p := e.NewPoller("p"+strconv.Itoa(i), period, func(context.Context) (any, error) {
@@ -85,7 +88,7 @@ func runSpindlePollersSampled(b *testing.B, jobs int, period, length time.Durati
 	t0 := time.Now()
 	g, err := e.Goroutines(context.Background())
 	took := time.Since(t0)
-	if err != nil || g.Total < samplingGoroutines {
+	if err != nil || g.Total < want {
 		b.Fatalf("sample: %d goroutines, %v", g.Total, err)
 	}
 	time.Sleep(length - length/2 - took)
