@@ -73,29 +73,16 @@ func pollersWhileSampling(b *testing.B, goroutines int) {
 // runSpindlePollersSampled is runSpindlePollers with one goroutine sample
 // taken halfway through (of at least want goroutines); it returns how long the
 // sample took.
-func runSpindlePollersSampled(b *testing.B, jobs int, period, length time.Duration, mark func(int), want int) time.Duration {
-	e := engine.New()
-	for i := range jobs {
-		p := e.NewPoller("p"+strconv.Itoa(i), period, func(context.Context) (any, error) {
-			mark(i)
-			return nil, nil
-		})
-		if err := p.Start(); err != nil {
-			b.Fatal(err)
+func runSpindlePollersSampled(b *testing.B, jobs int, period, length time.Duration, mark func(int), want int) (took time.Duration) {
+	runSpindlePollersWith(b, jobs, period, length, mark, func(e *engine.Engine) {
+		time.Sleep(length / 2)
+		t0 := time.Now()
+		g, err := e.Goroutines(context.Background())
+		took = time.Since(t0)
+		if err != nil || g.Total < want {
+			b.Fatalf("sample: %d goroutines, %v", g.Total, err)
 		}
-	}
-	time.Sleep(length / 2)
-	t0 := time.Now()
-	g, err := e.Goroutines(context.Background())
-	took := time.Since(t0)
-	if err != nil || g.Total < want {
-		b.Fatalf("sample: %d goroutines, %v", g.Total, err)
-	}
-	time.Sleep(length - length/2 - took)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := e.Close(ctx); err != nil {
-		b.Fatal(err)
-	}
+		time.Sleep(length - length/2 - took)
+	})
 	return took
 }
