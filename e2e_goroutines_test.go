@@ -61,7 +61,7 @@ func TestEndToEndAttachLeaky(t *testing.T) {
 	s.waitFor("sorted by wait", regexp.MustCompile(`\[sort: WAIT`))
 	s.keys("s", "s")
 	s.waitFor("sorted by count", regexp.MustCompile(`\[sort: COUNT`))
-	top := regexp.MustCompile(`COUNT↑[^\n]*\n│\s+(\d+)\s+chan send\s[^\n]*main\.fetchUpstream [^\n]*▲`)
+	top := regexp.MustCompile(`COUNT[↑↓][^\n]*\n│\s+(\d+)\s+chan send\s[^\n]*main\.fetchUpstream [^\n]*▲`)
 	n := s.waitFor("main.fetchUpstream on top, marked as only growing", top)
 	if n == "" || n == "0" {
 		t.Fatalf("leaking group count %q", n)
