@@ -144,6 +144,12 @@ func runTickers(b *testing.B, jobs int, period, length time.Duration, mark func(
 
 // runSpindlePollers runs each job as an engine.Poller.
 func runSpindlePollers(b *testing.B, jobs int, period, length time.Duration, mark func(int)) {
+	runSpindlePollersWith(b, jobs, period, length, mark, func(*engine.Engine) { time.Sleep(length) })
+}
+
+// runSpindlePollersWith runs each job as an engine.Poller while during runs
+// (it lasts the run's length), then closes the engine.
+func runSpindlePollersWith(b *testing.B, jobs int, period, length time.Duration, mark func(int), during func(*engine.Engine)) {
 	e := engine.New()
 	for i := range jobs {
 		p := e.NewPoller("p"+strconv.Itoa(i), period, func(context.Context) (any, error) {
@@ -154,7 +160,7 @@ func runSpindlePollers(b *testing.B, jobs int, period, length time.Duration, mar
 			b.Fatal(err)
 		}
 	}
-	time.Sleep(length)
+	during(e)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := e.Close(ctx); err != nil {

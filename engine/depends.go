@@ -112,6 +112,7 @@ type taskOptions struct {
 	liveness  *Probe
 	readyLine *regexp.Regexp
 	disabled  bool
+	restart   *RestartSpec // WithRestart (restart_spec.go)
 
 	// Replica sets (replicas.go): the set a replica is made for, and its
 	// index; the sets depended on (expanded into deps once, under Engine.mu).

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -87,4 +88,29 @@ func groupsText(g model.Goroutines) string {
 		b.WriteString(string(gr.Task) + " " + gr.Group + " " + gr.Func + " " + gr.State + "\n")
 	}
 	return b.String()
+}
+
+// TestTaskContextCarriesLabels: a manager task's context carries its pprof
+// labels, so pprof.Do in the task adds to them rather than replacing them
+// (with a context of no labels, the goroutine lost spindle.task for the
+// length of the Do, and so did every goroutine started inside it).
+func TestTaskContextCarriesLabels(t *testing.T) {
+	e := engine.New()
+	defer closeEngine(t, e)
+	m := e.NewManager("m", 1)
+	got := make(chan [2]string, 1)
+	id := mustAppend(t, m, "labelled", func(ctx context.Context) error {
+		pprof.Do(ctx, pprof.Labels("mine", "1"), func(ctx context.Context) {
+			task, _ := pprof.Label(ctx, engine.LabelTask)
+			mine, _ := pprof.Label(ctx, "mine")
+			got <- [2]string{task, mine}
+		})
+		return nil
+	})
+	if err := m.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if g := <-got; g != [2]string{string(id), "1"} {
+		t.Errorf("labels inside pprof.Do: %s=%q mine=%q, want %q and \"1\"", engine.LabelTask, g[0], g[1], id)
+	}
 }

@@ -55,7 +55,7 @@ func TestEveryKindOfTaskWritesTheStore(t *testing.T) {
 	}
 	spec := sh("echo out; echo err >&2; exit 3")
 	spec.Restart = engine.RestartOnFailure
-	spec.Backoff = engine.Backoff{Initial: time.Hour}
+	spec.Backoff = engine.Backoff{Initial: time.Hour, Jitter: -1} // exactly 1h: the log line says so
 	proc := mustAppendProcess(t, m, "proc", spec)
 	gor, _ := m.Append("gor", func(ctx context.Context) error {
 		engine.Logf(ctx, "hello %d", 7)

@@ -62,7 +62,8 @@ func (m *Manager) Name() string { return m.name }
 //
 // Options add dependencies (DependsOn: the task waits, holding no slot and
 // outside the queue, until they hold), probes (Readiness, Liveness), a ready
-// log line and Disabled; a dependency on an unknown id is a *DependencyError.
+// log line, Disabled and a restart policy (WithRestart); a dependency on an
+// unknown id is a *DependencyError.
 func (m *Manager) Append(name string, fn Func, opts ...TaskOption) (model.TaskID, error) {
 	return m.append(name, fn, nil, opts, nil)
 }
@@ -78,19 +79,22 @@ func (m *Manager) append(name string, fn Func, proc *process, opts []TaskOption,
 	for _, o := range opts {
 		o(&to)
 	}
+	policy, err := newRestarter(proc, to.restart) // restart_spec.go
+	if err != nil {
+		return "", errorf("append %q: %w", name, err)
+	}
 	e := m.e
 	probes := e.newProbeSet(name, &to) // probe.go: naming their pollers may take e.mu
 	created := time.Now().UnixNano()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var err error
 	switch {
 	case e.closing:
 		err = ErrClosed
 	case m.removed:
 		err = errNoManager(m.name, "")
 	}
-	t := &task{name: name, fn: fn, own: m, created: created, state: model.StateQueued, proc: proc}
+	t := &task{name: name, fn: fn, own: m, created: created, state: model.StateQueued, proc: proc, policy: policy}
 	if err == nil {
 		err = e.linkLocked(t, &to) // depends.go
 	}

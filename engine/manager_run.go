@@ -40,11 +40,14 @@ func (m *Manager) launchLocked(t *task, prev *run) *run {
 func (m *Manager) execute(t *task, r *run) {
 	var o outcome
 	defer func() { m.finish(t, r, o) }()
-	// labels.go: this goroutine and those it starts carry the task's id. The
-	// function gets r.ctx itself: handing it the labelled context made
-	// TestStopGraceNone's child die of SIGTERM (not understood yet).
-	pprof.SetGoroutineLabels(taskLabels(r.ctx, t, m.name))
-	o = call(r.ctx, t.fn)
+	// labels.go: this goroutine and those it starts carry the task's id, and
+	// so does its context, so that a pprof.Do in the function adds labels to
+	// the task's instead of replacing them. (TestStopGraceNone's failures
+	// blamed on this context were its wait for "ready" matching the
+	// "started pid" line, which quotes the script, before the trap ran.)
+	ctx := taskLabels(r.ctx, t, m.name)
+	pprof.SetGoroutineLabels(ctx)
+	o = call(ctx, t.fn)
 }
 
 // finish accounts for a returned function: the task's final state, its slot, the
@@ -91,7 +94,7 @@ func (m *Manager) finish(t *task, r *run, o outcome) {
 		return
 	}
 	e.redefinedLocked(t) // redefine.go: a redefinition that came as it ended
-	if t.proc != nil && !m.removed {
+	if t.policy != nil && !m.removed {
 		final = e.restartPolicyLocked(t, r, final) // restart.go: backoff or fatal
 	}
 	e.setStateLocked(t, final)

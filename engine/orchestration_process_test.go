@@ -30,17 +30,17 @@ func TestRedefineKeepsIdentity(t *testing.T) {
 	if err := m.RedefineProcess(api, sh("echo v1; exec sleep 100"), engine.DependsOn(db, engine.Started)); err != nil {
 		t.Fatal(err)
 	}
-	untilLog(t, e, api, "v1")
+	untilOutput(t, e, api, "v1")
 	before := untilState(t, e, api, model.StateRunning)
 	if err := m.RedefineProcess(api, sh("echo v2; exec sleep 100"), engine.DependsOn(db, engine.Started)); err != nil {
 		t.Fatal(err)
 	}
-	untilLog(t, e, api, "v2")
+	untilOutput(t, e, api, "v2")
 	after := untilState(t, e, api, model.StateRunning)
 	if after.ID != before.ID || after.Restarts != before.Restarts+1 || !strings.Contains(after.Command, "echo v2") {
 		t.Fatalf("before %s restarts %d; after %s restarts %d %q", before.ID, before.Restarts, after.ID, after.Restarts, after.Command)
 	}
-	if logLine(after, "v1") == "" {
+	if outputLine(after, "v1") == "" {
 		t.Fatalf("the first run's log is gone: %v", after.Log)
 	}
 	if n := e.Snapshot().Counts.Total(); n != 2 {

@@ -94,12 +94,8 @@ func (s ProcessSpec) withDefaults() ProcessSpec {
 	s.SuccessExitCodes = slices.Clone(s.SuccessExitCodes)
 	s.Shutdown = slices.Clone(s.Shutdown)
 	s.ShutdownTimeout = orDefault(s.ShutdownTimeout, DefaultShutdownTimeout)
-	s.Backoff.Initial = orDefault(s.Backoff.Initial, DefaultBackoffInitial)
-	s.Backoff.Max = max(orDefault(s.Backoff.Max, DefaultBackoffMax), s.Backoff.Initial)
-	s.MaxRestarts = orDefault(s.MaxRestarts, DefaultMaxRestarts)
-	if s.RestartWindow <= 0 {
-		s.RestartWindow = DefaultRestartWindow
-	}
+	r := s.restartSpec().withDefaults() // restart_spec.go: the defaults goroutine tasks get too
+	s.Backoff, s.MaxRestarts, s.RestartWindow = r.Backoff, r.MaxRestarts, r.Window
 	if s.StopSignal == 0 {
 		s.StopSignal = syscall.SIGTERM
 	}
@@ -126,20 +122,19 @@ func (s ProcessSpec) validate() error {
 	if len(s.Command) == 0 || s.Command[0] == "" {
 		return ErrNoCommand
 	}
-	if s.Restart > RestartAlways {
-		return errorf("process spec: %w", errBadPolicy(s.Restart))
+	if err := s.restartSpec().validate(); err != nil {
+		return errorf("process spec: %w", err)
 	}
 	return nil
 }
 
-// process is what a process task adds to a task: its spec, the child of its
-// current (or last) run and its restart bookkeeping. Guarded by Engine.mu
-// (writers of pool work's hold its pool's lock too).
+// process is what a process task adds to a task: its spec and the child of
+// its current (or last) run (its restart bookkeeping is the task's restarter).
+// Guarded by Engine.mu (writers of pool work's hold its pool's lock too).
 type process struct {
 	spec    ProcessSpec
 	display string   // the argv, quoted for display
 	cur     *procRun // the current or last run's child; nil before the first
-	restart restartState
 }
 
 func newProcess(spec ProcessSpec) (*process, error) {
@@ -184,9 +179,6 @@ func (p *Pool) SubmitProcess(ctx context.Context, name, taskType string, spec Pr
 func (p *process) view(v *model.Task) {
 	v.Kind = model.KindProcess
 	v.Command = p.display
-	if p.restart.retry != 0 {
-		v.Retry = unixTime(p.restart.retry)
-	}
 	pr := p.cur
 	if pr == nil {
 		return

@@ -35,8 +35,34 @@ func untilState(t *testing.T, e *engine.Engine, id model.TaskID, s model.State) 
 	return last
 }
 
+// untilOutput waits until task id's child has printed a line containing text
+// and returns the first such line. It skips spindle's own lines: the
+// "spindle: started pid N: sh -c '…; echo ready'" line quotes the command, so
+// waiting for "ready" in any line returned before the script had run a
+// single word of it (TestStopGraceNone's SIGTERM came before its trap).
+func untilOutput(t *testing.T, e *engine.Engine, id model.TaskID, text string) string {
+	t.Helper()
+	var line string
+	eventually(t, string(id)+" printing "+strconv.Quote(text), func() bool {
+		line = outputLine(findTask(e, id), text)
+		return line != ""
+	})
+	return line
+}
+
+// outputLine returns the first line of task's log that its child printed
+// (not one of spindle's own "spindle: " lines) containing text, or "".
+func outputLine(task model.Task, text string) string {
+	for _, l := range task.Log {
+		if !strings.HasPrefix(l.Text, "spindle: ") && strings.Contains(l.Text, text) {
+			return l.Text
+		}
+	}
+	return ""
+}
+
 // untilLog waits until task id has a log line containing text and returns the
-// first such line.
+// first such line. For what the child prints, use untilOutput.
 func untilLog(t *testing.T, e *engine.Engine, id model.TaskID, text string) string {
 	t.Helper()
 	var line string
@@ -132,7 +158,7 @@ func startedProcess(t *testing.T, e *engine.Engine, spec engine.ProcessSpec) mod
 		t.Fatal(err)
 	}
 	id := mustAppendProcess(t, m, "proc", spec)
-	untilLog(t, e, id, "ready")
+	untilOutput(t, e, id, "ready")
 	task := findTask(e, id)
 	if task.PID == 0 || task.Kind != model.KindProcess {
 		t.Fatalf("started process: pid %d kind %s", task.PID, task.Kind)

@@ -82,7 +82,7 @@ func TestProcessLeavesNothingBehind(t *testing.T) {
 				t.Fatal(err)
 			}
 			id := mustAppendProcess(t, m, "proc", spec)
-			untilLog(t, e, id, "ready")
+			untilOutput(t, e, id, "ready")
 			procs := untilMarked(t, marker, tt.want)
 			if err := os.WriteFile(gate, nil, 0o600); err != nil {
 				t.Fatal(err)

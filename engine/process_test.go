@@ -272,7 +272,7 @@ func TestSubmitProcessRunsOnce(t *testing.T) {
 		t.Fatalf("future: %v, want exit status 3", err)
 	}
 	got := untilState(t, e, fut.ID(), model.StateFailed)
-	if got.Kind != model.KindProcess || got.ExitCode == nil || *got.ExitCode != 3 || got.Restarts != 0 || logLine(got, "hi") == "" {
+	if got.Kind != model.KindProcess || got.ExitCode == nil || *got.ExitCode != 3 || got.Restarts != 0 || outputLine(got, "hi") == "" {
 		t.Fatalf("pool process: %+v", got)
 	}
 	if _, err := p.SubmitProcess(context.Background(), "x", "io", engine.ProcessSpec{}); !errors.Is(err, engine.ErrNoCommand) {

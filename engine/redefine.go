@@ -27,6 +27,10 @@ func (m *Manager) RedefineProcess(id model.TaskID, spec ProcessSpec, opts ...Tas
 	for _, o := range opts {
 		o(&to)
 	}
+	policy, err := newRestarter(p, to.restart) // restart_spec.go
+	if err != nil {
+		return errorf("redefine %s: %w", id, err)
+	}
 	e := m.e
 	e.mu.Lock()
 	t := e.tasks[id]
@@ -59,8 +63,10 @@ func (m *Manager) RedefineProcess(id model.TaskID, spec ProcessSpec, opts ...Tas
 		o.probes = probes
 		probes.each(func(pb *probe) { pb.t = t }) // they start with its next run
 	}
-	if t.proc != nil {
-		p.restart = t.proc.restart // its restart window and backoff go on
+	if t.policy != nil {
+		t.policy.spec = policy.spec // its restart window and backoff go on
+	} else {
+		t.policy = policy
 	}
 	e.eventLocked(model.LevelInfo, t, "", quote(t)+" redefined: "+p.display)
 	switch {
@@ -73,7 +79,6 @@ func (m *Manager) RedefineProcess(id model.TaskID, spec ProcessSpec, opts ...Tas
 		return nil
 	case t.state == model.StateBackoff:
 		e.leaveBackoffLocked(t)
-		p.restart.retry = 0
 	}
 	t.proc, t.fn = p, p.run
 	if to.disabled {

@@ -108,7 +108,7 @@ func TestReplicaSetScaleDownInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range rs.IDs() {
-		untilLog(t, e, id, "up")
+		untilOutput(t, e, id, "up")
 	}
 	if err := rs.Scale(2); err != nil {
 		t.Fatal(err)

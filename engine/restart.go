@@ -9,14 +9,15 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-// RestartPolicy says whether a manager's process task runs again when it ends
-// by itself. A task the user halted or killed is never restarted by its policy.
+// RestartPolicy says whether a manager task (a process, or a goroutine given
+// WithRestart) runs again when it ends by itself. A task the user halted or
+// killed is never restarted by its policy.
 type RestartPolicy uint8
 
 // The restart policies.
 const (
 	RestartNever     RestartPolicy = iota // run once
-	RestartOnFailure                      // run again after a failure (non-zero exit, a signal, a start error)
+	RestartOnFailure                      // run again after a failure (an error or a panic; a non-zero exit, a signal, a start error)
 	RestartAlways                         // run again after a failure or a clean exit
 )
 
@@ -50,30 +51,38 @@ func ParseRestartPolicy(s string) (RestartPolicy, error) {
 }
 
 // Backoff is the delay before a restart: Initial, doubled after every run that
-// did not stay up, capped at Max. A run that stayed up at least Max resets it to
-// Initial (it was a fresh failure, not a crash loop). In a ProcessSpec a zero
-// field takes its default and a negative one is no delay (see ProcessSpec).
+// did not stay up, capped at Max, less a random share of up to Jitter of it
+// (Jitter 0.2: a delay d is drawn between 0.8·d and d, so the cap is never
+// passed and the doubling shows through). A run that stayed up at least Max
+// resets it to Initial (it was a fresh failure, not a crash loop). In a
+// ProcessSpec or a RestartSpec a zero field takes its default (Jitter:
+// DefaultBackoffJitter) and a negative one is none.
 type Backoff struct {
 	Initial, Max time.Duration
+	Jitter       float64 // the share of each delay drawn at random, 0 to 1
 }
 
 // delay returns the backoff after streak quick failures: Initial·2^streak,
-// capped at Max; none at all when Initial is zero.
-func (b Backoff) delay(streak int) time.Duration {
+// capped at Max, less u·Jitter of it (u is a draw in [0, 1)); none at all
+// when Initial is zero.
+func (b Backoff) delay(streak int, u float64) time.Duration {
 	d := b.Initial
 	if d <= 0 {
 		return 0 // doubling no delay stays no delay
 	}
 	for range streak {
 		if d >= b.Max/2 {
-			return b.Max
+			d = b.Max
+			break
 		}
 		d *= 2
 	}
-	return min(d, b.Max)
+	d = min(d, b.Max)
+	return d - time.Duration(u*b.Jitter*float64(d))
 }
 
-// restartState is a process task's restart bookkeeping. Guarded by Engine.mu.
+// restartState is a manager task's restart bookkeeping (in its restarter).
+// Guarded by Engine.mu.
 type restartState struct {
 	recent []int64 // when the restarts within the window were decided (unix ns)
 	streak int     // runs in a row that did not stay up: the backoff exponent
@@ -82,9 +91,10 @@ type restartState struct {
 	gen    uint64 // tells a stale timer from the current one
 }
 
-// restartPolicyLocked applies a manager process task's restart policy to a run
-// that ended in final (done or failed; halted and killed are the user's and
-// never restart). It returns StateBackoff when the task will run again (the
+// restartPolicyLocked applies a manager task's restart policy (t.policy, not
+// nil) to a run that ended in final (done or failed; halted, killed and
+// abandoned are the user's doing and never restart). It is the one restart
+// path of process and goroutine tasks alike. It returns StateBackoff when the task will run again (the
 // timer is armed and the task listed in e.backoff), StateFatal when it has
 // restarted MaxRestarts times within the window, and final otherwise.
 //
@@ -92,29 +102,28 @@ type restartState struct {
 // work; when the backoff ends the task goes to the head of the queue and starts
 // at once if a slot is free (watching or not), else as soon as one frees.
 func (e *Engine) restartPolicyLocked(t *task, r *run, final model.State) model.State {
-	p := t.proc
-	spec := p.spec
+	rs := t.policy
+	spec := rs.spec
 	switch {
 	case e.closing:
 		return final
-	case final == model.StateFailed && spec.Restart != RestartNever:
-	case final == model.StateDone && spec.Restart == RestartAlways:
+	case final == model.StateFailed && spec.Policy != RestartNever:
+	case final == model.StateDone && spec.Policy == RestartAlways:
 	default:
 		return final
 	}
-	rs := &p.restart
 	now := time.Now().UnixNano()
 	if time.Duration(r.ended-r.started) >= spec.Backoff.Max {
 		rs.streak = 0 // it stayed up: not a crash loop
 	}
-	cutoff := now - int64(spec.RestartWindow)
+	cutoff := now - int64(spec.Window)
 	rs.recent = slices.DeleteFunc(rs.recent, func(at int64) bool { return at < cutoff })
 	if len(rs.recent) >= spec.MaxRestarts {
 		e.eventLocked(model.LevelError, t, "", fmt.Sprintf("%s fatal: %s after %d restarts within %s; not restarting",
-			quote(t), final, len(rs.recent), spec.RestartWindow))
+			quote(t), final, len(rs.recent), spec.Window))
 		return model.StateFatal
 	}
-	delay := spec.Backoff.delay(rs.streak)
+	delay := spec.Backoff.delay(rs.streak, jitterDraw())
 	rs.streak++
 	rs.recent = append(rs.recent, now)
 	rs.retry = now + int64(delay)
@@ -123,21 +132,21 @@ func (e *Engine) restartPolicyLocked(t *task, r *run, final model.State) model.S
 	rs.timer = time.AfterFunc(delay, func() {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		if t.state == model.StateBackoff && t.proc.restart.gen == gen {
+		if t.state == model.StateBackoff && t.policy.gen == gen {
 			e.leaveBackoffLocked(t)
 			e.requeueLocked(t) // at once if a slot is free, else first in line
 		}
 	})
 	e.backoff = append(e.backoff, t)
 	e.eventLocked(model.LevelInfo, t, "", fmt.Sprintf("%s %s; restarting in %s (restart %d of %d within %s)",
-		quote(t), final, delay, len(rs.recent), spec.MaxRestarts, spec.RestartWindow))
+		quote(t), final, roundDelay(delay), len(rs.recent), spec.MaxRestarts, spec.Window))
 	return model.StateBackoff
 }
 
 // leaveBackoffLocked takes t (in backoff) off the backoff list and stops its
 // timer; the caller sets its next state.
 func (e *Engine) leaveBackoffLocked(t *task) {
-	rs := &t.proc.restart
+	rs := t.policy
 	if rs.timer != nil {
 		rs.timer.Stop()
 		rs.timer = nil
@@ -174,8 +183,16 @@ func (e *Engine) haltBackoffLocked(o owner) int {
 // resetRestartsLocked forgets t's past restarts and backoff (the user restarted
 // it by hand, say after it went fatal): its window and delay start afresh.
 func resetRestartsLocked(t *task) {
-	if t.proc != nil {
-		rs := &t.proc.restart
+	if rs := t.policy; rs != nil {
 		rs.recent, rs.streak = nil, 0
 	}
+}
+
+// roundDelay rounds a jittered delay for an event: "restarting in 437ms",
+// not "in 437.118204ms".
+func roundDelay(d time.Duration) time.Duration {
+	if d >= 10*time.Millisecond {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Microsecond)
 }

@@ -36,7 +36,7 @@ func TestRestartPolicyUntilFatal(t *testing.T) {
 			_ = m.Watch()
 			spec := sh(tt.script)
 			spec.Restart = tt.policy
-			spec.Backoff = engine.Backoff{Initial: 20 * time.Millisecond, Max: time.Second}
+			spec.Backoff = engine.Backoff{Initial: 20 * time.Millisecond, Max: time.Second, Jitter: -1} // exact delays
 			spec.MaxRestarts = 3
 			id := mustAppendProcess(t, m, "crashy", spec)
 			got := untilState(t, e, id, model.StateFatal)
@@ -73,7 +73,7 @@ func TestRestartBackoffShown(t *testing.T) {
 	id := mustAppendProcess(t, m, "slow", spec)
 	before := time.Now()
 	got := untilState(t, e, id, model.StateBackoff)
-	if got.Retry.Before(before.Add(59*time.Minute)) || got.Error != "exit status 1" || got.PID != 0 {
+	if got.Retry.Before(before.Add(47*time.Minute)) || got.Error != "exit status 1" || got.PID != 0 {
 		t.Fatalf("in backoff: retry %v error %q pid %d", got.Retry, got.Error, got.PID)
 	}
 	if mgr := e.Snapshot().Managers[0]; mgr.Running != 0 {

@@ -6,23 +6,42 @@ import (
 	"time"
 )
 
+// TestBackoffDelay: the delay doubles from Initial up to Max, and the jitter
+// takes at most its share off the doubled delay, never adding to it: a draw
+// of 0 is the full delay, one near 1 the least it can be.
 func TestBackoffDelay(t *testing.T) {
-	b := Backoff{Initial: 500 * time.Millisecond, Max: 30 * time.Second}
-	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second,
-		8 * time.Second, 16 * time.Second, 30 * time.Second, 30 * time.Second}
-	for streak, w := range want {
-		if got := b.delay(streak); got != w {
-			t.Errorf("delay(%d) = %s, want %s", streak, got, w)
-		}
+	const ms = time.Millisecond
+	plain := Backoff{Initial: 500 * ms, Max: 30 * time.Second}
+	jittered := Backoff{Initial: 500 * ms, Max: 30 * time.Second, Jitter: 0.2}
+	tests := []struct {
+		b      Backoff
+		streak int
+		u      float64
+		want   time.Duration
+	}{
+		{plain, 0, 0.9, 500 * ms}, // no jitter: the draw does nothing
+		{plain, 1, 0, time.Second},
+		{plain, 5, 0, 16 * time.Second},
+		{plain, 6, 0, 30 * time.Second}, // capped
+		{plain, 1000, 0, 30 * time.Second},
+		{jittered, 0, 0, 500 * ms},
+		{jittered, 0, 0.5, 450 * ms},
+		{jittered, 0, 1, 400 * ms}, // the bound: 0.8 of the delay
+		{jittered, 2, 1, 1600 * ms},
+		{jittered, 7, 0, 30 * time.Second}, // the cap is never passed
+		{jittered, 7, 1, 24 * time.Second},
+		{Backoff{Max: time.Second, Jitter: 1}, 3, 0.5, 0}, // no delay stays none
 	}
-	if got := b.delay(1000); got != 30*time.Second {
-		t.Errorf("delay(1000) = %s: overflow", got)
+	for _, tt := range tests {
+		if got := tt.b.delay(tt.streak, tt.u); got != tt.want {
+			t.Errorf("%+v.delay(%d, %g) = %s, want %s", tt.b, tt.streak, tt.u, got, tt.want)
+		}
 	}
 }
 
 func TestProcessSpecDefaults(t *testing.T) {
 	got := ProcessSpec{Command: []string{"x"}}.withDefaults()
-	if got.Backoff != (Backoff{DefaultBackoffInitial, DefaultBackoffMax}) || got.MaxRestarts != 5 ||
+	if got.Backoff != (Backoff{DefaultBackoffInitial, DefaultBackoffMax, DefaultBackoffJitter}) || got.MaxRestarts != 5 ||
 		got.RestartWindow != time.Minute || got.StopSignal.String() != "terminated" || got.StopGrace != 5*time.Second {
 		t.Fatalf("defaults: %+v", got)
 	}

@@ -103,7 +103,10 @@ func (t *task) view(v *model.Task, tail int) {
 		t.viewOrch(v) // depends.go: dependencies, health, what it waits for
 	}
 	if t.proc != nil {
-		t.proc.view(v) // process.go: pid, exit, resources, command, retry
+		t.proc.view(v) // process.go: pid, exit, resources, command
+	}
+	if t.policy != nil && t.policy.retry != 0 { // restart.go: in backoff until then
+		v.Retry = unixTime(t.policy.retry)
 	}
 	r := t.run
 	if r == nil {

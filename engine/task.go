@@ -30,6 +30,7 @@ type task struct {
 	pool     *poolJob       // pool work: its submitter, type and future (pool.go); nil for manager work
 	proc     *process       // a child process: its spec, child and restarts (process.go); nil for a goroutine
 	orch     *orchestration // dependencies, dependents, probes (depends.go); nil for plain work
+	policy   *restarter     // restart policy and bookkeeping (restart_spec.go); nil: none (pool work, plain goroutine tasks)
 }
 
 // Flags a task function reads without the engine lock (Checkpoint's fast path).

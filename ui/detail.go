@@ -129,7 +129,8 @@ func (d *detailPane) render() {
 	if isProcess(t) {
 		d.processFields(field)
 	}
-	d.orchFields(field) // detail_orch.go: what it waits for, its health
+	d.restartFields(field) // detail_process.go: retry, or gave up
+	d.orchFields(field)    // detail_orch.go: what it waits for, its health
 	if t.Parent != "" {
 		p := cleanCell(string(t.Parent))
 		if d.parent != "" {

@@ -34,7 +34,7 @@ func commandLines(cmd string, w int) []string {
 }
 
 // processFields appends the process's fields after its state: pid, exit, CPU and
-// RSS while it runs, and when it restarts (or that it gave up).
+// RSS while it runs.
 func (d *detailPane) processFields(field fieldFunc) {
 	t := &d.task
 	live := t.State.Live()
@@ -66,6 +66,12 @@ func (d *detailPane) processFields(field fieldFunc) {
 		res = formatCPU(t.CPU) + " CPU  " + formatBytes(t.RSS) + " RSS"
 	}
 	field("CPU/RSS", res, paint{})
+}
+
+// restartFields appends when a task in backoff runs again, or that a fatal one
+// gave up: a process's and a goroutine task's restart policy alike.
+func (d *detailPane) restartFields(field fieldFunc) {
+	t := &d.task
 	switch t.State {
 	case model.StateBackoff:
 		retry := "when the backoff ends" // the engine gave no time

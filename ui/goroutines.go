@@ -18,7 +18,8 @@ type goroutinesList struct {
 
 	g      model.Goroutines
 	have   bool
-	err    string // the last fetch's error, shown in place of rows
+	err    string    // the last fetch's error, shown in place of rows
+	asked  time.Time // when the source was last asked (goroutines_poll.go)
 	filter filter
 	order  tableOrder
 	shown  int

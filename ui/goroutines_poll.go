@@ -15,6 +15,13 @@ import (
 // a new one is due (it samples no more than its cost allows).
 const goroutinesEvery = time.Second
 
+// workersGoroutinesEvery is how often Workers alone asks, for its GOROUTINES
+// column. A sample stops the world for about 40 µs per goroutine, and Workers
+// is the default view: at once a second every open dashboard spent more than
+// its idle budget (1% of a core) on a column of counts. The Goroutines view and
+// a detail pane, where someone looks at goroutines, keep the second.
+const workersGoroutinesEvery = 15 * time.Second
+
 // goroutinesTickMsg is the time to ask again, if anyone looks.
 type goroutinesTickMsg struct{}
 
@@ -38,11 +45,22 @@ func goroutinesTick(stop <-chan struct{}) tea.Cmd {
 	}
 }
 
-// lookingAtGoroutines: the Goroutines view, a task's detail (its goroutines,
-// where an abandoned one is stuck) or Workers (its GOROUTINES column) is on
-// screen. Nothing else makes the source sample.
-func (m *Model) lookingAtGoroutines() bool {
-	return !m.done && (m.active == viewGoroutines || m.active == viewWorkers || m.detail.open)
+// goroutinesDue reports whether to ask the source now: every tick while the
+// Goroutines view or a task's detail (its goroutines, where an abandoned one
+// is stuck) is on screen; every workersGoroutinesEvery while Workers is, and
+// only if it lists a goroutine task that can have goroutines (a process has
+// none: its GOROUTINES cell is · whatever a sample says). Nothing else makes
+// the source sample.
+func (m *Model) goroutinesDue(now time.Time) bool {
+	switch {
+	case m.done:
+		return false
+	case m.active == viewGoroutines || m.detail.open:
+		return true
+	case m.active == viewWorkers:
+		return now.Sub(m.gors.asked) >= workersGoroutinesEvery && m.workers.hasGoroutineTasks()
+	}
+	return false
 }
 
 // goroutinesUpdate asks the source on each tick while someone looks, and
@@ -50,9 +68,11 @@ func (m *Model) lookingAtGoroutines() bool {
 func (m Model) goroutinesUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case goroutinesTickMsg:
-		if !m.lookingAtGoroutines() {
+		now := time.Now()
+		if !m.goroutinesDue(now) {
 			return m, goroutinesTick(m.clockStop)
 		}
+		m.gors.asked = now
 		src := m.src
 		return m, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -92,6 +112,17 @@ func (t *workersTable) SetGoroutines(byTask map[model.TaskID]int) {
 	}
 	t.gors = byTask
 	t.rebuild()
+}
+
+// hasGoroutineTasks reports whether the snapshot lists a goroutine task that
+// is live or abandoned: one whose goroutines a sample would count.
+func (t *workersTable) hasGoroutineTasks() bool {
+	for i := range t.tasks {
+		if k := &t.tasks[i]; k.Kind == model.KindGoroutine && (k.State.Live() || k.State == model.StateAbandoned) {
+			return true
+		}
+	}
+	return false
 }
 
 // renderGoroutines is a task's GOROUTINES cell: how many goroutines carry its

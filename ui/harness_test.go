@@ -35,6 +35,7 @@ type fakeSource struct {
 	initial  *model.Snapshot   // published on Subscribe, for tests that cannot time a publish
 	gors     *model.Goroutines // what Goroutines returns; nil: an error
 	logs     []model.LogEntry  // what ReadLogs serves (logview_test.go)
+	gorAsks  int               // how many times Goroutines was called
 }
 
 func newFakeSource() *fakeSource { return &fakeSource{errs: map[model.Op]error{}} }
@@ -262,6 +263,7 @@ func modelID(s string) model.TaskID { return model.TaskID(s) }
 func (f *fakeSource) Goroutines(context.Context) (model.Goroutines, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.gorAsks++
 	if f.gors == nil {
 		return model.Goroutines{}, errors.New("fake source: no goroutines sample")
 	}

@@ -376,3 +376,36 @@ func TestNoColorProcessViews(t *testing.T) {
 		})
 	}
 }
+
+// TestDetailOfARestartingGoroutine: a goroutine task under a restart policy
+// (engine.WithRestart) shows its retry and its giving up as a process does.
+func TestDetailOfARestartingGoroutine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		s := processSnapshot()
+		for i := range s.Tasks {
+			if id := s.Tasks[i].ID; id == "t4" || id == "t5" {
+				s.Tasks[i].Kind, s.Tasks[i].Command, s.Tasks[i].ExitCode = model.KindGoroutine, "", nil
+				s.Tasks[i].Error = "dial tcp: connection refused"
+			}
+		}
+		h.publish(s)
+		h.selectID("t4")
+		h.keys("enter")
+		scr := h.screen()
+		for _, want := range []string{"Kind      goroutine", "Retry     in 2s (at 12:00:01.500)", "Restarts  2"} {
+			if !strings.Contains(scr, want) {
+				t.Errorf("backoff detail lacks %q", want)
+			}
+		}
+		if strings.Contains(scr, "PID ") {
+			t.Error("a goroutine's detail shows a PID")
+		}
+		h.keys("esc")
+		h.selectID("t5")
+		h.keys("enter")
+		if scr := h.screen(); !strings.Contains(scr, "Retry     no: gave up after 5 restarts") {
+			t.Error("fatal detail does not say it gave up")
+		}
+	})
+}
