@@ -192,19 +192,25 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 
 // Snapshot fetches the engine's current snapshot (for `spindle status`).
 func (c *Client) Snapshot(ctx context.Context) (model.Snapshot, error) {
-	var s model.Snapshot
-	resp, err := c.do(ctx, http.MethodGet, pathSnapshot, nil)
+	return getJSON[model.Snapshot](ctx, c, pathSnapshot, "snapshot")
+}
+
+// getJSON GETs path and decodes its JSON body into a T; what names the thing
+// fetched in errors ("snapshot from ADDR: …").
+func getJSON[T any](ctx context.Context, c *Client, path, what string) (T, error) {
+	var v T
+	resp, err := c.do(ctx, http.MethodGet, path, nil)
 	if err != nil {
-		return s, fmt.Errorf("remote: snapshot from %s: %w", c.Addr(), withoutAddr(transportError(err)))
+		return v, fmt.Errorf("remote: %s from %s: %w", what, c.Addr(), withoutAddr(transportError(err)))
 	}
 	defer drain(resp)
 	if resp.StatusCode != http.StatusOK {
-		return s, responseError(resp)
+		return v, responseError(resp)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		return s, fmt.Errorf("remote: decoding snapshot from %s: %w", c.Addr(), err)
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		return v, fmt.Errorf("remote: decoding %s from %s: %w", what, c.Addr(), err)
 	}
-	return s, nil
+	return v, nil
 }
 
 // Apply sends cmd to the engine. A refusal is an *APIError whose text is the

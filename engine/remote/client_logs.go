@@ -16,19 +16,7 @@ import (
 // ReadLogs returns one batch of the lines q selects (the ui.Source method):
 // go on from batch.Next-1 as q.Since.
 func (c *Client) ReadLogs(ctx context.Context, q model.LogQuery) (model.LogBatch, error) {
-	var b model.LogBatch
-	resp, err := c.do(ctx, http.MethodGet, pathLogs+"?"+logsQuery(q, false), nil)
-	if err != nil {
-		return b, fmt.Errorf("remote: logs from %s: %w", c.Addr(), withoutAddr(transportError(err)))
-	}
-	defer drain(resp)
-	if resp.StatusCode != http.StatusOK {
-		return b, responseError(resp)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&b); err != nil {
-		return b, fmt.Errorf("remote: decoding logs from %s: %w", c.Addr(), err)
-	}
-	return b, nil
+	return getJSON[model.LogBatch](ctx, c, pathLogs+"?"+logsQuery(q, false), "logs")
 }
 
 // reconnectDelay is how long FollowLogs waits before it reconnects a stream

@@ -3,7 +3,6 @@ package remote
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/spindle-tui/spindle/model"
@@ -30,17 +29,5 @@ func (a *api) goroutines(w http.ResponseWriter, r *http.Request) {
 
 // Goroutines fetches a sample of the engine's goroutines (GET /v1/goroutines).
 func (c *Client) Goroutines(ctx context.Context) (model.Goroutines, error) {
-	var g model.Goroutines
-	resp, err := c.do(ctx, http.MethodGet, pathGoroutines, nil)
-	if err != nil {
-		return g, fmt.Errorf("remote: goroutines from %s: %w", c.Addr(), withoutAddr(transportError(err)))
-	}
-	defer drain(resp)
-	if resp.StatusCode != http.StatusOK {
-		return g, responseError(resp)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&g); err != nil {
-		return g, fmt.Errorf("remote: decoding goroutines from %s: %w", c.Addr(), err)
-	}
-	return g, nil
+	return getJSON[model.Goroutines](ctx, c, pathGoroutines, "goroutines")
 }
