@@ -52,8 +52,13 @@ type jobSource struct {
 	parentID model.TaskID
 	proc     *process
 	restarts int32
-	queued   int64           // when a restart queued the work again (unix ns); 0: queued when submitted
-	log      []model.LogLine // the log so far, for a restart
+	// restart is the work's restart policy (with defaults; nil: none), shared
+	// by alike submissions; policy is its bookkeeping for one task, made when
+	// the task first backs off and carried by its restarts' sources.
+	restart *RestartSpec
+	policy  *restarter
+	queued  int64           // when a restart queued the work again (unix ns); 0: queued when submitted
+	log     []model.LogLine // the log so far, for a restart
 	// valuesType is values' dynamic type if it is comparable, else nil
 	// (sameContext).
 	valuesType reflect.Type

@@ -25,6 +25,10 @@ type PoolConfig struct {
 	// NamePrefix is the display name of work submitted without a name; empty
 	// means the pool's name.
 	NamePrefix string
+	// Restart is the restart policy of work submitted without one of its own
+	// (WithRestart, or a process's): the zero value (RestartNever) is none.
+	// See pool_restart.go.
+	Restart RestartSpec
 }
 
 // Pool is a namespace of workers with task-type protection (Duck's
@@ -60,7 +64,10 @@ type Pool struct {
 	counts model.StateCounts // of work not on a worker's record (see worker.counts)
 	q      deque.Deque[*Future]
 	cfg    PoolConfig
-	state  model.PoolState
+	// restart is cfg.Restart with its defaults, shared by the sources of work
+	// that takes it; nil when the pool has no default policy.
+	restart *RestartSpec
+	state   model.PoolState
 	// closing is Engine.closing as the pool saw it (set by closePoolsLocked), so
 	// that Submit can refuse with ErrClosed without the engine lock.
 	closing bool
@@ -97,6 +104,11 @@ type poolJob struct {
 	parentID model.TaskID
 	fut      *Future
 	w        *worker
+	restart  *RestartSpec // the run's restart policy (pool_restart.go); nil: none
+	// A task waiting out its backoff (pool_restart.go) is retrying, with the
+	// error of the run that failed (nil: it was done, under RestartAlways).
+	retrying bool
+	lastErr  error
 }
 
 // Name returns the pool's unique name (its id, suffixed "-2", "-3" when several
@@ -121,13 +133,17 @@ func (p *Pool) Start(cfg PoolConfig) error {
 	case p.state != model.PoolIdle && p.state != model.PoolStopped:
 		return poolError(p.name, ErrPoolActive)
 	}
+	restart, err := poolRestart(cfg.Restart) // pool_restart.go
+	if err != nil {
+		return poolError(p.name, err)
+	}
 	if cfg.MaxWorkers < 1 {
 		cfg.MaxWorkers = runtime.GOMAXPROCS(0)
 	}
 	if cfg.NamePrefix == "" {
 		cfg.NamePrefix = p.name
 	}
-	p.cfg = cfg
+	p.cfg, p.restart = cfg, restart
 	p.limit = cfg.MaxWorkers
 	p.state = model.PoolRunning
 	p.quiet = make(chan struct{})
@@ -147,7 +163,8 @@ func (p *Pool) Start(cfg PoolConfig) error {
 
 // Stop makes the pool take no more work (Submit returns ErrPoolStopped). What
 // was submitted still runs: the queue drains, then the workers exit and the
-// pool is stopped. With wait, Stop returns once that has happened. Stop on a
+// pool is stopped. Nothing is restarted from then on: work in backoff is
+// halted, and work that fails while the queue drains ends failed. With wait, Stop returns once that has happened. Stop on a
 // paused pool resumes its queue, so that the drain can end. Work running in the
 // pool must not call Stop(true) on it: it would wait for itself.
 func (p *Pool) Stop(wait bool) {
@@ -162,6 +179,7 @@ func (p *Pool) Stop(wait bool) {
 		p.state = model.PoolStopping
 		e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": stopping, draining "+
 			itoa(p.queuedExactLocked())+" queued and "+itoa(p.busy)+" running")
+		e.haltBackoffLocked(p) // pool_restart.go: a stopping pool restarts nothing
 		p.broadcastLocked()
 		p.wakeLocked()
 		p.quietLocked()
@@ -288,9 +306,9 @@ func (p *Pool) pauseLocked() {
 	unlock()
 }
 
-// Halt halts the pool's running work (each task ends at its next Checkpoint) and
-// returns how many were asked. Queued work is untouched: pause first to keep it
-// from starting.
+// Halt halts the pool's running work (each task ends at its next Checkpoint)
+// and its work in backoff (not restarted), and returns how many were asked.
+// Queued work is untouched: pause first to keep it from starting.
 func (p *Pool) Halt() int {
 	e := p.e
 	e.mu.Lock()
@@ -300,8 +318,9 @@ func (p *Pool) Halt() int {
 	unlock := p.lockWorkersLocked()
 	n := p.haltLiveLocked()
 	unlock()
+	b := e.haltBackoffLocked(p) // pool_restart.go: pending restarts are cancelled too
 	e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": halt, "+itoa(n)+" running")
-	return n
+	return n + b
 }
 
 // Stats returns the pool as a snapshot shows it.

@@ -49,6 +49,7 @@ func (p *Pool) closePoolLocked(pc *poolClose) {
 			return
 		}
 		p.state = model.PoolStopping
+		e.haltBackoffLocked(p) // pool_restart.go: no restart after close
 		if p.cfg.Daemon {
 			unlock := p.lockWorkersLocked()
 			n, calls := p.dropQueueLocked()

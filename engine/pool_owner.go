@@ -14,12 +14,18 @@ import (
 
 func (p *Pool) ownerName() string { return p.name }
 
-// lockLocked takes p.mu and, for a worker's live record, that worker's lock.
+// lockLocked takes p.mu and, for a worker's live record, that worker's lock;
+// for any other task (queued, in backoff or finished, rebuilt for a command),
+// every worker's, as Apply's lookup does.
 func (p *Pool) lockLocked(t *task) func() {
 	p.mu.Lock()
 	w := t.pool.w
 	if w == nil {
-		return p.mu.Unlock
+		unlock := p.lockWorkersLocked()
+		return func() {
+			unlock()
+			p.mu.Unlock()
+		}
 	}
 	w.mu.Lock()
 	return func() {
@@ -94,6 +100,8 @@ func (p *Pool) settleRetiredLocked(t *task) {
 	p.halted++ // halted while queued, or abandoned: asked for, not a failure
 	var err error
 	switch {
+	case j.retrying: // halted or killed in its backoff (pool_restart.go)
+		err = haltedInBackoff(t, j.lastErr)
 	case t.state == model.StateAbandoned:
 		err = errorf("%s abandoned: it did not return: %w", quote(t), ErrHalted)
 	default:
@@ -123,6 +131,9 @@ func (p *Pool) requeueLocked(t *task) {
 	f := t.pool.fut
 	src := *f.source()
 	src.restarts, src.proc, src.queued = t.restarts, t.proc, time.Now().UnixNano()
+	if t.policy != nil { // its restart bookkeeping, from its backoff (pool_restart.go)
+		src.policy = t.policy
+	}
 	if r := t.run; r != nil {
 		src.log = r.logTail(-1)
 	}

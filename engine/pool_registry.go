@@ -104,6 +104,9 @@ func (p *Pool) findLocked(id model.TaskID, preview int) *task {
 	if found != nil {
 		return p.queuedTask(found)
 	}
+	if t := p.backoffFindLocked(nid); t != nil { // pool_restart.go
+		return t
+	}
 	for _, r := range p.ringsLocked() {
 		if i := r.Index(func(d *doneTask) bool { return d.fut.nid == nid }); i >= 0 {
 			return p.doneTaskOf(r.At(i))
@@ -135,7 +138,7 @@ func (p *Pool) eachQueuedLocked(n int, fn func(*Future)) {
 func (p *Pool) queuedTask(f *Future) *task {
 	src := f.source()
 	return &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, own: p, created: f.created,
-		state: model.StateQueued, restarts: src.restarts, proc: src.proc,
+		state: model.StateQueued, restarts: src.restarts, proc: src.proc, policy: src.policy,
 		pool: &poolJob{typ: src.typ, parentID: src.parentID, fut: f}}
 }
 
@@ -146,7 +149,7 @@ func (p *Pool) doneTaskOf(d *doneTask) *task {
 	f := d.fut
 	src := f.source()
 	t := &task{nid: f.nid, name: p.nameOf(f), fn: f.fn, own: p, run: r, created: d.created,
-		restarts: d.restarts, state: d.state, proc: src.proc,
+		restarts: d.restarts, state: d.state, proc: src.proc, policy: src.policy, // a restart by hand resets its window
 		pool: &poolJob{typ: src.typ, parentID: src.parentID, fut: f}}
 	r.t = t
 	return t

@@ -26,7 +26,7 @@ func (w *worker) launchLocked(f *Future, now int64) {
 	restarts, proc, parentID, log := src.restarts, src.proc, src.parentID, src.log
 	t.nid, t.created, t.restarts, t.state = f.nid, created, restarts, model.StateRunning
 	t.name, t.proc = name, proc
-	j.fut, j.typ, j.parentID = f, src.typ, parentID
+	j.fut, j.typ, j.parentID, j.restart = f, src.typ, parentID, src.restart
 	w.counts[model.StateQueued]--
 	w.counts[model.StateRunning]++
 	pc := &f.ctx
@@ -72,7 +72,8 @@ func (w *worker) startRunLocked(pc *poolCtx, now int64, log []model.LogLine) {
 func (w *worker) slowEndLocked(o outcome) bool {
 	r := &w.r
 	return !o.returned || o.panicked || o.err != nil || r.abandoned || r.killed || r.restart ||
-		r.killTimer != nil || r.flags.Load() != 0 || w.t.state != model.StateRunning
+		r.killTimer != nil || r.flags.Load() != 0 || w.t.state != model.StateRunning ||
+		(w.job.restart != nil && w.job.restart.Policy == RestartAlways) // pool_restart.go
 }
 
 // endLocked accounts for a plain successful return under w.mu alone and
@@ -118,6 +119,15 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" restarted (restart "+itoa(int(t.restarts))+")")
 		return nil, nil, true
 	}
+	err = o.err
+	if !o.returned {
+		err = errors.New(r.errText)
+	}
+	if w.job.restart != nil { // pool_restart.go
+		if final, err = w.policyLocked(final, err); final == model.StateBackoff {
+			return nil, nil, false // the Future waits for the restarts
+		}
+	}
 	e.setStateLocked(t, final)
 	if final == model.StateHalted || final == model.StateKilled {
 		e.eventLocked(model.LevelInfo, t, "", quote(t)+" "+final.String())
@@ -125,14 +135,10 @@ func (w *worker) endSlowLocked(o outcome, now int64, mayRestart bool) (cbs []fun
 	switch final {
 	case model.StateDone:
 		w.done++
-	case model.StateFailed:
+	case model.StateFailed, model.StateFatal:
 		w.failed++
 	default: // halted or killed: asked for, not a failure
 		w.halted++
-	}
-	err = o.err
-	if !o.returned {
-		err = errors.New(r.errText)
 	}
 	cbs = w.job.fut.settle(err)
 	w.retireLocked(now)

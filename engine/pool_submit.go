@@ -17,8 +17,8 @@ const rejectEvery = time.Second
 
 // Submit queues fn as work of type taskType, named after the pool's NamePrefix,
 // and returns its Future. See SubmitNamed.
-func (p *Pool) Submit(ctx context.Context, taskType string, fn Func) (*Future, error) {
-	return p.SubmitNamed(ctx, "", taskType, fn)
+func (p *Pool) Submit(ctx context.Context, taskType string, fn Func, opts ...TaskOption) (*Future, error) {
+	return p.SubmitNamed(ctx, "", taskType, fn, opts...)
 }
 
 // SubmitNamed queues fn as work of type taskType under a display name (empty:
@@ -29,19 +29,35 @@ func (p *Pool) Submit(ctx context.Context, taskType string, fn Func) (*Future, e
 // there are found by the work and what it submits) but not its cancellation,
 // and the task it belongs to becomes the work's Parent.
 //
+// The one option pool work takes is WithRestart (see pool_restart.go): a
+// failed run is queued again after its backoff, and the Future resolves once
+// no more restarts will happen. Without it the pool's PoolConfig.Restart
+// applies, if any. Any other option is an error wrapping errors.ErrUnsupported.
+//
 // It refuses work, counting it as rejected, with a *UnknownTaskError when
 // taskType is not the pool's TaskType, an error wrapping ErrPoolStopped when the
 // pool is not running or paused, and ErrClosed once the engine is closing.
-func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func) (*Future, error) {
-	return p.submit(ctx, name, taskType, fn, nil)
+func (p *Pool) SubmitNamed(ctx context.Context, name, taskType string, fn Func, opts ...TaskOption) (*Future, error) {
+	return p.submit(ctx, name, taskType, fn, nil, opts)
 }
 
 // submit is SubmitNamed, for a process too (SubmitProcess). The Future, the
 // one allocation, is made outside the lock; under it the work gets its id and
-// its place in the queue, and a worker is woken only if a slot is free.
-func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc *process) (*Future, error) {
+// its place in the queue, and a worker is woken only if a slot is free. Work
+// without options costs nothing more for them than a length check.
+func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc *process, opts []TaskOption) (*Future, error) {
 	if fn == nil {
 		return nil, ErrNilFunc
+	}
+	var (
+		restart *RestartSpec
+		own     bool // the submission says its policy: the pool's default does not apply
+	)
+	if len(opts) > 0 || proc != nil {
+		var err error
+		if restart, own, err = submitRestart(proc, opts); err != nil { // pool_restart.go
+			return nil, errorf("submit %q to pool %q: %w", name, p.name, err)
+		}
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -60,7 +76,10 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 	case p.cfg.TaskType != "" && taskType != p.cfg.TaskType:
 		return nil, p.reject(&UnknownTaskError{TaskType: taskType, PoolType: p.cfg.TaskType, Pool: p.name})
 	}
-	f.ctx.src = p.sourceLocked(ctx, name, taskType, parentID, proc)
+	if !own {
+		restart = p.restart // nil unless the pool has a default policy
+	}
+	f.ctx.src = p.sourceLocked(ctx, name, taskType, parentID, proc, restart)
 	f.nid = p.newIDLocked()
 	// Work a worker takes at once gets its start time as its creation time
 	// (launchLocked), which saves a clock reading per task when the pool keeps
@@ -86,12 +105,12 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 // sourceLocked returns the source of a submission: the last one's when they
 // are alike (a process is never shared), so that a run of alike submissions
 // costs one jobSource, not one each.
-func (p *Pool) sourceLocked(ctx context.Context, name, taskType string, parentID model.TaskID, proc *process) *jobSource {
+func (p *Pool) sourceLocked(ctx context.Context, name, taskType string, parentID model.TaskID, proc *process, restart *RestartSpec) *jobSource {
 	if s := p.lastSrc; s != nil && proc == nil && s.proc == nil && s.sameContext(ctx) &&
-		s.typ == taskType && s.name == name && s.parentID == parentID {
+		s.typ == taskType && s.name == name && s.parentID == parentID && s.restart == restart {
 		return s
 	}
-	s := &jobSource{typ: taskType, values: ctx, name: name, parentID: parentID, proc: proc}
+	s := &jobSource{typ: taskType, values: ctx, name: name, parentID: parentID, proc: proc, restart: restart}
 	// Comparing two interfaces panics when their dynamic type is not
 	// comparable (a context that is a struct holding a slice); contexts are
 	// pointers nearly always.

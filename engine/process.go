@@ -62,7 +62,7 @@ type ProcessSpec struct {
 	Command       []string       // argv; Command[0] is looked up in $PATH
 	Dir           string         // the working directory; empty: spindle's
 	Env           []string       // "K=V", appended to os.Environ()
-	Restart       RestartPolicy  // manager tasks only (see SubmitProcess)
+	Restart       RestartPolicy  // never, on-failure or always (pool work too: see SubmitProcess)
 	Backoff       Backoff        // zero fields: 500ms / 30s; negative: no delay
 	MaxRestarts   int            // restarts within RestartWindow, then fatal; 0 → 5; negative: none
 	RestartWindow time.Duration  // 0 or negative → 60s (a window of no length would count nothing)
@@ -162,17 +162,18 @@ func (m *Manager) AppendProcess(name string, spec ProcessSpec, opts ...TaskOptio
 }
 
 // SubmitProcess submits a child process as pool work of type taskType (see
-// SubmitNamed): it runs once. Pool work has no restart policy: spec.Restart,
-// Backoff, MaxRestarts and RestartWindow are ignored, and the Future resolves
-// with the run's error (such as "exit status 3"). It returns an error wrapping
-// ErrNoCommand for an empty command, and SubmitNamed's errors.
-func (p *Pool) SubmitProcess(ctx context.Context, name, taskType string, spec ProcessSpec) (*Future, error) {
+// SubmitNamed). spec's restart fields are its restart policy, as a manager
+// task's (a WithRestart option replaces them; a spec whose Restart is
+// RestartNever takes the pool's PoolConfig.Restart): a failed run is queued
+// again after its backoff, and the Future resolves once no more restarts will
+// happen, with the last run's error (such as "exit status 3"). It returns an
+// error wrapping ErrNoCommand for an empty command, and SubmitNamed's errors.
+func (p *Pool) SubmitProcess(ctx context.Context, name, taskType string, spec ProcessSpec, opts ...TaskOption) (*Future, error) {
 	proc, err := newProcess(spec)
 	if err != nil {
 		return nil, errorf("submit process %q: %w", name, err)
 	}
-	proc.spec.Restart = RestartNever
-	return p.submit(ctx, name, taskType, proc.run, proc)
+	return p.submit(ctx, name, taskType, proc.run, proc, opts)
 }
 
 // view adds what a process task shows beyond a goroutine task.

@@ -198,6 +198,7 @@ func (e *Engine) RemovePool(ctx context.Context, name string) error {
 		p.state = model.PoolStopped
 	default:
 		p.state = model.PoolStopping
+		e.haltBackoffLocked(p) // pool_restart.go: its pending restarts are cancelled
 		var n int
 		n, calls = p.dropQueueLocked()
 		unlock := p.lockWorkersLocked()

@@ -9,8 +9,8 @@ import (
 	"github.com/spindle-tui/spindle/model"
 )
 
-// RestartPolicy says whether a manager task (a process, or a goroutine given
-// WithRestart) runs again when it ends by itself. A task the user halted or
+// RestartPolicy says whether a task (a process, or a goroutine given
+// WithRestart, a manager's or a pool's) runs again when it ends by itself. A task the user halted or
 // killed is never restarted by its policy.
 type RestartPolicy uint8
 
@@ -130,8 +130,8 @@ func (e *Engine) restartPolicyLocked(t *task, r *run, final model.State) model.S
 	rs.gen++
 	gen := rs.gen
 	rs.timer = time.AfterFunc(delay, func() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
+		unlock := e.lockTask(t) // pool work needs its pool's lock too
+		defer unlock()
 		if t.state == model.StateBackoff && t.policy.gen == gen {
 			e.leaveBackoffLocked(t)
 			e.requeueLocked(t) // at once if a slot is free, else first in line
@@ -168,14 +168,22 @@ func (e *Engine) cancelBackoffLocked(t *task, final model.State) {
 }
 
 // haltBackoffLocked halts every task in backoff (of o only, unless o is nil)
-// and returns how many there were.
+// and returns how many there were. The caller holds what o's tasks need
+// beyond Engine.mu (a pool's lock); with o nil each task's is taken here.
 func (e *Engine) haltBackoffLocked(o owner) int {
 	n := 0
 	for _, t := range slices.Clone(e.backoff) {
-		if o == nil || t.own == o {
+		switch {
+		case o == nil:
+			unlock := t.own.lockLocked(t)
 			e.cancelBackoffLocked(t, model.StateHalted)
-			n++
+			unlock()
+		case t.own == o:
+			e.cancelBackoffLocked(t, model.StateHalted)
+		default:
+			continue
 		}
+		n++
 	}
 	return n
 }

@@ -65,8 +65,8 @@ func (s RestartSpec) validate() error {
 	return nil
 }
 
-// WithRestart gives a goroutine task appended with Manager.Append a restart
-// policy: with RestartOnFailure it runs again after it returns an error,
+// WithRestart gives a goroutine task appended with Manager.Append, or pool
+// work, a restart policy: with RestartOnFailure it runs again after it returns an error,
 // panics or calls runtime.Goexit; with RestartAlways after a nil return too.
 // A task the user halted or killed, or one abandoned, is never restarted by
 // its policy. Between runs the task is in backoff (holding no slot, shown with
@@ -74,10 +74,10 @@ func (s RestartSpec) validate() error {
 // run gets a fresh context; its log goes on from the run before.
 //
 // Given to AppendProcess or RedefineProcess it replaces the ProcessSpec's
-// restart fields. Pool work takes no restart policy: its Future resolves once,
-// and a pool keeps no record of work between runs (a worker's is reused for
-// the next work, which is what keeps a pool as cheap as bare goroutines), so a
-// backoff would need one per waiting job; to retry, Submit again from OnDone.
+// restart fields. Given to Pool.Submit, SubmitNamed or SubmitProcess it is the
+// work's policy (PoolConfig.Restart is a pool's default): a failed run is
+// queued again in the same pool, under the same id, after its backoff, and
+// the Future resolves once no more restarts will happen (pool_restart.go).
 func WithRestart(s RestartSpec) TaskOption {
 	return func(o *taskOptions) { o.restart = &s }
 }
