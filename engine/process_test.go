@@ -262,8 +262,7 @@ func TestSubmitProcessRunsOnce(t *testing.T) {
 	e := engine.New()
 	defer closeEngine(t, e)
 	p := startPool(t, e, "io", engine.PoolConfig{MaxWorkers: 1, TaskType: "io"})
-	spec := sh(`echo hi; exit 3`)
-	spec.Restart = engine.RestartAlways // ignored for pool work
+	spec := sh(`echo hi; exit 3`) // Restart: never (and the pool has no default)
 	fut, err := p.SubmitProcess(context.Background(), "sync", "io", spec)
 	if err != nil {
 		t.Fatal(err)
@@ -277,6 +276,37 @@ func TestSubmitProcessRunsOnce(t *testing.T) {
 	}
 	if _, err := p.SubmitProcess(context.Background(), "x", "io", engine.ProcessSpec{}); !errors.Is(err, engine.ErrNoCommand) {
 		t.Fatalf("empty command: %v", err)
+	}
+}
+
+// TestSubmitProcessRestarts: a pool process's own restart fields are its
+// policy: it runs again in its pool under the same id, its log going on, until
+// it is fatal; the Future resolves then, once, wrapping the last run's error.
+func TestSubmitProcessRestarts(t *testing.T) {
+	t.Parallel()
+	e := engine.New()
+	defer closeEngine(t, e)
+	p := startPool(t, e, "io", engine.PoolConfig{MaxWorkers: 1, TaskType: "io"})
+	spec := sh(`echo hi; exit 3`)
+	spec.Restart, spec.MaxRestarts = engine.RestartAlways, 2
+	spec.Backoff = engine.Backoff{Initial: time.Millisecond, Max: time.Millisecond}
+	fut, err := p.SubmitProcess(context.Background(), "sync", "io", spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = fut.Wait(context.Background())
+	if err == nil || !strings.HasSuffix(err.Error(), `"sync" fatal after 2 restarts within 1m0s: exit status 3`) {
+		t.Fatalf("future: %v, want fatal after 2 restarts: exit status 3", err)
+	}
+	got := untilState(t, e, fut.ID(), model.StateFatal)
+	hi := 0
+	for _, l := range got.Log {
+		if l.Text == "hi" {
+			hi++
+		}
+	}
+	if got.Kind != model.KindProcess || got.ExitCode == nil || *got.ExitCode != 3 || got.Restarts != 2 || hi != 3 {
+		t.Fatalf("pool process: %s, exit %v, %d restarts, %d lines \"hi\"; want a process fatal after 2 restarts, 3 lines", got.Kind, got.ExitCode, got.Restarts, hi)
 	}
 }
 
