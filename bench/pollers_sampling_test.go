@@ -17,18 +17,23 @@ import (
 // with 1k or 10k parked goroutines, the order swapped every pair. It reports the
 // median and the worst of the per-pair p99 differences (sampling − none), the
 // medians of each side's p99 and max lateness, and the median time a sample
-// took. One sample per run is what a dashboard looking at such a process
-// causes: the engine samples no sooner than 100× the last sample's cost
-// (about 40 ms at 1k goroutines, 0.4 s at 10k: see BENCHMARKS.md).
+// took. The sample is of two kinds: sample=dump is an engine's first (the
+// label profile and the debug=2 dump, which stops the world while it is
+// written: taken every MinDumpInterval at most, and no sooner than 1000× its
+// writing time), sample=counts one between two dumps (the label profile only,
+// taken concurrently: what a dashboard causes every second or so; the engine
+// is sampled once before the pollers start, so that the dump is not due).
 //
 //	cd bench && go test -run '^$' -bench PollersWhileSampling -benchtime 6x -v
 func BenchmarkPollersWhileSampling(b *testing.B) {
 	for _, n := range []int{1_000, 10_000} {
-		b.Run("goroutines="+strconv.Itoa(n), func(b *testing.B) { pollersWhileSampling(b, n) })
+		for _, kind := range []string{"dump", "counts"} {
+			b.Run("goroutines="+strconv.Itoa(n)+"/sample="+kind, func(b *testing.B) { pollersWhileSampling(b, n, kind == "counts") })
+		}
 	}
 }
 
-func pollersWhileSampling(b *testing.B, goroutines int) {
+func pollersWhileSampling(b *testing.B, goroutines int, betweenDumps bool) {
 	stop := make(chan struct{})
 	var parked sync.WaitGroup
 	for range goroutines {
@@ -40,7 +45,7 @@ func pollersWhileSampling(b *testing.B, goroutines int) {
 	}()
 	var sampleTook []time.Duration
 	sampling := func(b *testing.B, jobs int, period, length time.Duration, mark func(int)) {
-		sampleTook = append(sampleTook, runSpindlePollersSampled(b, jobs, period, length, mark, goroutines))
+		sampleTook = append(sampleTook, runSpindlePollersSampled(b, jobs, period, length, mark, goroutines, betweenDumps))
 	}
 	var pairs []latencyPair // ticker: without sampling; spindle: with
 	for b.Loop() {
@@ -72,15 +77,29 @@ func pollersWhileSampling(b *testing.B, goroutines int) {
 
 // runSpindlePollersSampled is runSpindlePollers with one goroutine sample
 // taken halfway through (of at least want goroutines); it returns how long the
-// sample took.
-func runSpindlePollersSampled(b *testing.B, jobs int, period, length time.Duration, mark func(int), want int) (took time.Duration) {
-	runSpindlePollersWith(b, jobs, period, length, mark, func(e *engine.Engine) {
+// sample took. With betweenDumps the engine took a sample before the pollers
+// started, so that this one reads the label profile alone (it fails if not).
+func runSpindlePollersSampled(b *testing.B, jobs int, period, length time.Duration, mark func(int), want int, betweenDumps bool) (took time.Duration) {
+	var setup func(*engine.Engine)
+	if betweenDumps {
+		setup = func(e *engine.Engine) {
+			g, err := e.Goroutines(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			time.Sleep(g.Interval) // the next sample is due by halfway
+		}
+	}
+	runSpindlePollersWith(b, jobs, period, length, mark, setup, func(e *engine.Engine) {
 		time.Sleep(length / 2)
 		t0 := time.Now()
 		g, err := e.Goroutines(context.Background())
 		took = time.Since(t0)
 		if err != nil || g.Total < want {
 			b.Fatalf("sample: %d goroutines, %v", g.Total, err)
+		}
+		if fresh := g.StatesAt.Equal(g.Time); fresh == betweenDumps || time.Since(g.Time) > took {
+			b.Fatalf("sample at %v (states at %v): want one taken now, with the dump %v", g.Time, g.StatesAt, !betweenDumps)
 		}
 		time.Sleep(length - length/2 - took)
 	})

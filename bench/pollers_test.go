@@ -144,13 +144,17 @@ func runTickers(b *testing.B, jobs int, period, length time.Duration, mark func(
 
 // runSpindlePollers runs each job as an engine.Poller.
 func runSpindlePollers(b *testing.B, jobs int, period, length time.Duration, mark func(int)) {
-	runSpindlePollersWith(b, jobs, period, length, mark, func(*engine.Engine) { time.Sleep(length) })
+	runSpindlePollersWith(b, jobs, period, length, mark, nil, func(*engine.Engine) { time.Sleep(length) })
 }
 
 // runSpindlePollersWith runs each job as an engine.Poller while during runs
-// (it lasts the run's length), then closes the engine.
-func runSpindlePollersWith(b *testing.B, jobs int, period, length time.Duration, mark func(int), during func(*engine.Engine)) {
+// (it lasts the run's length), then closes the engine; setup, if not nil, is
+// called with the engine before the pollers start.
+func runSpindlePollersWith(b *testing.B, jobs int, period, length time.Duration, mark func(int), setup, during func(*engine.Engine)) {
 	e := engine.New()
+	if setup != nil {
+		setup(e)
+	}
 	for i := range jobs {
 		p := e.NewPoller("p"+strconv.Itoa(i), period, func(context.Context) (any, error) {
 			mark(i)

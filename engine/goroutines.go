@@ -117,7 +117,7 @@ func (e *Engine) workerTasks() map[string]owner3 {
 // group from its labels.
 func goroutinesModel(s *goroutines.Sample, owner func(map[string]string) owner3) model.Goroutines {
 	out := model.Goroutines{
-		Time: s.Time, Took: s.Took, Interval: s.Interval, Total: s.Total, Labelled: s.Labelled,
+		Time: s.Time, Took: s.Took, Interval: s.Interval, Total: s.Total, Labelled: s.Labelled, StatesAt: s.StatesAt,
 		Groups: make([]model.GoroutineGroup, len(s.Groups)),
 	}
 	for i := range s.Groups {

@@ -12,6 +12,11 @@ type Goroutines struct {
 	Interval time.Duration `json:"interval"` // the next sample comes no sooner than this after Time
 	Total    int           `json:"total"`    // goroutines in all
 	Labelled bool          `json:"labelled"` // pprof labels were read (tasks can be told)
+	// StatesAt is when the groups' State, Wait and CreatedBy were read (the
+	// last full dump, which stops the world, taken more rarely than counts);
+	// Time itself when this sample took one, zero when not known. A group
+	// the dump did not see has none of them.
+	StatesAt time.Time `json:"states_at,omitzero"`
 
 	Groups []GoroutineGroup `json:"groups"` // largest first
 	// ByTask counts each task's goroutines (Workers' GOROUTINES column).

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"strconv"
 	"time"
 
@@ -29,12 +30,12 @@ func (d *detailPane) goroutineSection(lines []string, inner int) []string {
 		title = "Stuck"
 	}
 	lines = append(lines, "", d.st.label.render(title)+d.st.dim.render(" (sampled "+
-		model.FormatDuration(d.now.Sub(d.gors.Time).Round(time.Second))+" ago)"))
+		model.FormatDuration(d.now.Sub(d.gors.Time).Round(time.Second))+" ago"+statesAge(d.gors)+")"))
 	if len(own) == 0 {
 		return append(lines, "  "+d.st.dim.render("(none carries its labels in the last sample)"))
 	}
 	for i, g := range own {
-		text := plural(g.Count, "goroutine") + " " + g.State
+		text := plural(g.Count, "goroutine") + " " + cmp.Or(g.State, newGroupState)
 		if g.Wait >= time.Second {
 			text += " for " + gorWait(g.Wait)
 		}

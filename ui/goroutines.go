@@ -143,6 +143,24 @@ func gorOwner(g *model.GoroutineGroup) string {
 	return "not a task"
 }
 
+// statesAge says how much older than the counts the states and waits are
+// (they come from the rarer full dump): ", states as of 40s ago"; nothing when
+// they are as fresh.
+func statesAge(g *model.Goroutines) string {
+	if g.StatesAt.IsZero() {
+		return ""
+	}
+	age := g.Time.Sub(g.StatesAt)
+	if age < time.Second {
+		return ""
+	}
+	return ", states as of " + model.FormatDuration(age.Round(time.Second)) + " ago"
+}
+
+// newGroupState is the STATE of a group the last full dump did not see (it
+// formed since): its state is not known yet.
+const newGroupState = "new group"
+
 // gorWait formats a wait; · for none seen.
 func gorWait(d time.Duration) string {
 	if d < time.Second {
@@ -165,7 +183,7 @@ func (l *goroutinesList) View() []string {
 	shown := l.order.reverse != (l.order.col != gorColState)
 	extras := []string{sortTitle(gorTitles[l.order.col], shown)}
 	if l.have {
-		extras = append(extras, " "+plural(l.g.Total, "goroutine")+", sampled in "+model.FormatDuration(l.g.Took.Round(time.Millisecond)))
+		extras = append(extras, " "+plural(l.g.Total, "goroutine")+", sampled in "+model.FormatDuration(l.g.Took.Round(time.Millisecond))+statesAge(&l.g))
 	}
 	title, tw := listTitle(l.st, "Goroutines", l.shown, len(l.g.Groups), l.filter, extras...)
 	widths, gap := l.columns()
@@ -198,7 +216,7 @@ func (l *goroutinesList) rowLine(out *strings.Builder, i int) {
 		spark += " ▲"
 	}
 	cells := [numGorCols]string{
-		strconv.Itoa(g.Count), cleanCell(g.State), gorWait(g.Wait), cleanCell(gorOwner(g)),
+		strconv.Itoa(g.Count), cleanCell(cmp.Or(g.State, newGroupState)), gorWait(g.Wait), cleanCell(gorOwner(g)),
 		cleanCell(shortFunc(g.Func) + " " + shortPath(g.Where)), cleanCell(shortFunc(g.CreatedBy)), spark,
 	}
 	var c strings.Builder

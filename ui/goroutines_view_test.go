@@ -93,3 +93,35 @@ func processOnlySnapshot() model.Snapshot {
 	s.Tasks = tasks
 	return s
 }
+
+// TestGoroutinesStatesAge: between two full dumps the counts are fresh and
+// the states are the last dump's: the title says how old they are, and a
+// group that formed since the dump says so instead of a state.
+func TestGoroutinesStatesAge(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		h.keys("5")
+		g := goroutinesSample()
+		g.StatesAt = g.Time.Add(-40 * time.Second)
+		g.Groups[2].State, g.Groups[2].CreatedBy = "", ""
+		h.send(goroutinesMsg{g: g})
+		scr := h.screen()
+		if !strings.Contains(scr, "171 goroutines, sampled in 3ms, states as of 40s ago") {
+			t.Errorf("title does not say how old the states are:\n%s", scr)
+		}
+		var row string
+		for _, l := range strings.Split(scr, "\n") {
+			if strings.Contains(l, "netFD") {
+				row = l
+			}
+		}
+		if f := strings.Fields(row); len(f) < 4 || f[1] != "11" || f[2]+" "+f[3] != "new group" {
+			t.Errorf("a group the dump did not see: %q, want it marked new group", row)
+		}
+		g.StatesAt = g.Time // a sample that took the dump itself
+		h.send(goroutinesMsg{g: g})
+		if strings.Contains(h.screen(), "states as of") {
+			t.Error("a sample with fresh states says they are old")
+		}
+	})
+}

@@ -171,18 +171,106 @@ func TestSamplerKeepsFreshSample(t *testing.T) {
 	b, _ := s.Sample(context.Background())
 	now = now.Add(600 * time.Millisecond)
 	c, _ := s.Sample(context.Background())
-	if a != b || b == c || f.n != 4 {
-		t.Errorf("fetches %d (want 4: two samples), fresh sample reused %v, stale one replaced %v", f.n, a == b, b != c)
+	if a != b || b == c || f.n != 3 {
+		t.Errorf("fetches %d (want 3: a sample with the dump, one without), fresh sample reused %v, stale one replaced %v", f.n, a == b, b != c)
 	}
 }
 
-type countingFetcher struct{ n int }
+// TestSamplerDumpsRarely: every sample reads the label profile, but the
+// debug=2 dump (the part that stops the world) only every MinDumpInterval, or
+// a thousand times as long as it took to write; in between, each group's
+// count is fresh and its state, wait and creator are the last dump's
+// (StatesAt says when), and a group the dump did not see has none.
+func TestSamplerDumpsRarely(t *testing.T) {
+	now := time.Unix(0, 0)
+	f := &countingFetcher{}
+	s := NewSampler(f)
+	s.now = func() time.Time { return now }
+	first, err := s.Sample(context.Background())
+	if err != nil || f.dumps != 1 || !first.StatesAt.Equal(first.Time) {
+		t.Fatalf("first sample: %v, %d dumps, states at %v (want its own time %v)", err, f.dumps, first.StatesAt, first.Time)
+	}
+	f.label1 = dump1Grown
+	for range 4 {
+		now = now.Add(time.Second)
+		smp, err := s.Sample(context.Background())
+		if err != nil || f.dumps != 1 || !smp.StatesAt.Equal(first.Time) || !smp.Time.Equal(now) {
+			t.Fatalf("at %v: %v, %d dumps, states at %v; want the first dump's states", now, err, f.dumps, smp.StatesAt)
+		}
+		var leak, fresh *Group
+		for i := range smp.Groups {
+			switch g := &smp.Groups[i]; g.Top().Func {
+			case "main.leak":
+				leak = g
+			case "main.fresh":
+				fresh = g
+			}
+		}
+		if leak == nil || leak.Count != 5 || leak.State != "chan receive" || leak.Wait != 3*time.Minute ||
+			leak.CreatedBy.Func != "main.start" || leak.Labels["spindle.task"] != "t1" {
+			t.Fatalf("labelled leak group between dumps: %+v", leak)
+		}
+		if fresh == nil || fresh.Count != 2 || fresh.State != "" || fresh.CreatedBy != (Frame{}) {
+			t.Fatalf("a group the dump did not see: %+v", fresh)
+		}
+		if smp.Total != 9 {
+			t.Fatalf("total %d, want 9 (the label profile's)", smp.Total)
+		}
+	}
+	now = now.Add(time.Second) // MinDumpInterval since the first
+	if smp, _ := s.Sample(context.Background()); f.dumps != 2 || !smp.StatesAt.Equal(now) {
+		t.Fatalf("after %s: %d dumps, states at %v; want a second dump", MinDumpInterval, f.dumps, smp.StatesAt)
+	}
+
+	// A dump that took 20ms to write: the next one no sooner than 20s later.
+	f.write = 20 * time.Millisecond
+	f.advance = func(d time.Duration) { now = now.Add(d) }
+	now = now.Add(MinDumpInterval)
+	smp, _ := s.Sample(context.Background())
+	if f.dumps != 3 || smp.NextDump.Sub(smp.StatesAt) < 20*time.Second {
+		t.Fatalf("%d dumps, next dump %s after this one; want 3, and 20s or more", f.dumps, smp.NextDump.Sub(smp.StatesAt))
+	}
+}
+
+// dump1Grown is dump1 later: the labelled leak group has grown to 5, and a
+// group the dump never saw has formed.
+const dump1Grown = `goroutine profile: total 9
+1 @ 0x442931 0x47cd1d
+#	0x4c8770	main.main+0xb0	/src/main.go:20
+
+5 @ 0x47d92e 0x4158ee
+# labels: {"spindle.task":"t1", "x":"a b\"c"}
+#	0x4dc198	main.leak+0x18	/src/main.go:13
+
+1 @ 0x47d92e 0x480b25 0x4dc21d 0x483e41
+#	0x480b24	time.Sleep+0x164	/go/src/runtime/time.go:363
+#	0x4dc21c	main.nap+0x1c	/src/main.go:16
+
+2 @ 0x47d92e 0x4158ee
+#	0x4dc198	main.fresh+0x18	/src/main.go:40
+`
+
+// countingFetcher serves dump1 (or label1) and dump2, counting fetches and
+// dumps; a dump advances the clock by write (through advance).
+type countingFetcher struct {
+	n, dumps int
+	label1   string
+	write    time.Duration
+	advance  func(time.Duration)
+}
 
 func (c *countingFetcher) Fetch(_ context.Context, debug int, w *bytes.Buffer) error {
 	c.n++
-	if debug == 2 {
+	switch {
+	case debug == 2:
+		c.dumps++
 		w.WriteString(dump2)
-	} else {
+		if c.advance != nil {
+			c.advance(c.write)
+		}
+	case c.label1 != "":
+		w.WriteString(c.label1)
+	default:
 		w.WriteString(dump1)
 	}
 	return nil

@@ -144,6 +144,33 @@ func Aggregate(gs []Goroutine, recs []Record) []Group {
 	return groups
 }
 
+// GroupRecords groups a label profile (debug=1) alone: one group per stack
+// and label set, keyed as Aggregate keys them (so that a dump's states can be
+// found by key), with no state, wait or creator (the profile has none).
+// Groups come largest first.
+func GroupRecords(recs []Record) []Group {
+	index := map[string]int{}
+	var groups []Group
+	for i := range recs {
+		r := &recs[i]
+		key := stackKey(r.Frames) + labelKey(r.Labels)
+		j, ok := index[key]
+		if !ok {
+			j = len(groups)
+			index[key] = j
+			groups = append(groups, Group{Key: key, Labels: r.Labels, Frames: r.Frames})
+		}
+		groups[j].Count += r.Count
+	}
+	slices.SortStableFunc(groups, func(a, b Group) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return groups
+}
+
 // Top is the frame that says where the goroutine is: the innermost frame
 // outside the standard library (the line of the call that blocks, in the
 // program's own code), or the innermost frame when all are the library's.

@@ -32,7 +32,6 @@ func (t *Tracker) Track(now time.Time, groups []Group) {
 		t.seen, t.hist = map[int]seen{}, map[string][]int{}
 	}
 	nextSeen := make(map[int]seen, len(t.seen))
-	nextHist := make(map[string][]int, len(groups))
 	for i := range groups {
 		g := &groups[i]
 		busy := g.State == "running" || g.State == "runnable" // not waiting at all
@@ -47,6 +46,27 @@ func (t *Tracker) Track(now time.Time, groups []Group) {
 			}
 		}
 		g.Wait = max(g.Wait, time.Duration(g.WaitMin)*time.Minute)
+		g.ids = nil
+	}
+	t.seen = nextSeen
+	t.trackHistory(groups)
+}
+
+// TrackCounts fills in the History and Growing of groups read without a dump
+// (GroupRecords: no goroutine ids, so their waits are left as they are), and
+// forgets the history of groups that are gone.
+func (t *Tracker) TrackCounts(groups []Group) {
+	if t.seen == nil {
+		t.seen, t.hist = map[int]seen{}, map[string][]int{}
+	}
+	t.trackHistory(groups)
+}
+
+// trackHistory appends each group's count to its history.
+func (t *Tracker) trackHistory(groups []Group) {
+	nextHist := make(map[string][]int, len(groups))
+	for i := range groups {
+		g := &groups[i]
 		h := append(t.hist[g.Key], g.Count)
 		if len(h) > HistoryLen {
 			h = append(h[:0:0], h[len(h)-HistoryLen:]...)
@@ -54,9 +74,8 @@ func (t *Tracker) Track(now time.Time, groups []Group) {
 		nextHist[g.Key] = h
 		g.History = h[:len(h):len(h)]
 		g.Growing = growing(h)
-		g.ids = nil
 	}
-	t.seen, t.hist = nextSeen, nextHist
+	t.hist = nextHist
 }
 
 // growing: at least growingMin samples, never falling, and higher at the end.
