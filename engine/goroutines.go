@@ -30,8 +30,10 @@ type goroutineView struct {
 // Goroutines returns a sample of every goroutine of the process, grouped by
 // stack and owner: the task (from the pprof labels its goroutines carry, see
 // LabelTask), the pool or poller, or none. A sample younger than its interval
-// is returned again rather than taken anew: taking one stops the world for a
-// time that grows with the number of goroutines (BENCHMARKS.md).
+// is returned again rather than taken anew. Counts, owners and stacks are
+// read every sample, concurrently; states, waits and creators come from a
+// full dump, which stops the world for a time that grows with the number of
+// goroutines (BENCHMARKS.md) and is taken more rarely: StatesAt says when.
 func (e *Engine) Goroutines(ctx context.Context) (model.Goroutines, error) {
 	v := &e.gview
 	v.once.Do(func() { v.sampler = goroutines.NewSampler(goroutines.Local{}) })
