@@ -38,6 +38,17 @@ func (f *firstRunThen) count() int {
 	return f.runs
 }
 
+// policies are the restart policies; policyRestarts, which ends of a run each
+// one restarts.
+var (
+	policies       = []engine.RestartPolicy{engine.RestartNever, engine.RestartOnFailure, engine.RestartAlways}
+	policyRestarts = map[engine.RestartPolicy]map[model.State]bool{
+		engine.RestartNever:     {},
+		engine.RestartOnFailure: {model.StateFailed: true},
+		engine.RestartAlways:    {model.StateFailed: true, model.StateDone: true},
+	}
+)
+
 // TestGoroutineRestartPolicy: policy × how the first run ended. An error and
 // a panic are failures (restarted by on-failure and always), a nil return is
 // restarted only by always, and what the user halted or killed (or what was
@@ -58,12 +69,7 @@ func TestGoroutineRestartPolicy(t *testing.T) {
 		{"kill", untilHalted, model.OpKill, model.StateKilled},
 		{"kill, abandoned", func(context.Context) error { time.Sleep(time.Hour); return nil }, model.OpKill, model.StateAbandoned},
 	}
-	restarts := map[engine.RestartPolicy]map[model.State]bool{
-		engine.RestartNever:     {},
-		engine.RestartOnFailure: {model.StateFailed: true},
-		engine.RestartAlways:    {model.StateFailed: true, model.StateDone: true},
-	}
-	for _, policy := range []engine.RestartPolicy{engine.RestartNever, engine.RestartOnFailure, engine.RestartAlways} {
+	for _, policy := range policies {
 		for _, oc := range outcomes {
 			t.Run(policy.String()+"/"+oc.name, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
@@ -89,7 +95,7 @@ func TestGoroutineRestartPolicy(t *testing.T) {
 						synctest.Wait()
 					}
 					want := oc.ended
-					restarted := restarts[policy][oc.ended]
+					restarted := policyRestarts[policy][oc.ended]
 					if restarted {
 						want = model.StateBackoff
 					}
@@ -154,18 +160,24 @@ func TestGoroutineRestartBackoffJitter(t *testing.T) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		base := []time.Duration{1, 2, 4, 8, 8, 8} // seconds: doubling, capped
-		if len(starts) != len(base)+1 {
-			t.Fatalf("%d runs, want %d", len(starts), len(base)+1)
-		}
-		for i, b := range base {
-			hi := b * time.Second
-			lo := time.Duration(float64(hi) * (1 - jitter))
-			if gap := starts[i+1].Sub(starts[i]); gap < lo || gap > hi {
-				t.Errorf("delay before restart %d: %s, want within [%s, %s]", i+1, gap, lo, hi)
-			}
-		}
+		checkBackoffGaps(t, starts, []time.Duration{1, 2, 4, 8, 8, 8}, jitter) // seconds: doubling, capped
 	})
+}
+
+// checkBackoffGaps checks that the runs started at starts waited, before each
+// restart, the base delay (in seconds) less at most jitter of it.
+func checkBackoffGaps(t *testing.T, starts []time.Time, base []time.Duration, jitter float64) {
+	t.Helper()
+	if len(starts) != len(base)+1 {
+		t.Fatalf("%d runs, want %d", len(starts), len(base)+1)
+	}
+	for i, b := range base {
+		hi := b * time.Second
+		lo := time.Duration(float64(hi) * (1 - jitter))
+		if gap := starts[i+1].Sub(starts[i]); gap < lo || gap > hi {
+			t.Errorf("delay before restart %d: %s, want within [%s, %s]", i+1, gap, lo, hi)
+		}
+	}
 }
 
 // TestGoroutineRestartWindow: a task that fails every time goes fatal after
