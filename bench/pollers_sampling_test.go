@@ -22,7 +22,7 @@ import (
 // written: taken every MinDumpInterval at most, and no sooner than 1000× its
 // writing time), sample=counts one between two dumps (the label profile only,
 // taken concurrently: what a dashboard causes every second or so; the engine
-// is sampled once before the pollers start, so that the dump is not due).
+// is sampled once before the measured run, so that the dump is not due).
 //
 //	cd bench && go test -run '^$' -bench PollersWhileSampling -benchtime 6x -v
 func BenchmarkPollersWhileSampling(b *testing.B) {
@@ -43,12 +43,23 @@ func pollersWhileSampling(b *testing.B, goroutines int, betweenDumps bool) {
 		close(stop)
 		parked.Wait()
 	}()
-	var sampleTook []time.Duration
+	var (
+		sampleTook []time.Duration
+		warmed     *engine.Engine // betweenDumps: sampled once, before the measured run
+	)
 	sampling := func(b *testing.B, jobs int, period, length time.Duration, mark func(int)) {
-		sampleTook = append(sampleTook, runSpindlePollersSampled(b, jobs, period, length, mark, goroutines, betweenDumps))
+		sampleTook = append(sampleTook, runSpindlePollersSampled(b, jobs, period, length, mark, goroutines, warmed))
 	}
 	var pairs []latencyPair // ticker: without sampling; spindle: with
 	for b.Loop() {
+		if betweenDumps {
+			warmed = engine.New()
+			g, err := warmed.Goroutines(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			time.Sleep(g.Interval) // the next sample is due when the measured run has begun
+		}
 		var p latencyPair
 		if len(pairs)%2 == 0 {
 			p.ticker = measureLateness(b, runSpindlePollers, pairFor)
@@ -77,20 +88,11 @@ func pollersWhileSampling(b *testing.B, goroutines int, betweenDumps bool) {
 
 // runSpindlePollersSampled is runSpindlePollers with one goroutine sample
 // taken halfway through (of at least want goroutines); it returns how long the
-// sample took. With betweenDumps the engine took a sample before the pollers
-// started, so that this one reads the label profile alone (it fails if not).
-func runSpindlePollersSampled(b *testing.B, jobs int, period, length time.Duration, mark func(int), want int, betweenDumps bool) (took time.Duration) {
-	var setup func(*engine.Engine)
-	if betweenDumps {
-		setup = func(e *engine.Engine) {
-			g, err := e.Goroutines(context.Background())
-			if err != nil {
-				b.Fatal(err)
-			}
-			time.Sleep(g.Interval) // the next sample is due by halfway
-		}
-	}
-	runSpindlePollersWith(b, jobs, period, length, mark, setup, func(e *engine.Engine) {
+// sample took. Given warmed, an engine sampled before, the pollers run there
+// and the sample reads the label profile alone (it fails if not).
+func runSpindlePollersSampled(b *testing.B, jobs int, period, length time.Duration, mark func(int), want int, warmed *engine.Engine) (took time.Duration) {
+	betweenDumps := warmed != nil
+	runSpindlePollersWith(b, jobs, period, length, mark, warmed, func(e *engine.Engine) {
 		time.Sleep(length / 2)
 		t0 := time.Now()
 		g, err := e.Goroutines(context.Background())

@@ -147,13 +147,12 @@ func runSpindlePollers(b *testing.B, jobs int, period, length time.Duration, mar
 	runSpindlePollersWith(b, jobs, period, length, mark, nil, func(*engine.Engine) { time.Sleep(length) })
 }
 
-// runSpindlePollersWith runs each job as an engine.Poller while during runs
-// (it lasts the run's length), then closes the engine; setup, if not nil, is
-// called with the engine before the pollers start.
-func runSpindlePollersWith(b *testing.B, jobs int, period, length time.Duration, mark func(int), setup, during func(*engine.Engine)) {
-	e := engine.New()
-	if setup != nil {
-		setup(e)
+// runSpindlePollersWith runs each job as an engine.Poller of e (nil: a new
+// engine) while during runs (it lasts the run's length), then closes the
+// engine.
+func runSpindlePollersWith(b *testing.B, jobs int, period, length time.Duration, mark func(int), e *engine.Engine, during func(*engine.Engine)) {
+	if e == nil {
+		e = engine.New()
 	}
 	for i := range jobs {
 		p := e.NewPoller("p"+strconv.Itoa(i), period, func(context.Context) (any, error) {
