@@ -164,9 +164,10 @@ func (p *Pool) Start(cfg PoolConfig) error {
 // Stop makes the pool take no more work (Submit returns ErrPoolStopped). What
 // was submitted still runs: the queue drains, then the workers exit and the
 // pool is stopped. Nothing is restarted from then on: work in backoff is
-// halted, and work that fails while the queue drains ends failed. With wait, Stop returns once that has happened. Stop on a
-// paused pool resumes its queue, so that the drain can end. Work running in the
-// pool must not call Stop(true) on it: it would wait for itself.
+// halted, and work that fails while the queue drains ends failed. With wait,
+// Stop returns once that has happened. Stop on a paused pool resumes its
+// queue, so that the drain can end. Work running in the pool must not call
+// Stop(true) on it: it would wait for itself.
 func (p *Pool) Stop(wait bool) {
 	e := p.e
 	e.mu.Lock()
