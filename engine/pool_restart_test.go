@@ -375,3 +375,37 @@ func TestPoolRestartOptions(t *testing.T) {
 		}
 	})
 }
+
+// TestPoolRestartByHandInBackoff: `r` on pool work in backoff skips the rest
+// of the backoff: it runs at once, under the same id, one restart counted.
+func TestPoolRestartByHandInBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := engine.New()
+		defer closeEngine(t, e)
+		p := startPool(t, e, "io", engine.PoolConfig{MaxWorkers: 1})
+		c := &runCounter{nth: func(ctx context.Context, n int) error {
+			if n == 1 {
+				return errors.New("boom")
+			}
+			return untilHalted(ctx)
+		}}
+		f, err := p.Submit(context.Background(), "", c.fn, engine.WithRestart(engine.RestartSpec{
+			Policy: engine.RestartOnFailure, Backoff: engine.Backoff{Initial: time.Hour}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if err := apply(e, model.OpRestart, f.ID()); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		got := taskOf(t, e, f.ID())
+		if got.State != model.StateRunning || got.Restarts != 1 || c.runs() != 2 || !got.Retry.IsZero() {
+			t.Fatalf("restarted in backoff: %s, %d restarts, %d runs, retry %v; want running at once after 1 restart",
+				got.State, got.Restarts, c.runs(), got.Retry)
+		}
+		if _, settled := settledErr(f); settled {
+			t.Fatal("the Future resolved while the work runs again")
+		}
+	})
+}
