@@ -1,8 +1,8 @@
 package distributed
 
 import (
-	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -62,7 +62,7 @@ func (c *clusterStats) loop() {
 func (c *clusterStats) read(now time.Time) {
 	p := c.p
 	info, err := p.inspector.GetQueueInfo(p.cfg.Queue)
-	if errors.Is(err, asynq.ErrQueueNotFound) {
+	if err != nil && c.queueMissing() {
 		info, err = &asynq.QueueInfo{Queue: p.cfg.Queue}, nil // nothing enqueued yet
 	}
 	if err != nil {
@@ -82,6 +82,13 @@ func (c *clusterStats) read(now time.Time) {
 	c.cur.ProcessedPerMin, c.cur.FailedPerMin = c.rates(totalsAt{now, info.ProcessedTotal, info.FailedTotal})
 	c.cur.Engines = c.engines()
 	p.local.SetCluster(c.cur)
+}
+
+// queueMissing reports whether Redis answers and has no such queue yet
+// (GetQueueInfo's error for it is not one a caller can match).
+func (c *clusterStats) queueMissing() bool {
+	qs, err := c.p.inspector.Queues()
+	return err == nil && !slices.Contains(qs, c.p.cfg.Queue)
 }
 
 // rates adds s to the samples and returns the processed and failed counts of

@@ -27,8 +27,12 @@ func Name(name string) EnqueueOption {
 func MaxRetry(n int) EnqueueOption { return Asynq(asynq.MaxRetry(n)) }
 
 // Timeout bounds one run of the task: past it the task is halted where it
-// runs, and retried (asynq.Timeout).
-func Timeout(d time.Duration) EnqueueOption { return Asynq(asynq.Timeout(d)) }
+// runs, and retried (asynq.Timeout). asynq keeps whole seconds (a timeout
+// under a second would be none): d is rounded up to the next second.
+func Timeout(d time.Duration) EnqueueOption {
+	whole := (max(d, 0) + time.Second - 1) / time.Second * time.Second
+	return Asynq(asynq.Timeout(whole))
+}
 
 // Deadline is when the task must be done by: a run still going then is
 // halted, and it is not tried after it (asynq.Deadline).

@@ -73,21 +73,49 @@ func (h *Handle) DoneBy() string {
 	return h.doneBy
 }
 
-// Cancel halts the task wherever it runs (asynq's cancelation pubsub reaches
-// the engine running it, which halts it: it is not retried). A task not
-// started yet is deleted from the queue.
+// Cancel stops the task for good, wherever it is. A running task is halted
+// where it runs: asynq's cancelation pubsub reaches the engine running it,
+// which halts it. asynq retries a canceled task that has retries left, so
+// Cancel then waits (until ctx is done) for it to leave the running state and
+// archives it if it went back to the queue; with a retry delay shorter than
+// that round trip (RetryDelay 0) it may start once more first. A task not
+// running is archived at once. A task that has ended is left as it is.
 func (h *Handle) Cancel(ctx context.Context) error {
 	p := h.p
-	return p.withContext(ctx, func() error {
-		info, err := p.inspector.GetTaskInfo(p.cfg.Queue, h.id)
+	for {
+		info, err := p.inspectTask(ctx, h.id)
 		if err != nil {
 			return err
 		}
-		if info.State == asynq.TaskStateActive {
-			return p.inspector.CancelProcessing(h.id)
+		switch info.State {
+		case asynq.TaskStateCompleted, asynq.TaskStateArchived:
+			return nil
+		case asynq.TaskStateActive:
+			if err := p.withContext(ctx, func() error { return p.inspector.CancelProcessing(h.id) }); err != nil {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(p.cfg.WaitEvery):
+			}
+		default:
+			err := p.withContext(ctx, func() error { return p.inspector.ArchiveTask(p.cfg.Queue, h.id) })
+			if errors.Is(err, asynq.ErrTaskNotFound) {
+				continue // it moved meanwhile: look again
+			}
+			return err
 		}
-		return p.inspector.DeleteTask(p.cfg.Queue, h.id)
+	}
+}
+
+// inspectTask reads task id, or returns ctx's error first.
+func (p *Pool) inspectTask(ctx context.Context, id string) (info *asynq.TaskInfo, err error) {
+	err = p.withContext(ctx, func() (err error) {
+		info, err = p.inspector.GetTaskInfo(p.cfg.Queue, id)
+		return err
 	})
+	return info, err
 }
 
 func (h *Handle) watch() { h.once.Do(func() { h.p.watch.add(h) }) }
