@@ -56,10 +56,7 @@ func (p *Pool) Enqueue(ctx context.Context, taskType string, payload []byte, opt
 	if err := p.typeAllowed(taskType); err != nil {
 		return nil, err
 	}
-	p.mu.Lock()
-	closed := p.closed
-	p.mu.Unlock()
-	if closed {
+	if p.isClosed() {
 		return nil, ErrClosed
 	}
 	var c enqueueConfig

@@ -132,9 +132,10 @@ func (p *Pool) typeAllowed(taskType string) error {
 }
 
 // Close makes this engine leave the queue: it takes no more work, waits up to
-// Config.ShutdownTimeout (or until ctx is done) for the tasks it took, halts
-// what still runs and gives those back to the queue (another engine runs them
-// again), and closes its Redis connections. The local pool stays, stopped
+// Config.ShutdownTimeout for the tasks it took, gives those still running
+// back to the queue (another engine runs them again, from the start) and
+// halts them here, and closes its Redis connections once their handlers have
+// returned (or ctx is done). The local pool stays, stopped
 // from taking queue work; the engine's other work is untouched.
 func (p *Pool) Close(ctx context.Context) error {
 	p.mu.Lock()
@@ -150,7 +151,7 @@ func (p *Pool) Close(ctx context.Context) error {
 	p.stats.stop()
 	p.watch.stop()
 	if srv != nil {
-		srv.retire(ctx, p.cfg.ShutdownTimeout, p.local)
+		srv.shutdown(ctx, p.local)
 	}
 	p.draining.Wait()
 	return errors.Join(p.client.Close(), p.inspector.Close())

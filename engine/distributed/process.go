@@ -68,8 +68,8 @@ func (p *Pool) process(ctx context.Context, t *asynq.Task) error {
 
 // outcome is what process returns for work that ended by itself: success is
 // recorded with where it ran (the task's result, what Handle.DoneBy reads); a
-// halt is final, unless the local pool stopped under it (the engine is
-// closing: then another engine should run it).
+// halt is final, unless the local pool stopped under it or the pool is
+// closing (then another engine should run it).
 func (p *Pool) outcome(t *asynq.Task, err error) error {
 	switch {
 	case err == nil:
@@ -77,10 +77,17 @@ func (p *Pool) outcome(t *asynq.Task, err error) error {
 			_, _ = w.Write([]byte(p.cfg.Origin))
 		}
 		return nil
-	case errors.Is(err, engine.ErrHalted) && p.local.Stats().State == model.PoolStopping:
+	case errors.Is(err, engine.ErrHalted) && (p.isClosed() || p.local.Stats().State == model.PoolStopping):
 		return fmt.Errorf("%w (on %s, which is closing)", err, p.cfg.Origin)
 	case errors.Is(err, engine.ErrHalted):
 		return fmt.Errorf("%w (on %s): %w", err, p.cfg.Origin, asynq.SkipRetry)
 	}
 	return err
+}
+
+// isClosed reports whether Close has begun.
+func (p *Pool) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
 }

@@ -49,26 +49,35 @@ func (p *Pool) startServerLocked(n int) (*server, error) {
 	return s, nil
 }
 
-// retire stops s from taking work, waits for what it took to return (up to
-// grace, or ctx; then that work is halted here and given back to the queue)
-// and shuts it down.
-func (s *server) retire(ctx context.Context, grace time.Duration, local *engine.Pool) {
+// drain stops s from taking work, waits for what it took to return and
+// shuts it down: a resize gives no task back.
+func (s *server) drain() {
 	s.srv.Stop()
+	s.inFlight.Wait()
+	s.srv.Shutdown()
+}
+
+// shutdown is Close's: s takes no more work and is given Config.ShutdownTimeout
+// for what it took; then asynq gives that back to the queue (pending again,
+// for any engine, without counting a retry) and it is halted here. It returns
+// once the handlers have returned, or ctx is done.
+func (s *server) shutdown(ctx context.Context, local *engine.Pool) {
+	s.srv.Shutdown()
 	returned := make(chan struct{})
 	go func() {
 		s.inFlight.Wait()
 		close(returned)
 	}()
-	timer := time.NewTimer(grace)
-	defer timer.Stop()
 	select {
 	case <-returned:
-	case <-timer.C:
-		local.Halt()
-	case <-ctx.Done():
-		local.Halt()
+		return
+	default:
 	}
-	s.srv.Shutdown()
+	local.Halt()
+	select {
+	case <-returned:
+	case <-ctx.Done():
+	}
 }
 
 // Resized is engine.PoolBackend's: this engine now runs up to n of the
@@ -96,7 +105,7 @@ func (p *Pool) Resized(n int) {
 		}
 		p.srv = srv
 		p.mu.Unlock()
-		old.retire(context.Background(), 24*time.Hour, p.local)
+		old.drain()
 	}()
 }
 
