@@ -94,6 +94,9 @@ func (c *clusterStats) queueMissing() bool {
 // rates adds s to the samples and returns the processed and failed counts of
 // the last rateWindow (scaled to a minute while the samples span less).
 func (c *clusterStats) rates(s totalsAt) (processed, failed float64) {
+	if n := len(c.samples); n > 0 && (s.processed < c.samples[n-1].processed || s.failed < c.samples[n-1].failed) {
+		c.samples = c.samples[:0] // the totals went back: Redis lost its data (restarted without it)
+	}
 	c.samples = append(c.samples, s)
 	cut := 0
 	for cut < len(c.samples)-1 && s.at.Sub(c.samples[cut+1].at) >= rateWindow {

@@ -40,7 +40,8 @@ type Handle struct {
 func (h *Handle) ID() string { return h.id }
 
 // Wait blocks until the task has ended and returns nil if it succeeded, an
-// error matching ErrTaskFailed if it failed for good, or ctx's error.
+// error matching ErrTaskFailed if it failed for good, ErrClosed once the pool
+// is closed (the task goes on, on whichever engine runs it), or ctx's error.
 func (h *Handle) Wait(ctx context.Context) error {
 	h.watch()
 	select {
@@ -158,12 +159,13 @@ func (h *Handle) settle(err error, by string) {
 
 // watcher looks up the Handles someone waits for, on one goroutine.
 type watcher struct {
-	p     *Pool
-	mu    sync.Mutex
-	hs    []*Handle
-	wake  chan struct{}
-	quit  chan struct{}
-	ended chan struct{}
+	p       *Pool
+	mu      sync.Mutex
+	stopped bool // after stop, a Handle added settles at once with ErrClosed
+	hs      []*Handle
+	wake    chan struct{}
+	quit    chan struct{}
+	ended   chan struct{}
 }
 
 func newWatcher(p *Pool) *watcher {
@@ -174,6 +176,11 @@ func newWatcher(p *Pool) *watcher {
 
 func (w *watcher) add(h *Handle) {
 	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
+		h.settle(fmt.Errorf("task %s: %w", h.id, ErrClosed), "")
+		return
+	}
 	w.hs = append(w.hs, h)
 	w.mu.Unlock()
 	select {
@@ -188,7 +195,7 @@ func (w *watcher) stop() {
 	<-w.ended
 	w.mu.Lock()
 	hs := w.hs
-	w.hs = nil
+	w.hs, w.stopped = nil, true
 	w.mu.Unlock()
 	for _, h := range hs {
 		h.settle(fmt.Errorf("task %s: %w", h.id, ErrClosed), "")

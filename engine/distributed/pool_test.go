@@ -307,3 +307,49 @@ func TestLostRedisKeepsLocalWorkRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCloseGivesRunningWorkBack: an engine that leaves the queue (Close: a
+// reload that changes the backend, the end of serve) gives what it still runs
+// back to the queue once its ShutdownTimeout has passed, without spending a
+// retry, and halts it there; another engine then runs it to the end.
+func TestCloseGivesRunningWorkBack(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := startRedis(t, false)
+	join := func(origin string) (*engine.Engine, *distributed.Pool) {
+		e := engine.New()
+		dp, err := distributed.Join(ctx, e, "work", distributed.Config{Redis: r.Addr, Queue: "work", MaxWorkers: 1, TaskType: "job",
+			Origin: origin, ShutdownTimeout: 200 * time.Millisecond, WaitEvery: 20 * time.Millisecond, PollEvery: 50 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = dp.Close(ctx); _ = e.Close(ctx) })
+		return e, dp
+	}
+	_, leaving := join("leaving")
+	started := make(chan string, 1)
+	if err := leaving.Handle("job", blockUntilHalted(started)); err != nil {
+		t.Fatal(err)
+	}
+	h, err := leaving.Enqueue(ctx, "job", []byte("long"), distributed.MaxRetry(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	if err := leaving.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, staying := join("staying")
+	if err := staying.Handle("job", func(context.Context, []byte) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Wait(ctx); !errors.Is(err, distributed.ErrClosed) {
+		t.Fatalf("the leaving engine's Handle: %v, want ErrClosed (it closed)", err)
+	}
+	in := asynq.NewInspector(asynq.RedisClientOpt{Addr: r.Addr})
+	defer in.Close()
+	eventually(ctx, t, "the task done by the staying engine", func() bool {
+		ti, err := in.GetTaskInfo("work", h.ID())
+		return err == nil && ti.State == asynq.TaskStateCompleted && string(ti.Result) == "staying"
+	})
+}
