@@ -23,7 +23,9 @@ import (
 // A file that does not load at start is an error (an ErrorList for an invalid
 // one) and nothing is started. Run returns after the first apply; watching and
 // applying end when ctx is done, and the Supervisor's Done is closed once both
-// have.
+// have and the engine has left every distributed pool's queue (what it still
+// ran goes back there). WithJoiner makes pools with a backend work; without it
+// such a pool is refused (ErrNoBackends).
 func Run(ctx context.Context, e *engine.Engine, path string, opts ...RunOption) (*Supervisor, error) {
 	f, err := Load(path)
 	if err != nil {
