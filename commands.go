@@ -112,7 +112,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.Flags().StringVarP(&file, "file", "f", "", "task file to supervise: spindle.yaml, a process-compose file or a Procfile (default ./"+defaultFile+", else ./"+procfile+", else the demo)")
 	root.Flags().DurationVar(&refresh, "refresh", engine.DefaultRefresh, "how often the dashboard may redraw (snapshots are coalesced to this interval)")
 	root.AddCommand(validateCmd(stdout, stderr), convertCmd(stdout, stderr), schemaCmd(stdout), serveCmd(stdout, stderr),
-		attachCmd(stderr), statusCmd(stdout, stderr), ctlCmd(stdout, stderr), logsCmd(stdout, stderr), versionCmd(stdout))
+		attachCmd(stderr), statusCmd(stdout, stderr), ctlCmd(stdout, stderr), logsCmd(stdout, stderr), enqueueCmd(stdout, stderr), versionCmd(stdout))
 	return root
 }
 

@@ -110,7 +110,7 @@ func start(ctx context.Context, w *work, e *engine.Engine, file string) error {
 	if file == "" {
 		return sampletasks.Register(ctx, e)
 	}
-	sup, err := spec.Run(ctx, e, file)
+	sup, err := spec.Run(ctx, e, file, spec.WithJoiner(joinDistributed))
 	if sup != nil {
 		done := sup.Done()
 		w.done.Store(&done)

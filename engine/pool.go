@@ -94,6 +94,10 @@ type Pool struct {
 	stamp                                     queueStamp
 	foldScratch                               []doneTask // foldLocked's merge buffer
 	lastSrc                                   *jobSource // see sourceLocked
+
+	// A distributed pool's backend and its last cluster figures (pool_backend.go).
+	backend PoolBackend
+	cluster *model.PoolCluster
 }
 
 // poolJob is what pool work adds to a task: its type, parent and future, and
@@ -245,6 +249,9 @@ func (p *Pool) resizeLocked(n int) {
 	}
 	p.cfg.MaxWorkers, p.limit = n, n
 	e.eventLocked(model.LevelInfo, nil, p.name, "pool "+p.name+": resized from "+itoa(old)+" to "+itoa(n)+" workers")
+	if p.backend != nil {
+		p.backend.Resized(n)
+	}
 	if n > old {
 		p.wakeLocked()
 		return
@@ -260,6 +267,9 @@ func (p *Pool) resizeLocked(n int) {
 // Pause makes queued work wait; running work goes on. It returns an error
 // wrapping ErrPoolStopped unless the pool is running or already paused.
 func (p *Pool) Pause() error {
+	if b := p.Backend(); b != nil {
+		return p.pauseCluster(b, true)
+	}
 	e := p.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -279,6 +289,9 @@ func (p *Pool) Pause() error {
 // Resume lets queued work start again after Pause. It returns an error wrapping
 // ErrPoolStopped unless the pool is paused or running.
 func (p *Pool) Resume() error {
+	if b := p.Backend(); b != nil {
+		return p.pauseCluster(b, false)
+	}
 	e := p.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -348,7 +361,7 @@ func (p *Pool) statsLocked(now int64) model.Pool {
 		}
 	}
 	p.throughput.Advance(now, done+failed+halted)
-	return model.Pool{
+	v := model.Pool{
 		Name:       p.name,
 		Owner:      p.creator,
 		OwnerName:  p.creatorName,
@@ -365,6 +378,8 @@ func (p *Pool) statsLocked(now int64) model.Pool {
 		Rejected:   p.rejected,
 		Throughput: p.throughput.OldestFirst(),
 	}
+	p.clusterLocked(&v)
+	return v
 }
 
 // accepting reports whether Submit takes work: running, or paused (it waits).

@@ -86,6 +86,7 @@ func (p *Pool) returnedLocked(t *task) func(context.Context) error {
 // describe adds what pool work shows beyond a manager task: its type and parent.
 func (p *Pool) describe(t *task, v *model.Task) {
 	v.Type, v.Parent = t.pool.typ, t.pool.parentID
+	v.From = originOf(t.pool.fut.source())
 }
 
 // settleRetiredLocked settles the future of work that ends without its worker

@@ -199,7 +199,8 @@ func (e *Engine) poolsSnapshotLocked(s *model.Snapshot, now int64, preview, tail
 func (p *Pool) viewQueued(f *Future, v *model.Task) {
 	src := f.source()
 	*v = model.Task{ID: f.ID(), Name: p.nameOf(f), Group: p.name, Type: src.typ, Kind: model.KindGoroutine,
-		State: model.StateQueued, Created: unixTime(f.created), Queued: unixTime(src.queued), Parent: src.parentID, Restarts: int(src.restarts)}
+		State: model.StateQueued, Created: unixTime(f.created), Queued: unixTime(src.queued), Parent: src.parentID, Restarts: int(src.restarts),
+		From: originOf(src)}
 	if src.proc != nil {
 		src.proc.view(v)
 		v.ExitCode, v.Signal = nil, "" // the last run's end, not this one's

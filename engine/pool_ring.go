@@ -68,7 +68,7 @@ func (d *doneTask) view(v *model.Task, p *Pool, tail int) {
 		Error:    d.errText,
 		Stack:    d.stack,
 	}
-	v.Parent = src.parentID
+	v.Parent, v.From = src.parentID, originOf(src)
 	if src.proc != nil {
 		src.proc.view(v)
 	}

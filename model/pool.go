@@ -35,4 +35,8 @@ type Pool struct {
 	// Throughput is tasks completed per second, one sample per second, oldest
 	// first, bounded (for a sparkline).
 	Throughput []float64 `json:"throughput,omitempty"`
+
+	// Cluster is the queue of a distributed pool as every engine that works it
+	// shares it (nil for a pool whose queue is this engine's memory).
+	Cluster *PoolCluster `json:"cluster,omitempty"`
 }

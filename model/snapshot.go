@@ -19,8 +19,11 @@ type Task struct {
 	Group  string `json:"group"`            // the manager (or pool) that owns it
 	Type   string `json:"type,omitempty"`   // the task type, for pool work
 	Parent TaskID `json:"parent,omitempty"` // the task that started it, if any
-	Kind   Kind   `json:"kind"`
-	State  State  `json:"state"`
+	// From is where the work was submitted from when that is not this engine:
+	// for a distributed pool's work, the engine that enqueued it ("host/pid").
+	From  string `json:"from,omitempty"`
+	Kind  Kind   `json:"kind"`
+	State State  `json:"state"`
 	// ReplicaOf names the replica set the task is a replica of (replicas.go); empty for other tasks.
 	ReplicaOf string `json:"replica_of,omitempty"`
 

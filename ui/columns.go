@@ -75,6 +75,7 @@ const gutterWidth = 2
 // take over a big snapshot; close enough to cells for names and ids).
 type measure struct {
 	id, name, group int
+	from            int  // the GROUP cell of work from another engine (renderGroup)
 	procs           bool // some task in the snapshot is a process: show CPU and RSS
 	health          bool // some task in the snapshot has a readiness probe: show HEALTH
 	liveProcs       bool // some row is a live process: CPU and RSS have something to show
@@ -107,7 +108,7 @@ func layoutColumns(w int, m measure, sorted colKind) []column {
 		}
 	}
 	widths[colID] = max(widths[colID], min(m.id, 12))
-	widths[colGroup] = max(widths[colGroup], min(m.group, 16))
+	widths[colGroup] = max(widths[colGroup], min(m.group, 16), min(m.from, 32))
 	widths[colName] = min(widths[colName], max(m.name, 4))
 
 	keep := [numCols]bool{}

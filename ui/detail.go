@@ -138,6 +138,9 @@ func (d *detailPane) render() {
 		}
 		field("Parent", p, paint{})
 	}
+	if t.From != "" {
+		field("From", cleanCell(t.From)+" (enqueued it on the pool's queue)", paint{})
+	}
 	field("Created", d.when(t.Created), paint{})
 	if !t.Queued.IsZero() {
 		field("Queued", d.when(t.Queued)+" (restarted)", paint{})

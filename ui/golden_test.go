@@ -52,6 +52,7 @@ func TestGolden(t *testing.T) {
 		{name: "detail_probe", snap: stackSnapshot, sel: "t3", keys: []string{"enter"}},
 		{name: "detail_blocked", snap: stackSnapshot, sel: "t8", keys: []string{"enter"}},
 		{name: "pools_replicas", snap: replicaSnapshot, keys: []string{"2", "G"}},
+		{name: "pools_distributed", snap: distributedSnapshot, keys: []string{"2"}},
 		{name: "logs_help", keys: []string{"6", "?"}},
 		{name: "log_help_remapped", opts: []Option{remappedLogWrap(t)}, sel: "t1", keys: []string{"l", "?"}},
 	}

@@ -57,6 +57,7 @@ type header struct {
 	have   bool
 	closed bool   // the source stopped publishing
 	notice string // "quitting…" and the like, on the right
+	lost   string // distributed pools whose backend does not answer (render_cluster.go)
 	active view
 	width  int
 
@@ -82,6 +83,7 @@ func (h *header) SetSnapshot(s *model.Snapshot) {
 		h.source = h.origin + " · " + h.source
 	}
 	h.pools, h.pollers, h.poolsPaused = len(s.Pools), len(s.Pollers), 0
+	h.lost = lostBackends(s.Pools, s.Time)
 	for i := range s.Pools {
 		if s.Pools[i].State == model.PoolPaused {
 			h.poolsPaused++
@@ -167,6 +169,10 @@ func (h *header) View() []string {
 	if h.leaked > 0 {
 		b.WriteString("   ")
 		h.st.leaked.write(&b, "leaked "+plural(h.leaked, "goroutine"))
+	}
+	if h.lost != "" {
+		b.WriteString("   ")
+		h.st.statusE.write(&b, h.lost)
 	}
 	switch {
 	case h.closed:

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/spindle-tui/spindle/model"
 )
@@ -20,6 +21,7 @@ const (
 	poolColDaemon
 	poolColState
 	poolColThroughput
+	poolColCluster // a distributed pool's queue, all engines (render_cluster.go)
 	numPoolCols
 )
 
@@ -31,6 +33,7 @@ type poolsTable struct {
 
 	pools  []model.Pool // the snapshot's (shared, immutable), then the replica sets' rows
 	have   bool
+	now    time.Time // the snapshot's time, for how long a backend has been lost
 	filter filter
 	// sets maps a replica set's row (in pools) to the set; nil without sets.
 	sets map[*model.Pool]*model.ReplicaSet
@@ -49,7 +52,7 @@ func poolName(p *model.Pool) string { return p.Name }
 // SetSnapshot shows the snapshot's pools and replica sets, keeping the
 // selection on the same row.
 func (t *poolsTable) SetSnapshot(s *model.Snapshot) {
-	t.pools, t.have, t.sets = s.Pools, true, nil
+	t.pools, t.have, t.sets, t.now = s.Pools, true, nil, s.Time
 	if len(s.Replicas) > 0 {
 		t.pools, t.sets = withReplicaSets(s.Pools, s.Replicas) // replicas.go
 	}
@@ -80,7 +83,7 @@ func (t *poolsTable) Sort(reverse bool) {
 // rebuild recomputes the rows, the selection and the column widths.
 func (t *poolsTable) rebuild() {
 	specs := poolSpecs()
-	for _, k := range []colKind{poolColQueued, poolColDone, poolColFailed, poolColHalted, poolColRejected, poolColThroughput} {
+	for _, k := range []colKind{poolColQueued, poolColDone, poolColFailed, poolColHalted, poolColRejected, poolColThroughput, poolColCluster} {
 		specs[k].empty = true // until a row has something in it
 	}
 	grow := func(k colKind, n int) { specs[k].width = max(specs[k].width, n) }
@@ -101,6 +104,10 @@ func (t *poolsTable) rebuild() {
 		some(poolColHalted, p.Halted > 0)
 		some(poolColRejected, p.Rejected > 0)
 		some(poolColThroughput, len(p.Throughput) > 0)
+		some(poolColCluster, p.Cluster != nil)
+		if p.Cluster != nil { // the CLUSTER column flexes: it takes the spare width, its cell fits what it gets
+			grow(poolColState, len(clusterLostState))
+		}
 		if rs := t.sets[p]; rs != nil { // replicas.go: its own OWNER and STATE
 			grow(poolColOwner, min(len("manager ")+len(rs.Manager), 24))
 			grow(poolColState, min(textWidth(renderReplicaState(rs)), 32))
@@ -124,6 +131,7 @@ func poolSpecs() [numPoolCols]tableCol {
 		poolColDaemon:     {title: "DAEMON", width: 6, drop: 1},
 		poolColState:      {title: "STATE", width: 8},
 		poolColThroughput: {title: "THROUGHPUT", width: 12, flex: true, drop: 8},
+		poolColCluster:    {title: "QUEUE, ALL ENGINES", width: 40, flex: true, drop: 9},
 	}
 }
 
@@ -176,9 +184,15 @@ func (t *poolsTable) rowLine(c *strings.Builder, i int) {
 		case poolColDaemon:
 			writePadded(c, use(t.st.desc), renderDaemon(p), w)
 		case poolColState:
-			writePadded(c, use(t.st.poolState[p.State]), renderPoolState(p), w)
+			pt := t.st.poolState[p.State]
+			if poolLost(p) {
+				pt = t.st.alert
+			}
+			writePadded(c, use(pt), renderPoolStateCell(p), w)
 		case poolColThroughput:
 			writePadded(c, use(t.st.spark), renderThroughput(p, w), w)
+		case poolColCluster:
+			writePadded(c, use(t.alertIf(poolLost(p))), renderPoolCluster(p, t.now, w), w)
 		}
 	})
 	if selected {

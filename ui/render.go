@@ -28,8 +28,18 @@ func renderID(t *model.Task) string { return cleanCell(string(t.ID)) }
 // renderName returns the NAME cell.
 func renderName(t *model.Task) string { return cleanCell(t.Name) }
 
-// renderGroup returns the GROUP cell.
-func renderGroup(t *model.Task) string { return cleanCell(t.Group) }
+// renderGroup returns the GROUP cell: the manager or pool, and for work a
+// distributed pool took from its queue, the engine that enqueued it:
+// "render ← build-2/4120".
+func renderGroup(t *model.Task) string {
+	if t.From != "" {
+		return cleanCell(t.Group) + fromMark + cleanCell(t.From)
+	}
+	return cleanCell(t.Group)
+}
+
+// fromMark joins a GROUP cell's pool and the engine its work came from.
+const fromMark = " ← "
 
 // renderHealth returns the HEALTH cell: "ready", "not ready", or "—" for a
 // task without a readiness probe.

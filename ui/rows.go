@@ -217,6 +217,9 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 		m.id = max(m.id, len(t.ID))
 		m.name = max(m.name, len(t.Name))
 		m.group = max(m.group, len(t.Group))
+		if t.From != "" {
+			m.from = max(m.from, textWidth(renderGroup(t)))
+		}
 		m.measureCells(t)
 		stateSorted = stateSorted && prevState <= s
 		if idSorted && counts[s] > 1 && compareIDs(lastID[s], t.ID) > 0 {

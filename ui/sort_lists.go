@@ -38,6 +38,8 @@ func comparePools(a, b *model.Pool, k colKind) int {
 		return cmp.Compare(poolStateRank(a.State), poolStateRank(b.State))
 	case poolColThroughput:
 		return cmp.Compare(lastRate(a.Throughput), lastRate(b.Throughput))
+	case poolColCluster:
+		return cmp.Or(compareBool(poolLost(a), poolLost(b)), cmp.Compare(clusterPending(a), clusterPending(b)))
 	}
 	return compareFold(a.Name, b.Name)
 }

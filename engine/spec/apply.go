@@ -27,13 +27,17 @@ type Supervisor struct {
 	sets  map[string]*engine.ReplicaSet // a manager task with replicas: 2 or more → its replica set (apply_orch.go)
 	pools map[string]*engine.Pool
 	cron  map[string]string // a scheduled task's name → its manager's (schedule_apply.go)
+
+	join   Joiner            // how a pool with a backend joins its queue; nil: refused (backend_apply.go)
+	joined map[string]Joined // pools joined to their queue, by name
 }
 
 // NewSupervisor returns a Supervisor that applies files to e.
 func NewSupervisor(e *engine.Engine) *Supervisor {
 	done := make(chan struct{})
 	close(done)
-	return &Supervisor{e: e, done: done, tasks: make(map[string][]model.TaskID), sets: make(map[string]*engine.ReplicaSet), pools: make(map[string]*engine.Pool), cron: make(map[string]string)}
+	return &Supervisor{e: e, done: done, tasks: make(map[string][]model.TaskID), sets: make(map[string]*engine.ReplicaSet), pools: make(map[string]*engine.Pool), cron: make(map[string]string),
+		joined: make(map[string]Joined)}
 }
 
 // Done is closed once the goroutines Run started for s (the watcher and the
@@ -99,6 +103,7 @@ func (s *Supervisor) removeLocked(ctx context.Context, plan Plan) []error {
 	}
 	for _, pd := range plan.Pools {
 		if pd.Change == Removed || pd.Change == Replaced {
+			errs = append(errs, s.leaveLocked(ctx, pd.Name)) // what it ran goes back to its queue
 			errs = append(errs, s.e.RemovePool(ctx, pd.Name))
 			delete(s.pools, pd.Name)
 			for _, td := range pd.Tasks {
@@ -228,6 +233,15 @@ func (s *Supervisor) watchLocked(md ManagerDiff) []error {
 func (s *Supervisor) applyPoolLocked(ctx context.Context, pd PoolDiff) []error {
 	n := pd.New
 	p, ok := s.pools[n.Name]
+	if !ok && n.Backend != nil {
+		return []error{s.joinPoolLocked(ctx, n)}
+	}
+	if n.Backend != nil {
+		if pd.Resized {
+			p.Resize(n.MaxWorkers)
+		}
+		return nil // its tasks are enqueued by spindle enqueue, never on load
+	}
 	if !ok {
 		_, np, err := engine.ResolvePool(context.Background(), s.e, n.Name)
 		if err != nil {

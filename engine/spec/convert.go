@@ -44,6 +44,9 @@ func Convert(f *File) ([]byte, error) {
 			if p.Daemon {
 				v = append(v, item("daemon", true))
 			}
+			if b := p.Backend; b != nil {
+				v = append(v, item("backend", yaml.MapSlice{item("redis", b.Redis), item("queue", b.Queue)}))
+			}
 			v = append(v, item("tasks", convertTasks(p.Tasks, p.TaskType)))
 			ps = append(ps, item(p.Name, v))
 		}

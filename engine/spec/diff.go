@@ -196,7 +196,7 @@ func diffPools(old, new []Pool) []PoolDiff {
 			d.Name, d.Tasks = o.Name, diffTasks(o.Tasks, nil, false)
 		default:
 			d.Name = n.Name
-			replace := o.TaskType != n.TaskType || o.Daemon != n.Daemon
+			replace := o.TaskType != n.TaskType || o.Daemon != n.Daemon || !sameBackend(o.Backend, n.Backend)
 			d.Resized = o.MaxWorkers != n.MaxWorkers
 			d.Tasks = diffTasks(o.Tasks, n.Tasks, replace)
 			switch {

@@ -166,6 +166,7 @@ func objects() []objectInfo {
 		{"task", "A command a manager runs.", info(taskFields(false))},
 		{"pool_task", "A command a pool runs.", info(taskFields(true))},
 		{"backoff", "The delay between restarts: initial, doubling up to max.", info(backoffFields())},
+		{"backend", "A distributed pool's queue: a Redis server and a queue on it.", info(backendFields())},
 		{"poller", "A command run periodically; the last line of its output is its value.", info(pollerFields())},
 	}, append(orchestrationObjects(), logsObjects()...)...) // logs.go: the logs block
 }
@@ -213,8 +214,13 @@ func poolFields() []field[Pool] {
 		strField("task_type", "The only task type the pool accepts; defaults to the pool's name.",
 			func(p *Pool) *string { return &p.TaskType }).notEmpty().onScreen().eg("task_type: io"),
 		boolField("daemon", "Halt the pool's work on exit instead of waiting for it.", func(p *Pool) *bool { return &p.Daemon }).dflt(false),
-		objField("tasks", "The tasks submitted to the pool, in this order.", kindList, "pool_task",
-			func(d *decoder, n ast.Node, p *Pool) { p.Tasks = decodeTasks(d, n, taskFields(true)) }),
+		objField("backend", "Where the pool's queue lives when several engines share it: {redis: host:port, queue: name}.", kindObject, "backend",
+			decodeBackend), // backend.go; before tasks, which it restricts
+		objField("tasks", "The tasks submitted to the pool, in this order; with a backend, the tasks spindle enqueue can put on its queue.", kindList, "pool_task",
+			func(d *decoder, n ast.Node, p *Pool) {
+				p.Tasks = decodeTasks(d, n, taskFields(true))
+				checkDistributedTasks(d, n, p)
+			}),
 	}
 }
 

@@ -103,8 +103,11 @@ type Pool struct {
 	MaxWorkers int    `json:"max_workers"`
 	TaskType   string `json:"task_type"`
 	Daemon     bool   `json:"daemon"` // halted on close instead of drained
-	Tasks      []Task `json:"tasks"`
-	Pos        Pos    `json:"pos"`
+	// Backend makes the pool distributed (backend.go); nil: its queue is the
+	// engine's memory.
+	Backend *PoolBackend `json:"backend,omitempty"`
+	Tasks   []Task       `json:"tasks"`
+	Pos     Pos          `json:"pos"`
 }
 
 // Task is one command to supervise, in a manager or a pool.

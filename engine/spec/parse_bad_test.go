@@ -18,6 +18,15 @@ type badInput struct {
 
 func badInputs() []badInput {
 	return []badInput{
+		{"backend without queue", "pools:\n  io:\n    backend: {redis: 127.0.0.1:6379}\n", 3, 15, "backend has no queue", "add queue: builds"},
+		{"backend without redis", "pools:\n  io:\n    backend: {queue: io}\n", 3, 15, "backend has no redis", "add redis: 127.0.0.1:6379"},
+		{"backend address without port", "pools:\n  io:\n    backend: {redis: localhost, queue: io}\n", 3, 22, `bad redis address "localhost": not host:port`, "host:port"},
+		{"backend port out of range", "pools:\n  io:\n    backend: {redis: \"h:70000\", queue: io}\n", 3, 22, "the port must be a number from 1 to 65535", ""},
+		{"backend unknown field", "pools:\n  io:\n    backend: {redis: h:1, queue: io, db: 2}\n", 3, 38, `unknown field "db" in backend`, ""},
+		{"backend pool task with restart", "pools:\n  io:\n    backend: {redis: h:1, queue: io}\n    tasks:\n      - {name: a, command: [x], restart: always}\n",
+			5, 33, `restart is not supported in pool "io", which has a backend`, "command, env and dir"},
+		{"backend pool task with readiness", "pools:\n  io:\n    backend: {redis: h:1, queue: io}\n    tasks:\n      - name: a\n        command: [x]\n        readiness: {exec: [true]}\n",
+			7, 9, `readiness is not supported in pool "io"`, ""},
 		{"yaml syntax", "managers: [\n", 1, 11, "YAML: sequence end token", ""},
 		{"two documents", "refresh: 1s\n---\nrefresh: 2s\n", 3, 1, "one YAML document", "remove the ---"},
 		{"top level not a mapping", "- a\n- b\n", 1, 1, "must be a mapping", ""},

@@ -3,6 +3,7 @@ package spec
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/model"
@@ -22,8 +23,10 @@ import (
 // A file that does not load at start is an error (an ErrorList for an invalid
 // one) and nothing is started. Run returns after the first apply; watching and
 // applying end when ctx is done, and the Supervisor's Done is closed once both
-// have.
-func Run(ctx context.Context, e *engine.Engine, path string) (*Supervisor, error) {
+// have and the engine has left every distributed pool's queue (what it still
+// ran goes back there). WithJoiner makes pools with a backend work; without it
+// such a pool is refused (ErrNoBackends).
+func Run(ctx context.Context, e *engine.Engine, path string, opts ...RunOption) (*Supervisor, error) {
 	f, err := Load(path)
 	if err != nil {
 		return nil, err
@@ -31,6 +34,9 @@ func Run(ctx context.Context, e *engine.Engine, path string) (*Supervisor, error
 	e.SetSource(path)
 	reportRead(e, f)
 	sup := NewSupervisor(e)
+	for _, o := range opts {
+		o(sup)
+	}
 	if _, err := sup.Apply(ctx, f); err != nil {
 		return sup, fmt.Errorf("spec: start %s: %w", path, err)
 	}
@@ -39,14 +45,29 @@ func Run(ctx context.Context, e *engine.Engine, path string) (*Supervisor, error
 	if err != nil {
 		return sup, err
 	}
-	sup.done = a.done
-	go a.run(ctx, w.Done())
+	done := make(chan struct{})
+	sup.done = done
+	go func() {
+		defer close(done)
+		a.run(ctx, w.Done())
+		// Before the engine closes: what this engine still runs of a
+		// distributed pool goes back to its queue, for another engine.
+		leave, cancel := context.WithTimeout(context.Background(), leaveGrace)
+		defer cancel()
+		if err := sup.leaveAll(leave); err != nil {
+			e.Event(model.LevelWarn, err.Error())
+		}
+	}()
 	e.SetReloader(func(context.Context) error {
 		w.Reload()
 		return nil
 	})
 	return sup, nil
 }
+
+// leaveGrace bounds how long the end of Run waits for the distributed pools'
+// handlers to return once their work has been given back.
+const leaveGrace = 15 * time.Second
 
 // reportRead says in the events what f was read as, when it is not a spindle
 // file, and each warning reading it gave (a process-compose field spindle

@@ -76,6 +76,7 @@ func TestSchemaFieldsParse(t *testing.T) {
 		"      - {name: s, command: [x], schedule: \"0 3 * * *\", timezone: UTC}\n" +
 		"pools:\n  p:\n    max_workers: 1\n    task_type: t\n    daemon: false\n    tasks:\n" +
 		"      - {name: b, type: t, command: [x], dir: ., env: {}, restart: never, backoff: {}, max_restarts: 0, restart_window: 1s, stop_signal: KILL, stop_grace: 0}\n" +
+		"  d:\n    backend: {redis: h:1, queue: q}\n    tasks: [{name: f, command: [x]}]\n" +
 		"pollers:\n  q: {period: 1s, min_wait: 0, timeout: 1s, concurrency: 1, command: [x], dir: ., env: {}}\n" +
 		"  r: {schedule: \"@daily\", timezone: Local, command: [x]}\n" +
 		"logs: {dir: ., max_size: 1, max_backups: 1, max_age: 1h, compress: true, format: json, tasks: {a: {off: true, max_size: 1, max_backups: 1, max_age: 1h, compress: true}}}\n"
