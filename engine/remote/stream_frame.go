@@ -1,0 +1,186 @@
+package remote
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/spindle-tui/spindle/model"
+)
+
+// A frame is a snapshot as the stream protocol (v2) sees it: the JSON of its
+// top-level fields, and each keyed list as rows of JSON. Deltas are computed
+// between two frames by comparing encodings, so a field added to a model
+// struct travels with no change here. Frames are immutable once built and
+// shared by every connection that sent them: a connection's whole delta state
+// is a pointer to the last frame it sent.
+type frame struct {
+	seq   uint64
+	top   map[string]json.RawMessage // every field of the Snapshot but the lists
+	lists [numLists]frameList
+}
+
+// frameList is one list of a frame.
+type frameList struct {
+	null  bool        // the list is nil (JSON null or left out), not just empty
+	rows  []*frameRow // in the snapshot's order
+	index map[string]int
+}
+
+// frameRow is one row: its key, its JSON, and (parsed on first need, by
+// whichever connection diffs it first) its fields.
+type frameRow struct {
+	key string
+	raw []byte
+
+	once   sync.Once
+	fields map[string]json.RawMessage
+	err    error
+}
+
+// parsed returns the row's fields.
+func (r *frameRow) parsed() (map[string]json.RawMessage, error) {
+	r.once.Do(func() {
+		if err := json.Unmarshal(r.raw, &r.fields); err != nil {
+			r.err = fmt.Errorf("row %q: %w", r.key, err)
+		}
+	})
+	return r.fields, r.err
+}
+
+// listSpec names one list of model.Snapshot for the stream: its JSON field,
+// how to encode its rows into a frame and how to decode rows back.
+type listSpec struct {
+	field  string
+	encode func(s *model.Snapshot, prev *frameList) (frameList, error)
+	decode func(base, next *model.Snapshot, null bool, src []rowSource) error
+	take   func(dst, src *model.Snapshot) // dst's list becomes src's (shared)
+}
+
+// rowSource is where a decoded row comes from: the base snapshot's row at
+// index from (unchanged), or, with from -1, raw JSON to decode.
+type rowSource struct {
+	from int
+	raw  []byte
+}
+
+// The lists of model.Snapshot, in its order. A list added to Snapshot gets a
+// line here (the stream test that round-trips every field finds one missing);
+// fields added to the rows need nothing.
+const (
+	listTasks = iota
+	listManagers
+	listPools
+	listReplicas
+	listPollers
+	listEvents
+	numLists
+)
+
+// snapshotLists describes each list; rows are keyed by ID or name, events
+// (which have neither) by their whole encoding. It is a constant table.
+var snapshotLists = [numLists]listSpec{
+	listTasks:    listOf("tasks", func(s *model.Snapshot) *[]model.Task { return &s.Tasks }, func(t *model.Task) string { return string(t.ID) }),
+	listManagers: listOf("managers", func(s *model.Snapshot) *[]model.Manager { return &s.Managers }, func(m *model.Manager) string { return m.Name }),
+	listPools:    listOf("pools", func(s *model.Snapshot) *[]model.Pool { return &s.Pools }, func(p *model.Pool) string { return p.Name }),
+	listReplicas: listOf("replicas", func(s *model.Snapshot) *[]model.ReplicaSet { return &s.Replicas }, func(r *model.ReplicaSet) string { return r.Name }),
+	listPollers:  listOf("pollers", func(s *model.Snapshot) *[]model.Poller { return &s.Pollers }, func(p *model.Poller) string { return p.Name }),
+	listEvents:   listOf[model.Event]("events", func(s *model.Snapshot) *[]model.Event { return &s.Events }, nil),
+}
+
+// listOf builds the listSpec of a []T field of Snapshot; key (nil: the row's
+// encoding) says which rows are the same row in two snapshots.
+func listOf[T any](field string, get func(*model.Snapshot) *[]T, key func(*T) string) listSpec {
+	return listSpec{
+		field: field,
+		encode: func(s *model.Snapshot, prev *frameList) (frameList, error) {
+			rows := *get(s)
+			fl := frameList{null: rows == nil, rows: make([]*frameRow, len(rows)), index: make(map[string]int, len(rows))}
+			for i := range rows {
+				raw, err := json.Marshal(&rows[i])
+				if err != nil {
+					return fl, fmt.Errorf("%s[%d]: %w", field, i, err)
+				}
+				k := string(raw)
+				if key != nil {
+					k = key(&rows[i])
+				}
+				k = fl.unique(k)
+				r := &frameRow{key: k, raw: raw}
+				if j, ok := prev.index[k]; ok && bytes.Equal(prev.rows[j].raw, raw) {
+					r = prev.rows[j] // unchanged: keep its parsed fields
+				}
+				fl.rows[i], fl.index[k] = r, i
+			}
+			return fl, nil
+		},
+		decode: func(base, next *model.Snapshot, null bool, src []rowSource) error {
+			if null {
+				*get(next) = nil
+				return nil
+			}
+			old := *get(base)
+			rows := make([]T, len(src))
+			for i, rs := range src {
+				if rs.from >= 0 {
+					if rs.from >= len(old) {
+						return fmt.Errorf("%s: row %d copies row %d of %d", field, i, rs.from, len(old))
+					}
+					rows[i] = old[rs.from] // shares its slices: immutable
+					continue
+				}
+				if err := json.Unmarshal(rs.raw, &rows[i]); err != nil {
+					return fmt.Errorf("%s[%d]: %w", field, i, err)
+				}
+			}
+			*get(next) = rows
+			return nil
+		},
+		take: func(dst, src *model.Snapshot) { *get(dst) = *get(src) },
+	}
+}
+
+// unique makes k unique in the list being built: a repeated key (two equal
+// events) gets the number of its occurrence appended.
+func (fl *frameList) unique(k string) string {
+	if _, dup := fl.index[k]; !dup {
+		return k
+	}
+	for n := 2; ; n++ {
+		kn := k + "\x00" + strconv.Itoa(n)
+		if _, dup := fl.index[kn]; !dup {
+			return kn
+		}
+	}
+}
+
+// encodeFrame builds the frame of s, reusing prev's rows (and their parsed
+// fields) where a row's encoding is unchanged. prev may be nil.
+func encodeFrame(s *model.Snapshot, prev *frame) (*frame, error) {
+	if prev == nil {
+		prev = &frame{}
+	}
+	f := &frame{seq: s.Seq}
+	top := *s
+	for i, spec := range snapshotLists {
+		fl, err := spec.encode(s, &prev.lists[i])
+		if err != nil {
+			return nil, fmt.Errorf("encoding snapshot %d: %w", s.Seq, err)
+		}
+		f.lists[i] = fl
+		spec.take(&top, &model.Snapshot{}) // the list is not a top-level field
+	}
+	raw, err := json.Marshal(&top)
+	if err != nil {
+		return nil, fmt.Errorf("encoding snapshot %d: %w", s.Seq, err)
+	}
+	if err := json.Unmarshal(raw, &f.top); err != nil {
+		return nil, fmt.Errorf("encoding snapshot %d: %w", s.Seq, err)
+	}
+	for _, spec := range snapshotLists {
+		delete(f.top, spec.field)
+	}
+	return f, nil
+}
