@@ -163,7 +163,8 @@ func (c *Client) streamOnce(ctx context.Context, deliver func(model.Snapshot)) e
 		body = z
 	}
 	sse := newEventReader(body)
-	var st *streamState
+	var snap model.Snapshot
+	have := false
 	for {
 		name, data, err := sse.next(func() { watchdog.Reset(c.cfg.idle) })
 		if err != nil {
@@ -174,20 +175,21 @@ func (c *Client) streamOnce(ctx context.Context, deliver func(model.Snapshot)) e
 		}
 		switch name {
 		case "full":
-			if st, err = loadFull(data); err != nil {
+			if snap, err = loadFull(data); err != nil {
 				return err
 			}
+			have = true
 		case "delta":
-			if st == nil {
+			if !have {
 				return fmt.Errorf("%w: a delta before any full snapshot", errResync)
 			}
-			if st, err = st.apply(data); err != nil {
+			if snap, err = applyDelta(snap, data); err != nil {
 				return err
 			}
 		default:
 			continue // not one of ours: skipped
 		}
-		deliver(st.snap)
+		deliver(snap)
 	}
 }
 

@@ -107,7 +107,7 @@ func WithApply(f func(ctx context.Context, cmd model.Command) error) Option {
 
 // defaultStreamGzip is the gzip level of streams (BENCHMARKS.md, "Stream":
 // what it saves against what it costs).
-const defaultStreamGzip = gzip.BestSpeed
+const defaultStreamGzip = gzip.DefaultCompression
 
 // withStreamGzip sets the gzip level of streams, 0 for none (tests, benchmarks).
 func withStreamGzip(level int) Option {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 )
 
@@ -131,17 +130,4 @@ func diffFields(base, next map[string]json.RawMessage) (set map[string]json.RawM
 	}
 	slices.Sort(del)
 	return set, del
-}
-
-// patchFields returns base with set and del applied, as a new map.
-func patchFields(base map[string]json.RawMessage, set map[string]json.RawMessage, del []string) map[string]json.RawMessage {
-	out := maps.Clone(base)
-	if out == nil {
-		out = make(map[string]json.RawMessage, len(set))
-	}
-	maps.Copy(out, set)
-	for _, k := range del {
-		delete(out, k)
-	}
-	return out
 }

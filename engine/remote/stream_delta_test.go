@@ -33,11 +33,11 @@ func wireNormal(t testing.TB, s model.Snapshot) model.Snapshot {
 // streamSession plays both ends of one stream connection in memory.
 type streamSession struct {
 	t      testing.TB
-	sent   *frame // the server's last frame sent
-	prev   *frame // the last frame built (the cache's latest)
-	st     *streamState
-	handed []handed // every snapshot the client handed out, with a copy
-	bytes  []int    // the size of each event's data
+	sent   *frame         // the server's last frame sent
+	prev   *frame         // the last frame built (the cache's latest)
+	snap   model.Snapshot // the client's
+	handed []handed       // every snapshot the client handed out, with a copy
+	bytes  []int          // the size of each event's data
 }
 
 type handed struct{ snap, copy model.Snapshot }
@@ -60,7 +60,7 @@ func (ss *streamSession) send(s model.Snapshot, skip bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ss.st, err = loadFull(data); err != nil {
+		if ss.snap, err = loadFull(data); err != nil {
 			t.Fatal(err)
 		}
 		ss.bytes = append(ss.bytes, len(data))
@@ -69,16 +69,16 @@ func (ss *streamSession) send(s model.Snapshot, skip bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ss.st, err = ss.st.apply(data); err != nil {
+		if ss.snap, err = applyDelta(ss.snap, data); err != nil {
 			t.Fatalf("applying the delta to %d: %v\n%s", s.Seq, err, data)
 		}
 		ss.bytes = append(ss.bytes, len(data))
 	}
 	ss.sent = f
-	if want := wireNormal(t, s); !reflect.DeepEqual(ss.st.snap, want) {
-		t.Fatalf("snapshot %d rebuilt differs:\n got %+v\nwant %+v", s.Seq, ss.st.snap, want)
+	if want := wireNormal(t, s); !reflect.DeepEqual(ss.snap, want) {
+		t.Fatalf("snapshot %d rebuilt differs:\n got %+v\nwant %+v", s.Seq, ss.snap, want)
 	}
-	ss.handed = append(ss.handed, handed{ss.st.snap, wireNormal(t, ss.st.snap)})
+	ss.handed = append(ss.handed, handed{ss.snap, wireNormal(t, ss.snap)})
 }
 
 // checkImmutable fails if a snapshot handed out earlier changed since.
@@ -189,7 +189,7 @@ func cloneSlice[T any](s []T) []T { return append([]T(nil), s...) }
 func TestStreamDeltaRefused(t *testing.T) {
 	s := demoSnapshot()
 	data, _ := json.Marshal(s)
-	st, err := loadFull(data)
+	snap, err := loadFull(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,17 +202,19 @@ func TestStreamDeltaRefused(t *testing.T) {
 		{"an odd op", `{"base":1,"lists":{"pools":{"ops":[0]}}}`, "odd ops"},
 		{"a bad op", `{"base":1,"lists":{"pools":{"ops":[-2,1]}}}`, "op (-2, 1)"},
 		{"an unknown list", `{"base":1,"lists":{"widgets":{"ops":[]}}}`, `unknown list "widgets"`},
-		{"a row of the wrong type", `{"base":1,"lists":{"pools":{"ops":[-1,1],"new":[{"busy":"x"}]}}}`, "pools[0]"},
+		{"a row of the wrong type", `{"base":1,"lists":{"pools":{"ops":[-1,1],"new":[{"busy":"x"}]}}}`, "pools: row 0"},
+		{"a patch of the wrong type", `{"base":1,"lists":{"pools":{"ops":[0,1],"patch":[{"i":0,"set":{"busy":"x"}}]}}}`, "pools: row 0"},
+		{"a list as a top-level field", `{"base":1,"top":{"tasks":[]}}`, "list tasks sent as a top-level field"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := st.apply([]byte(tt.delta))
+			_, err := applyDelta(snap, []byte(tt.delta))
 			if !errors.Is(err, errResync) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want errResync saying %q", err, tt.want)
 			}
 		})
 	}
-	if !reflect.DeepEqual(st.snap, wireNormal(t, s)) {
+	if !reflect.DeepEqual(snap, wireNormal(t, s)) {
 		t.Error("a refused delta changed the state")
 	}
 }

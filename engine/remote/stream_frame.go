@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"sync"
 
@@ -51,19 +52,12 @@ func (r *frameRow) parsed() (map[string]json.RawMessage, error) {
 }
 
 // listSpec names one list of model.Snapshot for the stream: its JSON field,
-// how to encode its rows into a frame and how to decode rows back.
+// how to encode its rows into a frame and how to decode a list's delta.
 type listSpec struct {
 	field  string
 	encode func(s *model.Snapshot, prev *frameList) (frameList, error)
-	decode func(base, next *model.Snapshot, null bool, src []rowSource) error
-	take   func(dst, src *model.Snapshot) // dst's list becomes src's (shared)
-}
-
-// rowSource is where a decoded row comes from: the base snapshot's row at
-// index from (unchanged), or, with from -1, raw JSON to decode.
-type rowSource struct {
-	from int
-	raw  []byte
+	decode func(base, next *model.Snapshot, wl *wireList) error // sets next's list from base's
+	take   func(dst, src *model.Snapshot)                       // dst's list becomes src's (shared)
 }
 
 // The lists of model.Snapshot, in its order. A list added to Snapshot gets a
@@ -93,6 +87,7 @@ var snapshotLists = [numLists]listSpec{
 // listOf builds the listSpec of a []T field of Snapshot; key (nil: the row's
 // encoding) says which rows are the same row in two snapshots.
 func listOf[T any](field string, get func(*model.Snapshot) *[]T, key func(*T) string) listSpec {
+	fields := sync.OnceValue(func() jsonFields { return fieldsOf(reflect.TypeFor[T]()) })
 	return listSpec{
 		field: field,
 		encode: func(s *model.Snapshot, prev *frameList) (frameList, error) {
@@ -116,24 +111,10 @@ func listOf[T any](field string, get func(*model.Snapshot) *[]T, key func(*T) st
 			}
 			return fl, nil
 		},
-		decode: func(base, next *model.Snapshot, null bool, src []rowSource) error {
-			if null {
-				*get(next) = nil
-				return nil
-			}
-			old := *get(base)
-			rows := make([]T, len(src))
-			for i, rs := range src {
-				if rs.from >= 0 {
-					if rs.from >= len(old) {
-						return fmt.Errorf("%s: row %d copies row %d of %d", field, i, rs.from, len(old))
-					}
-					rows[i] = old[rs.from] // shares its slices: immutable
-					continue
-				}
-				if err := json.Unmarshal(rs.raw, &rows[i]); err != nil {
-					return fmt.Errorf("%s[%d]: %w", field, i, err)
-				}
+		decode: func(base, next *model.Snapshot, wl *wireList) error {
+			rows, err := decodeList(*get(base), wl, fields())
+			if err != nil {
+				return err
 			}
 			*get(next) = rows
 			return nil

@@ -153,23 +153,19 @@ func TestStreamServerHoldsNoQueue(t *testing.T) {
 	before := len(w.events())
 	w.pause.Unlock()
 
-	var st *streamState
 	var rebuilt model.Snapshot
 	waitFor(t, "the latest snapshot", func() bool {
-		evs := w.events()
-		st = nil
-		for _, ev := range evs {
+		for _, ev := range w.events() {
 			var err error
 			if ev[0] == "full" {
-				st, err = loadFull([]byte(ev[1]))
+				rebuilt, err = loadFull([]byte(ev[1]))
 			} else {
-				st, err = st.apply([]byte(ev[1]))
+				rebuilt, err = applyDelta(rebuilt, []byte(ev[1]))
 			}
 			if err != nil {
 				t.Fatalf("event %s: %v", ev[0], err)
 			}
 		}
-		rebuilt = st.snap
 		return rebuilt.Seq == want.Seq
 	})
 	if after := len(w.events()) - before; after > 3 {

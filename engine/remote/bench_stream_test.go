@@ -1,0 +1,194 @@
+package remote
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spindle-tui/spindle/engine"
+	"github.com/spindle-tui/spindle/model"
+	"github.com/spindle-tui/spindle/sampletasks"
+)
+
+// demoSequence records what a stream client of the demo is sent: the
+// snapshots the engine publishes at 10 Hz while running sampletasks, for
+// SPINDLE_BENCH_DEMO (a duration, default 10s). Recorded once per run.
+var demoSequence = sync.OnceValues(func() ([]model.Snapshot, error) {
+	d := 10 * time.Second
+	if v := os.Getenv("SPINDLE_BENCH_DEMO"); v != "" {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return nil, err
+		}
+	}
+	e := engine.New(engine.WithRefresh(100*time.Millisecond), engine.WithSource("demo"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := sampletasks.Register(ctx, e); err != nil {
+		return nil, err
+	}
+	ch, unsub := e.Subscribe()
+	var snaps []model.Snapshot
+	for end := time.After(d); ; {
+		select {
+		case s := <-ch:
+			snaps = append(snaps, s)
+			continue
+		case <-end:
+		}
+		break
+	}
+	unsub()
+	cancel()
+	cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer ccancel()
+	return snaps, e.Close(cctx)
+})
+
+// v1Event is the stream's encoding before v2 (spindle up to the commit that
+// added it): the whole snapshot as JSON in a "snapshot" event, every time.
+func v1Event(w io.Writer, s *model.Snapshot) error {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return writeAll(w, "event: snapshot\ndata: ", data, "\n\n")
+}
+
+// countingWriter counts what is written to it.
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// BenchmarkStream measures, on a recorded demo sequence, what the server
+// spends encoding each snapshot for one client and what the client spends
+// decoding it, today's v1 encoding (the whole JSON each time) side by side
+// with v2 (deltas), plain and gzipped. One op is the whole sequence; ns/snap
+// and B/snap (the bytes on the wire) are per snapshot.
+func BenchmarkStream(b *testing.B) {
+	snaps, err := demoSequence()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, enc := range []struct {
+		name string
+		v2   bool
+		gzip int
+	}{{"v1-json", false, 0}, {"v2-delta", true, 0}, {"v2-delta-gzip", true, defaultStreamGzip}} {
+		var wire bytes.Buffer // what the decode benchmark reads
+		if err := encodeSequence(&wire, snaps, enc.v2, enc.gzip); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("encode/"+enc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var cw countingWriter
+			for b.Loop() {
+				if err := encodeSequence(&cw, snaps, enc.v2, enc.gzip); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perSnap(b, len(snaps), wire.Len())
+		})
+		b.Run("decode/"+enc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				n, err := decodeSequence(bytes.NewReader(wire.Bytes()), enc.gzip > 0)
+				if err != nil || n != len(snaps) {
+					b.Fatalf("%d of %d snapshots: %v", n, len(snaps), err)
+				}
+			}
+			perSnap(b, len(snaps), wire.Len())
+		})
+	}
+}
+
+// perSnap reports the time and the wire bytes per snapshot.
+func perSnap(b *testing.B, snaps, wire int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(snaps), "ns/snap")
+	b.ReportMetric(float64(wire)/float64(snaps), "B/snap")
+}
+
+// encodeSequence writes the stream one client is sent for snaps: what the
+// server does per client, with a cache of one (a single client).
+func encodeSequence(w io.Writer, snaps []model.Snapshot, v2 bool, level int) error {
+	var z *gzip.Writer
+	if level > 0 {
+		z, _ = gzip.NewWriterLevel(w, level)
+		w = z
+	}
+	var c frameCache
+	var sent *frame
+	for i := range snaps {
+		s := &snaps[i]
+		if !v2 {
+			if err := v1Event(w, s); err != nil {
+				return err
+			}
+			continue
+		}
+		f, data, err := c.next(sent, s)
+		if err != nil {
+			return err
+		}
+		name := "delta"
+		if sent == nil {
+			name = "full"
+		}
+		sent = f
+		if err := writeAll(w, "event: ", name, "\ndata: ", data, "\n\n"); err != nil {
+			return err
+		}
+		if z != nil {
+			if err := z.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if z != nil {
+		return z.Close()
+	}
+	return nil
+}
+
+// decodeSequence reads a stream as the client does and returns how many
+// snapshots it rebuilt.
+func decodeSequence(r io.Reader, gz bool) (int, error) {
+	if gz {
+		z, err := gzip.NewReader(r)
+		if err != nil {
+			return 0, err
+		}
+		r = z
+	}
+	er := newEventReader(r)
+	var snap model.Snapshot
+	n := 0
+	for {
+		name, data, err := er.next(func() {})
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		switch name {
+		case "snapshot":
+			var s model.Snapshot
+			err = json.Unmarshal(data, &s)
+		case "full":
+			snap, err = loadFull(data)
+		case "delta":
+			snap, err = applyDelta(snap, data)
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+}
