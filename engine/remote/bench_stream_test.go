@@ -98,7 +98,7 @@ func BenchmarkStream(b *testing.B) {
 		b.Run("decode/"+enc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				n, err := decodeSequence(bytes.NewReader(wire.Bytes()), enc.gzip > 0)
+				n, err := decodeSequence(bytes.NewReader(wire.Bytes()), enc.gzip != 0)
 				if err != nil || n != len(snaps) {
 					b.Fatalf("%d of %d snapshots: %v", n, len(snaps), err)
 				}
@@ -118,7 +118,7 @@ func perSnap(b *testing.B, snaps, wire int) {
 // server does per client, with a cache of one (a single client).
 func encodeSequence(w io.Writer, snaps []model.Snapshot, v2 bool, level int) error {
 	var z *gzip.Writer
-	if level > 0 {
+	if level != 0 {
 		z, _ = gzip.NewWriterLevel(w, level)
 		w = z
 	}

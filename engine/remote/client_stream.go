@@ -90,6 +90,9 @@ func (c *Client) follow(ctx context.Context, ch chan model.Snapshot) {
 			s = model.Snapshot{Source: c.Addr()}
 		}
 		s.SourceError = fmt.Sprintf("connection lost: %v; reconnecting in %s", err, wait)
+		if errors.Is(err, ErrStreamVersion) { // not lost: refused, until one side is upgraded
+			s.SourceError = fmt.Sprintf("%v; retrying in %s", err, wait)
+		}
 		offer(ch, s)
 		t := time.NewTimer(wait)
 		select {

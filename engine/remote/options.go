@@ -32,7 +32,7 @@ type serverConfig struct {
 	maxConns    int
 	fdUsage     func() (open, limit int, ok bool)
 	timeouts    timeouts
-	streamGzip  int // the gzip level of streams to clients that accept it; 0: none
+	streamGzip  int // the gzip level (compress/gzip) of streams to clients that accept it; 0: none
 }
 
 // timeouts are the http.Server's, and the write deadline of each stream event.

@@ -37,9 +37,9 @@ func (e *VersionError) Error() string {
 	if e.Addr != "" {
 		at = " at " + e.Addr
 	}
-	fix := "upgrade the client to the server's spindle"
+	fix := "upgrade the client"
 	if e.Client > e.Server {
-		fix = "upgrade the server (spindle serve, or the service embedding it) to the client's spindle"
+		fix = "upgrade the server"
 	}
 	return fmt.Sprintf("spindle server%s speaks stream v%d, this client v%d: %s", at, e.Server, e.Client, fix)
 }
