@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -18,14 +19,17 @@ import (
 
 // demoSequence records what a stream client of the demo is sent: the
 // snapshots the engine publishes at 10 Hz while running sampletasks, for
-// SPINDLE_BENCH_DEMO (a duration, default 10s). Recorded once per run.
+// SPINDLE_BENCH_DEMO (a duration, default 10s) after SPINDLE_BENCH_WARMUP
+// (default none: the demo's first seconds; its history fills over minutes,
+// and its snapshots grow with it). Recorded once per run.
 var demoSequence = sync.OnceValues(func() ([]model.Snapshot, error) {
-	d := 10 * time.Second
-	if v := os.Getenv("SPINDLE_BENCH_DEMO"); v != "" {
-		var err error
-		if d, err = time.ParseDuration(v); err != nil {
-			return nil, err
-		}
+	d, err := envDuration("SPINDLE_BENCH_DEMO", 10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	warmup, err := envDuration("SPINDLE_BENCH_WARMUP", 0)
+	if err != nil {
+		return nil, err
 	}
 	e := engine.New(engine.WithRefresh(100*time.Millisecond), engine.WithSource("demo"))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -33,6 +37,7 @@ var demoSequence = sync.OnceValues(func() ([]model.Snapshot, error) {
 	if err := sampletasks.Register(ctx, e); err != nil {
 		return nil, err
 	}
+	time.Sleep(warmup)
 	ch, unsub := e.Subscribe()
 	var snaps []model.Snapshot
 	for end := time.After(d); ; {
@@ -50,6 +55,19 @@ var demoSequence = sync.OnceValues(func() ([]model.Snapshot, error) {
 	defer ccancel()
 	return snaps, e.Close(cctx)
 })
+
+// envDuration reads the duration in the environment variable name, or def.
+func envDuration(name string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return d, nil
+}
 
 // v1Event is the stream's encoding before v2 (spindle up to the commit that
 // added it): the whole snapshot as JSON in a "snapshot" event, every time.
@@ -190,5 +208,41 @@ func decodeSequence(r io.Reader, gz bool) (int, error) {
 			return n, err
 		}
 		n++
+	}
+}
+
+// BenchmarkStreamClients measures what one published snapshot of the demo
+// sequence costs the server with many stream clients in step (each sent
+// the one before): the first computes the frame and the delta, the others
+// reuse them. v1 reused one JSON encoding the same way.
+func BenchmarkStreamClients(b *testing.B) {
+	snaps, err := demoSequence()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, clients := range []int{1, 50} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			var c frameCache
+			sent := make([]*frame, clients)
+			var cw countingWriter
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				s := &snaps[i%len(snaps)]
+				if i%len(snaps) == 0 { // the sequence starts again: a new stream
+					c = frameCache{}
+					clear(sent)
+				}
+				i++
+				for k := range sent {
+					f, data, err := c.next(sent[k], s)
+					if err != nil {
+						b.Fatal(err)
+					}
+					sent[k] = f
+					_ = writeAll(&cw, "event: delta\ndata: ", data, "\n\n")
+				}
+			}
+		})
 	}
 }

@@ -82,7 +82,13 @@ func decodeList[T any](old []T, wl *wireList, fields jsonFields) ([]T, error) {
 	if len(wl.Ops)%2 != 0 {
 		return nil, fmt.Errorf("odd ops")
 	}
-	rows := []T{}
+	n := 0
+	for k := 1; k < len(wl.Ops); k += 2 {
+		if c := wl.Ops[k]; c > 0 && c <= len(old)+len(wl.New) {
+			n += c
+		}
+	}
+	rows := make([]T, 0, min(n, len(old)+len(wl.New)))
 	used := 0
 	for k := 0; k < len(wl.Ops); k += 2 {
 		from, n := wl.Ops[k], wl.Ops[k+1]

@@ -28,6 +28,7 @@ type frameList struct {
 	null  bool        // the list is nil (JSON null or left out), not just empty
 	rows  []*frameRow // in the snapshot's order
 	index map[string]int
+	vals  any // the snapshot's own []T (immutable), to tell unchanged rows without encoding them
 }
 
 // frameRow is one row: its key, its JSON, and (parsed on first need, by
@@ -92,17 +93,27 @@ func listOf[T any](field string, get func(*model.Snapshot) *[]T, key func(*T) st
 		field: field,
 		encode: func(s *model.Snapshot, prev *frameList) (frameList, error) {
 			rows := *get(s)
-			fl := frameList{null: rows == nil, rows: make([]*frameRow, len(rows)), index: make(map[string]int, len(rows))}
+			old, _ := prev.vals.([]T)
+			fl := frameList{null: rows == nil, rows: make([]*frameRow, len(rows)), index: make(map[string]int, len(rows)), vals: rows}
 			for i := range rows {
+				var k string
+				if key != nil {
+					// A row equal to the one of its key before (most of a
+					// snapshot: finished work, idle pollers) is not encoded
+					// again: equal values encode the same.
+					k = fl.unique(key(&rows[i]))
+					if j, ok := prev.index[k]; ok && j < len(old) && reflect.DeepEqual(&old[j], &rows[i]) {
+						fl.rows[i], fl.index[k] = prev.rows[j], i
+						continue
+					}
+				}
 				raw, err := json.Marshal(&rows[i])
 				if err != nil {
 					return fl, fmt.Errorf("%s[%d]: %w", field, i, err)
 				}
-				k := string(raw)
-				if key != nil {
-					k = key(&rows[i])
+				if key == nil {
+					k = fl.unique(string(raw))
 				}
-				k = fl.unique(k)
 				r := &frameRow{key: k, raw: raw}
 				if j, ok := prev.index[k]; ok && bytes.Equal(prev.rows[j].raw, raw) {
 					r = prev.rows[j] // unchanged: keep its parsed fields
