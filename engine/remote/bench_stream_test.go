@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -87,54 +88,72 @@ func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); re
 // BenchmarkStream measures, on a recorded demo sequence, what the server
 // spends encoding each snapshot for one client and what the client spends
 // decoding it, today's v1 encoding (the whole JSON each time) side by side
-// with v2 (deltas), plain and gzipped. One op is the whole sequence; ns/snap
-// and B/snap (the bytes on the wire) are per snapshot.
+// with v2 (deltas), plain and gzipped, in SPINDLE_BENCH_ROUNDS alternating
+// rounds (default 1). One op is the whole sequence; ns/snap is per snapshot,
+// B/snap the wire bytes per snapshot after the first (v2's full one).
 func BenchmarkStream(b *testing.B) {
 	snaps, err := demoSequence()
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, enc := range []struct {
+	rounds := 1
+	if v := os.Getenv("SPINDLE_BENCH_ROUNDS"); v != "" {
+		if rounds, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	type encoding struct {
 		name string
 		v2   bool
 		gzip int
-	}{{"v1-json", false, 0}, {"v2-delta", true, 0}, {"v2-delta-gzip", true, defaultStreamGzip}} {
-		var wire bytes.Buffer // what the decode benchmark reads
-		if err := encodeSequence(&wire, snaps, enc.v2, enc.gzip); err != nil {
+	}
+	encodings := []encoding{{"v1-json", false, 0}, {"v2-delta", true, 0}, {"v2-delta-gzip", true, defaultStreamGzip}}
+	wires := make([]bytes.Buffer, len(encodings)) // what the decode benchmarks read
+	firsts := make([]int, len(encodings))
+	for i, enc := range encodings {
+		if firsts[i], err = encodeSequence(&wires[i], snaps, enc.v2, enc.gzip); err != nil {
 			b.Fatal(err)
 		}
-		b.Run("encode/"+enc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			var cw countingWriter
-			for b.Loop() {
-				if err := encodeSequence(&cw, snaps, enc.v2, enc.gzip); err != nil {
-					b.Fatal(err)
+	}
+	for range rounds {
+		for i, enc := range encodings {
+			later := float64(wires[i].Len()-firsts[i]) / float64(len(snaps)-1)
+			b.Run("encode/"+enc.name, func(b *testing.B) {
+				b.ReportAllocs()
+				var cw countingWriter
+				for b.Loop() {
+					if _, err := encodeSequence(&cw, snaps, enc.v2, enc.gzip); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			perSnap(b, len(snaps), wire.Len())
-		})
-		b.Run("decode/"+enc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				n, err := decodeSequence(bytes.NewReader(wire.Bytes()), enc.gzip != 0)
-				if err != nil || n != len(snaps) {
-					b.Fatalf("%d of %d snapshots: %v", n, len(snaps), err)
+				perSnap(b, len(snaps), later)
+			})
+			b.Run("decode/"+enc.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					n, err := decodeSequence(bytes.NewReader(wires[i].Bytes()), enc.gzip != 0)
+					if err != nil || n != len(snaps) {
+						b.Fatalf("%d of %d snapshots: %v", n, len(snaps), err)
+					}
 				}
-			}
-			perSnap(b, len(snaps), wire.Len())
-		})
+				perSnap(b, len(snaps), later)
+			})
+		}
 	}
 }
 
-// perSnap reports the time and the wire bytes per snapshot.
-func perSnap(b *testing.B, snaps, wire int) {
+// perSnap reports the time per snapshot and the wire bytes per snapshot.
+func perSnap(b *testing.B, snaps int, wire float64) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(snaps), "ns/snap")
-	b.ReportMetric(float64(wire)/float64(snaps), "B/snap")
+	b.ReportMetric(wire, "B/snap")
 }
 
 // encodeSequence writes the stream one client is sent for snaps: what the
-// server does per client, with a cache of one (a single client).
-func encodeSequence(w io.Writer, snaps []model.Snapshot, v2 bool, level int) error {
+// server does per client, with a cache of one (a single client). It returns
+// how many bytes the first event took on the wire.
+func encodeSequence(w io.Writer, snaps []model.Snapshot, v2 bool, level int) (first int, err error) {
+	cw := &countingWriter{}
+	w = io.MultiWriter(w, cw)
 	var z *gzip.Writer
 	if level != 0 {
 		z, _ = gzip.NewWriterLevel(w, level)
@@ -145,33 +164,33 @@ func encodeSequence(w io.Writer, snaps []model.Snapshot, v2 bool, level int) err
 	for i := range snaps {
 		s := &snaps[i]
 		if !v2 {
-			if err := v1Event(w, s); err != nil {
-				return err
+			err = v1Event(w, s)
+		} else {
+			f, data, err := c.next(sent, s)
+			if err != nil {
+				return 0, err
 			}
-			continue
+			name := "delta"
+			if sent == nil {
+				name = "full"
+			}
+			sent = f
+			err = writeAll(w, "event: ", name, "\ndata: ", data, "\n\n")
 		}
-		f, data, err := c.next(sent, s)
+		if err == nil && z != nil {
+			err = z.Flush()
+		}
 		if err != nil {
-			return err
+			return 0, err
 		}
-		name := "delta"
-		if sent == nil {
-			name = "full"
-		}
-		sent = f
-		if err := writeAll(w, "event: ", name, "\ndata: ", data, "\n\n"); err != nil {
-			return err
-		}
-		if z != nil {
-			if err := z.Flush(); err != nil {
-				return err
-			}
+		if i == 0 {
+			first = int(cw.n)
 		}
 	}
 	if z != nil {
-		return z.Close()
+		return first, z.Close()
 	}
-	return nil
+	return first, nil
 }
 
 // decodeSequence reads a stream as the client does and returns how many

@@ -43,6 +43,17 @@ func ticking(t testing.TB, e *engine.Engine, n int) []model.TaskID {
 	return ids
 }
 
+// tickingEngine returns an engine running two ticking tasks, their ids,
+// and a subscription of its own to it (for haltAndSettle).
+func tickingEngine(t testing.TB) (*engine.Engine, []model.TaskID, <-chan model.Snapshot) {
+	t.Helper()
+	e := newEngine(t)
+	ids := ticking(t, e, 2)
+	sub, unsub := e.Subscribe()
+	t.Cleanup(unsub)
+	return e, ids, sub
+}
+
 // haltAndSettle halts ids and returns the engine's last published snapshot
 // once it publishes no more (read from sub, a subscription of its own).
 func haltAndSettle(t testing.TB, e *engine.Engine, sub <-chan model.Snapshot, ids []model.TaskID) model.Snapshot {
@@ -66,10 +77,7 @@ func haltAndSettle(t testing.TB, e *engine.Engine, sub <-chan model.Snapshot, id
 // TestStreamSlowConsumer: a dashboard that stops reading for a while gets
 // the latest state when it reads again, not the backlog of what it missed.
 func TestStreamSlowConsumer(t *testing.T) {
-	e := newEngine(t)
-	ids := ticking(t, e, 2)
-	sub, unsub := e.Subscribe()
-	defer unsub()
+	e, ids, sub := tickingEngine(t)
 	c := dialT(t, listenT(t, e, shortSocket(t)))
 	ch, cancel := c.Subscribe()
 	defer cancel()
@@ -128,10 +136,7 @@ func (b *blockingResponse) events() [][2]string {
 // queues nothing for it; when it reads again it gets one delta to the latest
 // snapshot (against the last one it was actually sent), not every one missed.
 func TestStreamServerHoldsNoQueue(t *testing.T) {
-	e := newEngine(t)
-	ids := ticking(t, e, 2)
-	sub, unsub := e.Subscribe()
-	defer unsub()
+	e, ids, sub := tickingEngine(t)
 	done := make(chan struct{})
 	a := newAPI(e, newServerConfig([]Option{withStreamGzip(0)}), done)
 	w := &blockingResponse{hdr: http.Header{}}
