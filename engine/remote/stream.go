@@ -18,7 +18,8 @@ import (
 // per snapshot the engine publishes to this client's own subscription, against
 // the last snapshot this connection was sent. The subscription is coalesced
 // and latest-wins, so a slow client skips to the latest state and the server
-// holds no queue for it: its whole state is the last frame it was sent. An
+// holds no queue for it: its state is the last frame it was sent (and, when
+// gzipped, its compressor, about 0.8 MB). An
 // idle stream gets a ": ping" comment every heartbeat. The body is gzipped
 // when the client accepts it. It ends when the client goes, the engine
 // closes, or the server shuts down. A client of another version is refused

@@ -61,8 +61,8 @@ type listSpec struct {
 	take   func(dst, src *model.Snapshot)                       // dst's list becomes src's (shared)
 }
 
-// The lists of model.Snapshot, in its order. A list added to Snapshot gets a
-// line here (the stream test that round-trips every field finds one missing);
+// The lists of model.Snapshot, in its order. A list added to Snapshot and not
+// here still travels, as a top-level field sent whole whenever it changes;
 // fields added to the rows need nothing.
 const (
 	listTasks = iota
