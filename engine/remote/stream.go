@@ -2,12 +2,10 @@ package remote
 
 import (
 	"compress/gzip"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spindle-tui/spindle/model"
@@ -170,58 +168,4 @@ func (a *api) openEvents(w http.ResponseWriter) (rc *http.ResponseController, de
 	h.Set("X-Accel-Buffering", "no") // keep reverse proxies from buffering events
 	w.WriteHeader(http.StatusOK)
 	return rc, deadline, rc.Flush() == nil
-}
-
-// frameCache holds the frame of the latest snapshot streamed, its full JSON
-// and its deltas from the bases connections asked for: every stream client is
-// offered the same snapshots, so each is encoded, and each delta computed,
-// once, not once per client. Older frames live only as long as a connection
-// that last sent one holds it.
-type frameCache struct {
-	mu     sync.Mutex
-	latest *frame
-	full   []byte            // the latest's JSON, once a connection needed it
-	deltas map[uint64][]byte // the latest's deltas, by base Seq
-}
-
-// next returns the frame of s and the data of the event that takes a client
-// from sent (nil: none yet) to it: a delta, or the full snapshot.
-func (c *frameCache) next(sent *frame, s *model.Snapshot) (*frame, []byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	f := c.latest
-	if f == nil || f.seq != s.Seq {
-		var err error
-		if f, err = encodeFrame(s, c.latest); err != nil {
-			return nil, nil, err
-		}
-		if c.latest == nil || f.seq > c.latest.seq {
-			c.latest, c.full, c.deltas = f, nil, make(map[uint64][]byte)
-		}
-	}
-	cached := f == c.latest
-	if sent == nil {
-		if cached && c.full != nil {
-			return f, c.full, nil
-		}
-		data, err := json.Marshal(s)
-		if err != nil {
-			return nil, nil, err
-		}
-		if cached {
-			c.full = data
-		}
-		return f, data, nil
-	}
-	if data, ok := c.deltas[sent.seq]; ok && cached {
-		return f, data, nil
-	}
-	data, err := diffFrames(sent, f)
-	if err != nil {
-		return nil, nil, err
-	}
-	if cached {
-		c.deltas[sent.seq] = data
-	}
-	return f, data, nil
 }

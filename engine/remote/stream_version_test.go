@@ -208,6 +208,9 @@ func TestStreamEventsAfterFull(t *testing.T) {
 	if err := m.Run(); err != nil {
 		t.Fatal(err)
 	}
+	// Finished first: 200 tasks ending while the stream runs would be a
+	// delta of 200 changed rows, as it should.
+	waitFor(t, "200 tasks done", func() bool { return e.Snapshot().Counts[model.StateDone] == 200 })
 	ticking(t, e, 2)
 	srv := httptest.NewServer(Handler(e))
 	defer srv.Close()
