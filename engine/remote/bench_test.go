@@ -27,27 +27,6 @@ func BenchmarkApplyRoundTrip(b *testing.B) {
 	}
 }
 
-// BenchmarkStreamEncode measures what each published snapshot costs the server
-// with many stream clients: the first client encodes, the others reuse it.
-func BenchmarkStreamEncode(b *testing.B) {
-	for _, clients := range []int{1, 50} {
-		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			a := newAPI(nil, newServerConfig(nil), nil)
-			snap := bigSnapshot(200)
-			w := &discardResponse{}
-			b.ReportAllocs()
-			for b.Loop() {
-				snap.Seq++
-				for range clients {
-					if err := a.writeSnapshotEvent(w, snap); err != nil {
-						b.Fatal(err)
-					}
-				}
-			}
-		})
-	}
-}
-
 // BenchmarkMetrics measures a scrape of /metrics (collecting, gathering and
 // encoding the exposition) of a snapshot with 20 managers, 20 pools and 100
 // pollers.

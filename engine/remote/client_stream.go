@@ -3,19 +3,21 @@ package remote
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spindle-tui/spindle/model"
 )
 
-// maxEventBytes bounds one server-sent event (a snapshot's JSON); a larger one
-// is taken for a broken stream.
+// maxEventBytes bounds one server-sent event (a snapshot's JSON, after gzip);
+// a larger one is taken for a broken stream.
 const maxEventBytes = 64 << 20
 
 // errStreamEnded is why a stream the server closed cleanly is retried.
@@ -29,8 +31,10 @@ var errStreamIdle = errors.New("stream idle")
 // own Subscribe does. When the connection drops it delivers the last snapshot
 // again with SourceError set ("connection lost: ...; reconnecting in 1s") and
 // reconnects with a backoff from 1 s up to 5 s until cancelled; the next
-// snapshot from the server clears it. cancel (idempotent) and Close end the
-// subscription and close the channel.
+// snapshot from the server clears it. Snapshots are rebuilt from the
+// stream's deltas (protocol v2, StreamVersion); a server of another version
+// is such an error, saying which side to upgrade (ErrStreamVersion). cancel
+// (idempotent) and Close end the subscription and close the channel.
 func (c *Client) Subscribe() (<-chan model.Snapshot, func()) {
 	ch := make(chan model.Snapshot, 1)
 	c.mu.Lock()
@@ -55,10 +59,14 @@ func (c *Client) Subscribe() (<-chan model.Snapshot, func()) {
 	}
 }
 
-// follow keeps a stream open until ctx is done, reconnecting with backoff.
+// follow keeps a stream open until ctx is done, reconnecting with backoff. A
+// stream that fell out of step (a delta the client cannot apply) is
+// reconnected at once, without an error on screen: the server starts the new
+// connection with a full snapshot. Only once in a row, so a server that keeps
+// sending bad deltas is retried with backoff like any other failure.
 func (c *Client) follow(ctx context.Context, ch chan model.Snapshot) {
 	var last model.Snapshot
-	have := false
+	have, resynced := false, false
 	wait := c.cfg.minBackoff
 	for {
 		got := false
@@ -69,6 +77,11 @@ func (c *Client) follow(ctx context.Context, ch chan model.Snapshot) {
 		if ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, errResync) && got && !resynced {
+			resynced = true
+			continue
+		}
+		resynced = false
 		if got {
 			wait = c.cfg.minBackoff
 		}
@@ -77,6 +90,9 @@ func (c *Client) follow(ctx context.Context, ch chan model.Snapshot) {
 			s = model.Snapshot{Source: c.Addr()}
 		}
 		s.SourceError = fmt.Sprintf("connection lost: %v; reconnecting in %s", err, wait)
+		if errors.Is(err, ErrStreamVersion) { // not lost: refused, until one side is upgraded
+			s.SourceError = fmt.Sprintf("%v; retrying in %s", err, wait)
+		}
 		offer(ch, s)
 		t := time.NewTimer(wait)
 		select {
@@ -124,6 +140,8 @@ func (c *Client) streamOnce(ctx context.Context, deliver func(model.Snapshot)) e
 		return err
 	}
 	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set(headerStreamVersion, strconv.Itoa(StreamVersion))
+	req.Header.Set("Accept-Encoding", "gzip") // set by hand: the body is ungzipped here, as it streams
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
@@ -135,7 +153,21 @@ func (c *Client) streamOnce(ctx context.Context, deliver func(model.Snapshot)) e
 	if resp.StatusCode != http.StatusOK {
 		return responseError(resp)
 	}
-	sse := newEventReader(resp.Body)
+	if err := checkServerVersion(resp, c.Addr()); err != nil {
+		return err
+	}
+	body := io.Reader(resp.Body)
+	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+		z, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return why(fmt.Errorf("bad gzip stream: %w", err))
+		}
+		defer z.Close()
+		body = z
+	}
+	sse := newEventReader(body)
+	var snap model.Snapshot
+	have := false
 	for {
 		name, data, err := sse.next(func() { watchdog.Reset(c.cfg.idle) })
 		if err != nil {
@@ -144,14 +176,23 @@ func (c *Client) streamOnce(ctx context.Context, deliver func(model.Snapshot)) e
 			}
 			return why(err)
 		}
-		if name != "snapshot" {
-			continue
+		switch name {
+		case "full":
+			if snap, err = loadFull(data); err != nil {
+				return err
+			}
+			have = true
+		case "delta":
+			if !have {
+				return fmt.Errorf("%w: a delta before any full snapshot", errResync)
+			}
+			if snap, err = applyDelta(snap, data); err != nil {
+				return err
+			}
+		default:
+			continue // not one of ours: skipped
 		}
-		var s model.Snapshot
-		if err := json.Unmarshal(data, &s); err != nil {
-			return fmt.Errorf("bad snapshot event: %w", err)
-		}
-		deliver(s)
+		deliver(snap)
 	}
 }
 

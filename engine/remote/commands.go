@@ -166,6 +166,7 @@ var codeErrors = []struct {
 	{codeConflict, http.StatusConflict, engine.ErrPollerKilled},
 	{codeCanceled, http.StatusServiceUnavailable, context.Canceled},
 	{codeCanceled, http.StatusServiceUnavailable, context.DeadlineExceeded},
+	{codeStreamVersion, http.StatusBadRequest, ErrStreamVersion}, // stream_version.go
 }
 
 // statusFor maps an engine error to an HTTP status and an error code: unknown

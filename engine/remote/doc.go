@@ -5,7 +5,8 @@
 // The server (Serve, Listen, Handler) exposes:
 //
 //	GET  /v1/snapshot  the current model.Snapshot as JSON
-//	GET  /v1/stream    server-sent events: one "snapshot" event per coalesced snapshot
+//	GET  /v1/stream    server-sent events (protocol v2, StreamVersion): a "full"
+//	                   snapshot, then a "delta" per coalesced snapshot
 //	POST /v1/commands  a model.Command as JSON (at most 64 KiB)
 //	GET  /metrics      Prometheus text exposition of tasks, pools and pollers
 //	GET  /healthz      "ok", never behind auth
@@ -18,6 +19,16 @@
 // Connections are bounded: a cap, a reserve of file descriptors kept for the
 // engine, header, body and idle timeouts; refused connections get a 503.
 // Commands whose JSON is ambiguous (duplicate keys, ...) are refused.
+//
+// The stream's client sends its version in the Spindle-Stream header and the
+// server answers its own; a mismatch is refused with a message naming both
+// (VersionError). After the full snapshot, each delta says what changed
+// against the last snapshot that connection was sent (its "base" Seq): per
+// list (tasks by ID; managers, pools, replicas, pollers by name; events by
+// content) runs of base rows copied, new rows, and the changed fields of
+// changed rows; and the changed top-level fields. Rows are compared by their
+// JSON, so fields added to model structs need no change here. The body is
+// gzipped when the client sends Accept-Encoding: gzip.
 //
 // The Client (Dial) satisfies ui.Source, so the same dashboard runs attached to
 // a remote engine: it streams snapshots, reconnects when the connection drops

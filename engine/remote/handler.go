@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/spindle-tui/spindle/engine"
 )
@@ -28,13 +27,7 @@ type api struct {
 	cfg  serverConfig
 	done <-chan struct{}
 
-	// enc caches the JSON of the latest streamed snapshot: every stream client
-	// is offered the same snapshots, so each is encoded once, not once per client.
-	enc struct {
-		sync.Mutex
-		seq  uint64
-		data []byte
-	}
+	frames frameCache // the stream's encodings, shared by its clients (stream.go)
 }
 
 // Handler returns the control API of e as an http.Handler, for mounting in a

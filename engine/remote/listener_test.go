@@ -122,7 +122,7 @@ func TestStreamOutlivesTimeouts(t *testing.T) {
 	short := timeouts{readHeader: 100 * time.Millisecond, read: 100 * time.Millisecond, write: 100 * time.Millisecond, idle: 100 * time.Millisecond, event: time.Second}
 	s := listenT(t, e, "127.0.0.1:0", WithToken("k"), withTimeouts(short), withHeartbeat(20*time.Millisecond))
 	c := rawConn(t, s.Addr())
-	if _, err := io.WriteString(c, "GET /v1/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n"); err != nil {
+	if _, err := io.WriteString(c, "GET /v1/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nSpindle-Stream: 2\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
 	r := bufio.NewReader(c)

@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"compress/gzip"
 	"context"
 	"io"
 	"log/slog"
@@ -31,6 +32,7 @@ type serverConfig struct {
 	maxConns    int
 	fdUsage     func() (open, limit int, ok bool)
 	timeouts    timeouts
+	streamGzip  int // the gzip level (compress/gzip) of streams to clients that accept it; 0: none
 }
 
 // timeouts are the http.Server's, and the write deadline of each stream event.
@@ -51,7 +53,7 @@ var defaultTimeouts = timeouts{
 }
 
 func newServerConfig(opts []Option) serverConfig {
-	c := serverConfig{heartbeat: heartbeatEvery, maxConns: DefaultMaxConns, fdUsage: fdUsage, timeouts: defaultTimeouts}
+	c := serverConfig{heartbeat: heartbeatEvery, maxConns: DefaultMaxConns, fdUsage: fdUsage, timeouts: defaultTimeouts, streamGzip: defaultStreamGzip}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -101,6 +103,15 @@ func WithLogger(l *slog.Logger) Option {
 // errors are mapped to statuses as the engine's are.
 func WithApply(f func(ctx context.Context, cmd model.Command) error) Option {
 	return func(c *serverConfig) { c.apply = f }
+}
+
+// defaultStreamGzip is the gzip level of streams (BENCHMARKS.md, "Stream":
+// what it saves against what it costs).
+const defaultStreamGzip = gzip.DefaultCompression
+
+// withStreamGzip sets the gzip level of streams, 0 for none (tests, benchmarks).
+func withStreamGzip(level int) Option {
+	return func(c *serverConfig) { c.streamGzip = level }
 }
 
 // withTimeouts changes the connection timeouts (for tests).

@@ -1,29 +1,54 @@
 package remote
 
 import (
-	"encoding/json"
+	"compress/gzip"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spindle-tui/spindle/model"
 )
 
-// stream handles GET /v1/stream: server-sent events, one "snapshot" event per
-// snapshot the engine publishes to this client's own subscription (coalesced
-// and latest-wins, so a slow client skips frames and never holds the engine).
-// An idle stream gets a ": ping" comment every heartbeat. It ends when the
-// client goes, the engine closes, or the server shuts down.
+// stream handles GET /v1/stream (protocol v2, stream_version.go): server-sent
+// events, a "full" event with the whole snapshot first, then one "delta" event
+// per snapshot the engine publishes to this client's own subscription, against
+// the last snapshot this connection was sent. The subscription is coalesced
+// and latest-wins, so a slow client skips to the latest state and the server
+// holds no queue for it: its state is the last frame it was sent (and, when
+// gzipped, its compressor, about 0.8 MB). An
+// idle stream gets a ": ping" comment every heartbeat. The body is gzipped
+// when the client accepts it. It ends when the client goes, the engine
+// closes, or the server shuts down. A client of another version is refused
+// with a 400 that names both versions.
 func (a *api) stream(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set(headerStreamVersion, strconv.Itoa(StreamVersion))
+	if err := checkClientVersion(r); err != nil {
+		writeError(w, http.StatusBadRequest, codeStreamVersion, err.Error())
+		return
+	}
+	gz := a.cfg.streamGzip != 0 && acceptsGzip(r)
+	if gz {
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	w.Header().Add("Vary", "Accept-Encoding")
 	rc, deadline, ok := a.openEvents(w)
 	if !ok {
 		return
+	}
+	out := &eventWriter{w: w, rc: rc}
+	if gz {
+		z, _ := gzip.NewWriterLevel(w, a.cfg.streamGzip) // a valid level: a constant, or a test's
+		defer z.Close()
+		out.z = z
 	}
 
 	snaps, cancel := a.e.Subscribe()
 	defer cancel()
 	beat := time.NewTicker(a.cfg.heartbeat)
 	defer beat.Stop()
+	var sent *frame // the last frame this client was sent
 	for {
 		var err error
 		select {
@@ -32,23 +57,99 @@ func (a *api) stream(w http.ResponseWriter, r *http.Request) {
 				return // the engine closed; its final snapshot went out before
 			}
 			deadline()
-			err = a.writeSnapshotEvent(w, s)
+			sent, err = a.sendSnapshot(out, sent, s)
 		case <-beat.C:
 			deadline()
-			_, err = w.Write([]byte(": ping\n\n"))
+			err = out.event("", nil)
 		case <-r.Context().Done():
 			return
 		case <-a.done:
 			return
-		}
-		if err == nil {
-			err = rc.Flush()
 		}
 		if err != nil {
 			a.cfg.log.Debug("stream client gone", "remote", r.RemoteAddr, "err", err)
 			return
 		}
 	}
+}
+
+// sendSnapshot sends s as a delta against sent (a full snapshot when sent is
+// nil) and returns the frame sent.
+func (a *api) sendSnapshot(out *eventWriter, sent *frame, s model.Snapshot) (*frame, error) {
+	if sent != nil && sent.seq == s.Seq {
+		return sent, nil
+	}
+	f, data, err := a.frames.next(sent, &s)
+	if err != nil {
+		a.cfg.log.Error("stream: encoding a snapshot", "err", err)
+		return sent, err
+	}
+	name := "delta"
+	if sent == nil {
+		name = "full"
+	}
+	return f, out.event(name, data)
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding lists gzip.
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header.Values("Accept-Encoding") {
+		for part := range strings.SplitSeq(v, ",") {
+			enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// eventWriter writes server-sent events to a response, through gzip when z
+// is set, flushing each.
+type eventWriter struct {
+	w  io.Writer
+	z  *gzip.Writer
+	rc *http.ResponseController
+}
+
+// event writes one event named name (a ": ping" comment when name is "")
+// with data on one line (JSON has no raw newlines), and flushes it.
+func (ew *eventWriter) event(name string, data []byte) error {
+	w := ew.w
+	if ew.z != nil {
+		w = ew.z
+	}
+	var err error
+	if name == "" {
+		_, err = io.WriteString(w, ": ping\n\n")
+	} else {
+		err = writeAll(w, "event: ", name, "\ndata: ", data, "\n\n")
+	}
+	if err == nil && ew.z != nil {
+		err = ew.z.Flush()
+	}
+	if err == nil {
+		err = ew.rc.Flush()
+	}
+	return err
+}
+
+// writeAll writes strings and byte slices to w in turn, without joining
+// them into one copy.
+func writeAll(w io.Writer, parts ...any) error {
+	for _, p := range parts {
+		var err error
+		switch p := p.(type) {
+		case string:
+			_, err = io.WriteString(w, p)
+		case []byte:
+			_, err = w.Write(p)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // openEvents starts a server-sent event stream on w. A stream lasts: it lifts
@@ -67,39 +168,4 @@ func (a *api) openEvents(w http.ResponseWriter) (rc *http.ResponseController, de
 	h.Set("X-Accel-Buffering", "no") // keep reverse proxies from buffering events
 	w.WriteHeader(http.StatusOK)
 	return rc, deadline, rc.Flush() == nil
-}
-
-// writeSnapshotEvent writes s as one event.
-func (a *api) writeSnapshotEvent(w http.ResponseWriter, s model.Snapshot) error {
-	data, err := a.encode(s)
-	if err != nil {
-		return err
-	}
-	// Three writes into the response's buffer rather than one copy per client
-	// of a snapshot shared by all of them.
-	if _, err := io.WriteString(w, "event: snapshot\ndata: "); err != nil {
-		return err
-	}
-	if _, err := w.Write(data); err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, "\n\n")
-	return err
-}
-
-// encode returns the JSON of s, reusing the last encoding when s is the same
-// snapshot (Seq is unique per snapshot). JSON has no raw newlines, so it fits
-// one SSE data line.
-func (a *api) encode(s model.Snapshot) ([]byte, error) {
-	a.enc.Lock()
-	defer a.enc.Unlock()
-	if a.enc.data != nil && a.enc.seq == s.Seq {
-		return a.enc.data, nil
-	}
-	data, err := json.Marshal(s)
-	if err != nil {
-		return nil, err
-	}
-	a.enc.seq, a.enc.data = s.Seq, data
-	return data, nil
 }

@@ -19,28 +19,7 @@ import (
 func TestStreamLoad(t *testing.T) {
 	const clients = 50
 	e := newEngine(t)
-	m := e.NewManager("busy", 4)
-	for i := range 4 {
-		_, err := m.Append("ticker", func(ctx context.Context) error {
-			for n := int64(0); ; n++ {
-				if err := engine.Checkpoint(ctx); err != nil {
-					return err
-				}
-				engine.Progress(ctx, n%100, 100)
-				select {
-				case <-time.After(time.Millisecond):
-				case <-ctx.Done():
-					return engine.ErrHalted
-				}
-			}
-		})
-		if err != nil {
-			t.Fatal(err, i)
-		}
-	}
-	if err := m.Run(); err != nil {
-		t.Fatal(err)
-	}
+	ticking(t, e, 4) // stream_slow_test.go
 	s, err := Listen(context.Background(), e, "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
