@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -49,4 +50,68 @@ type Origin struct {
 	Error string `json:"error,omitempty"`
 	// Seen is the time of the last snapshot it sent (zero: none yet).
 	Seen time.Time `json:"seen,omitzero"`
+}
+
+// QualifyID returns a task id (or a log's "poller:NAME") as the fleet spells
+// it for origin: "api/t1f", "poller:api/disk".
+func QualifyID(origin string, id TaskID) TaskID {
+	if rest, ok := strings.CutPrefix(string(id), pollerLogPrefix); ok {
+		return TaskID(pollerLogPrefix + Qualify(origin, rest))
+	}
+	return TaskID(Qualify(origin, string(id)))
+}
+
+// SplitID is QualifyID undone: the origin and the engine's own id.
+func SplitID(id TaskID) (origin string, own TaskID, ok bool) {
+	if rest, isPoller := strings.CutPrefix(string(id), pollerLogPrefix); isPoller {
+		o, name, ok := SplitOrigin(rest)
+		return o, TaskID(pollerLogPrefix + name), ok
+	}
+	o, name, ok := SplitOrigin(string(id))
+	return o, TaskID(name), ok
+}
+
+// pollerLogPrefix starts the log "task" of a poller's runs.
+const pollerLogPrefix = "poller:"
+
+// QualifySnapshot returns s with every id and name qualified by origin and every row
+// marked with it, so snapshots of several engines merge without collisions.
+// s's slices are shared with other snapshots: it copies what it changes.
+func QualifySnapshot(s Snapshot, origin string) Snapshot {
+	q := func(name string) string { return Qualify(origin, name) }
+	id := func(t TaskID) TaskID { return QualifyID(origin, t) }
+
+	tasks := make([]Task, len(s.Tasks))
+	for i, t := range s.Tasks {
+		t.Origin, t.ID, t.Parent, t.Group, t.ReplicaOf = origin, id(t.ID), id(t.Parent), q(t.Group), q(t.ReplicaOf)
+		if len(t.Deps) > 0 {
+			deps := slices.Clone(t.Deps)
+			for j := range deps {
+				deps[j].ID, deps[j].Group = id(deps[j].ID), q(deps[j].Group)
+			}
+			t.Deps = deps
+		}
+		tasks[i] = t
+	}
+	s.Tasks = tasks
+	s.Managers = qualifyRows(s.Managers, func(m *Manager) { m.Origin, m.Name = origin, q(m.Name) })
+	s.Pools = qualifyRows(s.Pools, func(p *Pool) { p.Origin, p.Name, p.Owner = origin, q(p.Name), id(p.Owner) })
+	s.Replicas = qualifyRows(s.Replicas, func(r *ReplicaSet) {
+		r.Origin, r.Name, r.Manager, r.Target = origin, q(r.Name), q(r.Manager), id(r.Target)
+	})
+	s.Pollers = qualifyRows(s.Pollers, func(p *Poller) { p.Origin, p.Name, p.Group = origin, q(p.Name), q(p.Group) })
+	s.Events = qualifyRows(s.Events, func(e *Event) { e.Origin, e.Task, e.Group = origin, id(e.Task), q(e.Group) })
+	return s
+}
+
+// qualifyRows returns a copy of rows with mark applied to each.
+func qualifyRows[T any](rows []T, mark func(*T)) []T {
+	if len(rows) == 0 {
+		return nil
+	}
+	out := slices.Clone(rows)
+	for i := range out {
+		mark(&out[i])
+	}
+	return out
 }

@@ -25,6 +25,7 @@ const (
 	sortRSS
 	sortLastError
 	sortHealth
+	sortOrigin
 	numSortColumns
 )
 
@@ -53,6 +54,8 @@ func (c sortColumn) String() string {
 		return "LAST ERROR"
 	case sortHealth:
 		return "HEALTH"
+	case sortOrigin:
+		return "ORIGIN"
 	}
 	return "?"
 }
@@ -64,8 +67,14 @@ type rowOrder struct {
 }
 
 // compareIDs orders task IDs as the engine mints them: a shorter ID is older, so
-// "t9" comes before "t10".
+// "t9" comes before "t10". A fleet's IDs ("api/t9") go by origin first.
 func compareIDs(a, b model.TaskID) int {
+	if i, j := strings.IndexByte(string(a), '/'), strings.IndexByte(string(b), '/'); i >= 0 || j >= 0 {
+		if c := strings.Compare(string(a[:i+1]), string(b[:j+1])); c != 0 {
+			return c
+		}
+		a, b = a[i+1:], b[j+1:]
+	}
 	if len(a) != len(b) {
 		return cmp.Compare(len(a), len(b))
 	}
@@ -139,6 +148,8 @@ func compareTasks(a, b *model.Task, o rowOrder) int {
 		c = strings.Compare(a.Group, b.Group)
 	case sortLastError:
 		c = strings.Compare(a.Error, b.Error)
+	case sortOrigin:
+		c = strings.Compare(a.Origin, b.Origin)
 	default:
 		c = strings.Compare(a.Name, b.Name)
 	}
@@ -214,9 +225,15 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 		rows = append(rows, t)
 		states = append(states, s)
 		counts[s]++
-		m.id = max(m.id, len(t.ID))
+		if t.Origin != "" { // a fleet's: the ORIGIN column says what the id and group are prefixed with
+			m.origin = max(m.origin, len(t.Origin))
+			m.id = max(m.id, len(t.ID)-len(t.Origin)-1)
+			m.group = max(m.group, len(t.Group)-len(t.Origin)-1)
+		} else {
+			m.id = max(m.id, len(t.ID))
+			m.group = max(m.group, len(t.Group))
+		}
 		m.name = max(m.name, len(t.Name))
-		m.group = max(m.group, len(t.Group))
 		if t.From != "" {
 			m.from = max(m.from, textWidth(renderGroup(t)))
 		}
@@ -240,7 +257,7 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 // others go through numeric keys.
 func (rb *rowBuilder) sortByKey(o rowOrder) {
 	rows := rb.rows
-	if o.col == sortName || o.col == sortGroup || o.col == sortLastError {
+	if o.col == sortName || o.col == sortGroup || o.col == sortLastError || o.col == sortOrigin {
 		slices.SortFunc(rows, func(a, b *model.Task) int { return compareTasks(a, b, o) })
 		return
 	}

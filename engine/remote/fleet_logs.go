@@ -65,7 +65,7 @@ func (f *Fleet) ReadLogs(ctx context.Context, q model.LogQuery) (model.LogBatch,
 	tasks := map[string][]model.TaskID{}
 	if len(q.Tasks) > 0 {
 		for _, id := range q.Tasks {
-			origin, own, ok := splitID(id)
+			origin, own, ok := model.SplitID(id)
 			if _, known := f.index[origin]; !ok || !known {
 				return model.LogBatch{}, &saidError{fmt.Sprintf("logs of %s: no engine %q in this fleet (the engines: %s)", id, origin, f.names()), ErrUnknownOrigin}
 			}
@@ -119,7 +119,7 @@ func (f *Fleet) ReadLogs(ctx context.Context, q model.LogQuery) (model.LogBatch,
 		}
 		out.Gap += b.Gap
 		for _, l := range b.Lines {
-			l.Origin, l.Task = name, qualifyID(name, l.Task)
+			l.Origin, l.Task = name, model.QualifyID(name, l.Task)
 			out.Lines = append(out.Lines, l)
 		}
 	}

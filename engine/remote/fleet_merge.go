@@ -14,70 +14,6 @@ import (
 // engine's, newest first.
 const maxFleetEvents = 500
 
-// qualifyID returns a task id (or a log's "poller:NAME") as the fleet spells
-// it for origin: "api/t1f", "poller:api/disk".
-func qualifyID(origin string, id model.TaskID) model.TaskID {
-	if rest, ok := strings.CutPrefix(string(id), pollerLogPrefix); ok {
-		return model.TaskID(pollerLogPrefix + model.Qualify(origin, rest))
-	}
-	return model.TaskID(model.Qualify(origin, string(id)))
-}
-
-// splitID is qualifyID undone: the origin and the engine's own id.
-func splitID(id model.TaskID) (origin string, own model.TaskID, ok bool) {
-	if rest, isPoller := strings.CutPrefix(string(id), pollerLogPrefix); isPoller {
-		o, name, ok := model.SplitOrigin(rest)
-		return o, model.TaskID(pollerLogPrefix + name), ok
-	}
-	o, name, ok := model.SplitOrigin(string(id))
-	return o, model.TaskID(name), ok
-}
-
-// pollerLogPrefix starts the log "task" of a poller's runs.
-const pollerLogPrefix = "poller:"
-
-// qualify returns s with every id and name qualified by origin and every row
-// marked with it, so snapshots of several engines merge without collisions.
-// s's slices are shared with other snapshots: it copies what it changes.
-func qualify(s model.Snapshot, origin string) model.Snapshot {
-	q := func(name string) string { return model.Qualify(origin, name) }
-	id := func(t model.TaskID) model.TaskID { return model.TaskID(q(string(t))) }
-
-	tasks := make([]model.Task, len(s.Tasks))
-	for i, t := range s.Tasks {
-		t.Origin, t.ID, t.Parent, t.Group, t.ReplicaOf = origin, id(t.ID), id(t.Parent), q(t.Group), q(t.ReplicaOf)
-		if len(t.Deps) > 0 {
-			deps := slices.Clone(t.Deps)
-			for j := range deps {
-				deps[j].ID, deps[j].Group = id(deps[j].ID), q(deps[j].Group)
-			}
-			t.Deps = deps
-		}
-		tasks[i] = t
-	}
-	s.Tasks = tasks
-	s.Managers = qualifyRows(s.Managers, func(m *model.Manager) { m.Origin, m.Name = origin, q(m.Name) })
-	s.Pools = qualifyRows(s.Pools, func(p *model.Pool) { p.Origin, p.Name, p.Owner = origin, q(p.Name), id(p.Owner) })
-	s.Replicas = qualifyRows(s.Replicas, func(r *model.ReplicaSet) {
-		r.Origin, r.Name, r.Manager, r.Target = origin, q(r.Name), q(r.Manager), id(r.Target)
-	})
-	s.Pollers = qualifyRows(s.Pollers, func(p *model.Poller) { p.Origin, p.Name, p.Group = origin, q(p.Name), q(p.Group) })
-	s.Events = qualifyRows(s.Events, func(e *model.Event) { e.Origin, e.Task, e.Group = origin, id(e.Task), q(e.Group) })
-	return s
-}
-
-// qualifyRows returns a copy of rows with mark applied to each.
-func qualifyRows[T any](rows []T, mark func(*T)) []T {
-	if len(rows) == 0 {
-		return nil
-	}
-	out := slices.Clone(rows)
-	for i := range out {
-		mark(&out[i])
-	}
-	return out
-}
-
 // fleetSlot is what a fleet subscription knows of one engine.
 type fleetSlot struct {
 	name, addr string
@@ -101,7 +37,7 @@ func (sl *fleetSlot) take(raw model.Snapshot) {
 	}
 	sl.stale, sl.err, sl.have = false, raw.SourceError, true
 	sl.rawSeq, sl.rawTime = raw.Seq, raw.Time
-	sl.snap = qualify(raw, sl.name)
+	sl.snap = model.QualifySnapshot(raw, sl.name)
 }
 
 // origin returns the slot's entry in a merged snapshot's Origins.

@@ -53,7 +53,7 @@ func (f *Fleet) Apply(ctx context.Context, cmd model.Command) error {
 	}
 	switch {
 	case cmd.Target != "":
-		origin, own.Target, ok = splitID(cmd.Target)
+		origin, own.Target, ok = model.SplitID(cmd.Target)
 	case cmd.Group != "":
 		own.Group = split(cmd.Group)
 	case cmd.Pool != "":
@@ -175,13 +175,13 @@ func mergeGoroutines(out *model.Goroutines, g model.Goroutines, origin string) {
 	out.Labelled = out.Labelled || g.Labelled
 	for _, gr := range g.Groups {
 		gr.Origin, gr.Key = origin, model.Qualify(origin, gr.Key)
-		gr.Task, gr.Group = qualifyID(origin, gr.Task), model.Qualify(origin, gr.Group)
+		gr.Task, gr.Group = model.QualifyID(origin, gr.Task), model.Qualify(origin, gr.Group)
 		out.Groups = append(out.Groups, gr)
 	}
 	if len(g.ByTask) > 0 && out.ByTask == nil {
 		out.ByTask = make(map[model.TaskID]int)
 	}
 	for id, n := range g.ByTask {
-		out.ByTask[qualifyID(origin, id)] = n
+		out.ByTask[model.QualifyID(origin, id)] = n
 	}
 }

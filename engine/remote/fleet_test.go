@@ -462,6 +462,6 @@ func TestFleetServedReconnect(t *testing.T) {
 	if err := f.Apply(ctx, model.Command{Op: model.OpHalt, Target: id}); err != nil {
 		t.Fatalf("halt %s: %v", id, err)
 	}
-	_, own, _ := splitID(id)
+	_, own, _ := model.SplitID(id)
 	waitState(t, eb2, own, model.StateHalted)
 }
