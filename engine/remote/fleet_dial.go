@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -52,7 +53,7 @@ func DialFleet(ctx context.Context, addrs []string, refresh time.Duration, opts 
 			}
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := joinDialErrors(errs); err != nil {
 		closeAll()
 		return nil, err
 	}
@@ -64,4 +65,39 @@ func DialFleet(ctx context.Context, addrs []string, refresh time.Duration, opts 
 	f := NewFleet(members, refresh)
 	f.closeFn = closeAll
 	return f, nil
+}
+
+// DialError is DialFleet's error: the engines that failed, each error naming
+// its address. errors.Is and errors.As see every one of them.
+type DialError struct {
+	Of   int     // engines asked for
+	Errs []error // the failures
+}
+
+// Error says how many failed and why, one line each: "remote: 2 of 3
+// engines cannot be reached:\n  cannot reach spindle at …".
+func (e *DialError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "remote: %d of %d engines cannot be reached:", len(e.Errs), e.Of)
+	for _, err := range e.Errs {
+		b.WriteString("\n  " + strings.TrimPrefix(err.Error(), "remote: "))
+	}
+	return b.String()
+}
+
+// Unwrap returns the failures.
+func (e *DialError) Unwrap() []error { return e.Errs }
+
+// joinDialErrors returns a *DialError of the non-nil errs, or nil.
+func joinDialErrors(errs []error) error {
+	var failed []error
+	for _, err := range errs {
+		if err != nil {
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	return &DialError{Of: len(errs), Errs: failed}
 }

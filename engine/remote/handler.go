@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spindle-tui/spindle/engine"
 )
@@ -61,7 +62,8 @@ func (a *api) routes() http.Handler {
 	mux.HandleFunc("GET "+pathStream, a.stream)
 	mux.HandleFunc("POST "+pathCommands, a.command)
 	mux.HandleFunc("GET "+pathGoroutines, a.goroutines)
-	mux.HandleFunc("GET "+pathLogs, a.logs) // logs.go
+	mux.HandleFunc("GET "+pathLogs, a.logs)             // logs.go
+	mux.HandleFunc("GET "+pathInfo, a.info(time.Now())) // info.go
 	mux.Handle("GET "+pathMetrics, a.metricsHandler())
 	if a.cfg.token == "" {
 		return mux
