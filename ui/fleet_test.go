@@ -127,3 +127,23 @@ func TestFleetHeaderCompact(t *testing.T) {
 		}
 	})
 }
+
+// TestFleetRowsByOrigin: a fleet's rows of one state go by origin, then id,
+// whatever order the snapshot lists them in and however long the origins
+// are ("db/t1" is shorter than "api/t1", yet comes after it).
+func TestFleetRowsByOrigin(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		s := model.Snapshot{Seq: 2, Time: fixtureNow, Origins: []model.Origin{{Name: "api"}, {Name: "db"}}}
+		for _, id := range []model.TaskID{"db/t2", "db/t1", "api/t10", "api/t9"} {
+			origin, _, _ := model.SplitID(id)
+			s.Tasks = append(s.Tasks, model.Task{ID: id, Origin: origin, Name: string(id), State: model.StateRunning})
+			s.Counts[model.StateRunning]++
+		}
+		h.publish(s)
+		want := []model.TaskID{"api/t9", "api/t10", "db/t1", "db/t2"}
+		if got := h.rowIDs(); !slices.Equal(got, want) {
+			t.Errorf("rows %v, want %v", got, want)
+		}
+	})
+}

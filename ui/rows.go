@@ -107,6 +107,15 @@ func idKey(id model.TaskID) uint64 {
 	return k
 }
 
+// taskIDKey is idKey of t's ID, or longID for a fleet's ("api/t1", which
+// goes by origin first: compareIDs orders it).
+func taskIDKey(t *model.Task) uint64 {
+	if t.Origin != "" {
+		return longID
+	}
+	return idKey(t.ID)
+}
+
 // orderedInt maps an int64 to a uint64 of the same order.
 func orderedInt(v int64) uint64 { return uint64(v) ^ (1 << 63) }
 
@@ -114,7 +123,7 @@ func orderedInt(v int64) uint64 { return uint64(v) ^ (1 << 63) }
 func numericKey(t *model.Task, c sortColumn) uint64 {
 	switch c {
 	case sortID:
-		return idKey(t.ID)
+		return taskIDKey(t)
 	case sortState:
 		return uint64(t.State)
 	case sortHealth: // ready first, then not ready, then none
@@ -266,7 +275,7 @@ func (rb *rowBuilder) sortByKey(o rowOrder) {
 	}
 	keys := rb.keys[:0]
 	for i, t := range rows {
-		k := sortKey{hi: numericKey(t, o.col), id: idKey(t.ID), row: uint32(i)}
+		k := sortKey{hi: numericKey(t, o.col), id: taskIDKey(t), row: uint32(i)}
 		if o.reverse {
 			k.hi = ^k.hi
 		}
@@ -302,7 +311,7 @@ func (rb *rowBuilder) sortByStateKey() bool {
 	rows := rb.rows
 	keys := rb.keys[:0]
 	for i, t := range rows {
-		id := idKey(t.ID)
+		id := taskIDKey(t)
 		if id == longID {
 			rb.keys = keys
 			return false

@@ -2,10 +2,12 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -98,7 +100,7 @@ func ctlFleet(ctx context.Context, w io.Writer, addrs []string, cmd model.Comman
 	}
 	switch {
 	case cmd.Target != "":
-		if cmd.Target, err = ResolveTask(s, string(cmd.Target)); err != nil {
+		if cmd.Target, err = resolveFleetTask(s, string(cmd.Target)); err != nil {
 			return err
 		}
 	case cmd.Pool != "":
@@ -137,4 +139,28 @@ func resolveIn[T any](rows []T, word, what string, name func(*T) string) (string
 		return "", &saidError{fmt.Sprintf("no engine has a %s %q", what, word), ErrUnknownOrigin}
 	}
 	return "", &saidError{fmt.Sprintf("%s %q is on %d engines: %s; give one as ORIGIN/%s", what, word, len(found), strings.Join(found, ", "), word), ErrAmbiguousName}
+}
+
+// resolveFleetTask returns the qualified id of the task word names in a
+// merged snapshot: ORIGIN/ID or a name (ResolveTask), else a bare id, which
+// must be on one engine only ("t1" is on every engine that ran a task).
+func resolveFleetTask(s model.Snapshot, word string) (model.TaskID, error) {
+	id, err := ResolveTask(s, word)
+	if !errors.Is(err, engine.ErrUnknownTask) {
+		return id, err
+	}
+	var found []string
+	for _, t := range s.Tasks {
+		if _, own, ok := model.SplitID(t.ID); ok && string(own) == word {
+			found = append(found, fmt.Sprintf("%s (%s, %s)", t.ID, t.Name, t.State))
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", err
+	case 1:
+		id, _, _ := strings.Cut(found[0], " ")
+		return model.TaskID(id), nil
+	}
+	return "", &saidError{fmt.Sprintf("%q is a task on %d engines: %s; give one as ORIGIN/%s", word, len(found), strings.Join(found, ", "), word), ErrAmbiguousName}
 }

@@ -87,6 +87,10 @@ func TestCtlFleet(t *testing.T) {
 	if !errors.Is(err, ErrAmbiguousName) || !strings.Contains(err.Error(), "api/t") || !strings.Contains(err.Error(), "db/t") {
 		t.Errorf("a name on both engines: %v", err)
 	}
+	bare := string(ea.Snapshot().Tasks[0].ID) // the same id on both engines
+	if _, err := ctl(addrs[0], addrs[1], "halt", bare); !errors.Is(err, ErrAmbiguousName) || !strings.Contains(err.Error(), "give one as ORIGIN/"+bare) {
+		t.Errorf("a bare id on both engines: %v", err)
+	}
 	if _, err := ctl(addrs[0], addrs[1], "halt", "cache/t1"); !errors.Is(err, engine.ErrUnknownTask) {
 		t.Errorf("an unknown origin: %v", err)
 	}
