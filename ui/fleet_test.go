@@ -147,3 +147,23 @@ func TestFleetRowsByOrigin(t *testing.T) {
 		}
 	})
 }
+
+// TestFleetLogsShowOrigin: the Logs view of a fleet says which engine each
+// line comes from.
+func TestFleetLogsShowOrigin(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		h.publish(fleetSnapshot())
+		a, b := logLines("api/t1", "crawl root", 1, 2), logLines("web/t1", "crawl root", 1, 2)
+		a[0].Origin, a[1].Origin, b[0].Origin, b[1].Origin = "api", "api", "web", "web"
+		a[0].Seq, b[0].Seq, a[1].Seq, b[1].Seq = 1, 2, 3, 4
+		h.src.mu.Lock()
+		h.src.logs = []model.LogEntry{a[0], b[0], a[1], b[1]}
+		h.src.mu.Unlock()
+		h.keys("6")
+		s := h.screen()
+		if !strings.Contains(s, "api crawl root │ crawl root line 1") || !strings.Contains(s, "web crawl root │ crawl root line 1") {
+			t.Fatalf("the Logs view does not name the engines:\n%s", s)
+		}
+	})
+}
