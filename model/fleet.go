@@ -78,40 +78,119 @@ const pollerLogPrefix = "poller:"
 // marked with it, so snapshots of several engines merge without collisions.
 // s's slices are shared with other snapshots: it copies what it changes.
 func QualifySnapshot(s Snapshot, origin string) Snapshot {
-	q := func(name string) string { return Qualify(origin, name) }
-	id := func(t TaskID) TaskID { return QualifyID(origin, t) }
-
-	tasks := make([]Task, len(s.Tasks))
-	for i, t := range s.Tasks {
-		t.Origin, t.ID, t.Parent, t.Group, t.ReplicaOf = origin, id(t.ID), id(t.Parent), q(t.Group), q(t.ReplicaOf)
-		if len(t.Deps) > 0 {
-			deps := slices.Clone(t.Deps)
-			for j := range deps {
-				deps[j].ID, deps[j].Group = id(deps[j].ID), q(deps[j].Group)
-			}
-			t.Deps = deps
-		}
-		tasks[i] = t
-	}
-	s.Tasks = tasks
-	s.Managers = qualifyRows(s.Managers, func(m *Manager) { m.Origin, m.Name = origin, q(m.Name) })
-	s.Pools = qualifyRows(s.Pools, func(p *Pool) { p.Origin, p.Name, p.Owner = origin, q(p.Name), id(p.Owner) })
-	s.Replicas = qualifyRows(s.Replicas, func(r *ReplicaSet) {
-		r.Origin, r.Name, r.Manager, r.Target = origin, q(r.Name), q(r.Manager), id(r.Target)
-	})
-	s.Pollers = qualifyRows(s.Pollers, func(p *Poller) { p.Origin, p.Name, p.Group = origin, q(p.Name), q(p.Group) })
-	s.Events = qualifyRows(s.Events, func(e *Event) { e.Origin, e.Task, e.Group = origin, id(e.Task), q(e.Group) })
+	q := NewQualifier(origin)
+	s.Tasks = q.AppendTasks(nil, s.Tasks)
+	s.Managers = q.AppendManagers(nil, s.Managers)
+	s.Pools = q.AppendPools(nil, s.Pools)
+	s.Replicas = q.AppendReplicas(nil, s.Replicas)
+	s.Pollers = q.AppendPollers(nil, s.Pollers)
+	s.Events = q.AppendEvents(nil, s.Events)
 	return s
 }
 
-// qualifyRows returns a copy of rows with mark applied to each.
-func qualifyRows[T any](rows []T, mark func(*T)) []T {
-	if len(rows) == 0 {
-		return nil
+// Qualifier qualifies the rows of one origin's snapshots. It keeps the
+// qualified spelling of every name it made ("t1f" → "api/t1f") for the next
+// snapshot, whose tasks are mostly the same: a fleet re-qualifies each
+// engine's rows for every merged frame without making their strings again.
+// It is not safe for concurrent use.
+type Qualifier struct {
+	origin string
+	names  map[string]string // name → origin/name, of this snapshot and the last
+	last   map[string]string // the previous snapshot's, moved here on Reset
+}
+
+// NewQualifier returns a qualifier for origin.
+func NewQualifier(origin string) *Qualifier {
+	return &Qualifier{origin: origin, names: map[string]string{}}
+}
+
+// Reset starts a new snapshot: names the last two did not use are forgotten,
+// so the cache is bounded by what two snapshots hold.
+func (q *Qualifier) Reset() {
+	q.last, q.names = q.names, q.last
+	if q.names == nil {
+		q.names = make(map[string]string, len(q.last))
 	}
-	out := slices.Clone(rows)
-	for i := range out {
-		mark(&out[i])
+	clear(q.names)
+}
+
+// name returns name qualified, from the cache when it can.
+func (q *Qualifier) name(name string) string {
+	if name == "" {
+		return ""
 	}
-	return out
+	if v, ok := q.names[name]; ok {
+		return v
+	}
+	v, ok := q.last[name]
+	if !ok {
+		v = Qualify(q.origin, name)
+	}
+	q.names[name] = v
+	return v
+}
+
+// id returns a task id qualified (QualifyID), from the cache when it can.
+func (q *Qualifier) id(id TaskID) TaskID {
+	if rest, ok := strings.CutPrefix(string(id), pollerLogPrefix); ok {
+		return TaskID(pollerLogPrefix + q.name(rest))
+	}
+	return TaskID(q.name(string(id)))
+}
+
+// AppendTasks appends src's tasks, qualified, to dst.
+func (q *Qualifier) AppendTasks(dst, src []Task) []Task {
+	dst = slices.Grow(dst, len(src))
+	for _, t := range src {
+		t.Origin, t.ID, t.Parent, t.Group, t.ReplicaOf = q.origin, q.id(t.ID), q.id(t.Parent), q.name(t.Group), q.name(t.ReplicaOf)
+		if len(t.Deps) > 0 {
+			deps := slices.Clone(t.Deps)
+			for j := range deps {
+				deps[j].ID, deps[j].Group = q.id(deps[j].ID), q.name(deps[j].Group)
+			}
+			t.Deps = deps
+		}
+		dst = append(dst, t)
+	}
+	return dst
+}
+
+// AppendManagers appends src's managers, qualified, to dst.
+func (q *Qualifier) AppendManagers(dst, src []Manager) []Manager {
+	return appendQualified(dst, src, func(m *Manager) { m.Origin, m.Name = q.origin, q.name(m.Name) })
+}
+
+// AppendPools appends src's pools, qualified, to dst.
+func (q *Qualifier) AppendPools(dst, src []Pool) []Pool {
+	return appendQualified(dst, src, func(p *Pool) { p.Origin, p.Name, p.Owner = q.origin, q.name(p.Name), q.id(p.Owner) })
+}
+
+// AppendReplicas appends src's replica sets, qualified, to dst.
+func (q *Qualifier) AppendReplicas(dst, src []ReplicaSet) []ReplicaSet {
+	return appendQualified(dst, src, func(r *ReplicaSet) {
+		r.Origin, r.Name, r.Manager, r.Target = q.origin, q.name(r.Name), q.name(r.Manager), q.id(r.Target)
+	})
+}
+
+// AppendPollers appends src's pollers, qualified, to dst.
+func (q *Qualifier) AppendPollers(dst, src []Poller) []Poller {
+	return appendQualified(dst, src, func(p *Poller) { p.Origin, p.Name, p.Group = q.origin, q.name(p.Name), q.name(p.Group) })
+}
+
+// AppendEvents appends src's events, qualified, to dst.
+func (q *Qualifier) AppendEvents(dst, src []Event) []Event {
+	return appendQualified(dst, src, func(e *Event) { e.Origin, e.Task, e.Group = q.origin, q.id(e.Task), q.name(e.Group) })
+}
+
+// appendQualified appends src to dst with mark applied to each (nil for none).
+func appendQualified[T any](dst, src []T, mark func(*T)) []T {
+	if len(src) == 0 {
+		return dst
+	}
+	n := len(dst)
+	dst = append(dst, src...)
+	for i := n; i < len(dst); i++ {
+		mark(&dst[i])
+	}
+	return dst
 }

@@ -13,13 +13,20 @@ const staleMark = " stale"
 // there are several (the ORIGIN column shows only then) and which are stale.
 type originInfo struct {
 	multi bool
-	stale map[string]bool // nil when none is
+	stale map[string]bool   // nil when none is
+	rank  map[string]uint32 // each origin's place in the snapshot's (sorted) list; nil with one
 }
 
 // newOriginInfo reads s's origins.
 func newOriginInfo(s *model.Snapshot) originInfo {
 	o := originInfo{multi: len(s.Origins) > 1}
+	if o.multi {
+		o.rank = make(map[string]uint32, len(s.Origins))
+	}
 	for i := range s.Origins {
+		if o.multi {
+			o.rank[s.Origins[i].Name] = uint32(i)
+		}
 		if s.Origins[i].Stale {
 			if o.stale == nil {
 				o.stale = map[string]bool{}

@@ -63,6 +63,7 @@ func (t *workersTable) SetSize(w, h int) {
 func (t *workersTable) SetSnapshot(s *model.Snapshot) {
 	t.now, t.tasks, t.counts, t.have = s.Time, s.Tasks, s.Counts, true
 	t.origins = newOriginInfo(s)
+	t.build.ranks = t.origins.rank
 	t.rebuild()
 }
 

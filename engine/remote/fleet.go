@@ -75,7 +75,8 @@ func (f *Fleet) Close() {
 
 // Subscribe subscribes to every engine and returns merged snapshots on a
 // channel of capacity 1, latest wins, at most one per refresh: a burst of
-// snapshots from many engines is merged once. cancel (idempotent) ends every
+// snapshots from many engines is merged once (and, for a fleet so big its
+// merge takes more than a fifth of the refresh, less often). cancel (idempotent) ends every
 // engine's subscription and closes the channel.
 func (f *Fleet) Subscribe() (<-chan model.Snapshot, func()) {
 	out := make(chan model.Snapshot, 1)
@@ -115,11 +116,15 @@ func (f *Fleet) Subscribe() (<-chan model.Snapshot, func()) {
 				return
 			}
 			seq++
+			began := time.Now()
 			mu.Lock()
 			s := merge(slots, seq)
 			mu.Unlock()
 			offer(out, s)
-			t := time.NewTimer(f.refresh) // what comes meanwhile is merged once, after it
+			// What comes meanwhile is merged once, after the refresh, or
+			// after four times what this merge took: a fleet too big to
+			// merge every refresh spends a fifth of a core on it, not all.
+			t := time.NewTimer(max(f.refresh, 4*time.Since(began)))
 			select {
 			case <-t.C:
 			case <-ctx.Done():

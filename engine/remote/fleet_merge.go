@@ -17,11 +17,12 @@ const maxFleetEvents = 500
 // fleetSlot is what a fleet subscription knows of one engine.
 type fleetSlot struct {
 	name, addr string
-	snap       model.Snapshot // the last snapshot, qualified
-	have       bool           // snap holds a picture from the engine
-	stale      bool           // the connection is lost: snap is what it last sent
-	err        string         // the engine's SourceError, or why the connection is lost
-	rawSeq     uint64         // the Seq and Time of the last snapshot as sent (see take)
+	snap       model.Snapshot // the last snapshot, as the engine sent it
+	q          *model.Qualifier
+	have       bool   // snap holds a picture from the engine
+	stale      bool   // the connection is lost: snap is what it last sent
+	err        string // the engine's SourceError, or why the connection is lost
+	rawSeq     uint64 // the Seq and Time of the last snapshot as sent (see take)
 	rawTime    time.Time
 }
 
@@ -37,7 +38,7 @@ func (sl *fleetSlot) take(raw model.Snapshot) {
 	}
 	sl.stale, sl.err, sl.have = false, raw.SourceError, true
 	sl.rawSeq, sl.rawTime = raw.Seq, raw.Time
-	sl.snap = model.QualifySnapshot(raw, sl.name)
+	sl.snap = raw // qualified as it is merged: once per frame, not per snapshot
 }
 
 // origin returns the slot's entry in a merged snapshot's Origins.
@@ -49,9 +50,10 @@ func (sl *fleetSlot) origin() model.Origin {
 	return o
 }
 
-// merge returns one snapshot of every slot's rows, in slot order (sorted by
-// name), with seq as its Seq. It only concatenates and sums, and orders the
-// events by time: its cost is the rows' count, not their size.
+// merge returns one snapshot of every slot's rows, qualified, in slot order
+// (sorted by name), with seq as its Seq. It copies each row once (the
+// qualified names come from each slot's cache), sums the counts and orders
+// the events by time.
 func merge(slots []*fleetSlot, seq uint64) model.Snapshot {
 	out := model.Snapshot{Seq: seq, Source: plural(len(slots), "engine"), Origins: make([]model.Origin, len(slots))}
 	var nTasks, nMgr, nPools, nRep, nPoll, nEv int
@@ -67,7 +69,6 @@ func merge(slots []*fleetSlot, seq uint64) model.Snapshot {
 	if nRep > 0 {
 		out.Replicas = make([]model.ReplicaSet, 0, nRep)
 	}
-	events := make([]model.Event, 0, nEv)
 	var errs []string
 	for i, sl := range slots {
 		out.Origins[i] = sl.origin()
@@ -85,20 +86,51 @@ func merge(slots []*fleetSlot, seq uint64) model.Snapshot {
 			out.Counts[st] += n
 		}
 		out.Leaked += s.Leaked
-		out.Tasks = append(out.Tasks, s.Tasks...)
-		out.Managers = append(out.Managers, s.Managers...)
-		out.Pools = append(out.Pools, s.Pools...)
-		out.Replicas = append(out.Replicas, s.Replicas...)
-		out.Pollers = append(out.Pollers, s.Pollers...)
-		events = append(events, s.Events...)
+		if sl.q == nil {
+			sl.q = model.NewQualifier(sl.name)
+		}
+		q := sl.q
+		q.Reset()
+		out.Tasks = q.AppendTasks(out.Tasks, s.Tasks)
+		out.Managers = q.AppendManagers(out.Managers, s.Managers)
+		out.Pools = q.AppendPools(out.Pools, s.Pools)
+		out.Replicas = q.AppendReplicas(out.Replicas, s.Replicas)
+		out.Pollers = q.AppendPollers(out.Pollers, s.Pollers)
+
 	}
-	slices.SortStableFunc(events, func(a, b model.Event) int { return b.Time.Compare(a.Time) })
-	out.Events = events[:min(len(events), maxFleetEvents)]
+	out.Events = newestEvents(slots, min(nEv, maxFleetEvents))
 	byName := func(a, b string) int { return cmp.Compare(a, b) }
 	slices.SortStableFunc(out.Managers, func(a, b model.Manager) int { return byName(a.Name, b.Name) })
 	slices.SortStableFunc(out.Pools, func(a, b model.Pool) int { return byName(a.Name, b.Name) })
 	slices.SortStableFunc(out.Pollers, func(a, b model.Poller) int { return byName(a.Name, b.Name) })
 	out.SourceError = strings.Join(errs, "\n")
+	return out
+}
+
+// newestEvents returns the n newest events of the slots, newest first,
+// qualified: each slot's are newest first already, so it merges them, taking
+// only what it keeps.
+func newestEvents(slots []*fleetSlot, n int) []model.Event {
+	out := make([]model.Event, 0, n)
+	next := make([]int, len(slots))
+	for len(out) < n {
+		best := -1
+		for i, sl := range slots {
+			evs := sl.snap.Events
+			if !sl.have || next[i] >= len(evs) {
+				continue
+			}
+			if best < 0 || evs[next[i]].Time.After(slots[best].snap.Events[next[best]].Time) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		sl := slots[best]
+		out = sl.q.AppendEvents(out, sl.snap.Events[next[best]:next[best]+1])
+		next[best]++
+	}
 	return out
 }
 
