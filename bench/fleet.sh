@@ -10,6 +10,7 @@
 #   bench/fleet.sh                 # N=50 WARM=20 DUR=60
 #   N=10 DUR=60 bench/fleet.sh
 #   BIN=/path/to/spindle bench/fleet.sh   # a binary built elsewhere
+#   FILE=idle.yaml bench/fleet.sh         # each engine serves FILE, not the demo
 #
 # Run it alone (flock -x /work/cpu.lock on a shared machine): the N engines
 # are the load. It cleans up after itself (tmux server, engines, dirs).
@@ -37,8 +38,14 @@ if [[ -z $bin ]]; then
   (cd "$here" && go build -o "$bin" .)
 fi
 
+what="the demo"
+args=()
+if [[ -n ${FILE:-} ]]; then
+  what=$FILE
+  args=(-f "$(cd "$(dirname "$FILE")" && pwd)/$(basename "$FILE")")
+fi
 for i in $(seq 1 "$N"); do
-  XDG_RUNTIME_DIR=$runtime "$bin" serve >"$work/serve-$i.log" 2>&1 &
+  XDG_RUNTIME_DIR=$runtime "$bin" serve "${args[@]}" >"$work/serve-$i.log" 2>&1 &
   pids+=($!)
 done
 for i in $(seq 1 200); do
@@ -46,7 +53,7 @@ for i in $(seq 1 200); do
   [[ $n -ge $N ]] && break
   sleep 0.1
 done
-echo "engines: $n of $N serving the demo"
+echo "engines: $n of $N serving $what"
 
 tmux -L "$tm" new-session -d -s fleet -x 160 -y 48 \
   "env TERM=xterm-256color XDG_RUNTIME_DIR=$runtime $bin attach --all 2>$work/attach.err; sleep 600"

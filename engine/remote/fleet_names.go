@@ -65,7 +65,37 @@ func originName(addr, source string) string {
 	return name
 }
 
-// sortMembers orders a fleet's members by name.
+// sortMembers orders a fleet's members by name, numbers in names by value:
+// demo-2 before demo-10.
 func sortMembers(ms []FleetMember) {
-	slices.SortStableFunc(ms, func(a, b FleetMember) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(ms, func(a, b FleetMember) int { return compareNatural(a.Name, b.Name) })
+}
+
+// compareNatural compares a and b as text, but runs of digits by their value.
+func compareNatural(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Or(cmp.Compare(len(na), len(nb)), cmp.Compare(na, nb)); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// digitRun is how many ASCII digits s starts with.
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }

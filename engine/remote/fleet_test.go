@@ -465,3 +465,12 @@ func TestFleetServedReconnect(t *testing.T) {
 	_, own, _ := model.SplitID(id)
 	waitState(t, eb2, own, model.StateHalted)
 }
+
+// TestCompareNatural: numbers in origin names go by value.
+func TestCompareNatural(t *testing.T) {
+	names := []string{"demo-10", "demo-2", "api", "demo-1", "demo-02x", "db"}
+	slices.SortFunc(names, compareNatural)
+	if want := []string{"api", "db", "demo-1", "demo-2", "demo-02x", "demo-10"}; !slices.Equal(names, want) {
+		t.Errorf("%v, want %v", names, want)
+	}
+}
