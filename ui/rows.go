@@ -67,14 +67,9 @@ type rowOrder struct {
 }
 
 // compareIDs orders task IDs as the engine mints them: a shorter ID is older, so
-// "t9" comes before "t10". A fleet's IDs ("api/t9") go by origin first.
+// "t9" comes before "t10". (A fleet's IDs, "api/t9", are in order within
+// one origin; the sorts put the origins in order first, by sortKey.org.)
 func compareIDs(a, b model.TaskID) int {
-	if i, j := strings.IndexByte(string(a), '/'), strings.IndexByte(string(b), '/'); i >= 0 || j >= 0 {
-		if c := strings.Compare(string(a[:i+1]), string(b[:j+1])); c != 0 {
-			return c
-		}
-		a, b = a[i+1:], b[j+1:]
-	}
 	if len(a) != len(b) {
 		return cmp.Compare(len(a), len(b))
 	}
