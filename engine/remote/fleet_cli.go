@@ -20,15 +20,11 @@ func StatusAll(ctx context.Context, w io.Writer, addrs []string, asJSON bool, op
 	if len(addrs) <= 1 {
 		return Status(ctx, w, firstOf(addrs), asJSON, opts...)
 	}
-	f, err := DialFleet(ctx, addrs, 0, opts...)
+	f, s, err := dialSnapshot(ctx, addrs, opts...)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	s, err := f.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
 	if asJSON {
 		return WriteStatus(w, s, true)
 	}
@@ -42,6 +38,21 @@ func StatusAll(ctx context.Context, w io.Writer, addrs []string, asJSON bool, op
 		}
 	}
 	return nil
+}
+
+// dialSnapshot dials the fleet of addrs and takes its merged snapshot; the
+// caller closes the fleet.
+func dialSnapshot(ctx context.Context, addrs []string, opts ...ClientOption) (*Fleet, model.Snapshot, error) {
+	f, err := DialFleet(ctx, addrs, 0, opts...)
+	if err != nil {
+		return nil, model.Snapshot{}, err
+	}
+	s, err := f.Snapshot(ctx)
+	if err != nil {
+		f.Close()
+		return nil, model.Snapshot{}, err
+	}
+	return f, s, nil
 }
 
 // originPart returns the rows of one origin of a merged snapshot, as a
@@ -89,15 +100,11 @@ func firstOf(addrs []string) string {
 // ORIGIN/ID or ORIGIN/NAME goes to that origin; a bare id, name, pool or
 // poller must be on exactly one engine (else the error lists where it is).
 func ctlFleet(ctx context.Context, w io.Writer, addrs []string, cmd model.Command, opts ...ClientOption) error {
-	f, err := DialFleet(ctx, addrs, 0, opts...)
+	f, s, err := dialSnapshot(ctx, addrs, opts...)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	s, err := f.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
 	switch {
 	case cmd.Target != "":
 		if cmd.Target, err = resolveFleetTask(s, string(cmd.Target)); err != nil {
