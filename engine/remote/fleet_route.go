@@ -170,6 +170,9 @@ func mergeGoroutines(out *model.Goroutines, g model.Goroutines, origin string) {
 	if g.Time.After(out.Time) {
 		out.Time = g.Time
 	}
+	if g.StatesAt.After(out.StatesAt) {
+		out.StatesAt = g.StatesAt
+	}
 	out.Took, out.Interval = max(out.Took, g.Took), max(out.Interval, g.Interval)
 	out.Total += g.Total
 	out.Labelled = out.Labelled || g.Labelled
