@@ -112,7 +112,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.Flags().StringVarP(&file, "file", "f", "", "task file to supervise: spindle.yaml, a process-compose file or a Procfile (default ./"+defaultFile+", else ./"+procfile+", else the demo)")
 	root.Flags().DurationVar(&refresh, "refresh", engine.DefaultRefresh, "how often the dashboard may redraw (snapshots are coalesced to this interval)")
 	root.AddCommand(validateCmd(stdout, stderr), convertCmd(stdout, stderr), schemaCmd(stdout), serveCmd(stdout, stderr),
-		attachCmd(stderr), statusCmd(stdout, stderr), ctlCmd(stdout, stderr), logsCmd(stdout, stderr), enqueueCmd(stdout, stderr), versionCmd(stdout))
+		attachCmd(stderr), lsCmd(stdout, stderr), statusCmd(stdout, stderr), ctlCmd(stdout, stderr), logsCmd(stdout, stderr), enqueueCmd(stdout, stderr), versionCmd(stdout))
 	return root
 }
 
@@ -205,9 +205,9 @@ func statusCmd(stdout, stderr io.Writer) *cobra.Command {
 	var flags remote.ClientFlags
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "status [ADDR]",
-		Short: "Print a served engine's state, as tables or JSON",
-		Args:  args(1),
+		Use:   "status [ADDR...]",
+		Short: "Print served engines' state, as tables or JSON",
+		Args:  cobra.ArbitraryArgs,
 		RunE: body(func(_ *cobra.Command, a []string) error {
 			opts, err := flags.Options(stderr)
 			if err != nil {
@@ -215,7 +215,7 @@ func statusCmd(stdout, stderr io.Writer) *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 			defer cancel()
-			return remote.Status(ctx, stdout, first(a), asJSON, opts...)
+			return remote.StatusAll(ctx, stdout, a, asJSON, opts...)
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
@@ -227,7 +227,7 @@ func ctlCmd(stdout, stderr io.Writer) *cobra.Command {
 	var flags remote.ClientFlags
 	cmd := &cobra.Command{
 		Use:   remote.CtlUsage,
-		Short: "Send one command to a served engine (a task by id or name)",
+		Short: "Send one command to a served engine (a task by id or name); with several ADDRs, to the one that has it",
 		Args:  cobra.ArbitraryArgs, // remote.Ctl checks them before connecting
 		RunE: body(func(_ *cobra.Command, a []string) error {
 			opts, err := flags.Options(stderr)
@@ -245,20 +245,50 @@ func ctlCmd(stdout, stderr io.Writer) *cobra.Command {
 
 func attachCmd(stderr io.Writer) *cobra.Command {
 	var flags remote.ClientFlags
+	var t attachTarget
 	cmd := &cobra.Command{
-		Use:   "attach [ADDR]",
-		Short: "The dashboard of a served engine (quitting leaves it running)",
-		Long: "attach opens the dashboard on a served engine. With no ADDR it takes the newest\n" +
-			"socket, and looks again at every reconnect, so it finds a restarted server.\n" +
+		Use:   "attach [ADDR...]",
+		Short: "The dashboard of served engines (quitting leaves them running)",
+		Long: "attach opens the dashboard on a served engine. With no ADDR it takes the fleet: list\n" +
+			"of --file (or of ./" + defaultFile + " when it has one), else the newest socket, and looks\n" +
+			"again at every reconnect, so it finds a restarted server.\n" +
+			"With several ADDRs (or --all: every engine in " + remote.DefaultSocketDir() + ") one dashboard\n" +
+			"shows them all: an ORIGIN column, each engine's connection in the header, keys acting\n" +
+			"on the engine of the row; /origin:NAME filters one engine.\n" +
 			"ADDR may also be any Go service's http://HOST:PORT/debug/pprof/ (net/http/pprof):\n" +
 			"the Goroutines view then shows its goroutines live.",
-		Args: args(1),
+		Args: cobra.ArbitraryArgs,
 		RunE: body(func(_ *cobra.Command, a []string) error {
 			opts, err := flags.Options(stderr)
 			if err != nil {
 				return err
 			}
-			return attach(first(a), opts)
+			t.addrs = a
+			return attach(stderr, t, opts)
+		}),
+	}
+	cmd.Flags().BoolVar(&t.all, "all", false, "attach every engine in the runtime dir (spindle ls lists them)")
+	cmd.Flags().StringVarP(&t.file, "file", "f", "", "a task file whose fleet: list to attach (default ./"+defaultFile+" when it has one)")
+	tokenFlags(cmd, &flags)
+	return cmd
+}
+
+func lsCmd(stdout, stderr io.Writer) *cobra.Command {
+	var flags remote.ClientFlags
+	cmd := &cobra.Command{
+		Use:   "ls",
+		Short: "List the engines served on this machine: pid, source, uptime",
+		Long: "ls lists the sockets in " + remote.DefaultSocketDir() + " with each server's pid, source\n" +
+			"and uptime; a socket nothing listens on is shown stale. attach --all opens them all.",
+		Args: args(0),
+		RunE: body(func(*cobra.Command, []string) error {
+			opts, err := flags.Options(stderr)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			defer cancel()
+			return remote.List(ctx, stdout, opts...)
 		}),
 	}
 	tokenFlags(cmd, &flags)

@@ -230,25 +230,6 @@ func dashboard(file string, refresh time.Duration) error {
 	return closeErr
 }
 
-// attach opens the dashboard on a served engine; quitting leaves it running.
-func attach(addr string, opts []remote.ClientOption) error {
-	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-	defer cancel()
-	if remote.IsPprofURL(addr) { // any Go service: its goroutines only
-		src, err := remote.NewPprofSource(ctx, addr)
-		if err != nil {
-			return err
-		}
-		return runAttached(src, "attach "+addr)
-	}
-	c, err := remote.Dial(ctx, addr, opts...)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	return runAttached(c, "attach "+c.Addr())
-}
-
 // runAttached runs the dashboard on src until the user quits.
 func runAttached(src ui.Source, origin string) error {
 	p, unhook := newProgram(ui.New(src, append(uiOptions(), ui.WithOrigin(origin))...), func() {})

@@ -25,10 +25,11 @@ type Goroutines struct {
 
 // GoroutineGroup is goroutines with the same stack and the same owner.
 type GoroutineGroup struct {
-	Key   string        `json:"key"` // the same group in the next sample has the same key
-	Count int           `json:"count"`
-	State string        `json:"state"` // chan receive, select, IO wait, semacquire, sleep, running ...
-	Wait  time.Duration `json:"wait"`  // the longest any of them has waited in this state, as far as seen
+	Key    string        `json:"key"`              // the same group in the next sample has the same key
+	Origin string        `json:"origin,omitempty"` // the engine whose goroutines they are, in a fleet
+	Count  int           `json:"count"`
+	State  string        `json:"state"` // chan receive, select, IO wait, semacquire, sleep, running ...
+	Wait   time.Duration `json:"wait"`  // the longest any of them has waited in this state, as far as seen
 
 	// The owner: the task whose run started them (directly or through other
 	// goroutines), or a pool or poller (Group with no Task); both empty when

@@ -18,8 +18,9 @@ const (
 type LogEntry struct {
 	Seq    uint64    `json:"seq"` // one sequence across every task, increasing by one per line
 	Time   time.Time `json:"time"`
-	Task   TaskID    `json:"task"` // a task's id, or "poller:" and a poller's name
-	Name   string    `json:"name"` // the task's name
+	Task   TaskID    `json:"task"`             // a task's id, or "poller:" and a poller's name
+	Origin string    `json:"origin,omitempty"` // the engine that logged it, in a fleet
+	Name   string    `json:"name"`             // the task's name
 	Stream LogStream `json:"stream"`
 	Text   string    `json:"text"` // as the task wrote it, control sequences and all: clean it before showing it
 }

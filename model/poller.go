@@ -5,8 +5,9 @@ import "time"
 // Poller is one engine.Poller (Fandango's ThreadedObject): periodic work with its
 // timing diagnostics, as Poller.Stats returns it and snapshots carry it.
 type Poller struct {
-	Name  string `json:"name"`
-	Group string `json:"group,omitempty"` // the PollDict it belongs to, if any
+	Name   string `json:"name"`
+	Origin string `json:"origin,omitempty"` // the engine it belongs to, in a fleet
+	Group  string `json:"group,omitempty"`  // the PollDict it belongs to, if any
 
 	Period      time.Duration `json:"period"`
 	MinWait     time.Duration `json:"min_wait,omitempty"`

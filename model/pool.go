@@ -16,6 +16,7 @@ const (
 // (Duck's ThreadPoolManager), as a viewer sees it.
 type Pool struct {
 	Name      string    `json:"name"`                 // the namespace id
+	Origin    string    `json:"origin,omitempty"`     // the engine it belongs to, in a fleet
 	Owner     TaskID    `json:"owner,omitempty"`      // the task that created it; empty for the root
 	OwnerName string    `json:"owner_name,omitempty"` // that task's name, for display
 	Type      string    `json:"type"`                 // the task type it accepts

@@ -6,6 +6,7 @@ package model
 // is Name.
 type ReplicaSet struct {
 	Name    string `json:"name"`              // the set's name; its replicas are NAME-1, NAME-2, …
+	Origin  string `json:"origin,omitempty"`  // the engine it belongs to, in a fleet
 	Manager string `json:"manager"`           // the manager whose tasks they are
 	Desired int    `json:"desired"`           // how many replicas it has (the scale)
 	Running int    `json:"running"`           // replicas whose process is live

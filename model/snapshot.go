@@ -14,8 +14,11 @@ type LogLine struct {
 
 // Task is one unit of work as a viewer sees it at the time of a snapshot.
 type Task struct {
-	ID     TaskID `json:"id"`
-	Name   string `json:"name"`
+	ID   TaskID `json:"id"`
+	Name string `json:"name"`
+	// Origin names the engine the task runs on when one dashboard shows
+	// several (fleet.go); empty for a single engine.
+	Origin string `json:"origin,omitempty"`
 	Group  string `json:"group"`            // the manager (or pool) that owns it
 	Type   string `json:"type,omitempty"`   // the task type, for pool work
 	Parent TaskID `json:"parent,omitempty"` // the task that started it, if any
@@ -73,6 +76,7 @@ func (t *Task) Progress() float64 {
 // Manager is one engine.Manager: a limit and a queue of requested work.
 type Manager struct {
 	Name     string `json:"name"`
+	Origin   string `json:"origin,omitempty"` // the engine it belongs to, in a fleet`
 	Limit    int    `json:"limit"`
 	Watching bool   `json:"watching"`
 	Running  int    `json:"running"`          // tasks holding a slot (running, pausing, paused, halting)
@@ -84,11 +88,12 @@ type Manager struct {
 
 // Event is one thing that happened, for the Events view and the status bar.
 type Event struct {
-	Time  time.Time `json:"time"`
-	Level Level     `json:"level"`
-	Task  TaskID    `json:"task,omitempty"`
-	Group string    `json:"group,omitempty"`
-	Text  string    `json:"text"`
+	Time   time.Time `json:"time"`
+	Origin string    `json:"origin,omitempty"` // the engine it happened on, in a fleet
+	Level  Level     `json:"level"`
+	Task   TaskID    `json:"task,omitempty"`
+	Group  string    `json:"group,omitempty"`
+	Text   string    `json:"text"`
 }
 
 // Level grades an Event.
@@ -129,4 +134,8 @@ type Snapshot struct {
 	Replicas []ReplicaSet `json:"replicas,omitempty"`
 	Pollers  []Poller     `json:"pollers"` // sorted by name
 	Events   []Event      `json:"events"`  // recent events, newest first
+
+	// Origins are the engines a fleet snapshot merges (fleet.go), sorted by
+	// name; nil for a single engine.
+	Origins []Origin `json:"origins,omitempty"`
 }

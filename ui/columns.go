@@ -5,7 +5,8 @@ type colKind int
 
 // The Workers columns, in display order.
 const (
-	colID colKind = iota
+	colOrigin colKind = iota // the engine, in a fleet: hidden with one origin
+	colID
 	colName
 	colGroup
 	colState
@@ -40,6 +41,7 @@ type colSpec struct {
 // colSpecs returns the specs of every column, indexed by colKind.
 func colSpecs() [numCols]colSpec {
 	return [numCols]colSpec{
+		colOrigin:     {title: "ORIGIN", min: 6},
 		colID:         {title: "ID", min: 2},
 		colName:       {title: "NAME", min: 8, flex: true},
 		colGroup:      {title: "GROUP", min: 5, drop: 5},
@@ -76,6 +78,8 @@ const gutterWidth = 2
 type measure struct {
 	id, name, group int
 	from            int  // the GROUP cell of work from another engine (renderGroup)
+	origin          int  // the widest ORIGIN cell
+	origins         bool // the snapshot merges several engines: show ORIGIN
 	procs           bool // some task in the snapshot is a process: show CPU and RSS
 	health          bool // some task in the snapshot has a readiness probe: show HEALTH
 	liveProcs       bool // some row is a live process: CPU and RSS have something to show
@@ -108,6 +112,7 @@ func layoutColumns(w int, m measure, sorted colKind) []column {
 		}
 	}
 	widths[colID] = max(widths[colID], min(m.id, 12))
+	widths[colOrigin] = max(widths[colOrigin], min(m.origin, 20))
 	widths[colGroup] = max(widths[colGroup], min(m.group, 16), min(m.from, 32))
 	widths[colName] = min(widths[colName], max(m.name, 4))
 
@@ -117,6 +122,7 @@ func layoutColumns(w int, m measure, sorted colKind) []column {
 	}
 	keep[colCPU], keep[colRSS] = m.procs, m.procs // a goroutine-only snapshot keeps its width
 	keep[colHealth] = m.health
+	keep[colOrigin] = m.origins
 	keep[colGoroutines] = m.gors
 	gap := colGap(w)
 	need := func() int {

@@ -23,6 +23,9 @@ type eventsList struct {
 
 	rowList[eventRow]     // the rows and the cursor, kept on its line number
 	taskW, groupW     int // data-sized columns
+
+	origins originInfo // a fleet's engines (origins.go)
+	originW int        // the ORIGIN column's width; 0: not shown (one engine)
 }
 
 // eventRow is one line of the Events view: an event's first line, or a later
@@ -63,6 +66,7 @@ func (l *eventsList) SetSize(w, h int) { l.resize(w, h) }
 // number: new events arrive at the top, and a reader watching the top wants them.
 func (l *eventsList) SetSnapshot(s *model.Snapshot) {
 	l.events, l.have = s.Events, true
+	l.origins = newOriginInfo(s)
 	l.rebuild()
 }
 
@@ -86,6 +90,7 @@ func (l *eventsList) rebuild() {
 	clear(l.evs)
 	l.buf, l.evs = l.buf[:0], l.evs[:0]
 	l.taskW, l.groupW = 5, 6 // the titles and a sort arrow
+	l.originW = 0
 	for i := range l.events {
 		if e := &l.events[i]; l.filter.matchEvent(e) {
 			l.evs = append(l.evs, e)
@@ -96,8 +101,11 @@ func (l *eventsList) rebuild() {
 		sortRows(l.evs, l.order, compareEvents, func(a, b *model.Event) int { return b.Time.Compare(a.Time) })
 	}
 	for _, e := range l.evs {
-		l.taskW = max(l.taskW, min(len(e.Task), 12))
-		l.groupW = max(l.groupW, min(len(e.Group), 16))
+		l.taskW = max(l.taskW, min(len(e.Task)-originPrefix(e.Origin), 12))
+		l.groupW = max(l.groupW, min(len(e.Group)-originPrefix(e.Origin), 16))
+		if l.origins.multi {
+			l.originW = max(l.originW, len("ORIGIN"), min(l.origins.width(e.Origin), 20))
+		}
 		first, rest, _ := strings.Cut(strings.TrimRight(e.Text, "\r\n"), "\n")
 		l.buf = append(l.buf, eventRow{ev: e, text: first})
 		for line := range strings.SplitSeq(rest, "\n") {
@@ -119,7 +127,7 @@ func (l *eventsList) rebuild() {
 func (l *eventsList) columns() (widths [5]int, gap int) {
 	inner := l.innerWidth()
 	gap = colGap(inner)
-	textW := max(inner-2-8-6-l.taskW-l.groupW-4*gap, 1)
+	textW := max(inner-2-8-6-l.taskW-l.groupW-4*gap-l.originCells(gap), 1)
 	return [5]int{8, 6, l.taskW, l.groupW, textW}, gap
 }
 
@@ -129,6 +137,10 @@ func (l *eventsList) View() []string {
 	widths, gap := l.columns()
 	var c strings.Builder
 	writeSpaces(&c, 2)
+	if l.originW > 0 {
+		writePadded(&c, l.st.columnHead, "ORIGIN", l.originW)
+		writeSpaces(&c, gap)
+	}
 	for i, h := range eventTitles {
 		if i > 0 {
 			writeSpaces(&c, gap)
@@ -161,6 +173,21 @@ func (l *eventsList) rowLine(out *strings.Builder, i int) {
 		use = func(paint) paint { return paint{} }
 	}
 	writeSpaces(&c, 2)
+	if l.originW > 0 {
+		p := l.st.desc
+		switch {
+		case selected:
+			p = paint{}
+		case l.origins.isStale(r.ev.Origin):
+			p = l.st.statusWarn
+		}
+		cell := l.origins.cell(r.ev.Origin)
+		if r.cont {
+			cell = ""
+		}
+		writePadded(&c, p, cell, l.originW)
+		writeSpaces(&c, gap)
+	}
 	paints := [5]paint{l.st.desc, l.levelPaint(r.ev.Level), paint{}, l.st.desc, paint{}}
 	for k := range cells {
 		if k > 0 {
@@ -172,6 +199,22 @@ func (l *eventsList) rowLine(out *strings.Builder, i int) {
 		c.WriteString("\x1b[m")
 	}
 	out.WriteString(fitLine(c.String(), l.innerWidth()))
+}
+
+// originCells is what the ORIGIN column takes, its gap included; 0 when hidden.
+func (l *eventsList) originCells(gap int) int {
+	if l.originW == 0 {
+		return 0
+	}
+	return l.originW + gap
+}
+
+// originPrefix is the length of the "origin/" a fleet's names carry.
+func originPrefix(origin string) int {
+	if origin == "" {
+		return 0
+	}
+	return len(origin) + 1
 }
 
 // levelPaint returns the paint of an event level.

@@ -25,6 +25,7 @@ type goroutinesList struct {
 	shown  int
 
 	rowList[model.GoroutineGroup]
+	originW int // the ORIGIN column's width when the sample merges several engines; else 0
 }
 
 // The Goroutines view's columns, in screen order; sort cycles COUNT, WAIT, STATE.
@@ -94,6 +95,17 @@ func (l *goroutinesList) rebuild() {
 		}
 	}
 	l.shown = len(l.rows)
+	l.originW = 0
+	if gs := l.g.Groups; len(gs) > 0 && gs[0].Origin != "" {
+		first, multi, w := gs[0].Origin, false, 0
+		for i := range gs {
+			multi = multi || gs[i].Origin != first
+			w = max(w, min(len(gs[i].Origin), 20))
+		}
+		if multi {
+			l.originW = max(w, len("ORIGIN"))
+		}
+	}
 	sortRows(l.rows, l.order, compareGoroutines, func(a, b *model.GoroutineGroup) int { return strings.Compare(a.Key, b.Key) })
 	at := -1
 	for i, r := range l.rows {
@@ -120,7 +132,10 @@ func (f filter) matchGoroutines(g *model.GoroutineGroup) bool {
 	if f == "" {
 		return true
 	}
-	for _, s := range [...]string{string(g.Task), g.TaskName, g.Group, g.State, g.Func, g.Where, g.CreatedBy, g.Labels} {
+	if keep, ok := f.matchOrigin(g.Origin); ok {
+		return keep
+	}
+	for _, s := range [...]string{g.Origin, string(g.Task), g.TaskName, g.Group, g.State, g.Func, g.Where, g.CreatedBy, g.Labels} {
 		if containsFold(s, f) {
 			return true
 		}
@@ -132,11 +147,11 @@ func (f filter) matchGoroutines(g *model.GoroutineGroup) bool {
 func gorOwner(g *model.GoroutineGroup) string {
 	switch {
 	case g.Task != "":
-		return string(g.Task) + " " + strconv.Quote(g.TaskName)
+		return model.Unqualify(string(g.Task), g.Origin) + " " + strconv.Quote(g.TaskName)
 	case g.Group != "" && g.TaskName != "":
 		return "poller " + g.TaskName
 	case g.Group != "":
-		return "pool " + g.Group
+		return "pool " + model.Unqualify(g.Group, g.Origin)
 	case g.Labels != "":
 		return g.Labels
 	}
@@ -173,6 +188,9 @@ func (l *goroutinesList) columns() (widths [numGorCols]int, gap int) {
 	inner := l.innerWidth()
 	gap = colGap(inner)
 	fixed := 6 + 13 + 7 + 22 + 12
+	if l.originW > 0 {
+		fixed += l.originW + gap
+	}
 	rest := max(inner-2-fixed-6*gap, 20)
 	return [numGorCols]int{6, 13, 7, 22, rest * 3 / 5, rest - rest*3/5, 12}, gap
 }
@@ -189,6 +207,10 @@ func (l *goroutinesList) View() []string {
 	widths, gap := l.columns()
 	var c strings.Builder
 	writeSpaces(&c, 2)
+	if l.originW > 0 {
+		writePadded(&c, l.st.columnHead, "ORIGIN", l.originW)
+		writeSpaces(&c, gap)
+	}
 	for i, h := range gorTitles {
 		if i > 0 {
 			writeSpaces(&c, gap)
@@ -225,6 +247,14 @@ func (l *goroutinesList) rowLine(out *strings.Builder, i int) {
 		c.WriteString(l.st.selected[model.StateQueued].on)
 	}
 	writeSpaces(&c, 2)
+	if l.originW > 0 {
+		p := l.st.desc
+		if selected {
+			p = paint{}
+		}
+		writePadded(&c, p, cleanCell(g.Origin), l.originW)
+		writeSpaces(&c, gap)
+	}
 	for k := range cells {
 		if k > 0 {
 			writeSpaces(&c, gap)

@@ -66,6 +66,8 @@ type header struct {
 	pollersPaused, pollersKilled int    // pollers paused and killed, for "(1 paused)"
 	summaryText                  string // summary(false), taken once per snapshot
 	summaryShort                 string // summary(true), when the line is full
+
+	fleet []fleetOrigin // a fleet's engines and their connections (header_fleet.go)
 }
 
 // newHeader returns the header of an empty dashboard.
@@ -99,6 +101,7 @@ func (h *header) SetSnapshot(s *model.Snapshot) {
 		}
 	}
 	h.summaryText, h.summaryShort = h.summary(false), h.summary(true)
+	h.setOrigins(s.Origins)
 }
 
 // sourceLabel returns how the header names a source: a task file as
@@ -159,10 +162,27 @@ func (h *header) summary(short bool) string {
 // View returns the header's two lines: the brand, the source, the leak warning,
 // a notice and the view tabs on the first; the count per state on the second.
 func (h *header) View() []string {
+	left := h.left(false)
+	if len(h.fleet) > 0 && visibleWidth(left)+visibleWidth(h.tabs(true))+1 > h.width {
+		left = h.left(true) // many engines: their counts, and the names of the lost
+	}
+	tabs := h.tabs(false)
+	if visibleWidth(left)+visibleWidth(tabs)+1 > h.width {
+		tabs = h.tabs(true) // a narrow screen keeps the brand and source readable
+	}
+	return []string{rightAlign(left, tabs, h.width), h.countsLine()}
+}
+
+// left returns the first line's left part: the brand, the source (a fleet's
+// engines, compact or not), the leak warning and a notice.
+func (h *header) left(compact bool) string {
 	var b strings.Builder
 	b.WriteByte(' ')
 	h.st.brand.write(&b, "spindle")
-	if h.source != "" {
+	if len(h.fleet) > 0 {
+		h.st.dim.write(&b, " · ")
+		h.fleetText(&b, compact)
+	} else if h.source != "" {
 		h.st.dim.write(&b, " · ")
 		h.st.source.write(&b, h.source)
 	}
@@ -182,11 +202,7 @@ func (h *header) View() []string {
 		b.WriteString("   ")
 		h.st.statusWarn.write(&b, h.notice)
 	}
-	left, tabs := b.String(), h.tabs(false)
-	if visibleWidth(left)+visibleWidth(tabs)+1 > h.width {
-		tabs = h.tabs(true) // a narrow screen keeps the brand and source readable
-	}
-	return []string{rightAlign(left, tabs, h.width), h.countsLine()}
+	return b.String()
 }
 
 // countsLine returns the count per state, only the non-zero ones, each in its

@@ -55,6 +55,7 @@ type logView struct {
 	shown   []int32 // indexes of lines passing the stream filter and f; nil: every line
 	evicted uint64  // lines the engine dropped before the view read them
 	nameW   int
+	originW int // a fleet's lines: the engine column (0: not shown)
 
 	bottom   int  // one past the last row on screen (in shown), when not following
 	follow   bool // the screen keeps the newest line at the bottom
@@ -122,6 +123,7 @@ func (v *logView) Add(b model.LogBatch) {
 	v.lines = append(v.lines, b.Lines...)
 	for i := from; i < len(v.lines); i++ {
 		v.nameW = max(v.nameW, min(textWidth(v.lines[i].Name), 20))
+		v.originW = max(v.originW, min(textWidth(v.lines[i].Origin), 20)) // a fleet's: which engine
 		if v.shown != nil && v.passes(&v.lines[i]) {
 			v.shown = append(v.shown, int32(i))
 		}
@@ -357,6 +359,11 @@ func (v *logView) format(l *model.LogEntry, current bool) string {
 	var b strings.Builder
 	if v.times {
 		v.st.dim.write(&b, l.Time.Format("15:04:05.000 "))
+	}
+	if v.merged && v.originW > 0 {
+		origin := truncate(cleanCell(l.Origin), v.originW)
+		v.st.desc.write(&b, origin)
+		writeSpaces(&b, v.originW-textWidth(origin)+1)
 	}
 	if v.merged {
 		name := truncate(cleanCell(l.Name), v.nameW)

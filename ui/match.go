@@ -8,9 +8,10 @@ import (
 
 // filter is a lowercase needle matched against a task's id, name, group and state,
 // an event's task, group, level and text, a pool's name, type, owner and state, or
-// a poller's name, group and state. "group:io" (what enter on a pool sets) instead
-// keeps exactly what belongs to the group io: its tasks and events, the pool io,
-// the pollers of the PollDict io.
+// a poller's name, group and state, and, in a fleet, the row's origin. "group:io"
+// (what enter on a pool sets) instead keeps exactly what belongs to the group io:
+// its tasks and events, the pool io, the pollers of the PollDict io; and
+// "origin:api" keeps exactly the rows of the engine api (origins.go).
 type filter string
 
 // groupPrefix starts a filter on one group.
@@ -69,10 +70,13 @@ func (f filter) matchTask(t *model.Task) bool {
 	if f == "" {
 		return true
 	}
+	if keep, ok := f.matchOrigin(t.Origin); ok {
+		return keep
+	}
 	if g, ok := f.group(); ok {
 		return strings.EqualFold(t.Group, g)
 	}
-	return containsFold(string(t.ID), f) || containsFold(t.Name, f) ||
+	return containsFold(string(t.ID), f) || containsFold(t.Name, f) || containsFold(t.Origin, f) ||
 		containsFold(t.Group, f) || strings.Contains(t.State.String(), string(f))
 }
 
@@ -80,6 +84,9 @@ func (f filter) matchTask(t *model.Task) bool {
 func (f filter) matchEvent(e *model.Event) bool {
 	if f == "" {
 		return true
+	}
+	if keep, ok := f.matchOrigin(e.Origin); ok {
+		return keep
 	}
 	if g, ok := f.group(); ok {
 		return strings.EqualFold(e.Group, g)
@@ -93,6 +100,9 @@ func (f filter) matchPool(p *model.Pool) bool {
 	if f == "" {
 		return true
 	}
+	if keep, ok := f.matchOrigin(p.Origin); ok {
+		return keep
+	}
 	if g, ok := f.group(); ok {
 		return strings.EqualFold(p.Name, g)
 	}
@@ -104,6 +114,9 @@ func (f filter) matchPool(p *model.Pool) bool {
 func (f filter) matchPoller(p *model.Poller) bool {
 	if f == "" {
 		return true
+	}
+	if keep, ok := f.matchOrigin(p.Origin); ok {
+		return keep
 	}
 	if g, ok := f.group(); ok {
 		return strings.EqualFold(p.Group, g)

@@ -42,7 +42,9 @@ type pollersTable struct {
 
 // newPollersTable returns an empty table.
 func newPollersTable(st *Styles) pollersTable {
-	return pollersTable{st: st, columnTable: newColumnTable(numPollCols, pollerName, tableOrder{col: pollColName}, comparePollers, pollersByName)}
+	t := pollersTable{st: st, columnTable: newColumnTable(numPollCols, pollerName, tableOrder{col: pollColName}, comparePollers, pollersByName)}
+	t.originOf = func(p *model.Poller) string { return p.Origin }
+	return t
 }
 
 // pollerName is the key a poller is followed by across snapshots.
@@ -51,6 +53,7 @@ func pollerName(p *model.Poller) string { return p.Name }
 // SetSnapshot shows the snapshot's pollers, keeping the selection on the same one.
 func (t *pollersTable) SetSnapshot(s *model.Snapshot) {
 	t.now, t.pollers, t.have = s.Time, s.Pollers, true
+	t.origins = newOriginInfo(s)
 	t.rebuild()
 }
 
@@ -129,12 +132,17 @@ func (t *pollersTable) rowLine(c *strings.Builder, i int) {
 	state := p.PollerState()
 	selected := i == t.cursor
 	use := func(pt paint) paint { return pt }
-	if selected {
+	switch {
+	case selected:
 		use = func(paint) paint { return paint{} }
 		c.WriteString(t.st.pollerSelected[state].on)
+	case t.staleRow(p):
+		use = func(paint) paint { return t.st.dim }
 	}
 	t.writeCells(c, func(kind colKind, w int) {
 		switch kind {
+		case originCol:
+			t.writeOrigin(c, t.st, p.Origin, w, selected)
 		case pollColName:
 			writePadded(c, paint{}, renderPollerName(p), w)
 		case pollColState:

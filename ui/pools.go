@@ -43,7 +43,9 @@ type poolsTable struct {
 
 // newPoolsTable returns an empty table.
 func newPoolsTable(st *Styles) poolsTable {
-	return poolsTable{st: st, columnTable: newColumnTable(numPoolCols, poolName, tableOrder{col: poolColName}, comparePools, poolsByName)}
+	t := poolsTable{st: st, columnTable: newColumnTable(numPoolCols, poolName, tableOrder{col: poolColName}, comparePools, poolsByName)}
+	t.originOf = func(p *model.Pool) string { return p.Origin }
+	return t
 }
 
 // poolName is the key a pool (or a replica set) is followed by across snapshots.
@@ -53,6 +55,7 @@ func poolName(p *model.Pool) string { return p.Name }
 // selection on the same row.
 func (t *poolsTable) SetSnapshot(s *model.Snapshot) {
 	t.pools, t.have, t.sets, t.now = s.Pools, true, nil, s.Time
+	t.origins = newOriginInfo(s)
 	if len(s.Replicas) > 0 {
 		t.pools, t.sets = withReplicaSets(s.Pools, s.Replicas) // replicas.go
 	}
@@ -149,12 +152,19 @@ func (t *poolsTable) rowLine(c *strings.Builder, i int) {
 	p := t.rows[i]
 	selected := i == t.cursor
 	use := func(pt paint) paint { return pt }
-	if selected {
+	switch {
+	case selected:
 		use = func(paint) paint { return paint{} }
 		c.WriteString(t.st.poolSelected[p.State].on)
+	case t.staleRow(p):
+		use = func(paint) paint { return t.st.dim }
 	}
 	rs := t.sets[p]
 	t.writeCells(c, func(kind colKind, w int) {
+		if kind == originCol {
+			t.writeOrigin(c, t.st, p.Origin, w, selected)
+			return
+		}
 		if rs != nil && t.writeSetCell(c, rs, kind, w, use) {
 			return
 		}

@@ -23,19 +23,20 @@ const progressWidth = barWidth + 5
 const noValue = "·"
 
 // renderID returns the ID cell.
-func renderID(t *model.Task) string { return cleanCell(string(t.ID)) }
+func renderID(t *model.Task) string { return bare(string(t.ID), t.Origin) }
 
 // renderName returns the NAME cell.
 func renderName(t *model.Task) string { return cleanCell(t.Name) }
 
-// renderGroup returns the GROUP cell: the manager or pool, and for work a
+// renderGroup returns the GROUP cell: the manager or pool (without the
+// origin a fleet's carries: the ORIGIN column has it), and for work a
 // distributed pool took from its queue, the engine that enqueued it:
 // "render ← build-2/4120".
 func renderGroup(t *model.Task) string {
 	if t.From != "" {
-		return cleanCell(t.Group) + fromMark + cleanCell(t.From)
+		return bare(t.Group, t.Origin) + fromMark + cleanCell(t.From)
 	}
-	return cleanCell(t.Group)
+	return bare(t.Group, t.Origin)
 }
 
 // fromMark joins a GROUP cell's pool and the engine its work came from.
@@ -137,5 +138,5 @@ func eventTime(e *model.Event) string { return e.Time.Format("15:04:05") }
 
 // renderEvent returns the cells of an event row: time, level, task, group, text.
 func renderEvent(e *model.Event) [5]string {
-	return [5]string{eventTime(e), cleanCell(string(e.Level)), cleanCell(string(e.Task)), cleanCell(e.Group), cleanCell(firstLine(e.Text))}
+	return [5]string{eventTime(e), cleanCell(string(e.Level)), bare(string(e.Task), e.Origin), bare(e.Group, e.Origin), cleanCell(firstLine(e.Text))}
 }

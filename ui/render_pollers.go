@@ -12,7 +12,7 @@ import (
 // time.Now, so a frame depends only on the snapshot.
 
 // renderPollerName returns the NAME cell.
-func renderPollerName(p *model.Poller) string { return cleanCell(p.Name) }
+func renderPollerName(p *model.Poller) string { return bare(p.Name, p.Origin) }
 
 // renderPollerState returns the STATE cell: running, paused, idle or killed.
 func renderPollerState(p *model.Poller) string { return p.PollerState() }

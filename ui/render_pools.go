@@ -17,7 +17,7 @@ const poolBarWidth = 5
 const rateWidth = 6
 
 // renderPoolName returns the NAMESPACE cell.
-func renderPoolName(p *model.Pool) string { return cleanCell(p.Name) }
+func renderPoolName(p *model.Pool) string { return bare(p.Name, p.Origin) }
 
 // renderPoolOwner returns the OWNER cell: the owner task's id and name ("t2: fetch page 3"), or root.
 func renderPoolOwner(p *model.Pool) string {
@@ -25,9 +25,9 @@ func renderPoolOwner(p *model.Pool) string {
 	case p.Owner == "":
 		return "root"
 	case p.OwnerName == "":
-		return cleanCell(string(p.Owner))
+		return bare(string(p.Owner), p.Origin)
 	}
-	return cleanCell(string(p.Owner)) + ": " + cleanCell(p.OwnerName)
+	return bare(string(p.Owner), p.Origin) + ": " + cleanCell(p.OwnerName)
 }
 
 // renderPoolType returns the TYPE cell: the task type the pool accepts.

@@ -98,7 +98,7 @@ func TestRenderEvent(t *testing.T) {
 func TestLayoutColumns(t *testing.T) {
 	for _, procs := range []bool{false, true} {
 		m := measure{id: 3, name: 30, group: 6, procs: procs, liveProcs: procs, progress: true, restarts: true, notes: 20}
-		want := int(numCols) - 2 // every column at 118 cells and wider, but HEALTH (no readiness probe) and GOROUTINES (no sample)
+		want := int(numCols) - 3 // every column at 118 cells and wider, but HEALTH (no readiness probe), GOROUTINES (no sample) and ORIGIN (one engine)
 		if !procs {
 			want -= 2 // CPU and RSS only show for processes
 		}
@@ -167,8 +167,7 @@ func TestEmptyColumnsYieldFirst(t *testing.T) {
 		t.Errorf("at 78 with progress and errors the columns are %q", got)
 	}
 	wide := layoutColumns(158, empty, colState)
-	if got := len(wide); got != int(numCols)-4 { // no CPU, RSS, HEALTH or GOROUTINES
-
+	if got := len(wide); got != int(numCols)-5 { // no CPU, RSS, HEALTH, GOROUTINES or ORIGIN
 		t.Errorf("at 158 an empty column may stay: %d columns %q", got, titles(wide))
 	}
 }

@@ -24,6 +24,7 @@ func replicaPool(rs *model.ReplicaSet) model.Pool {
 	c := rs.Counts
 	return model.Pool{
 		Name:       rs.Name,
+		Origin:     rs.Origin,
 		Type:       replicaType,
 		State:      model.PoolRunning,
 		MaxWorkers: rs.Desired,

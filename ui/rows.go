@@ -25,6 +25,7 @@ const (
 	sortRSS
 	sortLastError
 	sortHealth
+	sortOrigin
 	numSortColumns
 )
 
@@ -53,6 +54,8 @@ func (c sortColumn) String() string {
 		return "LAST ERROR"
 	case sortHealth:
 		return "HEALTH"
+	case sortOrigin:
+		return "ORIGIN"
 	}
 	return "?"
 }
@@ -64,7 +67,8 @@ type rowOrder struct {
 }
 
 // compareIDs orders task IDs as the engine mints them: a shorter ID is older, so
-// "t9" comes before "t10".
+// "t9" comes before "t10". (A fleet's IDs, "api/t9", are in order within
+// one origin; the sorts put the origins in order first, by sortKey.org.)
 func compareIDs(a, b model.TaskID) int {
 	if len(a) != len(b) {
 		return cmp.Compare(len(a), len(b))
@@ -77,8 +81,9 @@ func compareIDs(a, b model.TaskID) int {
 // the tasks (which, for a big snapshot, is where the time goes).
 type sortKey struct {
 	hi  uint64 // the column's value, mapped to an ascending number
-	id  uint64 // the ID packed by idKey: ties are broken by it
+	id  uint64 // the ID packed by idKey: ties are broken by it (after org)
 	row uint32 // the row's index before sorting
+	org uint32 // a fleet's: the rank of the row's origin by name (0 for one engine)
 }
 
 // longID marks an ID too long to pack; such IDs are compared as strings.
@@ -98,6 +103,18 @@ func idKey(id model.TaskID) uint64 {
 	return k
 }
 
+// taskIDKey is idKey of t's ID; of a fleet's ("api/t1"), of its engine's
+// own ID ("t1"): sortKey.org orders the origins.
+func taskIDKey(t *model.Task) uint64 {
+	if t.Origin == "" {
+		return idKey(t.ID)
+	}
+	if n := len(t.Origin) + 1; len(t.ID) > n && string(t.ID[:n-1]) == t.Origin && t.ID[n-1] == '/' {
+		return idKey(t.ID[n:])
+	}
+	return longID
+}
+
 // orderedInt maps an int64 to a uint64 of the same order.
 func orderedInt(v int64) uint64 { return uint64(v) ^ (1 << 63) }
 
@@ -105,7 +122,7 @@ func orderedInt(v int64) uint64 { return uint64(v) ^ (1 << 63) }
 func numericKey(t *model.Task, c sortColumn) uint64 {
 	switch c {
 	case sortID:
-		return idKey(t.ID)
+		return taskIDKey(t)
 	case sortState:
 		return uint64(t.State)
 	case sortHealth: // ready first, then not ready, then none
@@ -139,6 +156,8 @@ func compareTasks(a, b *model.Task, o rowOrder) int {
 		c = strings.Compare(a.Group, b.Group)
 	case sortLastError:
 		c = strings.Compare(a.Error, b.Error)
+	case sortOrigin:
+		c = strings.Compare(a.Origin, b.Origin)
 	default:
 		c = strings.Compare(a.Name, b.Name)
 	}
@@ -182,9 +201,10 @@ type rowBuilder struct {
 	listed     model.StateCounts // the snapshot's tasks by state, filter or not
 	queuedRows int               // rows that are queued
 	rows       []*model.Task
-	scratch    []*model.Task // the counting sort's output
-	states     []uint8       // rows[i]'s state, so the counting sort reads no task
-	keys       []sortKey     // the other sorts' keys
+	scratch    []*model.Task     // the counting sort's output
+	states     []uint8           // rows[i]'s state, so the counting sort reads no task
+	keys       []sortKey         // the other sorts' keys
+	ranks      map[string]uint32 // a fleet's origins by name: their rank; nil for one engine
 }
 
 // build returns pointers to the tasks that pass f, sorted by o, and their measure.
@@ -214,9 +234,15 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 		rows = append(rows, t)
 		states = append(states, s)
 		counts[s]++
-		m.id = max(m.id, len(t.ID))
+		if t.Origin != "" { // a fleet's: the ORIGIN column says what the id and group are prefixed with
+			m.origin = max(m.origin, len(t.Origin))
+			m.id = max(m.id, len(t.ID)-len(t.Origin)-1)
+			m.group = max(m.group, len(t.Group)-len(t.Origin)-1)
+		} else {
+			m.id = max(m.id, len(t.ID))
+			m.group = max(m.group, len(t.Group))
+		}
 		m.name = max(m.name, len(t.Name))
-		m.group = max(m.group, len(t.Group))
 		if t.From != "" {
 			m.from = max(m.from, textWidth(renderGroup(t)))
 		}
@@ -240,7 +266,7 @@ func (rb *rowBuilder) build(tasks []model.Task, f filter, o rowOrder) ([]*model.
 // others go through numeric keys.
 func (rb *rowBuilder) sortByKey(o rowOrder) {
 	rows := rb.rows
-	if o.col == sortName || o.col == sortGroup || o.col == sortLastError {
+	if o.col == sortName || o.col == sortGroup || o.col == sortLastError || o.col == sortOrigin {
 		slices.SortFunc(rows, func(a, b *model.Task) int { return compareTasks(a, b, o) })
 		return
 	}
@@ -248,28 +274,27 @@ func (rb *rowBuilder) sortByKey(o rowOrder) {
 		return
 	}
 	keys := rb.keys[:0]
+	org := rb.originRanks()
 	for i, t := range rows {
-		k := sortKey{hi: numericKey(t, o.col), id: idKey(t.ID), row: uint32(i)}
+		k := sortKey{hi: numericKey(t, o.col), id: taskIDKey(t), row: uint32(i), org: org(t)}
 		if o.reverse {
 			k.hi = ^k.hi
 		}
 		keys = append(keys, k)
 	}
-	byID := func(a, b *sortKey) int {
-		if a.id == longID && b.id == longID {
-			return compareIDs(rows[a.row].ID, rows[b.row].ID)
-		}
-		return cmp.Compare(a.id, b.id)
-	}
 	idCol := o.col == sortID
 	slices.SortFunc(keys, func(a, b sortKey) int {
-		if c := cmp.Compare(a.hi, b.hi); c != 0 || !idCol && a.id != longID {
-			if c != 0 {
-				return c
-			}
-			return cmp.Compare(a.id, b.id)
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
 		}
-		c := byID(&a, &b) // the ID column with two long IDs, or a tie on a long ID
+		c := cmp.Compare(a.org, b.org)
+		switch {
+		case c != 0:
+		case a.id != longID || b.id != longID:
+			c = cmp.Compare(a.id, b.id)
+		default: // two long IDs
+			c = compareIDs(rows[a.row].ID, rows[b.row].ID)
+		}
 		if idCol && o.reverse {
 			c = -c
 		}
@@ -282,10 +307,13 @@ func (rb *rowBuilder) sortByKey(o rowOrder) {
 // state's 4 bits, then the ID's idKey), the fastest comparison there is. It
 // reports false, doing nothing, when an ID is too long to pack.
 func (rb *rowBuilder) sortByStateKey() bool {
+	if rb.ranks != nil {
+		return false // a fleet's: no room for the origin in the packed key
+	}
 	rows := rb.rows
 	keys := rb.keys[:0]
 	for i, t := range rows {
-		id := idKey(t.ID)
+		id := taskIDKey(t)
 		if id == longID {
 			rb.keys = keys
 			return false
@@ -295,6 +323,22 @@ func (rb *rowBuilder) sortByStateKey() bool {
 	slices.SortFunc(keys, func(a, b sortKey) int { return cmp.Compare(a.hi, b.hi) })
 	rb.reorder(keys)
 	return true
+}
+
+// originRanks returns a func giving a task's origin rank: its index in the
+// snapshot's origins (sorted by name), 0 for one engine. A fleet's tasks come
+// in runs of one origin, so the last lookup is kept.
+func (rb *rowBuilder) originRanks() func(*model.Task) uint32 {
+	if rb.ranks == nil {
+		return func(*model.Task) uint32 { return 0 }
+	}
+	last, rank := "", uint32(0)
+	return func(t *model.Task) uint32 {
+		if t.Origin != last {
+			last, rank = t.Origin, rb.ranks[t.Origin]
+		}
+		return rank
+	}
 }
 
 // reorder puts the rows in the order of keys.

@@ -136,7 +136,18 @@ type columnTable[T any] struct {
 	def     tableOrder                     // the snapshot's own order, which needs no sorting
 	compare func(a, b *T, col colKind) int // orders two rows by a column
 	tie     func(a, b *T) int              // breaks ties (by name)
+
+	// In a fleet, the ORIGIN column (originCol) comes first: originOf reads a
+	// row's engine (nil: the table has no such column), origins says which
+	// engines there are, originW is the widest cell.
+	originOf func(*T) string
+	origins  originInfo
+	originW  int
 }
+
+// originCol is the kind of the ORIGIN column a columnTable puts before its own
+// when the snapshot merges several engines.
+const originCol colKind = -2
 
 // newColumnTable returns an empty table of n columns, following its selection
 // by keyOf, in the snapshot's order def until sorted otherwise by compare.
@@ -147,9 +158,22 @@ func newColumnTable[T any](n colKind, keyOf func(*T) string, def tableOrder, com
 // arrange refills the rows with the items keep accepts (fit sizes the columns
 // for each), sorts them and puts the cursor back on the selected item.
 func (t *columnTable[T]) arrange(items []T, keep func(*T) bool, fit func(*T)) {
+	ow := 0
+	if t.originOf != nil && t.origins.multi {
+		inner := fit
+		fit = func(it *T) {
+			ow = max(ow, min(t.origins.width(t.originOf(it)), 20))
+			inner(it)
+		}
+	} else if t.order.col == originCol {
+		t.order = t.def // one engine again: no ORIGIN to sort by
+	}
 	idx := t.collect(items, keep, fit)
+	if ow != t.originW {
+		t.originW, t.cols = ow, nil // laid out again by refit
+	}
 	if t.order != t.def {
-		sortRows(t.rows, t.order, t.compare, t.tie)
+		sortRows(t.rows, t.order, t.compareCol, t.tie)
 		idx = -1
 		for i, r := range t.rows {
 			if t.keyOf(r) == t.sel {
@@ -159,6 +183,14 @@ func (t *columnTable[T]) arrange(items []T, keep func(*T) bool, fit func(*T)) {
 		}
 	}
 	t.follow(idx)
+}
+
+// compareCol orders two rows by a column, ORIGIN included.
+func (t *columnTable[T]) compareCol(a, b *T, col colKind) int {
+	if col == originCol {
+		return compareFold(t.originOf(a), t.originOf(b))
+	}
+	return t.compare(a, b, col)
 }
 
 // sortBy moves the order to the next column on screen, ascending, or
@@ -174,7 +206,10 @@ func (t *columnTable[T]) sortBy(reverse bool) {
 
 // sortName returns the sort column's title.
 func (t *columnTable[T]) sortName() string {
-	if int(t.order.col) < len(t.specs) {
+	if t.order.col == originCol {
+		return "ORIGIN"
+	}
+	if c := int(t.order.col); c >= 0 && c < len(t.specs) {
 		return t.specs[t.order.col].title
 	}
 	return "?"
@@ -186,16 +221,45 @@ func (t *columnTable[T]) SetSize(w, h int) {
 	t.layout()
 }
 
-// layout fits the columns into the box.
+// layout fits the columns into the box, ORIGIN first when there are several
+// engines (it is never dropped: without it a fleet's rows cannot be told apart).
 func (t *columnTable[T]) layout() {
-	t.cols, t.gap = layoutTable(t.specs, t.innerWidth())
+	if t.originW == 0 {
+		t.cols, t.gap = layoutTable(t.specs, t.innerWidth())
+		t.scroll()
+		return
+	}
+	w := max(t.originW, len("ORIGIN"))
+	if t.order.col == originCol {
+		w++ // its arrow
+	}
+	cols, gap := layoutTable(t.specs, t.innerWidth()-w-2)
+	t.cols, t.gap = append([]column{{kind: originCol, title: "ORIGIN", width: w}}, cols...), gap
 	t.scroll()
+}
+
+// writeOrigin appends a row's ORIGIN cell, w wide: a stale engine's in the
+// warning colour with its mark.
+func (t *columnTable[T]) writeOrigin(c *strings.Builder, st *Styles, origin string, w int, selected bool) {
+	p := st.desc
+	if t.origins.isStale(origin) {
+		p = st.statusWarn
+	}
+	if selected {
+		p = paint{}
+	}
+	writePadded(c, p, t.origins.cell(origin), w)
+}
+
+// staleRow reports whether row's engine is stale: its cells are drawn dim.
+func (t *columnTable[T]) staleRow(row *T) bool {
+	return t.originOf != nil && t.origins.stale != nil && t.origins.isStale(t.originOf(row))
 }
 
 // refit lays the table out again when the columns sized for new rows differ
 // from the ones laid out. The sort column is widened for its arrow.
 func (t *columnTable[T]) refit(specs []tableCol) {
-	if c := int(t.order.col); c < len(specs) {
+	if c := int(t.order.col); c >= 0 && c < len(specs) {
 		specs[c].width = max(specs[c].width, textWidth(specs[c].title)+1)
 	}
 	if !slices.Equal(specs, t.specs) || t.cols == nil {

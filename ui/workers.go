@@ -38,6 +38,8 @@ type workersTable struct {
 	cols    []column
 
 	gors map[model.TaskID]int // goroutines per task, from the last sample (goroutines_poll.go)
+
+	origins originInfo // a fleet's engines: the ORIGIN column, the stale ones (origins.go)
 }
 
 // newWorkersTable returns an empty table sorted by state.
@@ -60,6 +62,8 @@ func (t *workersTable) SetSize(w, h int) {
 // SetSnapshot shows a new snapshot, keeping the selection on the same task.
 func (t *workersTable) SetSnapshot(s *model.Snapshot) {
 	t.now, t.tasks, t.counts, t.have = s.Time, s.Tasks, s.Counts, true
+	t.origins = newOriginInfo(s)
+	t.build.ranks = t.origins.rank
 	t.rebuild()
 }
 
@@ -141,6 +145,10 @@ func (t *workersTable) rebuild() {
 	t.follow(idx)
 	t.collectMarks()
 	m.gors = t.gors != nil && m.goTasks
+	m.origins = t.origins.multi
+	if m.origins && t.origins.stale != nil {
+		m.origin += len(staleMark)
+	}
 	if m != t.measure || t.cols == nil {
 		t.measure = m
 		t.layout()
@@ -312,6 +320,8 @@ func sortColumnOf(k colKind) sortColumn {
 		return sortLastError
 	case colHealth:
 		return sortHealth
+	case colOrigin:
+		return sortOrigin
 	}
 	return -1
 }

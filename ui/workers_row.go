@@ -18,9 +18,13 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 
 	plain := func(paint) paint { return paint{} }
 	use := func(p paint) paint { return p }
-	if selected {
+	stale := t.origins.isStale(task.Origin)
+	switch {
+	case selected:
 		use = plain
 		c.WriteString(t.st.selected[min(int(task.State), model.NumStates-1)].on)
+	case stale: // the last its engine sent: all of it dim
+		use = func(paint) paint { return t.st.dim }
 	}
 
 	n := 0 // cells written
@@ -37,6 +41,15 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 		}
 		n += col.width
 		switch col.kind {
+		case colOrigin:
+			p := t.st.desc
+			if stale {
+				p = t.st.statusWarn
+			}
+			if selected {
+				p = paint{}
+			}
+			writePadded(c, p, t.origins.cell(task.Origin), col.width)
 		case colID:
 			p := paint{}
 			if marked {
@@ -69,7 +82,7 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 			}
 			writePadded(c, use(p), renderHealth(task), col.width)
 		case colAge:
-			writePadded(c, paint{}, renderAge(task, t.now), col.width)
+			writePadded(c, use(paint{}), renderAge(task, t.now), col.width)
 		case colProgress:
 			t.writeProgress(c, task, col.width, selected)
 		case colRestarts:
@@ -79,11 +92,11 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 			}
 			writeRight(c, use(p), renderRestarts(task), col.width)
 		case colCPU:
-			writeRight(c, paint{}, renderCPU(task), col.width)
+			writeRight(c, use(paint{}), renderCPU(task), col.width)
 		case colRSS:
-			writeRight(c, paint{}, renderRSS(task), col.width)
+			writeRight(c, use(paint{}), renderRSS(task), col.width)
 		case colGoroutines:
-			writeRight(c, paint{}, t.renderGoroutines(task), col.width)
+			writeRight(c, use(paint{}), t.renderGoroutines(task), col.width)
 		case colLastError:
 			if task.Reason != "" { // depends_on: what it waits for, or why it never will start
 				p := t.st.state[model.StateWaiting]

@@ -17,7 +17,7 @@ import (
 var ErrUsage = errors.New("usage error")
 
 // CtlUsage is the synopsis of `spindle ctl`.
-const CtlUsage = "ctl [ADDR] halt|pause|resume|kill|restart ID|NAME|pool:NAME|poller:NAME"
+const CtlUsage = "ctl [ADDR...] halt|pause|resume|kill|restart ID|NAME|ORIGIN/ID|pool:NAME|poller:NAME"
 
 // saidError is an error whose text is msg alone and which matches the
 // sentinel is: the message says the thing once, the sentinel is for callers.
@@ -75,25 +75,38 @@ func ParseCtl(args []string) (model.Command, error) {
 }
 
 // SplitCtlArgs splits `spindle ctl`'s arguments into the address ("" when
-// only a verb and a target are given: the newest socket) and the rest.
+// only a verb and a target are given: the newest socket) and the rest. With
+// several addresses (ADDR ADDR… VERB TARGET), addr is the first; see
+// SplitCtlAddrs.
 func SplitCtlArgs(args []string) (addr string, rest []string, err error) {
+	addrs, rest, err := SplitCtlAddrs(args)
+	return firstOf(addrs), rest, err
+}
+
+// SplitCtlAddrs splits `spindle ctl`'s arguments into the addresses (none
+// when only a verb and a target are given: the newest socket) and the verb
+// and target: the last two arguments, when the one before last is a verb.
+func SplitCtlAddrs(args []string) (addrs []string, rest []string, err error) {
 	switch {
+	case len(args) > 3 && isCtlVerb(args[len(args)-2]):
+		return args[:len(args)-2], args[len(args)-2:], nil
 	case len(args) == 3:
-		return args[0], args[1:], nil
+		return args[:1], args[1:], nil
 	case len(args) == 2 && !isCtlVerb(args[0]) && isCtlVerb(args[1]):
-		return "", nil, usagef("%s what? Give a task id or name, pool:NAME or poller:NAME after %q", args[1], args[1])
+		return nil, nil, usagef("%s what? Give a task id or name, pool:NAME or poller:NAME after %q", args[1], args[1])
 	case len(args) == 2:
-		return "", args, nil
+		return nil, args, nil
 	}
-	return "", nil, usagef("want [ADDR] VERB TARGET, got %d arguments", len(args))
+	return nil, nil, usagef("want [ADDR...] VERB TARGET, got %d arguments", len(args))
 }
 
 // Ctl runs `spindle ctl`: it checks the arguments, dials the server, turns a
 // task name into its id (with the server's snapshot), sends the command and
 // prints "halt t3: ok". A name that matches several tasks is an error listing
-// their ids.
+// their ids. With several addresses the target is looked for on every engine
+// (ORIGIN/ID names one, as `status A B` prints them) and must be on one.
 func Ctl(ctx context.Context, w io.Writer, args []string, opts ...ClientOption) error {
-	addr, rest, err := SplitCtlArgs(args)
+	addrs, rest, err := SplitCtlAddrs(args)
 	if err != nil {
 		return err
 	}
@@ -101,7 +114,10 @@ func Ctl(ctx context.Context, w io.Writer, args []string, opts ...ClientOption) 
 	if err != nil {
 		return err
 	}
-	c, err := Dial(ctx, addr, opts...)
+	if len(addrs) > 1 {
+		return ctlFleet(ctx, w, addrs, cmd, opts...)
+	}
+	c, err := Dial(ctx, firstOf(addrs), opts...)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/spindle-tui/spindle/engine"
 )
@@ -54,7 +55,8 @@ func (a *api) routes() http.Handler {
 	mux.HandleFunc("GET "+pathStream, a.stream)
 	mux.HandleFunc("POST "+pathCommands, a.command)
 	mux.HandleFunc("GET "+pathGoroutines, a.goroutines)
-	mux.HandleFunc("GET "+pathLogs, a.logs) // logs.go
+	mux.HandleFunc("GET "+pathLogs, a.logs)             // logs.go
+	mux.HandleFunc("GET "+pathInfo, a.info(time.Now())) // info.go
 	mux.Handle("GET "+pathMetrics, a.metricsHandler())
 	if a.cfg.token == "" {
 		return mux

@@ -71,6 +71,9 @@ func Convert(f *File) ([]byte, error) {
 		}
 		doc = append(doc, item("pollers", ps))
 	}
+	if len(f.Fleet) > 0 {
+		doc = append(doc, item("fleet", f.Fleet))
+	}
 	out, err := yaml.MarshalWithOptions(doc, yaml.IndentSequence(true), yaml.UseLiteralStyleIfMultiline(false))
 	if err != nil {
 		return nil, fmt.Errorf("spec: convert %s: %w", f.Path, err)

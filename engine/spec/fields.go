@@ -31,6 +31,7 @@ const (
 	kindExitCodes // a list of exit statuses, 0 to 255
 	kindPaths     // a path or a list of paths
 	kindRegexp    // a Go regular expression
+	kindAddrs     // a non-empty list of distinct engine addresses (fleet.go)
 )
 
 // fieldInfo describes one field of an object in the task file.
@@ -191,7 +192,8 @@ func fileFields() []field[File] {
 				f.Pollers = decodeNamed(d, n, "poller", newPoller, pollerFields())
 				f.EmptyOnPurpose = f.EmptyOnPurpose || emptyMapping(n)
 			}),
-		logsField(), // logs.go
+		logsField(),  // logs.go
+		fleetField(), // fleet.go
 	}
 }
 

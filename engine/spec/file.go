@@ -68,6 +68,9 @@ type File struct {
 	Pools    []Pool        `json:"pools"`
 	Pollers  []Poller      `json:"pollers"`
 	Logs     Logs          `json:"logs,omitzero"` // log files (logs.go)
+	// Fleet lists the served engines `spindle attach` opens together when it
+	// is given no address (fleet.go), as written.
+	Fleet []string `json:"fleet,omitempty"`
 
 	// Format is what the file was read as: FormatSpindle, FormatProcessCompose
 	// or FormatProcfile (detected from the content).

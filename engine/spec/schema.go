@@ -128,6 +128,11 @@ func fieldSchema(f fieldInfo) map[string]any {
 			map[string]any{"type": "string", "minLength": 1},
 			map[string]any{"type": "array", "items": map[string]any{"type": "string", "minLength": 1}},
 		}
+	case kindAddrs:
+		s["type"] = "array"
+		s["minItems"] = 1
+		s["uniqueItems"] = true
+		s["items"] = map[string]any{"type": "string", "minLength": 1}
 	case kindRegexp:
 		s["type"] = "string"
 		s["minLength"] = 1

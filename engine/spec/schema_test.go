@@ -79,7 +79,8 @@ func TestSchemaFieldsParse(t *testing.T) {
 		"  d:\n    backend: {redis: h:1, queue: q}\n    tasks: [{name: f, command: [x]}]\n" +
 		"pollers:\n  q: {period: 1s, min_wait: 0, timeout: 1s, concurrency: 1, command: [x], dir: ., env: {}}\n" +
 		"  r: {schedule: \"@daily\", timezone: Local, command: [x]}\n" +
-		"logs: {dir: ., max_size: 1, max_backups: 1, max_age: 1h, compress: true, format: json, tasks: {a: {off: true, max_size: 1, max_backups: 1, max_age: 1h, compress: true}}}\n"
+		"logs: {dir: ., max_size: 1, max_backups: 1, max_age: 1h, compress: true, format: json, tasks: {a: {off: true, max_size: 1, max_backups: 1, max_age: 1h, compress: true}}}\n" +
+		"fleet: [/run/a.sock, unix:/run/b.sock, 127.0.0.1:7070, http://localhost:7071/]\n"
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("A=1\n"), 0o600); err != nil {
 		t.Fatal(err)
