@@ -3,16 +3,23 @@ package remote
 import (
 	"cmp"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 )
 
+// defaultSocketName matches the name of a socket serve made itself
+// (spindle-<pid>.sock, defaultSocketPath).
+var defaultSocketName = regexp.MustCompile(`^spindle-[0-9]+$`)
+
 // OriginNames returns a short, distinct name for each engine, for the ORIGIN
 // column: its source's base name ("api" for ./deploy/api.yaml, "demo"), else
-// its address's (a socket's file name without ".sock", host:port); names
-// several engines share get "-1", "-2", … in the order given. Names hold no
+// its address's (a socket's file name without ".sock", host:port). Engines
+// whose sources share a name take their addresses' names instead when those
+// were chosen (not serve's default spindle-PID.sock) and are distinct; names
+// still shared get "-1", "-2", … in the order given. Names hold no
 // "/" (it joins origin and name in a fleet), blanks or control characters.
 func OriginNames(addrs, sources []string) []string {
 	names := make([]string, len(addrs))
@@ -24,6 +31,27 @@ func OriginNames(addrs, sources []string) []string {
 		}
 		names[i] = originName(a, src)
 		count[names[i]]++
+	}
+	// Engines that run files of the same name (two serve of one spindle.yaml)
+	// are told apart by their addresses when those were chosen by hand
+	// (sd-a.sock, host:port) and say more than a number would; a default
+	// socket's name (spindle-PID) does not.
+	byAddr := make([]string, len(addrs))
+	addrCount := map[string]int{}
+	for i, a := range addrs {
+		if count[names[i]] > 1 {
+			if n := originName(a, ""); !defaultSocketName.MatchString(n) {
+				byAddr[i] = n
+				addrCount[n]++
+			}
+		}
+	}
+	for i, n := range byAddr {
+		if n != "" && addrCount[n] == 1 && count[n] == 0 {
+			count[names[i]]--
+			names[i] = n
+			count[n] = 1
+		}
 	}
 	seen := map[string]int{}
 	for i, n := range names {

@@ -395,8 +395,13 @@ func TestOriginNames(t *testing.T) {
 	}{
 		{[]string{"/r/a.sock", "/r/b.sock"}, []string{"./deploy/api.yaml", "db.yml"}, []string{"api", "db"}},
 		{[]string{"/r/spindle-12.sock", "127.0.0.1:7070"}, []string{"", ""}, []string{"spindle-12", "127.0.0.1:7070"}},
-		{[]string{"/a", "/b", "/c"}, []string{"demo", "demo", "web"}, []string{"demo-1", "demo-2", "web"}},
+		{[]string{"/a", "/b", "/c"}, []string{"demo", "demo", "web"}, []string{"a", "b", "web"}},
 		{[]string{"/a"}, []string{"my service"}, []string{"my-service"}},
+		{[]string{"/t/sd-a.sock", "/t/sd-b.sock"}, []string{"spindle.yaml", "spindle.yaml"}, []string{"sd-a", "sd-b"}},
+		{[]string{"/r/spindle-12.sock", "/r/spindle-13.sock"}, []string{"demo", "demo"}, []string{"demo-1", "demo-2"}},
+		{[]string{"/t/x.sock", "/u/x.sock"}, []string{"app", "app"}, []string{"app-1", "app-2"}},
+		{[]string{"/t/api.sock", "/t/b.sock", "/t/c.sock"}, []string{"api", "w", "w"}, []string{"api", "b", "c"}},
+		{[]string{"/t/x.sock", "/t/b.sock", "/t/c.sock"}, []string{"b", "w", "w"}, []string{"b", "w", "c"}},
 	}
 	for _, tc := range tests {
 		if got := OriginNames(tc.addrs, tc.sources); !slices.Equal(got, tc.want) {
