@@ -1,5 +1,7 @@
 package ui
 
+import "strings"
+
 // colKind names a Workers table column.
 type colKind int
 
@@ -172,4 +174,26 @@ func layoutColumns(w int, m measure, sorted colKind) []column {
 		}
 	}
 	return cols
+}
+
+// columnHeads is the header line of a list view: an ORIGIN head first when
+// originW > 0 (a fleet), then titles at their widths, gap apart, the sorted
+// column (index sorted) carrying arrow.
+func columnHeads(st *Styles, originW, gap int, titles []string, widths []int, sorted int, arrow string) string {
+	var c strings.Builder
+	writeSpaces(&c, 2)
+	if originW > 0 {
+		writePadded(&c, st.columnHead, "ORIGIN", originW)
+		writeSpaces(&c, gap)
+	}
+	for i, h := range titles {
+		if i > 0 {
+			writeSpaces(&c, gap)
+		}
+		if i == sorted {
+			h += arrow
+		}
+		writePadded(&c, st.columnHead, h, widths[i])
+	}
+	return c.String()
 }

@@ -135,24 +135,10 @@ func (l *eventsList) columns() (widths [5]int, gap int) {
 func (l *eventsList) View() []string {
 	title, tw := listTitle(l.st, "Events", l.shown, len(l.events), l.filter, sortTitle(eventTitles[l.order.col], l.order.reverse))
 	widths, gap := l.columns()
-	var c strings.Builder
-	writeSpaces(&c, 2)
-	if l.originW > 0 {
-		writePadded(&c, l.st.columnHead, "ORIGIN", l.originW)
-		writeSpaces(&c, gap)
-	}
-	for i, h := range eventTitles {
-		if i > 0 {
-			writeSpaces(&c, gap)
-		}
-		if colKind(i) == l.order.col {
-			h += l.order.arrow()
-		}
-		writePadded(&c, l.st.columnHead, h, widths[i])
-	}
+	head := columnHeads(l.st, l.originW, gap, eventTitles[:], widths[:], int(l.order.col), l.order.arrow())
 	// The Events view says "no events" even when a filter hides them all.
 	note := emptyNote(l.have, len(l.rows), "", "event", " no events")
-	return l.view(l.st, title, tw, fitLine(c.String(), l.innerWidth()), note, l.rowLine)
+	return l.view(l.st, title, tw, fitLine(head, l.innerWidth()), note, l.rowLine)
 }
 
 // rowLine appends line i, fitted to the inner width. The selected line is in

@@ -205,21 +205,7 @@ func (l *goroutinesList) View() []string {
 	}
 	title, tw := listTitle(l.st, "Goroutines", l.shown, len(l.g.Groups), l.filter, extras...)
 	widths, gap := l.columns()
-	var c strings.Builder
-	writeSpaces(&c, 2)
-	if l.originW > 0 {
-		writePadded(&c, l.st.columnHead, "ORIGIN", l.originW)
-		writeSpaces(&c, gap)
-	}
-	for i, h := range gorTitles {
-		if i > 0 {
-			writeSpaces(&c, gap)
-		}
-		if colKind(i) == l.order.col {
-			h += arrow(shown)
-		}
-		writePadded(&c, l.st.columnHead, h, widths[i])
-	}
+	head := columnHeads(l.st, l.originW, gap, gorTitles[:], widths[:], int(l.order.col), arrow(shown))
 	note := emptyNote(true, len(l.rows), l.filter, "goroutine group", " no goroutines")
 	switch {
 	case l.err != "":
@@ -227,7 +213,7 @@ func (l *goroutinesList) View() []string {
 	case !l.have:
 		note = " sampling the goroutines…"
 	}
-	return l.view(l.st, title, tw, fitLine(c.String(), l.innerWidth()), note, l.rowLine)
+	return l.view(l.st, title, tw, fitLine(head, l.innerWidth()), note, l.rowLine)
 }
 
 func (l *goroutinesList) rowLine(out *strings.Builder, i int) {
