@@ -58,7 +58,7 @@ type listSpec struct {
 	field  string
 	encode func(s *model.Snapshot, prev *frameList) (frameList, error)
 	decode func(base, next *model.Snapshot, wl *wireList) error // sets next's list from base's
-	take   func(dst, src *model.Snapshot)                       // dst's list becomes src's (shared)
+	clear  func(s *model.Snapshot)                              // sets s's list to nil
 }
 
 // The lists of model.Snapshot, in its order. A list added to Snapshot and not
@@ -130,7 +130,7 @@ func listOf[T any](field string, get func(*model.Snapshot) *[]T, key func(*T) st
 			*get(next) = rows
 			return nil
 		},
-		take: func(dst, src *model.Snapshot) { *get(dst) = *get(src) },
+		clear: func(s *model.Snapshot) { *get(s) = nil },
 	}
 }
 
@@ -162,7 +162,7 @@ func encodeFrame(s *model.Snapshot, prev *frame) (*frame, error) {
 			return nil, fmt.Errorf("encoding snapshot %d: %w", s.Seq, err)
 		}
 		f.lists[i] = fl
-		spec.take(&top, &model.Snapshot{}) // the list is not a top-level field
+		spec.clear(&top) // the list is not a top-level field
 	}
 	raw, err := json.Marshal(&top)
 	if err != nil {

@@ -41,12 +41,16 @@ func fieldsOf(t reflect.Type) jsonFields {
 // fields) are ignored, as json.Unmarshal ignores them.
 func patchValue[T any](v *T, fields jsonFields, set map[string]json.RawMessage, del []string) error {
 	rv := reflect.ValueOf(v).Elem()
-	for _, names := range [][]string{del, keysOf(set)} {
-		for _, name := range names {
-			if idx, ok := fields[name]; ok {
-				rv.FieldByIndex(idx).SetZero()
-			}
+	zero := func(name string) {
+		if idx, ok := fields[name]; ok {
+			rv.FieldByIndex(idx).SetZero()
 		}
+	}
+	for _, name := range del {
+		zero(name)
+	}
+	for name := range set {
+		zero(name)
 	}
 	if len(set) == 0 {
 		return nil
@@ -66,13 +70,4 @@ func patchValue[T any](v *T, fields jsonFields, set map[string]json.RawMessage, 
 	}
 	obj.WriteByte('}')
 	return json.Unmarshal(obj.Bytes(), v)
-}
-
-// keysOf returns the keys of m, in no order.
-func keysOf(m map[string]json.RawMessage) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
