@@ -96,13 +96,11 @@ func merge(slots []*fleetSlot, seq uint64) model.Snapshot {
 		out.Pools = q.AppendPools(out.Pools, s.Pools)
 		out.Replicas = q.AppendReplicas(out.Replicas, s.Replicas)
 		out.Pollers = q.AppendPollers(out.Pollers, s.Pollers)
-
 	}
 	out.Events = newestEvents(slots, min(nEv, maxFleetEvents))
-	byName := func(a, b string) int { return cmp.Compare(a, b) }
-	slices.SortStableFunc(out.Managers, func(a, b model.Manager) int { return byName(a.Name, b.Name) })
-	slices.SortStableFunc(out.Pools, func(a, b model.Pool) int { return byName(a.Name, b.Name) })
-	slices.SortStableFunc(out.Pollers, func(a, b model.Poller) int { return byName(a.Name, b.Name) })
+	slices.SortStableFunc(out.Managers, func(a, b model.Manager) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(out.Pools, func(a, b model.Pool) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(out.Pollers, func(a, b model.Poller) int { return cmp.Compare(a.Name, b.Name) })
 	out.SourceError = strings.Join(errs, "\n")
 	return out
 }
