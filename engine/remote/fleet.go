@@ -62,9 +62,6 @@ func NewFleet(members []FleetMember, refresh time.Duration) *Fleet {
 	return f
 }
 
-// Members returns the fleet's engines, sorted by name.
-func (f *Fleet) Members() []FleetMember { return append([]FleetMember(nil), f.members...) }
-
 // Close closes the clients DialFleet dialled (ending every subscription); a
 // fleet made with NewFleet leaves its engines alone.
 func (f *Fleet) Close() {
@@ -76,8 +73,8 @@ func (f *Fleet) Close() {
 // Subscribe subscribes to every engine and returns merged snapshots on a
 // channel of capacity 1, latest wins, at most one per refresh: a burst of
 // snapshots from many engines is merged once (and, for a fleet so big its
-// merge takes more than a fifth of the refresh, less often). cancel (idempotent) ends every
-// engine's subscription and closes the channel.
+// merge takes more than a fifth of the refresh, less often). cancel
+// (idempotent) ends every engine's subscription and closes the channel.
 func (f *Fleet) Subscribe() (<-chan model.Snapshot, func()) {
 	out := make(chan model.Snapshot, 1)
 	ctx, stop := context.WithCancel(context.Background())

@@ -28,7 +28,7 @@ type api struct {
 	cfg  serverConfig
 	done <-chan struct{}
 
-	frames frameCache // the stream's encodings, shared by its clients (stream.go)
+	frames frameCache // the stream's encodings, shared by its clients (stream_frame.go)
 }
 
 // Handler returns the control API of e as an http.Handler, for mounting in a
