@@ -59,33 +59,26 @@ func dialSnapshot(ctx context.Context, addrs []string, opts ...ClientOption) (*F
 // snapshot of their own (the counts and source of that engine).
 func originPart(s *model.Snapshot, o model.Origin) model.Snapshot {
 	part := model.Snapshot{Time: o.Seen, Source: o.Source, SourceError: o.Error}
-	for _, t := range s.Tasks {
-		if t.Origin == o.Name {
-			part.Tasks = append(part.Tasks, t)
-			part.Counts[t.State]++
-		}
+	part.Tasks = rowsOf(s.Tasks, o.Name, func(t *model.Task) string { return t.Origin })
+	for _, t := range part.Tasks {
+		part.Counts[t.State]++
 	}
-	for _, m := range s.Managers {
-		if m.Origin == o.Name {
-			part.Managers = append(part.Managers, m)
-		}
-	}
-	for _, p := range s.Pools {
-		if p.Origin == o.Name {
-			part.Pools = append(part.Pools, p)
-		}
-	}
-	for _, p := range s.Pollers {
-		if p.Origin == o.Name {
-			part.Pollers = append(part.Pollers, p)
-		}
-	}
-	for _, e := range s.Events {
-		if e.Origin == o.Name {
-			part.Events = append(part.Events, e)
-		}
-	}
+	part.Managers = rowsOf(s.Managers, o.Name, func(m *model.Manager) string { return m.Origin })
+	part.Pools = rowsOf(s.Pools, o.Name, func(p *model.Pool) string { return p.Origin })
+	part.Pollers = rowsOf(s.Pollers, o.Name, func(p *model.Poller) string { return p.Origin })
+	part.Events = rowsOf(s.Events, o.Name, func(e *model.Event) string { return e.Origin })
 	return part
+}
+
+// rowsOf returns the rows whose origin is name (nil for none).
+func rowsOf[T any](rows []T, name string, origin func(*T) string) []T {
+	var out []T
+	for i := range rows {
+		if origin(&rows[i]) == name {
+			out = append(out, rows[i])
+		}
+	}
+	return out
 }
 
 // firstOf returns addrs[0], or "" for none.
@@ -159,6 +152,7 @@ func resolveFleetTask(s model.Snapshot, word string) (model.TaskID, error) {
 	var found []string
 	for _, t := range s.Tasks {
 		if _, own, ok := model.SplitID(t.ID); ok && string(own) == word {
+			id = t.ID
 			found = append(found, fmt.Sprintf("%s (%s, %s)", t.ID, t.Name, t.State))
 		}
 	}
@@ -166,8 +160,7 @@ func resolveFleetTask(s model.Snapshot, word string) (model.TaskID, error) {
 	case 0:
 		return "", err
 	case 1:
-		id, _, _ := strings.Cut(found[0], " ")
-		return model.TaskID(id), nil
+		return id, nil
 	}
 	return "", &saidError{fmt.Sprintf("%q is a task on %d engines: %s; give one as ORIGIN/%s", word, len(found), strings.Join(found, ", "), word), ErrAmbiguousName}
 }
