@@ -2,7 +2,6 @@ package remote
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/spindle-tui/spindle/model"
@@ -17,14 +16,7 @@ func (a *api) goroutines(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, codeInternal, err.Error())
 		return
 	}
-	data, err := json.Marshal(g)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, codeInternal, "encoding goroutines: "+err.Error())
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(data)
+	writeJSON(w, "goroutines", g)
 }
 
 // Goroutines fetches a sample of the engine's goroutines (GET /v1/goroutines).

@@ -98,9 +98,15 @@ func (a *api) health(w http.ResponseWriter, _ *http.Request) {
 
 // snapshot answers the engine's current snapshot as JSON.
 func (a *api) snapshot(w http.ResponseWriter, _ *http.Request) {
-	data, err := json.Marshal(a.e.Snapshot())
+	writeJSON(w, "snapshot", a.e.Snapshot())
+}
+
+// writeJSON answers v as JSON, never cached; what names it in the 500 of a
+// value that cannot be encoded.
+func writeJSON(w http.ResponseWriter, what string, v any) {
+	data, err := json.Marshal(v)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, codeInternal, "encoding snapshot: "+err.Error())
+		writeError(w, http.StatusInternalServerError, codeInternal, "encoding "+what+": "+err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

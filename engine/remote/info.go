@@ -2,7 +2,6 @@ package remote
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"os"
 	"time"
@@ -23,14 +22,7 @@ type Info struct {
 // It is behind the token like every path but /healthz.
 func (a *api) info(started time.Time) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) {
-		data, err := json.Marshal(Info{PID: os.Getpid(), Started: started, Source: a.e.Snapshot().Source})
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, codeInternal, "encoding info: "+err.Error())
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(data)
+		writeJSON(w, "info", Info{PID: os.Getpid(), Started: started, Source: a.e.Snapshot().Source})
 	}
 }
 

@@ -108,14 +108,7 @@ func (a *api) logs(w http.ResponseWriter, r *http.Request) {
 	}
 	rd := a.e.Logs(q)
 	if !follow {
-		data, err := json.Marshal(rd.Read())
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, codeInternal, "encoding logs: "+err.Error())
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(data)
+		writeJSON(w, "logs", rd.Read())
 		return
 	}
 	rc, deadline, ok := a.openEvents(w)
