@@ -160,18 +160,11 @@ func (l *eventsList) rowLine(out *strings.Builder, i int) {
 	}
 	writeSpaces(&c, 2)
 	if l.originW > 0 {
-		p := l.st.desc
-		switch {
-		case selected:
-			p = paint{}
-		case l.origins.isStale(r.ev.Origin):
-			p = l.st.statusWarn
-		}
 		cell := l.origins.cell(r.ev.Origin)
 		if r.cont {
 			cell = ""
 		}
-		writePadded(&c, p, cell, l.originW)
+		writePadded(&c, l.origins.cellPaint(l.st, r.ev.Origin, selected), cell, l.originW)
 		writeSpaces(&c, gap)
 	}
 	paints := [5]paint{l.st.desc, l.levelPaint(r.ev.Level), paint{}, l.st.desc, paint{}}

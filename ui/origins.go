@@ -49,6 +49,18 @@ func (o *originInfo) cell(origin string) string {
 	return cleanCell(origin)
 }
 
+// cellPaint returns the paint of an ORIGIN cell: none on the selected row, a
+// stale engine's in the warning colour, else the column's own.
+func (o *originInfo) cellPaint(st *Styles, origin string, selected bool) paint {
+	switch {
+	case selected:
+		return paint{}
+	case o.isStale(origin):
+		return st.statusWarn
+	}
+	return st.desc
+}
+
 // width returns the cells an ORIGIN cell of origin takes.
 func (o *originInfo) width(origin string) int {
 	n := len(origin)

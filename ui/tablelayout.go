@@ -241,14 +241,7 @@ func (t *columnTable[T]) layout() {
 // writeOrigin appends a row's ORIGIN cell, w wide: a stale engine's in the
 // warning colour with its mark.
 func (t *columnTable[T]) writeOrigin(c *strings.Builder, st *Styles, origin string, w int, selected bool) {
-	p := st.desc
-	if t.origins.isStale(origin) {
-		p = st.statusWarn
-	}
-	if selected {
-		p = paint{}
-	}
-	writePadded(c, p, t.origins.cell(origin), w)
+	writePadded(c, t.origins.cellPaint(st, origin, selected), t.origins.cell(origin), w)
 }
 
 // staleRow reports whether row's engine is stale: its cells are drawn dim.

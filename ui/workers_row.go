@@ -42,14 +42,7 @@ func (t *workersTable) rowLine(c *strings.Builder, i int) {
 		n += col.width
 		switch col.kind {
 		case colOrigin:
-			p := t.st.desc
-			if stale {
-				p = t.st.statusWarn
-			}
-			if selected {
-				p = paint{}
-			}
-			writePadded(c, p, t.origins.cell(task.Origin), col.width)
+			writePadded(c, t.origins.cellPaint(t.st, task.Origin, selected), t.origins.cell(task.Origin), col.width)
 		case colID:
 			p := paint{}
 			if marked {
