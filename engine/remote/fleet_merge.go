@@ -1,8 +1,6 @@
 package remote
 
 import (
-	"cmp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,9 +49,11 @@ func (sl *fleetSlot) origin() model.Origin {
 }
 
 // merge returns one snapshot of every slot's rows, qualified, in slot order
-// (sorted by name), with seq as its Seq. It copies each row once (the
-// qualified names come from each slot's cache), sums the counts and orders
-// the events by time.
+// (the members' order, as Origins), with seq as its Seq: each engine's lists
+// come sorted by name, so every merged list is in (origin, name) order with
+// no sort, the order the dashboard's tables and its interleaving of pools and
+// replica sets take. It copies each row once (the qualified names come from
+// each slot's cache), sums the counts and orders the events by time.
 func merge(slots []*fleetSlot, seq uint64) model.Snapshot {
 	out := model.Snapshot{Seq: seq, Source: plural(len(slots), "engine"), Origins: make([]model.Origin, len(slots))}
 	var nTasks, nMgr, nPools, nRep, nPoll, nEv int
@@ -98,9 +98,6 @@ func merge(slots []*fleetSlot, seq uint64) model.Snapshot {
 		out.Pollers = q.AppendPollers(out.Pollers, s.Pollers)
 	}
 	out.Events = newestEvents(slots, min(nEv, maxFleetEvents))
-	slices.SortStableFunc(out.Managers, func(a, b model.Manager) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortStableFunc(out.Pools, func(a, b model.Pool) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortStableFunc(out.Pollers, func(a, b model.Poller) int { return cmp.Compare(a.Name, b.Name) })
 	out.SourceError = strings.Join(errs, "\n")
 	return out
 }
