@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -77,9 +78,7 @@ func (f *Fleet) ReadLogs(ctx context.Context, q model.LogQuery) (model.LogBatch,
 		resumed = false
 	}
 	at := make(map[string]uint64, len(f.members))
-	for o, s := range prev {
-		at[o] = s
-	}
+	maps.Copy(at, prev)
 	batches := make([]model.LogBatch, len(f.members))
 	errs := make([]error, len(f.members))
 	var wg sync.WaitGroup
