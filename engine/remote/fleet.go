@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/model"
 )
 
@@ -27,7 +28,7 @@ type FleetMember struct {
 
 // DefaultFleetRefresh is how often, at most, a fleet publishes a merged
 // snapshot: the engines' own default refresh.
-const DefaultFleetRefresh = 100 * time.Millisecond
+const DefaultFleetRefresh = engine.DefaultRefresh
 
 // Fleet is a ui.Source over several engines: it merges their latest snapshots
 // into one (every id and name qualified by its origin, "api/t1f", every row
