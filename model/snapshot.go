@@ -76,7 +76,7 @@ func (t *Task) Progress() float64 {
 // Manager is one engine.Manager: a limit and a queue of requested work.
 type Manager struct {
 	Name     string `json:"name"`
-	Origin   string `json:"origin,omitempty"` // the engine it belongs to, in a fleet`
+	Origin   string `json:"origin,omitempty"` // the engine it belongs to, in a fleet
 	Limit    int    `json:"limit"`
 	Watching bool   `json:"watching"`
 	Running  int    `json:"running"`          // tasks holding a slot (running, pausing, paused, halting)
