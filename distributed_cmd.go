@@ -89,6 +89,7 @@ func enqueue(stdout io.Writer, file, pool string, names []string, count int, wai
 	type sent struct {
 		name string
 		h    *distributed.Handle
+		at   time.Time // when it was enqueued: "took" counts from there
 	}
 	var hs []sent
 	for range count {
@@ -99,7 +100,7 @@ func enqueue(stdout io.Writer, file, pool string, names []string, count int, wai
 				return err
 			}
 			fmt.Fprintf(stdout, "enqueued %s (task %s) on queue %s at redis %s\n", t.Name, h.ID(), p.Backend.Queue, p.Backend.Redis)
-			hs = append(hs, sent{t.Name, h})
+			hs = append(hs, sent{t.Name, h, time.Now()})
 		}
 	}
 	if !wait {
@@ -107,13 +108,12 @@ func enqueue(stdout io.Writer, file, pool string, names []string, count int, wai
 	}
 	var failed []string
 	for _, s := range hs {
-		start := time.Now()
 		if err := s.h.Wait(ctx); err != nil {
 			fmt.Fprintf(stdout, "%s (task %s): %v\n", s.name, s.h.ID(), err)
 			failed = append(failed, s.name)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s (task %s): done by %s (waited %s)\n", s.name, s.h.ID(), s.h.DoneBy(), time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "%s (task %s): done by %s (%s after it was enqueued)\n", s.name, s.h.ID(), s.h.DoneBy(), time.Since(s.at).Round(time.Millisecond))
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d tasks failed: %s", len(failed), len(hs), strings.Join(failed, ", "))
