@@ -74,6 +74,16 @@ func submitRestart(proc *process, opts []TaskOption) (spec *RestartSpec, own boo
 	return &rs.spec, true, nil
 }
 
+// sameRestart reports whether a and b are the same policy (both nil: none).
+// It compares values: each WithRestart submission carries a spec of its own,
+// and alike ones still share one jobSource (sourceLocked).
+func sameRestart(a, b *RestartSpec) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
 // policyLocked applies the work's restart policy (w.job.restart, not nil) to
 // a run of w that ended in final with err. It returns StateBackoff when the work
 // will run again (handed to a task of its own, see above: w's record is free),

@@ -107,7 +107,7 @@ func (p *Pool) submit(ctx context.Context, name, taskType string, fn Func, proc 
 // costs one jobSource, not one each.
 func (p *Pool) sourceLocked(ctx context.Context, name, taskType string, parentID model.TaskID, proc *process, restart *RestartSpec) *jobSource {
 	if s := p.lastSrc; s != nil && proc == nil && s.proc == nil && s.sameContext(ctx) &&
-		s.typ == taskType && s.name == name && s.parentID == parentID && s.restart == restart {
+		s.typ == taskType && s.name == name && s.parentID == parentID && sameRestart(s.restart, restart) {
 		return s
 	}
 	s := &jobSource{typ: taskType, values: ctx, name: name, parentID: parentID, proc: proc, restart: restart}

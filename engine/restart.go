@@ -10,8 +10,8 @@ import (
 )
 
 // RestartPolicy says whether a task (a process, or a goroutine given
-// WithRestart, a manager's or a pool's) runs again when it ends by itself. A task the user halted or
-// killed is never restarted by its policy.
+// WithRestart, a manager's or a pool's) runs again when it ends by itself. A
+// task the user halted or killed is never restarted by its policy.
 type RestartPolicy uint8
 
 // The restart policies.

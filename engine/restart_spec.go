@@ -66,8 +66,9 @@ func (s RestartSpec) validate() error {
 }
 
 // WithRestart gives a goroutine task appended with Manager.Append, or pool
-// work, a restart policy: with RestartOnFailure it runs again after it returns an error,
-// panics or calls runtime.Goexit; with RestartAlways after a nil return too.
+// work, a restart policy: with RestartOnFailure it runs again after it
+// returns an error, panics or calls runtime.Goexit; with RestartAlways after
+// a nil return too.
 // A task the user halted or killed, or one abandoned, is never restarted by
 // its policy. Between runs the task is in backoff (holding no slot, shown with
 // its retry time); after MaxRestarts restarts within Window it is fatal. Each

@@ -66,7 +66,8 @@ var (
 )
 
 // CheckAddress reports whether addr is a usable Redis address: host:port
-// with a port from 1 to 65535. The task file's parser uses it too.
+// with a port from 1 to 65535. (The task file's parser, which must not
+// import this package, checks the same in engine/spec's badAddress.)
 func CheckAddress(addr string) error {
 	if addr == "" {
 		return ErrNoRedis

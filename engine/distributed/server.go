@@ -13,7 +13,7 @@ import (
 )
 
 // server is one asynq server of the pool, at one concurrency. A resize
-// retires it for a new one (see PauseCluster's neighbour Resized).
+// retires it for a new one (see Resized).
 type server struct {
 	srv      *asynq.Server
 	inFlight sync.WaitGroup // tasks it handed to the handler, not yet returned

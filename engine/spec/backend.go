@@ -81,13 +81,14 @@ func checkDistributedTasks(d *decoder, n ast.Node, p *Pool) {
 	if !ok || seq == nil {
 		return
 	}
+	fields := taskFields(true) // built once, not once per key
 	for _, item := range seq.Values {
 		m, ok := d.resolve(item).(*ast.MappingNode)
 		if !ok {
 			continue
 		}
 		for _, e := range d.entries(m) {
-			if slices.Contains(distributedTaskKeys, e.key) || fieldIndex(taskFields(true), e.key) < 0 {
+			if slices.Contains(distributedTaskKeys, e.key) || fieldIndex(fields, e.key) < 0 {
 				continue // carried, or unknown (reported as such)
 			}
 			d.errorf(e.keyAt, "a pool with a backend sends a task's command, env and dir to the engine that runs it, nothing else; remove it, or move the task to a pool without a backend",

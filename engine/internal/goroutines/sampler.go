@@ -48,9 +48,7 @@ type Sample struct {
 	// count, labels and stack are as of Time; its State, Wait and CreatedBy as
 	// of StatesAt (empty for a group the dump did not see).
 	StatesAt time.Time
-	// DumpTook is what the last dump cost (its writing stops the world), and
-	// NextDump when the next one is due.
-	DumpTook time.Duration
+	// NextDump is when the next dump is due.
 	NextDump time.Time
 }
 
@@ -75,8 +73,7 @@ type Sampler struct {
 // dumpInfo is what the last debug=2 dump said of each group, by key.
 type dumpInfo struct {
 	at    time.Time
-	took  time.Duration // fetch and parse
-	next  time.Time     // when the next dump is due
+	next  time.Time // when the next dump is due
 	byKey map[string]*Group
 }
 
@@ -121,7 +118,7 @@ func (s *Sampler) Sample(ctx context.Context) (*Sample, error) {
 	s.last = &Sample{
 		Time: now, Took: took, Interval: max(MinInterval, costShare*took),
 		Total: total, Labelled: true, Groups: groups,
-		StatesAt: s.dump.at, DumpTook: s.dump.took, NextDump: s.dump.next,
+		StatesAt: s.dump.at, NextDump: s.dump.next,
 	}
 	return s.last, nil
 }
@@ -148,7 +145,7 @@ func (s *Sampler) sampleDump(ctx context.Context, start time.Time, recs []Record
 	now := s.now()
 	s.tr.Track(now, groups)
 	dumpTook := now.Sub(t0)
-	d := &dumpInfo{at: now, took: dumpTook, byKey: make(map[string]*Group, len(groups)),
+	d := &dumpInfo{at: now, byKey: make(map[string]*Group, len(groups)),
 		next: now.Add(max(MinDumpInterval, costShare*dumpTook, pauseShare*written))}
 	for i := range groups {
 		g := groups[i]
@@ -159,7 +156,7 @@ func (s *Sampler) sampleDump(ctx context.Context, start time.Time, recs []Record
 	s.last = &Sample{
 		Time: now, Took: now.Sub(start), Interval: max(MinInterval, costShare*countsTook),
 		Total: len(gs), Labelled: labelled, Groups: groups,
-		StatesAt: now, DumpTook: dumpTook, NextDump: d.next,
+		StatesAt: now, NextDump: d.next,
 	}
 	if !labelled { // no cheap profile to count from: every sample is a dump
 		s.last.Interval = max(MinInterval, costShare*s.last.Took)
