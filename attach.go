@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spindle-tui/spindle/engine/remote"
 	"github.com/spindle-tui/spindle/engine/spec"
@@ -18,6 +19,8 @@ type attachTarget struct {
 	addrs []string
 	all   bool
 	file  string // --file: its fleet: list, when no address is given
+	// redraw is how often the dashboard draws new data at most (--redraw).
+	redraw time.Duration
 }
 
 // attach opens the dashboard on one served engine, or on several at once (a
@@ -36,7 +39,7 @@ func attach(stderr io.Writer, t attachTarget, opts []remote.ClientOption) error 
 		}
 		defer f.Close()
 		cancel() // the dial is done: the fleet's streams outlive callTimeout
-		return runAttached(f, "")
+		return runAttached(f, "", t.redraw)
 	}
 	addr := first(addrs)
 	if remote.IsPprofURL(addr) { // any Go service: its goroutines only
@@ -44,14 +47,14 @@ func attach(stderr io.Writer, t attachTarget, opts []remote.ClientOption) error 
 		if err != nil {
 			return err
 		}
-		return runAttached(src, "attach "+addr)
+		return runAttached(src, "attach "+addr, t.redraw)
 	}
 	c, err := remote.Dial(ctx, addr, opts...)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	return runAttached(c, "attach "+c.Addr())
+	return runAttached(c, "attach "+c.Addr(), t.redraw)
 }
 
 // attachAddrs returns the addresses t asks for: the ones given; with --all,

@@ -17,6 +17,7 @@ import (
 	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/engine/remote"
 	"github.com/spindle-tui/spindle/engine/spec"
+	"github.com/spindle-tui/spindle/ui"
 )
 
 // The command tree: one cobra command per subcommand, its flags and help, and
@@ -80,7 +81,7 @@ func args(n int) cobra.PositionalArgs {
 // newRoot builds the command tree.
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	var file string
-	var refresh time.Duration
+	var refresh, redraw time.Duration
 	root := &cobra.Command{
 		Use:   "spindle",
 		Short: "A terminal dashboard for supervising concurrent work",
@@ -102,7 +103,10 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 			case refresh < engine.MinRefresh:
 				return usageError{fmt.Errorf("--refresh %v is below the floor of %v (the dashboard redraws at most %d times a second)", refresh, engine.MinRefresh, fps)}
 			}
-			return dashboard(taskFile(file), refresh)
+			if err := checkRedraw(redraw); err != nil {
+				return err
+			}
+			return dashboard(taskFile(file), refresh, redraw)
 		}),
 	}
 	root.SetOut(stdout)
@@ -110,7 +114,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(flagError)
 	root.Flags().StringVarP(&file, "file", "f", "", "task file to supervise: spindle.yaml, a process-compose file or a Procfile (default ./"+defaultFile+", else ./"+procfile+", else the demo)")
-	root.Flags().DurationVar(&refresh, "refresh", engine.DefaultRefresh, "how often the dashboard may redraw (snapshots are coalesced to this interval)")
+	root.Flags().DurationVar(&refresh, "refresh", engine.DefaultRefresh, "how often the engine takes a snapshot of its work (changes are coalesced to this interval)")
+	redrawFlag(root, &redraw)
 	root.AddCommand(validateCmd(stdout, stderr), convertCmd(stdout, stderr), schemaCmd(stdout), serveCmd(stdout, stderr),
 		attachCmd(stderr), lsCmd(stdout, stderr), statusCmd(stdout, stderr), ctlCmd(stdout, stderr), logsCmd(stdout, stderr), enqueueCmd(stdout, stderr), versionCmd(stdout))
 	return root
@@ -263,12 +268,16 @@ func attachCmd(stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := checkRedraw(t.redraw); err != nil {
+				return err
+			}
 			t.addrs = a
 			return attach(stderr, t, opts)
 		}),
 	}
 	cmd.Flags().BoolVar(&t.all, "all", false, "attach every engine in the runtime dir (spindle ls lists them)")
 	cmd.Flags().StringVarP(&t.file, "file", "f", "", "a task file whose fleet: list to attach (default ./"+defaultFile+" when it has one)")
+	redrawFlag(cmd, &t.redraw)
 	tokenFlags(cmd, &flags)
 	return cmd
 }
@@ -368,4 +377,19 @@ func serveCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "let a TCP listener bind an address other than loopback")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "log every request, command and server error to stderr (default: warnings and errors)")
 	return cmd
+}
+
+// redrawFlag adds --redraw to a dashboard command: how often it draws new
+// data at most (ui.WithFrameInterval).
+func redrawFlag(cmd *cobra.Command, d *time.Duration) {
+	cmd.Flags().DurationVar(d, "redraw", ui.DefaultFrameInterval,
+		"draw new data at most this often (0: every snapshot; keys redraw at once)")
+}
+
+// checkRedraw refuses a negative --redraw.
+func checkRedraw(d time.Duration) error {
+	if d < 0 {
+		return usageError{fmt.Errorf("--redraw must be 0 or more, got %v", d)}
+	}
+	return nil
 }

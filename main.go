@@ -185,8 +185,12 @@ func (c *closer) within(ctx context.Context) error {
 
 // uiOptions are the dashboard options of both the local and the attached
 // dashboard. (The user's key bindings are loaded here.)
-func uiOptions() []ui.Option {
-	return []ui.Option{ui.WithColor(os.Getenv("NO_COLOR") == ""), ui.WithKeyConfig(keymap.Load(keymap.ConfigPath()))}
+func uiOptions(redraw time.Duration) []ui.Option {
+	return []ui.Option{
+		ui.WithColor(os.Getenv("NO_COLOR") == ""),
+		ui.WithKeyConfig(keymap.Load(keymap.ConfigPath())),
+		ui.WithFrameInterval(redraw),
+	}
 }
 
 // newProgram makes the dashboard's program with spindle's own signal
@@ -201,7 +205,7 @@ func newProgram(m tea.Model, force func()) (p *tea.Program, stop func()) {
 
 // dashboard runs the dashboard over a task file or the demo until the user
 // quits or a signal comes; the work is then halted (killed after closeGrace).
-func dashboard(file string, refresh time.Duration) error {
+func dashboard(file string, refresh, redraw time.Duration) error {
 	e := engine.New(engine.WithRefresh(refresh), engine.WithSource("demo"))
 	ctx, w := newWork()
 	defer w.stop()
@@ -213,7 +217,7 @@ func dashboard(file string, refresh time.Duration) error {
 	}
 	// Signals are handled before the work starts: one during start quits the
 	// dashboard as soon as it runs.
-	p, unhook := newProgram(ui.New(e, append(uiOptions(), ui.WithShutdown(c.within))...), c.force)
+	p, unhook := newProgram(ui.New(e, append(uiOptions(redraw), ui.WithShutdown(c.within))...), c.force)
 	defer unhook()
 	if err := start(ctx, w, e, file); err != nil {
 		_ = grace()
@@ -231,8 +235,8 @@ func dashboard(file string, refresh time.Duration) error {
 }
 
 // runAttached runs the dashboard on src until the user quits.
-func runAttached(src ui.Source, origin string) error {
-	p, unhook := newProgram(ui.New(src, append(uiOptions(), ui.WithOrigin(origin))...), func() {})
+func runAttached(src ui.Source, origin string, redraw time.Duration) error {
+	p, unhook := newProgram(ui.New(src, append(uiOptions(redraw), ui.WithOrigin(origin))...), func() {})
 	defer unhook()
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("dashboard: %w", err)

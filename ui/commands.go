@@ -62,11 +62,32 @@ func subscribeCmd(src Source) tea.Cmd {
 // waitSnapshotCmd blocks until the next snapshot (or the end of the subscription).
 // Update issues it again after each snapshot, so exactly one is ever waiting; the
 // UI never blocks on the source and never needs Program.Send.
-func waitSnapshotCmd(ch <-chan model.Snapshot) tea.Cmd {
+//
+// A snapshot that comes before notBefore (the last one's arrival plus the frame
+// interval, see WithFrameInterval) is held until then and replaced by any newer
+// one: a source keeps only its newest snapshot, so the ones in between are
+// skipped, never queued. stop (closed on quit) ends the wait.
+func waitSnapshotCmd(ch <-chan model.Snapshot, notBefore time.Time, stop <-chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		s, ok := <-ch
 		if !ok {
 			return sourceClosedMsg{}
+		}
+		if d := time.Until(notBefore); d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-stop:
+				t.Stop()
+				return nil
+			}
+			select {
+			case newer, ok := <-ch:
+				if ok {
+					s = newer
+				} // closed: this one is still news; the next wait says closed
+			default:
+			}
 		}
 		return snapshotMsg{snap: s}
 	}

@@ -28,6 +28,24 @@ func newHelpOverlay(st *Styles, keys *keymap.KeyMap) helpOverlay {
 // logGroupTitle titles the help's group of the log views' keys.
 const logGroupTitle = "log view"
 
+// filterGroupTitle titles the help's group of what a filter can say.
+const filterGroupTitle = "filter line"
+
+// filterHelp is what the filter line takes (match.go, origins.go), shown as
+// bindings so that the help lays it out like the keys. The text of the
+// filter key is the user's own.
+func filterHelp(k *keymap.KeyMap) []key.Binding {
+	line := func(syntax, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(syntax), key.WithHelp(syntax, desc))
+	}
+	return []key.Binding{
+		line("text", "rows whose id, name, group, state or text hold it"),
+		line(groupPrefix+"NAME", "exactly a group's tasks, pool, pollers, events"),
+		line(originTerm+"NAME", "exactly one engine's rows (attach A B …)"),
+		line("enter", "keep the filter ("+k.Back.Help().Key+" clears it)"),
+	}
+}
+
 // Toggle opens or closes the overlay; logFirst (opened from a log view) puts
 // the log views' keys first.
 func (h *helpOverlay) Toggle(logFirst bool) {
@@ -76,6 +94,7 @@ func (h *helpOverlay) content(w int) []string {
 		}
 		cols = append(cols, h.column(title, g))
 	}
+	cols = append(cols, h.column(filterGroupTitle, filterHelp(h.keys)))
 	logCol := h.column(logGroupTitle, logHelp(h.keys))
 	if h.logFirst {
 		cols = append([]helpColumn{logCol}, cols...)

@@ -21,13 +21,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.done { // quit before the subscription came back
 			return m, quitCmd(nil, m.unsubscribe, m.stopClock)
 		}
-		return m, waitSnapshotCmd(m.sub)
+		return m, waitSnapshotCmd(m.sub, time.Time{}, m.clockStop)
 	case snapshotMsg:
 		m.setSnapshot(m.framed(msg.snap))
 		m.taken, m.arrived = m.snap.Time, time.Now()
-		return m, waitSnapshotCmd(m.sub)
+		return m, waitSnapshotCmd(m.sub, m.arrived.Add(m.opts.frame), m.clockStop)
 	case clockMsg:
-		m.age(time.Time(msg))
+		if time.Time(msg).Sub(m.arrived) >= clockTick/2 { // else the last frame's ages are fresh
+			m.age(time.Time(msg))
+		}
 		m.status.Expire(time.Time(msg))
 		if m.opts.noClock {
 			return m, nil
