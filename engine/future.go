@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"reflect"
 	"sync"
 	"sync/atomic"
 
@@ -59,15 +58,17 @@ type jobSource struct {
 	policy  *restarter
 	queued  int64           // when a restart queued the work again (unix ns); 0: queued when submitted
 	log     []model.LogLine // the log so far, for a restart
-	// valuesType is values' dynamic type if it is comparable, else nil
-	// (sameContext).
-	valuesType reflect.Type
+	// comparable: values' dynamic type is comparable (sameContext).
+	comparable bool
 }
 
 // sameContext reports whether ctx is s's context, without comparing two
-// interfaces whose dynamic type is not comparable (that panics).
+// interfaces whose dynamic type is not comparable (that panics). Once values'
+// type is known to be comparable, == is safe whatever ctx is: interfaces of
+// different dynamic types compare unequal without looking further, and
+// interfaces of the same type compare as values of that (comparable) type.
 func (s *jobSource) sameContext(ctx context.Context) bool {
-	return s.valuesType != nil && reflect.TypeOf(ctx) == s.valuesType && s.values == ctx
+	return s.comparable && s.values == ctx
 }
 
 // futureState is a Future's waiters and error. Guarded by mu, except err

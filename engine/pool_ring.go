@@ -9,6 +9,8 @@ import (
 // copied from the worker's run record when the work ends (a ring slot is
 // reused, so finishing allocates nothing), turned into a model.Task only when
 // a snapshot shows it. fut leads to what a restart needs (function, values).
+// worker.retireLocked writes a reused slot field by field: a new field must
+// be written there too.
 type doneTask struct {
 	fut                            *Future
 	state                          model.State

@@ -152,11 +152,19 @@ func (w *worker) retireLocked(at int64) {
 		return
 	}
 	t, r := &w.t, &w.r
-	var log []model.LogLine
-	if r.haslog.Load() {
-		log = r.logTail(-1)
+	// Field by field, not as one struct value: a struct copy is a bulk move
+	// with a write barrier on every pointer word while the collector runs,
+	// and the pointers after fut (error, stack, log) are nil in the slot and
+	// in the run for nearly all work, so they are written only when either
+	// is not.
+	s.fut, s.state, s.restarts, s.at, s.created = w.job.fut, t.state, t.restarts, at, t.created
+	s.started, s.ended, s.asked, s.done, s.total = r.started, r.ended, r.asked, r.done.Load(), r.total.Load()
+	if s.errText != "" || r.errText != "" || s.stack != "" || r.stack != "" {
+		s.errText, s.stack = r.errText, r.stack
 	}
-	*s = doneTask{fut: w.job.fut, state: t.state, restarts: t.restarts, at: at, created: t.created,
-		started: r.started, ended: r.ended, asked: r.asked, done: r.done.Load(), total: r.total.Load(),
-		errText: r.errText, stack: r.stack, log: log}
+	if r.haslog.Load() {
+		s.log = r.logTail(-1)
+	} else if s.log != nil {
+		s.log = nil
+	}
 }

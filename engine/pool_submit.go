@@ -114,9 +114,7 @@ func (p *Pool) sourceLocked(ctx context.Context, name, taskType string, parentID
 	// Comparing two interfaces panics when their dynamic type is not
 	// comparable (a context that is a struct holding a slice); contexts are
 	// pointers nearly always.
-	if t := reflect.TypeOf(ctx); t.Comparable() {
-		s.valuesType = t
-	}
+	s.comparable = reflect.TypeOf(ctx).Comparable()
 	p.lastSrc = s
 	return s
 }
