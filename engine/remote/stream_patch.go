@@ -2,7 +2,7 @@ package remote
 
 import (
 	"bytes"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"reflect"
 	"strings"
 )
