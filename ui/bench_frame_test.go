@@ -1,39 +1,39 @@
 package ui
 
 import (
-	"context"
+	"compress/gzip"
+	"encoding/json"
 	"io"
+	"os"
 	"testing"
-	"time"
 
 	uv "github.com/charmbracelet/ultraviolet"
 
-	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/model"
-	"github.com/spindle-tui/spindle/sampletasks"
 )
 
-// demoSnapshots runs the demo for warm and returns the n snapshots it
-// publishes after that, one per refresh.
-func demoSnapshots(b *testing.B, warm time.Duration, n int) []model.Snapshot {
+// demoSnapshots reads testdata/demo_frames.jsonl.gz: 30 consecutive
+// snapshots of the demo (one per 100 ms refresh, from 3 s after it started),
+// recorded from engine.Subscribe as JSON lines. The ui package does not run
+// an engine, even in tests.
+func demoSnapshots(b *testing.B) []model.Snapshot {
 	b.Helper()
-	e := engine.New()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer func() {
-		cancel()
-		cctx, ccancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer ccancel()
-		_ = e.Close(cctx)
-	}()
-	if err := sampletasks.Register(ctx, e); err != nil {
+	f, err := os.Open("testdata/demo_frames.jsonl.gz")
+	if err != nil {
 		b.Fatal(err)
 	}
-	ch, stop := e.Subscribe()
-	defer stop()
-	time.Sleep(warm)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		b.Fatal(err)
+	}
 	var out []model.Snapshot
-	for len(out) < n {
-		out = append(out, <-ch)
+	for dec := json.NewDecoder(zr); dec.More(); {
+		var s model.Snapshot
+		if err := dec.Decode(&s); err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, s)
 	}
 	return out
 }
@@ -42,9 +42,9 @@ func demoSnapshots(b *testing.B, warm time.Duration, n int) []model.Snapshot {
 // dashboard at 160×45: the snapshot into Update and View ("view"), and the
 // terminal renderer's work on the frame View returned (bubbletea's flush:
 // the styled string drawn into a cell buffer, diffed against the last frame
-// and written; "terminal"), for consecutive snapshots of the running demo.
+// and written; "terminal"), for consecutive snapshots of the running demo (demoSnapshots).
 func BenchmarkDemoFrame(b *testing.B) {
-	snaps := demoSnapshots(b, 3*time.Second, 50)
+	snaps := demoSnapshots(b)
 	m := benchModel(160, 45, snaps[0])
 	frames := make([]string, len(snaps))
 	for i, s := range snaps {
