@@ -32,8 +32,8 @@ const logGroupTitle = "log view"
 const filterGroupTitle = "filter line"
 
 // filterHelp is what the filter line takes (match.go, origins.go), shown as
-// bindings so that the help lays it out like the keys. The text of the
-// filter key is the user's own.
+// bindings so that the help lays it out like the keys; the key that clears
+// a filter is named as the user's keymap has it.
 func filterHelp(k *keymap.KeyMap) []key.Binding {
 	line := func(syntax, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(syntax), key.WithHelp(syntax, desc))

@@ -17,8 +17,8 @@ type options struct {
 	shutdown func(ctx context.Context) error
 	color    bool
 	origin   string
-	noClock  bool // tests drive the clock by hand (see withoutClock)
-	frame    time.Duration
+	noClock  bool          // tests drive the clock by hand (see withoutClock)
+	frame    time.Duration // new snapshots are drawn at most this often (WithFrameInterval)
 }
 
 // defaultOptions are the defaults: the default keymap, no shutdown (q just quits),

@@ -3,12 +3,13 @@ package remote
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"sync"
+
 	// goccy/go-json: encoding/json's API and results, in 0.65× of its time on
 	// the deltas of a warm demo (BenchmarkStreamCapture); the client decodes
 	// every snapshot, 10 a second.
 	json "github.com/goccy/go-json"
-	"reflect"
-	"sync"
 
 	"github.com/spindle-tui/spindle/model"
 )

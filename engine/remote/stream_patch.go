@@ -2,9 +2,10 @@ package remote
 
 import (
 	"bytes"
-	json "github.com/goccy/go-json"
 	"reflect"
 	"strings"
+
+	json "github.com/goccy/go-json" // as in stream_apply.go
 )
 
 // jsonFields maps the JSON names of a struct type's fields (as encoding/json
