@@ -30,6 +30,12 @@
 // ends normally runs once. Handlers that must not run twice should be
 // idempotent (asynq.GetTaskID(ctx) in the handler names the task).
 //
+// An engine's server rides out a Redis outage of up to 10 s (a restart): its
+// commands are tried again until Redis answers, so a task that ends while
+// Redis is down is recorded once it is back. A task Redis handed out as it
+// went down, whose reply was lost with the connection, is active with nobody
+// on it: the recoverer takes it back, 60 to 120 s later, like a dead engine's.
+//
 // # Controls
 //
 //   - Halt of a running task (the dashboard's h, or Handle.Cancel from any

@@ -353,3 +353,30 @@ func TestCloseGivesRunningWorkBack(t *testing.T) {
 		return err == nil && ti.State == asynq.TaskStateCompleted && string(ti.Result) == "staying"
 	})
 }
+
+// TestCloseWhileRedisIsDown: an engine leaves a queue whose Redis is gone
+// without waiting out the retries that carry its server through an outage
+// (10 s of them): Close is as quick as the rest of asynq's shutdown.
+func TestCloseWhileRedisIsDown(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := startRedis(t, false)
+	e := engine.New()
+	defer e.Close(ctx)
+	dp, err := distributed.Join(ctx, e, "work", distributed.Config{Redis: r.Addr, Queue: "work", TaskType: "job", PollEvery: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dp.Handle("job", func(context.Context, []byte) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	r.stop()
+	time.Sleep(200 * time.Millisecond) // the server's polls now fail, and retry
+	began := time.Now()
+	if err := dp.Close(ctx); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if took := time.Since(began); took > 5*time.Second {
+		t.Errorf("Close took %v with Redis down: it waited for the server's retries", took)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 	"github.com/spindle-tui/spindle/engine"
 	"github.com/spindle-tui/spindle/model"
 )
@@ -16,13 +17,27 @@ import (
 // retires it for a new one (see Resized).
 type server struct {
 	srv      *asynq.Server
+	rdb      *redis.Client  // the server's own connections (serverRedis)
+	retry    *outageRetry   // rdb's retries, stopped when the server shuts down
 	inFlight sync.WaitGroup // tasks it handed to the handler, not yet returned
+}
+
+// serverRedis is the client a server works through: its commands ride out an
+// outage of a few seconds (outageRetry), those of the pool's Client and
+// Inspector do not, so that an enqueue fails and the pool's row says Redis is
+// lost at once.
+func (p *Pool) serverRedis() (*redis.Client, *outageRetry) {
+	c := redis.NewClient(&redis.Options{Addr: p.cfg.Redis, Password: p.cfg.Password, DB: p.cfg.DB})
+	retry := newOutageRetry()
+	c.AddHook(retry)
+	return c, retry
 }
 
 // startServerLocked starts an asynq server on the pool's queue that runs up
 // to n tasks at once. The caller holds p.mu.
 func (p *Pool) startServerLocked(n int) (*server, error) {
 	s := &server{}
+	s.rdb, s.retry = p.serverRedis()
 	cfg := asynq.Config{
 		Concurrency:     n,
 		Queues:          map[string]int{p.cfg.Queue: 1},
@@ -38,14 +53,17 @@ func (p *Pool) startServerLocked(n int) (*server, error) {
 	if d := p.cfg.PollEvery; d > 0 {
 		cfg.TaskCheckInterval, cfg.DelayedTaskCheckInterval = d, d
 	}
-	s.srv = asynq.NewServer(p.redis, cfg)
+	// asynq leaves a client it was given open: shutdown and drain close it.
+	s.srv = asynq.NewServerFromRedisClient(s.rdb, cfg)
 	if err := s.srv.Start(asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
 		s.inFlight.Add(1)
 		defer s.inFlight.Done()
 		return p.process(ctx, t)
 	})); err != nil {
+		_ = s.rdb.Close()
 		return nil, fmt.Errorf("pool %q: queue %q on %s: %w", p.local.Name(), p.cfg.Queue, p.cfg.Redis, err)
 	}
+	s.retry.start()
 	return s, nil
 }
 
@@ -54,7 +72,9 @@ func (p *Pool) startServerLocked(n int) (*server, error) {
 func (s *server) drain() {
 	s.srv.Stop()
 	s.inFlight.Wait()
+	s.retry.stop()
 	s.srv.Shutdown()
+	_ = s.rdb.Close()
 }
 
 // shutdown is Close's: s takes no more work and is given Config.ShutdownTimeout
@@ -62,7 +82,9 @@ func (s *server) drain() {
 // for any engine, without counting a retry) and it is halted here. It returns
 // once the handlers have returned, or ctx is done.
 func (s *server) shutdown(ctx context.Context, local *engine.Pool) {
+	s.retry.stop()
 	s.srv.Shutdown()
+	defer s.rdb.Close()
 	returned := make(chan struct{})
 	go func() {
 		s.inFlight.Wait()
