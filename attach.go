@@ -32,6 +32,9 @@ func attach(stderr io.Writer, t attachTarget, opts []remote.ClientOption) error 
 	if err != nil {
 		return err
 	}
+	// The dashboard draws new data every t.redraw at most: the servers send
+	// no snapshot more often, so none is decoded that is not drawn.
+	opts = append(opts[:len(opts):len(opts)], remote.WithStreamEvery(t.redraw))
 	if len(addrs) > 1 {
 		f, err := remote.DialFleet(ctx, addrs, 0, opts...)
 		if err != nil {

@@ -101,7 +101,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 			case refresh <= 0:
 				return usageError{fmt.Errorf("--refresh must be positive, got %v", refresh)}
 			case refresh < engine.MinRefresh:
-				return usageError{fmt.Errorf("--refresh %v is below the floor of %v (the dashboard redraws at most %d times a second)", refresh, engine.MinRefresh, fps)}
+				return usageError{fmt.Errorf("--refresh %v is below the floor of %v (no dashboard draws snapshots that often: a shorter refresh only costs CPU)", refresh, engine.MinRefresh)}
 			}
 			if err := checkRedraw(redraw); err != nil {
 				return err

@@ -27,6 +27,13 @@ type subscribedMsg struct {
 // while no snapshot comes.
 const clockTick = time.Second
 
+// freshFor is how long a snapshot's ages stay fresh enough that the clock
+// leaves them alone: half a tick, or while the next snapshot is due (the
+// frame interval, and half of it again for its lateness), so that a
+// dashboard drawing snapshots as they come gets no extra frame from the
+// clock.
+func (m *Model) freshFor() time.Duration { return max(clockTick/2, m.opts.frame*3/2) }
+
 // clockMsg is a tick of the dashboard's clock.
 type clockMsg time.Time
 

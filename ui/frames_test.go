@@ -97,8 +97,9 @@ func TestWaitSnapshotPacesFrames(t *testing.T) {
 }
 
 // TestClockLeavesFreshFramesAlone: the clock moves ages on only while no
-// snapshot has come for half a tick; a dashboard drawing snapshots several
-// times a second gets no extra frame from it.
+// snapshot has come for half a tick, or for one and a half frame intervals;
+// a dashboard drawing snapshots several times a second gets no extra frame
+// from it.
 func TestClockLeavesFreshFramesAlone(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := newHarness(t)
@@ -110,6 +111,21 @@ func TestClockLeavesFreshFramesAlone(t *testing.T) {
 		h.send(clockMsg(time.Now().Add(3 * time.Second)))
 		if want := before.Add(3 * time.Second); !h.m.snap.Time.Equal(want) {
 			t.Errorf("a tick 3s after the last snapshot: time %v, want %v", h.m.snap.Time, want)
+		}
+	})
+	// At 500ms a frame the next snapshot is due 500ms after the last: a tick
+	// 600ms after it (that snapshot a little late) leaves the frame alone.
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		h.m.opts.frame = 500 * time.Millisecond
+		before := h.m.snap.Time
+		h.send(clockMsg(time.Now().Add(600 * time.Millisecond)))
+		if !h.m.snap.Time.Equal(before) {
+			t.Errorf("frame 500ms: a tick 600ms after a snapshot moved the frame's time to %v", h.m.snap.Time)
+		}
+		h.send(clockMsg(time.Now().Add(800 * time.Millisecond)))
+		if want := before.Add(800 * time.Millisecond); !h.m.snap.Time.Equal(want) {
+			t.Errorf("frame 500ms: a tick 800ms after the last snapshot: time %v, want %v", h.m.snap.Time, want)
 		}
 	})
 }

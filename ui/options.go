@@ -28,12 +28,15 @@ func defaultOptions() options {
 }
 
 // DefaultFrameInterval is how often the dashboard draws new snapshots at most
-// unless WithFrameInterval says otherwise: 4 frames a second. The terminal
+// unless WithFrameInterval says otherwise: 2 frames a second. The terminal
 // renderer redraws and diffs the whole screen for every frame (about 2 ms of
-// a core for 160×45 on the project's machine), so drawing each snapshot of a
-// 10 Hz engine costs more than the dashboard's whole budget; at 4 a second
-// the tables still move with the work, and keys are answered at once.
-const DefaultFrameInterval = 250 * time.Millisecond
+// a core for 160×45 on the project's machine), so a dashboard's CPU follows
+// its frames: drawing each snapshot of a 10 Hz engine costs more than the
+// whole budget of an attached dashboard (2% of a core), 4 frames a second
+// about that budget, 2 about half of it (BENCHMARKS.md, Dashboard). That is
+// still livelier than htop (1.5 s) or k9s (2 s), and keys are answered at
+// once.
+const DefaultFrameInterval = 500 * time.Millisecond
 
 // WithFrameInterval makes the dashboard draw a new snapshot at most every d:
 // one that comes sooner waits, and is replaced by any newer one, until d has

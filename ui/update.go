@@ -27,7 +27,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.taken, m.arrived = m.snap.Time, time.Now()
 		return m, waitSnapshotCmd(m.sub, m.arrived.Add(m.opts.frame), m.clockStop)
 	case clockMsg:
-		if time.Time(msg).Sub(m.arrived) >= clockTick/2 { // else the last frame's ages are fresh
+		if time.Time(msg).Sub(m.arrived) >= m.freshFor() { // else the last frame's ages are fresh
 			m.age(time.Time(msg))
 		}
 		m.status.Expire(time.Time(msg))

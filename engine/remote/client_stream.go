@@ -135,7 +135,11 @@ func (c *Client) streamOnce(ctx context.Context, deliver func(model.Snapshot)) e
 		return err
 	}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+pathStream, nil)
+	url := c.base + pathStream
+	if c.cfg.every > 0 {
+		url += "?every=" + c.cfg.every.String()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,8 @@
 //
 //	GET  /v1/snapshot  the current model.Snapshot as JSON
 //	GET  /v1/stream    server-sent events (protocol v2, StreamVersion): a "full"
-//	                   snapshot, then a "delta" per coalesced snapshot
+//	                   snapshot, then a "delta" per coalesced snapshot;
+//	                   ?every=250ms: at most one that often, the newest
 //	POST /v1/commands  a model.Command as JSON (at most 64 KiB)
 //	GET  /metrics      Prometheus text exposition of tasks, pools and pollers
 //	GET  /healthz      "ok", never behind auth

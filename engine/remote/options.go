@@ -138,11 +138,21 @@ type clientConfig struct {
 	minBackoff time.Duration // the first reconnect wait
 	maxBackoff time.Duration // the longest reconnect wait
 	idle       time.Duration // a stream silent this long is taken for dead
+	every      time.Duration // the stream's ?every: at most a snapshot this often (0: all)
 }
 
 // WithClientToken sends "Authorization: Bearer t" with every request.
 func WithClientToken(t string) ClientOption {
 	return func(c *clientConfig) { c.token = t }
+}
+
+// WithStreamEvery asks the server (Subscribe's stream) for at most one
+// snapshot every d, the newest when it is due: a dashboard that draws a frame
+// every d decodes no snapshot it would not draw. 0, the default, takes every
+// snapshot the engine publishes. A server older than this option sends them
+// all.
+func WithStreamEvery(d time.Duration) ClientOption {
+	return func(c *clientConfig) { c.every = min(max(d, 0), maxStreamEvery) }
 }
 
 // withBackoff changes the reconnect backoff bounds (for tests).

@@ -21,11 +21,18 @@ import (
 // idle stream gets a ": ping" comment every heartbeat. The body is gzipped
 // when the client accepts it. It ends when the client goes, the engine
 // closes, or the server shuts down. A client of another version is refused
-// with a 400 that names both versions.
+// with a 400 that names both versions. With ?every=D (a Go duration, up to
+// maxStreamEvery) the client is sent at most one snapshot per D, the newest
+// when it is due: a dashboard that draws four frames a second is sent four.
 func (a *api) stream(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(headerStreamVersion, strconv.Itoa(StreamVersion))
 	if err := checkClientVersion(r); err != nil {
 		writeError(w, http.StatusBadRequest, codeStreamVersion, err.Error())
+		return
+	}
+	every, err := streamEvery(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, codeBadValue, err.Error())
 		return
 	}
 	gz := a.cfg.streamGzip != 0 && acceptsGzip(r)
@@ -49,15 +56,29 @@ func (a *api) stream(w http.ResponseWriter, r *http.Request) {
 	beat := time.NewTicker(a.cfg.heartbeat)
 	defer beat.Stop()
 	var sent *frame // the last frame this client was sent
+	pace := pacer{every: every}
+	defer pace.stop()
 	for {
 		var err error
 		select {
 		case s, ok := <-snaps:
 			if !ok {
-				return // the engine closed; its final snapshot went out before
+				if held, ok := pace.take(); ok { // the engine's final snapshot
+					deadline()
+					_, _ = a.sendSnapshot(out, sent, held)
+				}
+				return
+			}
+			if pace.hold(s) {
+				continue
 			}
 			deadline()
 			sent, err = a.sendSnapshot(out, sent, s)
+		case <-pace.due():
+			if held, ok := pace.take(); ok {
+				deadline()
+				sent, err = a.sendSnapshot(out, sent, held)
+			}
 		case <-beat.C:
 			deadline()
 			err = out.event("", nil)

@@ -175,7 +175,7 @@ func objects() []objectInfo {
 func fileFields() []field[File] {
 	return []field[File]{
 		durField("refresh", "How often the dashboard is refreshed.", func(f *File) *time.Duration { return &f.Refresh }).
-			atLeastDur(engine.MinRefresh, "a dashboard redraws 30 times a second at most, so a shorter refresh only costs CPU").
+			atLeastDur(engine.MinRefresh, "no dashboard draws snapshots that often, so a shorter refresh only costs CPU").
 			dflt(DefaultRefresh.String()).eg("refresh: 100ms"),
 		objField("managers", "Queues of tasks, each with a limit, by name; {} to declare none on purpose.", kindNamedMap, "manager",
 			func(d *decoder, n ast.Node, f *File) {

@@ -42,7 +42,7 @@ func badInputs() []badInput {
 		{"zero period", "pollers:\n  p: {period: 0s, command: [x]}\n", 2, 15, "period must be more than 0", ""},
 		{"negative timeout", "pollers:\n  p: {period: 1s, timeout: -1s, command: [x]}\n", 2, 28, "timeout must not be negative", ""},
 		{"zero refresh", "refresh: 0\n", 1, 10, "refresh must be more than 0", ""},
-		{"refresh below the floor", "refresh: 1ns\n", 1, 10, "refresh must be at least 10ms, got 1ns: a dashboard redraws", "refresh: 100ms"},
+		{"refresh below the floor", "refresh: 1ns\n", 1, 10, "refresh must be at least 10ms, got 1ns: no dashboard draws snapshots that often", "refresh: 100ms"},
 		{"period below the floor", "pollers:\n  p: {period: 1ns, command: [x]}\n", 2, 15,
 			"period must be at least 10ms, got 1ns: each run starts a process", "period: 2s"},
 		{"period just below the floor", "pollers:\n  p: {period: 9.9ms, command: [x]}\n", 2, 15, "period must be at least 10ms, got 9.9ms", ""},
