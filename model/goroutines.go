@@ -21,6 +21,16 @@ type Goroutines struct {
 	Groups []GoroutineGroup `json:"groups"` // largest first
 	// ByTask counts each task's goroutines (Workers' GOROUTINES column).
 	ByTask map[TaskID]int `json:"by_task,omitempty"`
+	// Stale names, in a fleet's sample, the engines that did not answer this
+	// time: their groups, if any, are those of the last sample each gave.
+	Stale []StaleSample `json:"stale,omitempty"`
+}
+
+// StaleSample is an engine of a fleet missing from a fresh goroutine sample.
+type StaleSample struct {
+	Origin string    `json:"origin"`
+	Error  string    `json:"error"`         // why it did not answer
+	Time   time.Time `json:"time,omitzero"` // when its groups shown were sampled; zero: it never answered, none are
 }
 
 // GoroutineGroup is goroutines with the same stack and the same owner.

@@ -25,7 +25,8 @@ type goroutinesList struct {
 	shown  int
 
 	rowList[model.GoroutineGroup]
-	originW int // the ORIGIN column's width when the sample merges several engines; else 0
+	originW int        // the ORIGIN column's width when the sample merges several engines; else 0
+	origins originInfo // which engines' groups are from an earlier sample (model.Goroutines.Stale)
 }
 
 // The Goroutines view's columns, in screen order; sort cycles COUNT, WAIT, STATE.
@@ -95,12 +96,19 @@ func (l *goroutinesList) rebuild() {
 		}
 	}
 	l.shown = len(l.rows)
+	l.origins = originInfo{multi: true}
+	for _, st := range l.g.Stale {
+		if l.origins.stale == nil {
+			l.origins.stale = map[string]bool{}
+		}
+		l.origins.stale[st.Origin] = true
+	}
 	l.originW = 0
 	if gs := l.g.Groups; len(gs) > 0 && gs[0].Origin != "" {
-		first, multi, w := gs[0].Origin, false, 0
+		first, multi, w := gs[0].Origin, len(l.g.Stale) > 0, 0
 		for i := range gs {
 			multi = multi || gs[i].Origin != first
-			w = max(w, min(len(gs[i].Origin), 20))
+			w = max(w, min(l.origins.width(gs[i].Origin), 20))
 		}
 		if multi {
 			l.originW = max(w, len("ORIGIN"))
@@ -172,6 +180,24 @@ func statesAge(g *model.Goroutines) string {
 	return ", states as of " + model.FormatDuration(age.Round(time.Second)) + " ago"
 }
 
+// staleSamples names the engines of a fleet that did not answer this sample
+// and how old the groups shown for them are: ", stale: web 12s ago, db never
+// sampled"; nothing when all answered.
+func staleSamples(g *model.Goroutines) string {
+	if len(g.Stale) == 0 {
+		return ""
+	}
+	parts := make([]string, len(g.Stale))
+	for i, st := range g.Stale {
+		age := "never sampled"
+		if !st.Time.IsZero() {
+			age = model.FormatAge(g.Time.Sub(st.Time)) + " ago"
+		}
+		parts[i] = cleanCell(st.Origin) + " " + age
+	}
+	return ", stale: " + strings.Join(parts, ", ")
+}
+
 // newGroupState is the STATE of a group the last full dump did not see (it
 // formed since): its state is not known yet.
 const newGroupState = "new group"
@@ -201,7 +227,7 @@ func (l *goroutinesList) View() []string {
 	shown := l.order.reverse != (l.order.col != gorColState)
 	extras := []string{sortTitle(gorTitles[l.order.col], shown)}
 	if l.have {
-		extras = append(extras, " "+plural(l.g.Total, "goroutine")+", sampled in "+model.FormatDuration(l.g.Took.Round(time.Millisecond))+statesAge(&l.g))
+		extras = append(extras, " "+plural(l.g.Total, "goroutine")+", sampled in "+model.FormatDuration(l.g.Took.Round(time.Millisecond))+statesAge(&l.g)+staleSamples(&l.g))
 	}
 	title, tw := listTitle(l.st, "Goroutines", l.shown, len(l.g.Groups), l.filter, extras...)
 	widths, gap := l.columns()
@@ -234,11 +260,7 @@ func (l *goroutinesList) rowLine(out *strings.Builder, i int) {
 	}
 	writeSpaces(&c, 2)
 	if l.originW > 0 {
-		p := l.st.desc
-		if selected {
-			p = paint{}
-		}
-		writePadded(&c, p, cleanCell(g.Origin), l.originW)
+		writePadded(&c, l.origins.cellPaint(l.st, g.Origin, selected), l.origins.cell(g.Origin), l.originW)
 		writeSpaces(&c, gap)
 	}
 	for k := range cells {

@@ -125,3 +125,39 @@ func TestGoroutinesStatesAge(t *testing.T) {
 		}
 	})
 }
+
+// TestGoroutinesStaleOrigins: in a fleet's sample, the groups of an engine
+// that did not answer are its last sample's: their ORIGIN cell says stale,
+// and the title names it with how old its groups are (or that it never
+// answered).
+func TestGoroutinesStaleOrigins(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		h.keys("5")
+		g := goroutinesSample()
+		for i := range g.Groups {
+			g.Groups[i].Origin = []string{"api", "web"}[i%2]
+			g.Groups[i].Key = g.Groups[i].Origin + "/" + g.Groups[i].Key
+		}
+		g.Stale = []model.StaleSample{{Origin: "db", Error: "db: not connected"}, {Origin: "web", Error: "web: timeout", Time: g.Time.Add(-12 * time.Second)}}
+		h.send(goroutinesMsg{g: g})
+		scr := h.screen()
+		if !strings.Contains(scr, "stale: db never sampled, web 12s ago") {
+			t.Errorf("the title does not name the stale engines:\n%s", scr)
+		}
+		rows := map[string]int{}
+		for _, l := range strings.Split(scr, "\n") {
+			f := strings.Fields(strings.Trim(l, "│ "))
+			if len(f) < 2 || (f[0] != "api" && f[0] != "web") {
+				continue
+			}
+			rows[f[0]]++
+			if stale := f[1] == "stale"; stale != (f[0] == "web") {
+				t.Errorf("row %q: stale mark %v, want it on web's rows only", l, stale)
+			}
+		}
+		if rows["api"] == 0 || rows["web"] == 0 {
+			t.Errorf("rows by origin %v, want both engines' groups:\n%s", rows, scr)
+		}
+	})
+}

@@ -45,6 +45,7 @@ type Fleet struct {
 	mu    sync.Mutex
 	stale map[string]string // origin → why its connection is lost, per the latest subscription
 	logs  logCursors
+	gor   map[string]model.Goroutines // origin → the last goroutine sample it gave (fleet_route.go)
 }
 
 // NewFleet returns a fleet over members, whose names must be distinct and
@@ -55,7 +56,7 @@ func NewFleet(members []FleetMember, refresh time.Duration) *Fleet {
 		refresh = DefaultFleetRefresh
 	}
 	f := &Fleet{members: append([]FleetMember(nil), members...), index: make(map[string]int, len(members)),
-		refresh: refresh, stale: map[string]string{}}
+		refresh: refresh, stale: map[string]string{}, gor: map[string]model.Goroutines{}}
 	sortMembers(f.members)
 	for i, m := range f.members {
 		f.index[m.Name] = i

@@ -127,8 +127,10 @@ func firstLineOf(s string) string {
 }
 
 // Goroutines samples every connected engine at once and merges the samples:
-// each group keeps its engine in Origin, its key and task qualified. Engines
-// that fail are left out; only when all fail is it an error (theirs, joined).
+// each group keeps its engine in Origin, its key and task qualified. An engine
+// that fails (or is not connected) is named in Stale, with why, and its last
+// sample's groups stand in for its own; only when no engine has ever answered
+// is it an error (theirs, joined).
 func (f *Fleet) Goroutines(ctx context.Context) (model.Goroutines, error) {
 	got := make([]model.Goroutines, len(f.members))
 	errs := make([]error, len(f.members))
@@ -150,15 +152,28 @@ func (f *Fleet) Goroutines(ctx context.Context) (model.Goroutines, error) {
 	}
 	wg.Wait()
 	var out model.Goroutines
-	any := false
+	shown := false
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	for i, g := range got {
-		if errs[i] != nil {
+		name := f.members[i].Name
+		if errs[i] == nil {
+			f.gor[name] = g
+			shown = true
+			mergeGoroutines(&out, g, name)
 			continue
 		}
-		any = true
-		mergeGoroutines(&out, g, f.members[i].Name)
+		// Its last sample stands in, marked stale, as its last snapshot does.
+		last, had := f.gor[name]
+		st := model.StaleSample{Origin: name, Error: firstLineOf(errs[i].Error())}
+		if had {
+			st.Time = last.Time
+			mergeGoroutines(&out, last, name)
+			shown = true
+		}
+		out.Stale = append(out.Stale, st)
 	}
-	if !any && len(f.members) > 0 {
+	if !shown && len(f.members) > 0 {
 		return model.Goroutines{}, errors.Join(errs...)
 	}
 	slices.SortStableFunc(out.Groups, func(a, b model.GoroutineGroup) int { return cmp.Compare(b.Count, a.Count) })
