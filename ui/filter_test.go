@@ -93,3 +93,43 @@ func TestFilterTypedInTheProgram(t *testing.T) {
 		t.Errorf("%d rows, want %d", got, len(fetchTasks))
 	}
 }
+
+// TestFilterTerms: words apart are terms a row must all match, each as a
+// filter of its own (text, group:NAME, origin:NAME); a quoted name keeps its
+// spaces.
+func TestFilterTerms(t *testing.T) {
+	tasks := []model.Task{
+		{ID: "api/t1", Origin: "api", Name: "fetch page 1", Group: "api/crawl", State: model.StateRunning},
+		{ID: "api/t2", Origin: "api", Name: "fetch page 2", Group: "api/crawl", State: model.StateDone},
+		{ID: "db/t1", Origin: "db", Name: "vacuum", Group: "db/nightly jobs", State: model.StateRunning},
+		{ID: "db/t2", Origin: "db", Name: "fetch stats", Group: "db/crawl", State: model.StateRunning},
+	}
+	for _, tc := range []struct {
+		filter string
+		want   []model.TaskID
+	}{
+		{"fetch", []model.TaskID{"api/t1", "api/t2", "db/t2"}},
+		{"fetch page", []model.TaskID{"api/t1", "api/t2"}},
+		{"origin:api running", []model.TaskID{"api/t1"}},
+		{"running   origin:db", []model.TaskID{"db/t1", "db/t2"}},
+		{"origin:db fetch running", []model.TaskID{"db/t2"}},
+		{`group:"db/nightly jobs"`, []model.TaskID{"db/t1"}},
+		{`group:"db/nightly jobs" running`, []model.TaskID{"db/t1"}},
+		{"origin:web", nil},
+		{"  ", []model.TaskID{"api/t1", "api/t2", "db/t1", "db/t2"}},
+	} {
+		f := newFilter(tc.filter)
+		var got []model.TaskID
+		for i := range tasks {
+			if f.matchTask(&tasks[i]) {
+				got = append(got, tasks[i].ID)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("filter %q kept %v, want %v", tc.filter, got, tc.want)
+		}
+	}
+	if f := groupFilter("nightly jobs"); f != `group:"nightly jobs"` {
+		t.Errorf("groupFilter of a name with a space = %q, want it quoted", f)
+	}
+}

@@ -140,6 +140,11 @@ func (f filter) matchGoroutines(g *model.GoroutineGroup) bool {
 	if f == "" {
 		return true
 	}
+	return f.all(func(f filter) bool { return f.matchGoroutinesTerm(g) })
+}
+
+// matchGoroutinesTerm reports whether g passes one term of a filter.
+func (f filter) matchGoroutinesTerm(g *model.GoroutineGroup) bool {
 	if keep, ok := f.matchOrigin(g.Origin); ok {
 		return keep
 	}

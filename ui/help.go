@@ -40,6 +40,7 @@ func filterHelp(k *keymap.KeyMap) []key.Binding {
 	}
 	return []key.Binding{
 		line("text", "rows whose id, name, group, state or text hold it"),
+		line("a b", "rows that match every word (origin:api running)"),
 		line(groupPrefix+"NAME", "exactly a group's tasks, pool, pollers, events"),
 		line(originTerm+"NAME", "exactly one engine's rows (attach A B …)"),
 		line("enter", "keep the filter ("+k.Back.Help().Key+" clears it)"),

@@ -82,7 +82,7 @@ func (f filter) origin() (string, bool) {
 	if !strings.HasPrefix(string(f), originTerm) {
 		return "", false
 	}
-	return string(f[len(originTerm):]), true
+	return unquote(string(f[len(originTerm):])), true
 }
 
 // matchOrigin reports whether a row of origin passes an "origin:" filter f
