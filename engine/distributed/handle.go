@@ -202,16 +202,25 @@ func (w *watcher) stop() {
 	}
 }
 
+// loop looks the waited-for Handles up every WaitEvery, and sleeps while there
+// are none: an engine that enqueues nothing, or waits for nothing, is not
+// woken ten times a second for it.
 func (w *watcher) loop() {
 	defer close(w.ended)
-	t := time.NewTicker(w.p.cfg.WaitEvery)
+	t := time.NewTimer(w.p.cfg.WaitEvery)
 	defer t.Stop()
+	waiting := true // t is armed
 	for {
+		var tick <-chan time.Time
+		if waiting {
+			tick = t.C
+		}
 		select {
 		case <-w.quit:
 			return
 		case <-w.wake:
-		case <-t.C:
+		case <-tick:
+			waiting = false
 		}
 		w.mu.Lock()
 		hs := append([]*Handle(nil), w.hs...)
@@ -224,6 +233,11 @@ func (w *watcher) loop() {
 		}
 		w.mu.Lock()
 		w.hs = append(left, w.hs[len(hs):]...)
+		more := len(w.hs) > 0
 		w.mu.Unlock()
+		if more && !waiting {
+			t.Reset(w.p.cfg.WaitEvery)
+			waiting = true
+		}
 	}
 }
