@@ -101,31 +101,27 @@ func TestWaitSnapshotPacesFrames(t *testing.T) {
 // a dashboard drawing snapshots several times a second gets no extra frame
 // from it.
 func TestClockLeavesFreshFramesAlone(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		h := newHarness(t)
-		before := h.m.snap.Time
-		h.send(clockMsg(time.Now().Add(100 * time.Millisecond)))
-		if !h.m.snap.Time.Equal(before) {
-			t.Errorf("a tick 100ms after a snapshot moved the frame's time to %v", h.m.snap.Time)
-		}
-		h.send(clockMsg(time.Now().Add(3 * time.Second)))
-		if want := before.Add(3 * time.Second); !h.m.snap.Time.Equal(want) {
-			t.Errorf("a tick 3s after the last snapshot: time %v, want %v", h.m.snap.Time, want)
-		}
-	})
-	// At 500ms a frame the next snapshot is due 500ms after the last: a tick
-	// 600ms after it (that snapshot a little late) leaves the frame alone.
-	synctest.Test(t, func(t *testing.T) {
-		h := newHarness(t)
-		h.m.opts.frame = 500 * time.Millisecond
-		before := h.m.snap.Time
-		h.send(clockMsg(time.Now().Add(600 * time.Millisecond)))
-		if !h.m.snap.Time.Equal(before) {
-			t.Errorf("frame 500ms: a tick 600ms after a snapshot moved the frame's time to %v", h.m.snap.Time)
-		}
-		h.send(clockMsg(time.Now().Add(800 * time.Millisecond)))
-		if want := before.Add(800 * time.Millisecond); !h.m.snap.Time.Equal(want) {
-			t.Errorf("frame 500ms: a tick 800ms after the last snapshot: time %v, want %v", h.m.snap.Time, want)
-		}
-	})
+	for _, tc := range []struct {
+		frame        time.Duration // the frame interval (0: every snapshot)
+		fresh, stale time.Duration // ticks this long after the last snapshot
+	}{
+		{0, 100 * time.Millisecond, 3 * time.Second},
+		// At 500ms a frame the next snapshot is due 500ms after the last: a
+		// tick 600ms after it (that snapshot a little late) leaves it alone.
+		{500 * time.Millisecond, 600 * time.Millisecond, 800 * time.Millisecond},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			h := newHarness(t)
+			h.m.opts.frame = tc.frame
+			before := h.m.snap.Time
+			h.send(clockMsg(time.Now().Add(tc.fresh)))
+			if !h.m.snap.Time.Equal(before) {
+				t.Errorf("frame %v: a tick %v after a snapshot moved the frame's time to %v", tc.frame, tc.fresh, h.m.snap.Time)
+			}
+			h.send(clockMsg(time.Now().Add(tc.stale)))
+			if want := before.Add(tc.stale); !h.m.snap.Time.Equal(want) {
+				t.Errorf("frame %v: a tick %v after the last snapshot: time %v, want %v", tc.frame, tc.stale, h.m.snap.Time, want)
+			}
+		})
+	}
 }
