@@ -36,7 +36,7 @@ func attach(stderr io.Writer, t attachTarget, opts []remote.ClientOption) error 
 	// no snapshot more often, so none is decoded that is not drawn.
 	opts = append(opts[:len(opts):len(opts)], remote.WithStreamEvery(t.redraw))
 	if len(addrs) > 1 {
-		f, err := remote.DialFleet(ctx, addrs, 0, opts...)
+		f, err := remote.DialFleet(ctx, addrs, t.redraw, opts...) // merged no more often than drawn
 		if err != nil {
 			return err
 		}
