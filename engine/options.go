@@ -25,9 +25,9 @@ const (
 // MinRefresh is the floor of the snapshot coalescing interval: at most 100
 // snapshots a second. A terminal dashboard redraws 30 to 60 times a second at
 // most (spindle's renderer runs at 20, and draws new data twice a second), so
-// a shorter interval only costs: a
-// snapshot of 1,000 pollers takes about 0.3ms (BenchmarkSnapshotPollers),
-// 3% of a core at 10ms, while a refresh of 1ns took a quarter of one (issue 11).
+// a shorter interval only costs: a snapshot of 1,000 pollers takes about 0.3ms
+// (BenchmarkSnapshotPollers), 3% of a core at 10ms, while a refresh of 1ns took
+// a quarter of one (issue 11).
 const MinRefresh = 10 * time.Millisecond
 
 // ErrInvalidRefresh is returned by SetRefresh for an interval below MinRefresh.

@@ -57,6 +57,10 @@ func (l *goroutinesList) SetGoroutines(g model.Goroutines, err error) {
 		return
 	}
 	l.g, l.have, l.err = g, true, ""
+	l.origins = originInfo{multi: true}
+	for _, st := range g.Stale {
+		l.origins.markStale(st.Origin)
+	}
 	l.rebuild()
 }
 
@@ -96,13 +100,6 @@ func (l *goroutinesList) rebuild() {
 		}
 	}
 	l.shown = len(l.rows)
-	l.origins = originInfo{multi: true}
-	for _, st := range l.g.Stale {
-		if l.origins.stale == nil {
-			l.origins.stale = map[string]bool{}
-		}
-		l.origins.stale[st.Origin] = true
-	}
 	l.originW = 0
 	if gs := l.g.Groups; len(gs) > 0 && gs[0].Origin != "" {
 		first, multi, w := gs[0].Origin, len(l.g.Stale) > 0, 0

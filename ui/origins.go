@@ -28,13 +28,18 @@ func newOriginInfo(s *model.Snapshot) originInfo {
 			o.rank[s.Origins[i].Name] = uint32(i)
 		}
 		if s.Origins[i].Stale {
-			if o.stale == nil {
-				o.stale = map[string]bool{}
-			}
-			o.stale[s.Origins[i].Name] = true
+			o.markStale(s.Origins[i].Name)
 		}
 	}
 	return o
+}
+
+// markStale notes that origin's rows are the last its engine sent.
+func (o *originInfo) markStale(origin string) {
+	if o.stale == nil {
+		o.stale = map[string]bool{}
+	}
+	o.stale[origin] = true
 }
 
 // isStale reports whether origin's rows are the last its engine sent.

@@ -23,7 +23,7 @@ import (
 // closes, or the server shuts down. A client of another version is refused
 // with a 400 that names both versions. With ?every=D (a Go duration, up to
 // maxStreamEvery) the client is sent at most one snapshot per D, the newest
-// when it is due: a dashboard that draws four frames a second is sent four.
+// when it is due: a dashboard that draws two frames a second is sent two.
 func (a *api) stream(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(headerStreamVersion, strconv.Itoa(StreamVersion))
 	if err := checkClientVersion(r); err != nil {
